@@ -1,0 +1,14 @@
+//! The council's area data, validated and indexed: schools, their entrances, catchment areas and
+//! the network. Pure core: loaders in `crate::io` build these from files.
+//!
+//! * `school`    – a school (DfE GIAS attributes plus the transport attributes the policy needs).
+//! * `catchment` – catchment polygons; overlapping ones make joint catchments.
+//! * `measure`   – distances from a home to a school as the policy measures them.
+
+mod catchment;
+mod measure;
+mod school;
+
+pub use catchment::Catchment;
+pub use measure::{Area, AreaError, Located, Measured};
+pub use school::{Gate, Gender, OperatorModel, School, Urn};

@@ -1,0 +1,1 @@
+//! Latitude/longitude (WGS84/ETRS89) to British National Grid eastings and northings.

@@ -1,0 +1,16 @@
+//! schoolrun: decides home-to-school transport eligibility under a council's published policy.
+//!
+//! Layout (pure core first, I/O at the edges):
+//! * [`units`]   – metres and pence; miles and pounds are converted once, at policy load.
+//! * [`policy`]  – the policy as data: raw TOML is validated into a typed [`policy::Policy`].
+//! * [`area`]    – schools, entrances, catchments, and measuring from a home to a school.
+//! * [`network`] – the walking and driving graphs, snapping, shortest routes.
+//! * [`decide`]  – the rules engine: one module per clause under `decide/rules/`.
+//! * [`geodesy`] – latitude/longitude to British National Grid (OSTN15).
+//! * [`io`]      – file formats: CSV, GeoJSON and TOML readers and writers, with file/line context.
+//! * [`cmd`]     – one module per subcommand; [`cli`] holds the argument definitions.
+
+pub mod area;
+pub mod geodesy;
+pub mod network;
+pub mod units;

@@ -1,0 +1,37 @@
+//! The path and road network: where the walking and driving graphs are built, where homes and
+//! school entrances are snapped onto edges, and where shortest routes are measured (clauses
+//! 1.1.1, 1.1.4, 1.1.15, 1.5.3, 1.5.4).
+//!
+//! Pure core: no file I/O here (loaders live in `crate::io`). Coordinates are British National
+//! Grid metres (EPSG:27700); lengths come from the edge geometry.
+//!
+//! * `graph`  – builds one petgraph graph per travel mode from noded LineStrings.
+//! * `snap`   – nearest point on an edge (perpendicular foot, splitting the edge), via an R-tree.
+//! * `tree`   – shortest-path trees grown from a school's entrances, reused by every home.
+
+mod graph;
+mod snap;
+mod tree;
+
+pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge};
+pub use snap::{Snap, SnapError};
+pub use tree::{Route, Tree};
+
+/// How the child travels on the network for a given measurement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Walkable edges with stretches assessed unsafe removed (clause 1.5.4): the policy's
+    /// "shortest available walking route".
+    Walk,
+    /// Walkable edges including unsafe stretches; used only to explain what clause 1.5.4
+    /// disregarded, never to decide.
+    WalkIgnoringSafety,
+    /// Drivable edges, one-way restrictions respected: "shortest available driven route".
+    Drive,
+}
+
+impl Mode {
+    /// Every mode, in a fixed order, for building per-mode structures.
+    pub const ALL: [Mode; 3] = [Mode::Walk, Mode::WalkIgnoringSafety, Mode::Drive];
+}
