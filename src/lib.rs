@@ -11,6 +11,8 @@
 //! * [`cmd`]     – one module per subcommand; [`cli`] holds the argument definitions.
 
 pub mod area;
+pub mod decide;
 pub mod geodesy;
 pub mod network;
+pub mod policy;
 pub mod units;

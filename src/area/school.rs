@@ -27,7 +27,7 @@ pub enum Gender {
 
 /// How the council's transport to a school is run; it decides what a surplus seat costs
 /// (clauses 1.3.1 and 1.3.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OperatorModel {
     /// Dorset Council contract vehicles: the council's surplus seat charge applies.

@@ -9,6 +9,7 @@
 //! * `snap`   – nearest point on an edge (perpendicular foot, splitting the edge), via an R-tree.
 //! * `tree`   – shortest-path trees grown from a school's entrances, reused by every home.
 
+mod audit;
 mod graph;
 mod snap;
 mod tree;

@@ -1,0 +1,144 @@
+//! Everything a rule may ask about one case, measured at most once: the school applied for, the
+//! qualifying school sets, and routes from the home to any school on foot or by road.
+
+use std::cell::RefCell;
+
+use crate::area::{Area, AreaError, Located, Measured, School, Urn};
+use crate::network::Mode;
+use crate::policy::{Benefit, Policy};
+
+use super::case::Case;
+use super::decision::Reason;
+use super::schools::SchoolSets;
+use super::Settings;
+
+/// Why a case cannot be decided.
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error(transparent)]
+    Area(#[from] AreaError),
+    #[error("{field} is needed to apply clause {clause}")]
+    MissingInput { field: &'static str, clause: String },
+}
+
+type MeasureCache = Vec<((Urn, Mode), Result<Option<Measured>, AreaError>)>;
+
+/// The case in the context of one policy and one area.
+pub struct Ctx<'a> {
+    pub policy: &'a Policy,
+    pub area: &'a Area,
+    pub case: &'a Case,
+    pub school: &'a School,
+    pub sets: SchoolSets,
+    pub settings: &'a Settings,
+    located: Located,
+    cache: RefCell<MeasureCache>,
+    warnings: RefCell<Vec<String>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Prepares a case; fails only when the school applied for is unknown.
+    pub fn new(
+        policy: &'a Policy,
+        area: &'a Area,
+        case: &'a Case,
+        settings: &'a Settings,
+    ) -> Result<Ctx<'a>, DecideError> {
+        let school = area
+            .school(case.school)
+            .ok_or(AreaError::UnknownSchool(case.school))?;
+        let sets = SchoolSets::new(area, &policy.suitable_schools, case);
+        let located = area.locate(case.home, case.access_point);
+        Ok(Ctx {
+            policy,
+            area,
+            case,
+            school,
+            sets,
+            settings,
+            located,
+            cache: RefCell::new(Vec::new()),
+            warnings: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// The shortest route in `mode` from the home to the school's nearest open entrance;
+    /// `Ok(None)` when there is no available route.
+    pub fn measure(&self, urn: Urn, mode: Mode) -> Result<Option<Measured>, AreaError> {
+        if let Some((_, r)) = self.cache.borrow().iter().find(|(k, _)| *k == (urn, mode)) {
+            return r.clone();
+        }
+        let r = self.area.measure(&self.located, urn, mode);
+        self.cache.borrow_mut().push(((urn, mode), r.clone()));
+        r
+    }
+
+    /// A measurement already taken, if any (never measures).
+    pub fn measured(&self, urn: Urn, mode: Mode) -> Option<Result<Option<Measured>, AreaError>> {
+        self.cache
+            .borrow()
+            .iter()
+            .find(|(k, _)| *k == (urn, mode))
+            .map(|(_, r)| r.clone())
+    }
+
+    /// Straight-line distance to a school, metres.
+    pub fn straight_line_m(&self, urn: Urn) -> Option<f64> {
+        self.area
+            .school(urn)
+            .map(|s| self.area.straight_line_m(self.case.home, s))
+    }
+
+    /// Whether the family receives a benefit the policy counts as low income, with the reason.
+    pub fn low_income(&self) -> Option<Reason> {
+        let li = &self.policy.low_income;
+        let got: Vec<Benefit> = li
+            .qualifying
+            .iter()
+            .copied()
+            .filter(|b| self.case.receives(*b))
+            .collect();
+        if got.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = got
+            .iter()
+            .map(|b| match b {
+                Benefit::FreeSchoolMeals => "free school meals",
+                Benefit::MaxWorkingTaxCredit => "maximum Working Tax Credit",
+                Benefit::UniversalCredit => "Universal Credit",
+            })
+            .collect();
+        let clause = if got == [Benefit::UniversalCredit] {
+            format!("{}, {}", li.cite.clause, li.universal_credit_clause)
+        } else {
+            li.cite.clause.clone()
+        };
+        Some(Reason {
+            clause,
+            text: format!("Low-income family: {}.", names.join(", ")),
+            figures: None,
+        })
+    }
+
+    /// Adds a warning for the officer.
+    pub fn warn(&self, w: String) {
+        let mut ws = self.warnings.borrow_mut();
+        if !ws.contains(&w) {
+            ws.push(w);
+        }
+    }
+
+    /// Warnings collected so far.
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut self.warnings.borrow_mut())
+    }
+
+    /// A school's name for reasons.
+    pub fn school_name(&self, urn: Urn) -> String {
+        self.area
+            .school(urn)
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| format!("URN {urn}"))
+    }
+}

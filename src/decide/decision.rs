@@ -1,0 +1,134 @@
+//! What a decision says: outcome, basis, school, distances, the limit applied, the charge, the
+//! surplus-seat priority, and the reasons, each citing its clause and the figures compared.
+
+use serde::Serialize;
+
+use crate::area::Urn;
+use crate::policy::Basis;
+
+/// The outcome of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Eligible under `basis` (free transport, or the post-16 reduced charge).
+    Eligible,
+    NotEligible,
+    /// An officer must decide on evidence the tool cannot see.
+    Refer,
+    /// The case could not be decided (bad input, home off the network, unknown school).
+    Error,
+}
+
+impl Outcome {
+    /// The name written in CSV and JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Eligible => "eligible",
+            Outcome::NotEligible => "not_eligible",
+            Outcome::Refer => "refer",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+/// One reason: the clause applied, a plain-English sentence, and the figures compared.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub clause: String,
+    pub text: String,
+    /// E.g. "walking route 3.214 mi >= 3 mi".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures: Option<String>,
+}
+
+/// Distances from the home to the decided school, in metres (unrounded) and miles (3 dp).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Distances {
+    pub walking_m: Option<f64>,
+    pub driven_m: Option<f64>,
+    pub straight_line_m: Option<f64>,
+    /// True when the walking network offers no available route at all (clause 1.5.4).
+    pub no_available_walking_route: bool,
+    /// How far the home was from the walking network where it was placed on it.
+    pub walking_snap_m: Option<f64>,
+    /// The school entrance the walking route reaches.
+    pub walking_entrance: Option<String>,
+}
+
+/// The limit that decided the outcome, e.g. "walking route >= 3 mi (1.1.1(ii))".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThresholdApplied {
+    pub clause: String,
+    pub limits: Vec<String>,
+}
+
+/// A surplus seat charge, or why there is none.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Charge {
+    /// Pence; `None` when no price can be stated (operator's price unknown, or no scheme).
+    pub pence: Option<i64>,
+    pub clause: String,
+    pub note: String,
+}
+
+/// Surplus seat priority (clause 1.3.3): rank and, within the rank, the walking distance that
+/// orders applicants (furthest first).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurplusPriority {
+    pub rank: u8,
+    pub clause: String,
+    pub tie_break_walking_m: Option<f64>,
+}
+
+/// The school decided about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SchoolRef {
+    pub urn: Urn,
+    pub name: String,
+}
+
+/// A file the decision depended on, with its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Provenance {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// A whole decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub id: String,
+    pub outcome: Outcome,
+    pub basis: Option<Basis>,
+    /// The clause that decided the outcome.
+    pub deciding_clause: Option<String>,
+    pub school: Option<SchoolRef>,
+    pub distances: Distances,
+    pub threshold: Option<ThresholdApplied>,
+    pub charge: Option<Charge>,
+    pub surplus_priority: Option<SurplusPriority>,
+    pub reasons: Vec<Reason>,
+    pub warnings: Vec<String>,
+    /// Why the case could not be decided (outcome `error`).
+    pub error: Option<String>,
+}
+
+impl Decision {
+    /// A decision for a case that could not be decided.
+    pub fn error(id: &str, message: String) -> Decision {
+        Decision {
+            id: id.to_string(),
+            outcome: Outcome::Error,
+            basis: None,
+            deciding_clause: None,
+            school: None,
+            distances: Distances::default(),
+            threshold: None,
+            charge: None,
+            surplus_priority: None,
+            reasons: Vec::new(),
+            warnings: Vec::new(),
+            error: Some(message),
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The rules engine: decides one case under a policy, in an area. Pure: no I/O.
+//!
+//! Rules are tried in the policy's `[decision] order`; each gives a [`rules::Verdict`] with its
+//! reasons. The first rule that makes the child eligible decides the basis; otherwise a referral
+//! stands; otherwise the child is not eligible, for the reason of the first rule that applied to
+//! the school, or on parental preference (clause 1.1.6) when no rule accepted the school. The
+//! surplus seat charge and priority (clause 1.3) follow from the outcome.
+
+pub mod case;
+pub mod context;
+pub mod decision;
+pub mod rules;
+pub mod schools;
+
+pub use case::{Case, Sex};
+pub use context::{Ctx, DecideError};
+pub use decision::{
+    Charge, Decision, Distances, Outcome, Provenance, Reason, SchoolRef, SurplusPriority,
+    ThresholdApplied,
+};
+
+use crate::area::Area;
+use crate::network::Mode;
+use crate::policy::{Basis, Policy};
+use crate::units::Metres;
+
+use rules::{Finding, Verdict};
+
+/// Settings of the tool (not of the policy) that shape a decision's warnings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Distances within this margin of a limit are flagged "close to the limit".
+    pub close_margin_m: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        // A tenth of a mile: the size of GIS measurement differences appeals turn on.
+        Settings {
+            close_margin_m: Metres::from_miles(0.1).0,
+        }
+    }
+}
+
+/// Decides one case. Never panics on data: problems become an `error` outcome.
+pub fn decide(policy: &Policy, area: &Area, case: &Case, settings: &Settings) -> Decision {
+    match decide_inner(policy, area, case, settings) {
+        Ok(d) => d,
+        Err(e) => Decision::error(&case.id, e.to_string()),
+    }
+}
+
+fn decide_inner(
+    policy: &Policy,
+    area: &Area,
+    case: &Case,
+    settings: &Settings,
+) -> Result<Decision, DecideError> {
+    let ctx = Ctx::new(policy, area, case, settings)?;
+    let mut findings: Vec<Finding> = Vec::with_capacity(policy.rules.len());
+    for rule in &policy.rules {
+        findings.push(rules::apply(rule, &ctx)?);
+    }
+    let mut reasons = Vec::new();
+    for f in &findings {
+        reasons.extend(f.reasons.iter().cloned());
+    }
+    let eligible = findings.iter().find_map(|f| match &f.verdict {
+        Verdict::Eligible {
+            basis,
+            clause,
+            threshold,
+        } => Some((*basis, clause, threshold)),
+        _ => None,
+    });
+    let refer = findings.iter().find_map(|f| match &f.verdict {
+        Verdict::Refer { basis, clause } => Some((*basis, clause)),
+        _ => None,
+    });
+    let unmet_qualifying = findings.iter().find_map(|f| match &f.verdict {
+        Verdict::NotMet {
+            basis,
+            clause,
+            threshold,
+            school_qualifies: true,
+        } => Some((*basis, clause, threshold)),
+        _ => None,
+    });
+    let unmet_any = findings.iter().find_map(|f| match &f.verdict {
+        Verdict::NotMet {
+            basis,
+            clause,
+            threshold,
+            ..
+        } => Some((*basis, clause, threshold)),
+        _ => None,
+    });
+    // Parental preference (clause 1.1.6): some rule spoke to the child's year, but none accepted
+    // the school applied for.
+    let parental_preference = unmet_any.is_some() && unmet_qualifying.is_none();
+
+    let mut d = Decision::error(&case.id, String::new());
+    d.error = None;
+    d.school = Some(SchoolRef {
+        urn: ctx.school.urn,
+        name: ctx.school.name.clone(),
+    });
+    match (eligible, refer) {
+        (Some((basis, clause, threshold)), _) => {
+            d.outcome = Outcome::Eligible;
+            d.basis = Some(basis);
+            d.deciding_clause = Some(clause.clone());
+            d.threshold = threshold.clone();
+            d.charge = Some(
+                match policy.rules.iter().find_map(|r| match r {
+                    crate::policy::Rule::Post16(p) if p.basis == basis => Some(p),
+                    _ => None,
+                }) {
+                    Some(p) => rules::surplus_seat::reduced(
+                        rules::surplus_seat::seat_price(&ctx),
+                        p.reduction_percent,
+                        &p.cite.clause,
+                    ),
+                    None => rules::surplus_seat::free(clause),
+                },
+            );
+        }
+        (None, Some((basis, clause))) => {
+            d.outcome = Outcome::Refer;
+            d.basis = Some(basis);
+            d.deciding_clause = Some(clause.clone());
+            d.threshold = unmet_qualifying.and_then(|(_, _, t)| t.clone());
+        }
+        (None, None) => {
+            d.outcome = Outcome::NotEligible;
+            if parental_preference {
+                let pp = &policy.parental_preference;
+                d.basis = Some(Basis::ParentalPreference);
+                d.deciding_clause = Some(pp.clause.clone());
+                reasons.push(Reason {
+                    clause: pp.clause.clone(),
+                    text: format!(
+                        "{} is attended on parental preference: there is no duty to provide \
+                         transport and the family makes its own arrangements.",
+                        ctx.school.name
+                    ),
+                    figures: None,
+                });
+            } else if let Some((basis, clause, threshold)) = unmet_qualifying.or(unmet_any) {
+                d.basis = Some(basis);
+                d.deciding_clause = Some(clause.clone());
+                d.threshold = threshold.clone();
+            } else {
+                reasons.push(Reason {
+                    clause: policy.decision.cite.clause.clone(),
+                    text: format!(
+                        "No rule of the policy provides transport for {}.",
+                        case.year_group
+                    ),
+                    figures: None,
+                });
+                d.deciding_clause = Some(policy.decision.cite.clause.clone());
+            }
+        }
+    }
+    if d.outcome != Outcome::Eligible {
+        d.charge = Some(rules::surplus_seat::seat_price(&ctx));
+        if d.outcome == Outcome::NotEligible {
+            d.surplus_priority = rules::surplus_seat::priority(&ctx, parental_preference);
+        }
+    }
+    d.distances = distances(&ctx);
+    d.reasons = reasons;
+    d.warnings = ctx.take_warnings();
+    Ok(d)
+}
+
+/// Distances from the home to the school applied for, measuring what the rules did not.
+fn distances(ctx: &Ctx) -> Distances {
+    let urn = ctx.school.urn;
+    let walk = ctx.measure(urn, Mode::Walk);
+    let drive = ctx.measure(urn, Mode::Drive);
+    if let Err(e) = &walk {
+        ctx.warn(format!("walking distance not measured: {e}"));
+    }
+    if let Err(e) = &drive {
+        ctx.warn(format!("driven distance not measured: {e}"));
+    }
+    let walk_ok = walk.as_ref().ok().and_then(|m| m.as_ref());
+    Distances {
+        walking_m: walk_ok.map(|m| m.length_m),
+        driven_m: drive.ok().flatten().map(|m| m.length_m),
+        straight_line_m: ctx.straight_line_m(urn),
+        no_available_walking_route: matches!(walk, Ok(None)),
+        walking_snap_m: walk_ok.map(|m| m.home_snap.distance_m),
+        walking_entrance: walk_ok.map(|m| m.entrance.clone()),
+    }
+}

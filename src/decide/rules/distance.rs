@@ -1,0 +1,336 @@
+//! The distance rule form: for the child's year band, the school attended must be one the band
+//! accepts (catchment or nearest, clause 1.1.2; one of the N nearest with places, clause 1.1.4;
+//! the nearest of the family's religion or belief, clause 1.1.15) and every distance limit must
+//! hold. Routes with unsafe stretches are disregarded (clause 1.5.4): with no available walking
+//! route at all, the child lives beyond every walking limit when the policy says so.
+//!
+//! Statutory walking distance (clause 1.1.1), low-income extended rights (clauses 1.1.4, 1.1.5)
+//! and religion or belief (clause 1.1.15) are all entries of this form in the policy TOML.
+
+use crate::area::Urn;
+use crate::decide::context::{Ctx, DecideError};
+use crate::decide::decision::{Reason, ThresholdApplied};
+use crate::network::Mode;
+use crate::policy::{Band, DistanceRule, Limit, Measure, Requirement, SchoolSet};
+use crate::units::Metres;
+
+use super::{Finding, Verdict};
+
+/// Applies a distance rule to the case.
+pub fn apply(rule: &DistanceRule, ctx: &Ctx) -> Result<Finding, DecideError> {
+    let year = ctx.case.year_group;
+    let Some(band) = rule.bands.iter().find(|b| b.years.contains(year)) else {
+        return Ok(Finding::not_applicable());
+    };
+    let mut reasons = Vec::new();
+    for req in &rule.requires {
+        match req {
+            Requirement::LowIncome => match ctx.low_income() {
+                Some(r) => reasons.push(r),
+                None => return Ok(Finding::not_applicable()),
+            },
+            Requirement::Faith => {
+                if ctx.case.faith.is_none() {
+                    return Ok(Finding::not_applicable());
+                }
+            }
+        }
+    }
+    let urn = ctx.school.urn;
+    let (qualifies, why) = school_accepted(band, ctx);
+    reasons.push(Reason {
+        clause: band.cite.clause.clone(),
+        text: why,
+        figures: None,
+    });
+    let threshold = Some(ThresholdApplied {
+        clause: band.cite.clause.clone(),
+        limits: band.limits.iter().map(Limit::describe).collect(),
+    });
+    if !qualifies {
+        return Ok(Finding {
+            verdict: Verdict::NotMet {
+                basis: rule.basis,
+                clause: band.cite.clause.clone(),
+                threshold,
+                school_qualifies: false,
+            },
+            reasons,
+        });
+    }
+    let mut all_hold = true;
+    for limit in &band.limits {
+        let (holds, mut rs) = check_limit(limit, &band.cite.clause, urn, ctx)?;
+        all_hold &= holds;
+        reasons.append(&mut rs);
+    }
+    let verdict = if !all_hold {
+        Verdict::NotMet {
+            basis: rule.basis,
+            clause: band.cite.clause.clone(),
+            threshold,
+            school_qualifies: true,
+        }
+    } else if rule.requires.contains(&Requirement::Faith)
+        && ctx.case.faith_evidence < ctx.policy.religion_or_belief.evidence_required
+    {
+        let rb = &ctx.policy.religion_or_belief;
+        reasons.push(Reason {
+            clause: rb.cite.clause.clone(),
+            text: format!(
+                "The religion or belief must be evidenced: {} piece(s) supplied, {} normally \
+                 required; an officer must see the evidence.",
+                ctx.case.faith_evidence, rb.evidence_required
+            ),
+            figures: Some(format!(
+                "evidence {} < {}",
+                ctx.case.faith_evidence, rb.evidence_required
+            )),
+        });
+        Verdict::Refer {
+            basis: rule.basis,
+            clause: rb.cite.clause.clone(),
+        }
+    } else {
+        Verdict::Eligible {
+            basis: rule.basis,
+            clause: band.cite.clause.clone(),
+            threshold,
+        }
+    };
+    Ok(Finding { verdict, reasons })
+}
+
+fn km_mi(m: f64) -> String {
+    Metres(m).miles_3dp()
+}
+
+/// Whether the band accepts the school attended, and a sentence saying why.
+fn school_accepted(band: &Band, ctx: &Ctx) -> (bool, String) {
+    let urn = ctx.school.urn;
+    let name = &ctx.school.name;
+    let year = ctx.case.year_group;
+    let list = |us: &[Urn]| -> String {
+        if us.is_empty() {
+            "none".to_string()
+        } else {
+            us.iter()
+                .map(|u| ctx.school_name(*u))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    match band.schools {
+        SchoolSet::CatchmentOrNearest => {
+            let in_catchment = ctx.sets.catchment.contains(&urn);
+            let nearest = ctx.sets.nearest();
+            let is_nearest = nearest == Some(urn);
+            let nearest_txt = match nearest {
+                Some(n) => format!(
+                    "{} ({} mi straight line)",
+                    ctx.school_name(n),
+                    km_mi(ctx.straight_line_m(n).unwrap_or(f64::NAN))
+                ),
+                None => "none".into(),
+            };
+            let text = match (in_catchment, is_nearest) {
+                (true, true) => format!(
+                    "{name} is the catchment school and the nearest suitable school for {year}."
+                ),
+                (true, false) => format!(
+                    "{name} is a catchment school for the home (catchment schools for {year}: {}).",
+                    list(&ctx.sets.catchment)
+                ),
+                (false, true) => format!(
+                    "{name} is the nearest suitable school for {year} by straight line ({} mi); \
+                     catchment schools: {}.",
+                    km_mi(ctx.straight_line_m(urn).unwrap_or(f64::NAN)),
+                    list(&ctx.sets.catchment)
+                ),
+                (false, false) => format!(
+                    "{name} is neither a catchment school (catchment schools for {year}: {}) nor \
+                     the nearest suitable school ({nearest_txt}).",
+                    list(&ctx.sets.catchment)
+                ),
+            };
+            (in_catchment || is_nearest, text)
+        }
+        SchoolSet::NearestWithPlaces => {
+            let n = band.count.unwrap_or(0);
+            let nearest = ctx.sets.nearest_with_places(ctx.area, ctx.case, n);
+            let ok = nearest.contains(&urn);
+            let text = format!(
+                "{name} {} one of the {n} nearest suitable schools with places for {year} \
+                 (by straight line: {}).",
+                if ok { "is" } else { "is not" },
+                list(&nearest)
+            );
+            (ok, text)
+        }
+        SchoolSet::NearestOfFaith => {
+            let faith = ctx.case.faith.as_deref().unwrap_or("");
+            let nearest = ctx.sets.nearest_of_faith(ctx.area, faith);
+            let ok = nearest == Some(urn);
+            let text = match nearest {
+                Some(n) if ok => format!(
+                    "{name} is the nearest suitable {faith} school for {year} ({} mi straight line).",
+                    km_mi(ctx.straight_line_m(n).unwrap_or(f64::NAN))
+                ),
+                Some(n) => format!(
+                    "{name} is not the nearest suitable {faith} school for {year}; that is {}.",
+                    ctx.school_name(n)
+                ),
+                None => format!("There is no suitable {faith} school for {year} in the area."),
+            };
+            (ok, text)
+        }
+    }
+}
+
+/// Measures the distance a limit speaks of and compares it, unrounded.
+fn check_limit(
+    limit: &Limit,
+    clause: &str,
+    urn: Urn,
+    ctx: &Ctx,
+) -> Result<(bool, Vec<Reason>), DecideError> {
+    let value_m: Option<f64> = match limit.measure {
+        Measure::Walking => ctx.measure(urn, Mode::Walk)?.map(|m| m.length_m),
+        Measure::Driven => ctx.measure(urn, Mode::Drive)?.map(|m| m.length_m),
+        Measure::StraightLine => ctx.straight_line_m(urn),
+    };
+    let what = limit.measure.describe();
+    let school = &ctx.school.name;
+    let mut reasons = Vec::new();
+    let holds = match value_m {
+        Some(v) => {
+            let holds = limit.comparison.holds(v, limit.metres.0);
+            let sym = if holds {
+                limit.comparison.symbol()
+            } else {
+                limit.comparison.negated_symbol()
+            };
+            let figures = format!("{what} {} mi {sym} {} mi", km_mi(v), limit.miles);
+            let entrance = match limit.measure {
+                Measure::StraightLine => String::new(),
+                _ => ctx
+                    .measured(urn, mode_of(limit.measure))
+                    .and_then(|r| r.ok().flatten())
+                    .map(|m| format!(" ({})", m.entrance))
+                    .unwrap_or_default(),
+            };
+            reasons.push(Reason {
+                clause: clause.to_string(),
+                text: format!(
+                    "Shortest available {what} from home to {school}{entrance}: {} mi; the limit \
+                     is {} {} mi, which is {}.",
+                    km_mi(v),
+                    limit.comparison.symbol(),
+                    limit.miles,
+                    if holds { "met" } else { "not met" }
+                ),
+                figures: Some(format!("{figures}, clause {clause}")),
+            });
+            let margin = ctx.settings.close_margin_m;
+            if (v - limit.metres.0).abs() <= margin {
+                ctx.warn(format!(
+                    "close to the limit: {what} {} mi against {} mi (within {} mi); check the \
+                     measurement by hand before the letter goes out",
+                    km_mi(v),
+                    limit.miles,
+                    km_mi(margin)
+                ));
+            }
+            holds
+        }
+        None => {
+            let ur = &ctx.policy.unavailable_route;
+            let holds = match limit.measure {
+                Measure::Walking => {
+                    ur.beyond_every_walking_limit && limit.comparison.holds_for_unbounded()
+                }
+                _ => limit.comparison.holds_for_unbounded(),
+            };
+            let explain = match limit.measure {
+                Measure::Walking => unsafe_explanation(urn, ctx)?,
+                _ => String::new(),
+            };
+            reasons.push(Reason {
+                clause: if limit.measure == Measure::Walking {
+                    format!("{clause}, {}", ur.cite.clause)
+                } else {
+                    clause.to_string()
+                },
+                text: format!(
+                    "There is no available {what} from home to {school}{explain}; the limit {} {} \
+                     mi is therefore {}.",
+                    limit.comparison.symbol(),
+                    limit.miles,
+                    if holds { "met" } else { "not met" }
+                ),
+                figures: Some(format!("{what} none available, clause {clause}")),
+            });
+            holds
+        }
+    };
+    if limit.measure == Measure::Walking {
+        if let Some(r) = disregarded_route(urn, ctx)? {
+            reasons.push(r);
+        }
+    }
+    Ok((holds, reasons))
+}
+
+fn mode_of(m: Measure) -> Mode {
+    match m {
+        Measure::Driven => Mode::Drive,
+        _ => Mode::Walk,
+    }
+}
+
+/// When no safe walking route exists, what the route would have been ignoring safety audits.
+fn unsafe_explanation(urn: Urn, ctx: &Ctx) -> Result<String, DecideError> {
+    Ok(match ctx.measure(urn, Mode::WalkIgnoringSafety)? {
+        Some(m) => format!(
+            " (every walking route uses a stretch assessed unsafe{}; the shortest such route, \
+             {} mi, is disregarded)",
+            audits_text(&ctx.area.network().unsafe_refs(&m.route.edge_ids)),
+            km_mi(m.length_m)
+        ),
+        None => String::new(),
+    })
+}
+
+fn audits_text(refs: &[String]) -> String {
+    if refs.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", refs.join(", "))
+    }
+}
+
+/// When the shortest walking route ignoring safety audits is shorter than the available one,
+/// says which unsafe stretch clause 1.5.4 disregarded.
+fn disregarded_route(urn: Urn, ctx: &Ctx) -> Result<Option<Reason>, DecideError> {
+    let Some(safe) = ctx.measure(urn, Mode::Walk)? else {
+        return Ok(None);
+    };
+    let Some(any) = ctx.measure(urn, Mode::WalkIgnoringSafety)? else {
+        return Ok(None);
+    };
+    if any.length_m + 1e-6 >= safe.length_m {
+        return Ok(None);
+    }
+    let ur = &ctx.policy.unavailable_route;
+    Ok(Some(Reason {
+        clause: ur.cite.clause.clone(),
+        text: format!(
+            "A shorter walking route of {} mi uses a stretch assessed unsafe{}; it is disregarded \
+             and the available route of {} mi is measured.",
+            km_mi(any.length_m),
+            audits_text(&ctx.area.network().unsafe_refs(&any.route.edge_ids)),
+            km_mi(safe.length_m)
+        ),
+        figures: None,
+    }))
+}

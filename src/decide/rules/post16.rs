@@ -1,0 +1,236 @@
+//! The Local Authority 16+ Assistance Scheme (Post-16 policy section 3): a 50% reduction in the
+//! surplus seat contribution or the operator's pass when every criterion holds: Dorset resident,
+//! under 19 on 31 August before the academic year (up to 25 with an EHCP), living over 3 miles
+//! from the school or college, in full-time education, and low income (or, for the nearest
+//! school or college only, a compelling medical circumstance). Not on public transport or rail.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::decide::context::{Ctx, DecideError};
+use crate::decide::decision::{Reason, ThresholdApplied};
+use crate::network::Mode;
+use crate::policy::Post16Assistance;
+use crate::units::Metres;
+
+use super::{Finding, Verdict};
+
+/// The date on which age is taken: the given month/day immediately preceding the policy's
+/// academic year start.
+fn age_date(rule: &Post16Assistance, starts: NaiveDate) -> Option<NaiveDate> {
+    let same_year = NaiveDate::from_ymd_opt(starts.year(), rule.age.on_month, rule.age.on_day)?;
+    if same_year < starts {
+        Some(same_year)
+    } else {
+        NaiveDate::from_ymd_opt(starts.year() - 1, rule.age.on_month, rule.age.on_day)
+    }
+}
+
+/// Whole years between birth and the date.
+fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
+    let mut age = on.year() - dob.year();
+    if (on.month(), on.day()) < (dob.month(), dob.day()) {
+        age -= 1;
+    }
+    age
+}
+
+/// Applies the scheme's criteria.
+pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError> {
+    let case = ctx.case;
+    if !rule.years.contains(case.year_group) {
+        return Ok(Finding::not_applicable());
+    }
+    let clause = rule.cite.clause.clone();
+    let mut reasons = Vec::new();
+    let mut all = true;
+    let mut say = |ok: bool, text: String, figures: Option<String>| {
+        all &= ok;
+        reasons.push(Reason {
+            clause: clause.clone(),
+            text: format!("{} {text}", if ok { "Met:" } else { "Not met:" }),
+            figures,
+        });
+    };
+
+    say(
+        case.dorset_resident,
+        format!(
+            "{} ({})",
+            if case.dorset_resident {
+                "resident in the council's area"
+            } else {
+                "not resident in the council's area"
+            },
+            rule.resident.quote
+        ),
+        None,
+    );
+
+    let dob = case
+        .date_of_birth
+        .ok_or_else(|| DecideError::MissingInput {
+            field: "date_of_birth",
+            clause: clause.clone(),
+        })?;
+    let on = age_date(rule, ctx.policy.meta.starts).ok_or_else(|| DecideError::MissingInput {
+        field: "a valid age date in the policy",
+        clause: clause.clone(),
+    })?;
+    let age = age_on(dob, on);
+    let under = i32::from(rule.age.under);
+    let ehcp_max = i32::from(rule.age.with_ehcp_up_to);
+    let age_ok = age < under || (case.ehcp && age <= ehcp_max);
+    say(
+        age_ok,
+        format!(
+            "aged {age} on {on}{}",
+            if age < under {
+                format!(", under {under}")
+            } else if case.ehcp && age <= ehcp_max {
+                format!(", {under} or over but up to {ehcp_max} with an EHCP")
+            } else {
+                format!(", not under {under}")
+            }
+        ),
+        Some(format!(
+            "age {age} {} {under}",
+            if age < under { "<" } else { ">=" }
+        )),
+    );
+
+    let walk = ctx.measure(case.school, Mode::Walk)?;
+    let d = &rule.distance;
+    let dist_ok = match &walk {
+        Some(m) => d.comparison.holds(m.length_m, d.metres.0),
+        None => {
+            ctx.policy.unavailable_route.beyond_every_walking_limit
+                && d.comparison.holds_for_unbounded()
+        }
+    };
+    let value = walk.as_ref().map(|m| Metres(m.length_m).miles_3dp());
+    say(
+        dist_ok,
+        format!("{} ({})", d.describe(), rule.distance_quote),
+        Some(format!(
+            "walking route {} mi {} {} mi",
+            value.unwrap_or_else(|| "none available".into()),
+            if dist_ok {
+                d.comparison.symbol()
+            } else {
+                d.comparison.negated_symbol()
+            },
+            d.miles
+        )),
+    );
+
+    let (hours, days) = match (case.hours_per_week, case.days_per_week) {
+        (Some(h), Some(d)) => (h, d),
+        (None, _) => {
+            return Err(DecideError::MissingInput {
+                field: "hours_per_week",
+                clause,
+            })
+        }
+        (_, None) => {
+            return Err(DecideError::MissingInput {
+                field: "days_per_week",
+                clause,
+            })
+        }
+    };
+    let ft = &rule.full_time;
+    let ft_ok = hours >= ft.min_hours && days >= ft.min_days;
+    say(
+        ft_ok,
+        format!("{hours} hours over {days} days a week ({})", ft.quote),
+        Some(format!(
+            "hours {hours} {} {}, days {days} {} {}",
+            if hours >= ft.min_hours { ">=" } else { "<" },
+            ft.min_hours,
+            if days >= ft.min_days { ">=" } else { "<" },
+            ft.min_days
+        )),
+    );
+
+    let low = ctx.low_income();
+    let nearest = ctx.sets.nearest() == Some(case.school);
+    let medical = case.medical_condition && nearest;
+    say(
+        low.is_some() || medical,
+        match (&low, medical) {
+            (Some(r), _) => format!("{} ({})", r.text, rule.low_income.quote),
+            (None, true) => format!(
+                "compelling medical circumstance at the nearest school or college ({})",
+                rule.medical_alternative.quote
+            ),
+            (None, false) => format!(
+                "no qualifying benefit{} ({})",
+                if case.medical_condition {
+                    "; the medical alternative applies to the nearest school or college only"
+                } else {
+                    ""
+                },
+                rule.low_income.quote
+            ),
+        },
+        None,
+    );
+    if low.is_none() && medical {
+        ctx.warn(format!(
+            "{clause}: supporting evidence from the appropriate Medical Officer is required"
+        ));
+    }
+
+    let model_ok = !rule
+        .not_on_operator_models
+        .contains(&ctx.school.operator_model);
+    if !model_ok {
+        say(
+            false,
+            format!(
+                "the reduction is not available on public transport routes or rail ({})",
+                rule.not_on_clause
+            ),
+            None,
+        );
+    }
+
+    let threshold = Some(ThresholdApplied {
+        clause: clause.clone(),
+        limits: vec![d.describe()],
+    });
+    let verdict = if all {
+        Verdict::Eligible {
+            basis: rule.basis,
+            clause,
+            threshold,
+        }
+    } else {
+        Verdict::NotMet {
+            basis: rule.basis,
+            clause,
+            threshold,
+            school_qualifies: true,
+        }
+    };
+    Ok(Finding { verdict, reasons })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_is_whole_years() {
+        let on = NaiveDate::from_ymd_opt(2022, 8, 31).unwrap();
+        assert_eq!(
+            age_on(NaiveDate::from_ymd_opt(2003, 8, 31).unwrap(), on),
+            19
+        );
+        assert_eq!(age_on(NaiveDate::from_ymd_opt(2003, 9, 1).unwrap(), on), 18);
+        assert_eq!(
+            age_on(NaiveDate::from_ymd_opt(2004, 2, 29).unwrap(), on),
+            18
+        );
+    }
+}

@@ -1,0 +1,588 @@
+//! The policy as data. Each TOML file under `policy/<year>/` is read into typed sections whose
+//! values validate themselves as they are parsed (so errors carry file, line and column); the
+//! sections of all files are then merged and cross-checked into one [`Policy`].
+//!
+//! The code knows rule *forms* (a distance rule with year bands and limits, a referral, the
+//! post-16 criteria, the surplus seat scheme); every number, comparison, year band, charge,
+//! priority and clause reference comes from the files.
+
+mod types;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use types::{Comparison, Gbp, Limit, Measure, Percent, YearGroup, YearRange};
+
+/// A clause reference and a short quote of the words it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cite {
+    pub clause: String,
+    pub quote: String,
+}
+
+/// Errors in the policy files. TOML syntax and value errors carry line and column.
+#[derive(Debug, Error)]
+pub enum PolicyError {
+    #[error("{file}: {message}")]
+    Toml { file: String, message: String },
+    #[error("{file}: section [{section}] is also given in {other}; give it once")]
+    Duplicate {
+        file: String,
+        section: &'static str,
+        other: String,
+    },
+    #[error("policy: section [{0}] is missing from every file")]
+    Missing(&'static str),
+    #[error("policy: [decision] order names rule '{0}', which no file defines")]
+    UnknownRule(String),
+    #[error("policy: rule '{0}' is defined but not listed in [decision] order")]
+    UnorderedRule(String),
+    #[error("policy: rule id '{0}' is defined twice")]
+    DuplicateRule(String),
+    #[error("policy: rule '{rule}' band {band}: {message}")]
+    Band {
+        rule: String,
+        band: usize,
+        message: String,
+    },
+}
+
+/// Which school or schools a distance rule accepts as qualifying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchoolSet {
+    /// The catchment school(s) or the straight-line nearest suitable school (clause 1.1.2).
+    CatchmentOrNearest,
+    /// One of the N straight-line nearest suitable schools with places (clause 1.1.4).
+    NearestWithPlaces,
+    /// The straight-line nearest suitable school of the family's religion or belief (1.1.15).
+    NearestOfFaith,
+}
+
+/// What a rule needs of the family besides distance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// Receipt of a qualifying benefit ([`LowIncome`]).
+    LowIncome,
+    /// A stated religion or belief with enough evidence ([`ReligionOrBelief`]).
+    Faith,
+}
+
+/// What a decision is based on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    StatutoryDistance,
+    LowIncome,
+    ReligionOrBelief,
+    SendReferral,
+    Post16Scheme,
+    ParentalPreference,
+    PreSchool,
+}
+
+impl Basis {
+    /// The name written in CSV and JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::StatutoryDistance => "statutory_distance",
+            Basis::LowIncome => "low_income",
+            Basis::ReligionOrBelief => "religion_or_belief",
+            Basis::SendReferral => "send_referral",
+            Basis::Post16Scheme => "post16_scheme",
+            Basis::ParentalPreference => "parental_preference",
+            Basis::PreSchool => "pre_school",
+        }
+    }
+}
+
+/// The header of a policy file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub name: String,
+    pub council: String,
+    pub academic_year: String,
+    /// First day of the academic year the policy governs.
+    pub starts: chrono::NaiveDate,
+    pub source: String,
+}
+
+/// Which schools can be "nearest" at all (clause 1.1.7: a school is unsuitable only for a
+/// physical reason: sex, phase, or a private school the council does not transport to).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suitability {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Establishment types (GIAS `TypeOfEstablishment`) containing any of these words, any case,
+    /// are never suitable.
+    pub exclude_establishment_types_containing: Vec<String>,
+    /// Whether single-sex schools are unsuitable for the other sex.
+    pub respect_single_sex: bool,
+}
+
+/// Low-income families (clauses 1.1.4, 1.1.5).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LowIncome {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Benefits that qualify: `free_school_meals`, `max_working_tax_credit`, `universal_credit`.
+    pub qualifying: Vec<Benefit>,
+    /// The clause under which Universal Credit counts (through free school meals).
+    pub universal_credit_clause: String,
+}
+
+/// A benefit a family may receive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Benefit {
+    FreeSchoolMeals,
+    MaxWorkingTaxCredit,
+    UniversalCredit,
+}
+
+/// Religion or belief evidence (clause 1.1.15).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReligionOrBelief {
+    #[serde(flatten)]
+    pub cite: Cite,
+    pub evidence_required: u8,
+}
+
+/// What "no available walking route" means (clause 1.5.4: unsafe routes are disregarded).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnavailableRoute {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// When true, a child with no available walking route at all is treated as living beyond any
+    /// "at least" / "more than" walking limit.
+    pub beyond_every_walking_limit: bool,
+}
+
+/// The fixed order in which rules are tried; the first that makes the child eligible decides.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionOrder {
+    #[serde(flatten)]
+    pub cite: Cite,
+    pub order: Vec<String>,
+}
+
+/// Year groups to which the council provides no transport (e.g. pre-school, clause 1.2.1).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotProvided {
+    pub id: String,
+    #[serde(flatten)]
+    pub cite: Cite,
+    pub years: YearRange,
+    pub basis: Basis,
+}
+
+/// One year band of a distance rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Band {
+    pub cite: Cite,
+    pub years: YearRange,
+    pub schools: SchoolSet,
+    /// How many nearest schools count, for [`SchoolSet::NearestWithPlaces`].
+    pub count: Option<usize>,
+    pub limits: Vec<Limit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBand {
+    clause: String,
+    quote: String,
+    years: YearRange,
+    schools: SchoolSet,
+    count: Option<usize>,
+    #[serde(default, deserialize_with = "walking")]
+    walking: Option<Limit>,
+    #[serde(default, deserialize_with = "driven")]
+    driven: Option<Limit>,
+    #[serde(default, deserialize_with = "straight")]
+    straight_line: Option<Limit>,
+}
+
+fn walking<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Limit>, D::Error> {
+    Limit::read(Measure::Walking, d).map(Some)
+}
+fn driven<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Limit>, D::Error> {
+    Limit::read(Measure::Driven, d).map(Some)
+}
+fn straight<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Limit>, D::Error> {
+    Limit::read(Measure::StraightLine, d).map(Some)
+}
+
+impl<'de> Deserialize<'de> for Band {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = RawBand::deserialize(d)?;
+        let limits: Vec<Limit> = [r.walking, r.driven, r.straight_line]
+            .into_iter()
+            .flatten()
+            .collect();
+        if limits.is_empty() {
+            return Err(serde::de::Error::custom(
+                "a band needs at least one of walking, driven, straight_line",
+            ));
+        }
+        match (r.schools, r.count) {
+            (SchoolSet::NearestWithPlaces, None) | (SchoolSet::NearestWithPlaces, Some(0)) => {
+                return Err(serde::de::Error::custom(
+                    "schools = \"nearest_with_places\" needs count = N (N >= 1)",
+                ))
+            }
+            (SchoolSet::NearestWithPlaces, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err(serde::de::Error::custom(
+                    "count is only meaningful with schools = \"nearest_with_places\"",
+                ))
+            }
+        }
+        Ok(Band {
+            cite: Cite {
+                clause: r.clause,
+                quote: r.quote,
+            },
+            years: r.years,
+            schools: r.schools,
+            count: r.count,
+            limits,
+        })
+    }
+}
+
+/// A distance rule: for the child's year band, the school attended must be in the band's school
+/// set and every limit must hold (clauses 1.1.1, 1.1.4, 1.1.15).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistanceRule {
+    pub id: String,
+    pub basis: Basis,
+    #[serde(flatten)]
+    pub cite: Cite,
+    #[serde(default)]
+    pub requires: Vec<Requirement>,
+    #[serde(rename = "band")]
+    pub bands: Vec<Band>,
+}
+
+/// A circumstance that sends the case to an officer with stated evidence (clause 1.1.12).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Referral {
+    pub id: String,
+    pub basis: Basis,
+    #[serde(flatten)]
+    pub cite: Cite,
+    pub years: YearRange,
+    /// The case field that triggers the referral.
+    pub when: ReferralTrigger,
+    /// What the officer needs to see.
+    pub evidence: String,
+}
+
+/// Case fields that can trigger a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralTrigger {
+    MobilityNeed,
+}
+
+/// The Local Authority 16+ Assistance Scheme (Post-16 policy, section 3).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Post16Assistance {
+    pub id: String,
+    pub basis: Basis,
+    #[serde(flatten)]
+    pub cite: Cite,
+    pub years: YearRange,
+    pub reduction_percent: Percent,
+    /// Operator models on which the reduction is not available (public transport, rail).
+    pub not_on_operator_models: Vec<crate::area::OperatorModel>,
+    pub not_on_clause: String,
+    pub resident: Criterion,
+    pub age: AgeCriterion,
+    #[serde(deserialize_with = "walking_required")]
+    pub distance: Limit,
+    pub distance_quote: String,
+    pub full_time: FullTime,
+    pub low_income: Criterion,
+    pub medical_alternative: Criterion,
+}
+
+fn walking_required<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Limit, D::Error> {
+    Limit::read(Measure::Walking, d)
+}
+
+/// A criterion with its quote.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub quote: String,
+}
+
+/// "Be under 19 on 31 August immediately preceding the start of the academic year or up to 25
+/// if a Section139a/Education, Health and Care Plan highlights transport is a necessity".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeCriterion {
+    pub quote: String,
+    pub under: u8,
+    /// The day before the academic year on which the age is taken, as month and day.
+    pub on_month: u32,
+    pub on_day: u32,
+    /// Upper age (inclusive: "up to 25") with an EHCP saying transport is necessary.
+    pub with_ehcp_up_to: u8,
+}
+
+/// "Be in full time education (16 hours or more over 3+ days per week)".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FullTime {
+    pub quote: String,
+    pub min_hours: f64,
+    pub min_days: u8,
+}
+
+/// The Surplus Seat Travel Scheme (clauses 1.3.1 to 1.3.3).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurplusSeat {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Annual charge on council contract vehicles (clause 1.3.2).
+    pub charge_gbp: Gbp,
+    /// Operator models on which the council's charge applies.
+    pub council_charged: Vec<crate::area::OperatorModel>,
+    /// Operator models whose operator sets the pass price (clause 1.3.1).
+    pub operator_priced: Vec<crate::area::OperatorModel>,
+    pub operator_priced_clause: String,
+    /// Operator models with no surplus seat scheme (public service routes, clause 1.3.1).
+    pub unavailable: Vec<crate::area::OperatorModel>,
+    pub unavailable_clause: String,
+    /// Operator models to which the priority order does not apply (clause 1.3.3).
+    pub no_priority_on: Vec<crate::area::OperatorModel>,
+    pub priority_clause: String,
+    /// The tie-break within a category (clause 1.3.3): furthest walking distance first.
+    pub tie_break: Cite,
+    #[serde(rename = "priority")]
+    pub priorities: Vec<Priority>,
+}
+
+/// One surplus seat priority category (clause 1.3.3 (i)-(iv)).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Priority {
+    pub rank: u8,
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Any of these circumstances places the child in the category.
+    #[serde(default)]
+    pub any_of: Vec<Circumstance>,
+    /// All of these must hold.
+    #[serde(default)]
+    pub all_of: Vec<Circumstance>,
+}
+
+/// Circumstances the priority categories are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Circumstance {
+    ChildInCare,
+    Ehcp,
+    RegisteredDisability,
+    MedicalCondition,
+    YoungCarer,
+    Vulnerable,
+    CatchmentOrNearest,
+    ParentalPreference,
+    LowIncome,
+}
+
+/// One policy file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyDoc {
+    policy: Option<Meta>,
+    decision: Option<DecisionOrder>,
+    suitable_schools: Option<Suitability>,
+    low_income: Option<LowIncome>,
+    religion_or_belief: Option<ReligionOrBelief>,
+    unavailable_route: Option<UnavailableRoute>,
+    parental_preference: Option<Cite>,
+    surplus_seat: Option<SurplusSeat>,
+    #[serde(default)]
+    not_provided: Vec<NotProvided>,
+    #[serde(default)]
+    distance_rule: Vec<DistanceRule>,
+    #[serde(default)]
+    referral: Vec<Referral>,
+    #[serde(default)]
+    post16_assistance: Vec<Post16Assistance>,
+}
+
+/// A rule in decision order.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Rule {
+    NotProvided(NotProvided),
+    Distance(DistanceRule),
+    Referral(Referral),
+    Post16(Post16Assistance),
+}
+
+impl Rule {
+    /// The rule's id, as listed in `[decision] order`.
+    pub fn id(&self) -> &str {
+        match self {
+            Rule::NotProvided(r) => &r.id,
+            Rule::Distance(r) => &r.id,
+            Rule::Referral(r) => &r.id,
+            Rule::Post16(r) => &r.id,
+        }
+    }
+}
+
+/// The validated policy: every section present once, rules in decision order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Policy {
+    pub meta: Meta,
+    pub decision: DecisionOrder,
+    pub suitable_schools: Suitability,
+    pub low_income: LowIncome,
+    pub religion_or_belief: ReligionOrBelief,
+    pub unavailable_route: UnavailableRoute,
+    pub parental_preference: Cite,
+    pub surplus_seat: SurplusSeat,
+    pub rules: Vec<Rule>,
+}
+
+fn take_once<T>(
+    slot: &mut Option<(T, String)>,
+    value: Option<T>,
+    file: &str,
+    section: &'static str,
+) -> Result<(), PolicyError> {
+    if let Some(v) = value {
+        if let Some((_, other)) = slot {
+            return Err(PolicyError::Duplicate {
+                file: file.into(),
+                section,
+                other: other.clone(),
+            });
+        }
+        *slot = Some((v, file.to_string()));
+    }
+    Ok(())
+}
+
+fn required<T>(slot: Option<(T, String)>, section: &'static str) -> Result<T, PolicyError> {
+    slot.map(|(v, _)| v).ok_or(PolicyError::Missing(section))
+}
+
+impl Policy {
+    /// Parses and merges policy files given as (name, text) pairs, in order.
+    pub fn from_sources(sources: &[(String, String)]) -> Result<Policy, PolicyError> {
+        let mut meta = None;
+        let mut decision = None;
+        let mut suit = None;
+        let mut low = None;
+        let mut faith = None;
+        let mut unavailable = None;
+        let mut pref = None;
+        let mut surplus = None;
+        let mut rules: Vec<Rule> = Vec::new();
+        for (file, text) in sources {
+            let doc: PolicyDoc = toml::from_str(text).map_err(|e| PolicyError::Toml {
+                file: file.clone(),
+                message: e.to_string().trim_end().to_string(),
+            })?;
+            take_once(&mut meta, doc.policy, file, "policy")?;
+            take_once(&mut decision, doc.decision, file, "decision")?;
+            take_once(&mut suit, doc.suitable_schools, file, "suitable_schools")?;
+            take_once(&mut low, doc.low_income, file, "low_income")?;
+            take_once(
+                &mut faith,
+                doc.religion_or_belief,
+                file,
+                "religion_or_belief",
+            )?;
+            take_once(
+                &mut unavailable,
+                doc.unavailable_route,
+                file,
+                "unavailable_route",
+            )?;
+            take_once(
+                &mut pref,
+                doc.parental_preference,
+                file,
+                "parental_preference",
+            )?;
+            take_once(&mut surplus, doc.surplus_seat, file, "surplus_seat")?;
+            rules.extend(doc.not_provided.into_iter().map(Rule::NotProvided));
+            rules.extend(doc.distance_rule.into_iter().map(Rule::Distance));
+            rules.extend(doc.referral.into_iter().map(Rule::Referral));
+            rules.extend(doc.post16_assistance.into_iter().map(Rule::Post16));
+        }
+        let decision: DecisionOrder = required(decision, "decision")?;
+        for (i, r) in rules.iter().enumerate() {
+            if rules[..i].iter().any(|o| o.id() == r.id()) {
+                return Err(PolicyError::DuplicateRule(r.id().to_string()));
+            }
+            if !decision.order.iter().any(|id| id == r.id()) {
+                return Err(PolicyError::UnorderedRule(r.id().to_string()));
+            }
+        }
+        let mut ordered = Vec::with_capacity(rules.len());
+        for id in &decision.order {
+            let pos = rules
+                .iter()
+                .position(|r| r.id() == id)
+                .ok_or_else(|| PolicyError::UnknownRule(id.clone()))?;
+            ordered.push(rules.swap_remove(pos));
+        }
+        for r in &ordered {
+            if let Rule::Distance(d) = r {
+                check_bands(d)?;
+            }
+        }
+        Ok(Policy {
+            meta: required(meta, "policy")?,
+            decision,
+            suitable_schools: required(suit, "suitable_schools")?,
+            low_income: required(low, "low_income")?,
+            religion_or_belief: required(faith, "religion_or_belief")?,
+            unavailable_route: required(unavailable, "unavailable_route")?,
+            parental_preference: required(pref, "parental_preference")?,
+            surplus_seat: required(surplus, "surplus_seat")?,
+            rules: ordered,
+        })
+    }
+}
+
+/// Bands of one rule must not overlap, or a year group would have two answers.
+fn check_bands(rule: &DistanceRule) -> Result<(), PolicyError> {
+    for (i, a) in rule.bands.iter().enumerate() {
+        for b in &rule.bands[..i] {
+            if a.years.first <= b.years.last && b.years.first <= a.years.last {
+                return Err(PolicyError::Band {
+                    rule: rule.id.clone(),
+                    band: i + 1,
+                    message: format!("years {} overlap another band's {}", a.years, b.years),
+                });
+            }
+        }
+    }
+    Ok(())
+}
