@@ -11,8 +11,11 @@
 //! * [`cmd`]     – one module per subcommand; [`cli`] holds the argument definitions.
 
 pub mod area;
+pub mod cli;
+pub mod cmd;
 pub mod decide;
 pub mod geodesy;
+pub mod io;
 pub mod network;
 pub mod policy;
 pub mod units;

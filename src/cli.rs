@@ -1,0 +1,291 @@
+//! Command-line arguments (clap derive). Every flag has help text; defaults point at the bundled
+//! demo area and the 2022-23 policy so that a newcomer can run any command from the repository.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Decide home-to-school transport eligibility under a council's published policy.
+///
+/// Exit codes: 0 success; 1 the command failed (bad input, missing file); 2 usage error;
+/// 3 batch finished but some rows could not be decided; 4 some worked cases failed.
+#[derive(Debug, Parser)]
+#[command(name = "schoolrun", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decide one application, given by flags or by a case file.
+    Check(CheckArgs),
+    /// Decide every row of an applications CSV.
+    Batch(BatchArgs),
+    /// Show the loaded policy, or run worked cases against it.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// List the schools near a location.
+    #[command(subcommand)]
+    Schools(SchoolsCommand),
+    /// Write the measured route for a case as GeoJSON (the map of clause 1.5.3).
+    Route(RouteArgs),
+}
+
+/// Where the policy and the area data come from.
+#[derive(Debug, Args, Clone)]
+pub struct Sources {
+    /// Policy directory (every *.toml in it) or a single policy file.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "policy/2022-23",
+        env = "SCHOOLRUN_POLICY"
+    )]
+    pub policy: PathBuf,
+    /// Area directory holding area.toml (schools, entrances, catchments, network), or the
+    /// area.toml file itself.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "fixtures/demo",
+        env = "SCHOOLRUN_AREA"
+    )]
+    pub area: PathBuf,
+    /// Furthest, in metres, a home or entrance may be from a usable edge (overrides area.toml).
+    #[arg(long, value_name = "METRES")]
+    pub max_snap: Option<f64>,
+    /// Flag decisions whose distance is within this many miles of a limit.
+    #[arg(long, value_name = "MILES", default_value_t = 0.1)]
+    pub margin_miles: f64,
+}
+
+/// Output format for a single decision or listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text.
+    Text,
+    /// JSON for machines.
+    Json,
+}
+
+/// One application given on the command line.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CaseFlags {
+    /// Application reference.
+    #[arg(long, default_value = "CHECK")]
+    pub id: String,
+    /// Home easting (British National Grid metres).
+    #[arg(long, allow_hyphen_values = true)]
+    pub easting: Option<String>,
+    /// Home northing (British National Grid metres).
+    #[arg(long, allow_hyphen_values = true)]
+    pub northing: Option<String>,
+    /// Home latitude (WGS84 degrees), instead of easting/northing.
+    #[arg(long, allow_hyphen_values = true)]
+    pub lat: Option<String>,
+    /// Home longitude (WGS84 degrees), instead of easting/northing.
+    #[arg(long, allow_hyphen_values = true)]
+    pub lon: Option<String>,
+    /// Easting of where the property meets the adopted road, if known (clause 1.1.1).
+    #[arg(long)]
+    pub access_easting: Option<String>,
+    /// Northing of where the property meets the adopted road, if known.
+    #[arg(long)]
+    pub access_northing: Option<String>,
+    /// Year group in the year applied for: N (pre-school), R, 1-13.
+    #[arg(long)]
+    pub year: Option<String>,
+    /// Date of birth, YYYY-MM-DD (needed for post-16).
+    #[arg(long)]
+    pub dob: Option<String>,
+    /// Sex, M or F (rules out single-sex schools).
+    #[arg(long)]
+    pub sex: Option<String>,
+    /// URN of the school attended or applied for.
+    #[arg(long)]
+    pub school: Option<String>,
+    /// The child is eligible for free school meals.
+    #[arg(long)]
+    pub fsm: bool,
+    /// The family receives maximum Working Tax Credit.
+    #[arg(long)]
+    pub max_wtc: bool,
+    /// The family receives Universal Credit.
+    #[arg(long)]
+    pub uc: bool,
+    /// Religion or belief the school is chosen for (clause 1.1.15).
+    #[arg(long)]
+    pub faith: Option<String>,
+    /// Pieces of evidence of the religion or belief supplied.
+    #[arg(long)]
+    pub faith_evidence: Option<String>,
+    /// The child has an Education, Health and Care Plan.
+    #[arg(long)]
+    pub ehcp: bool,
+    /// A SEND, disability or medical need is said to prevent an accompanied walk (1.1.12).
+    #[arg(long)]
+    pub mobility_need: bool,
+    /// Child in care or previously in care (surplus seat priority).
+    #[arg(long)]
+    pub child_in_care: bool,
+    /// Registered disability (surplus seat priority).
+    #[arg(long)]
+    pub registered_disability: bool,
+    /// Medical condition with supporting evidence (surplus seat priority; post-16).
+    #[arg(long)]
+    pub medical_condition: bool,
+    /// Young carer (surplus seat priority).
+    #[arg(long)]
+    pub young_carer: bool,
+    /// Vulnerable, or living with a parent registered disabled (surplus seat priority).
+    #[arg(long)]
+    pub vulnerable: bool,
+    /// Not resident in the council's area (post-16).
+    #[arg(long)]
+    pub not_resident: bool,
+    /// Hours of education a week (post-16 full-time test).
+    #[arg(long)]
+    pub hours: Option<String>,
+    /// Days of education a week (post-16 full-time test).
+    #[arg(long)]
+    pub days: Option<String>,
+    /// URNs of schools with no place for this child (clause 1.1.4), separated by ';' or ','.
+    #[arg(long, value_name = "URNS")]
+    pub no_places: Option<String>,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+    /// A case file (TOML with a [case] table); flags given as well override its fields.
+    #[arg(long, value_name = "FILE")]
+    pub case: Option<PathBuf>,
+    #[command(flatten)]
+    pub flags: CaseFlags,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Arguments of `batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Applications CSV (see docs/formats.md).
+    #[arg(value_name = "APPLICATIONS.csv")]
+    pub input: PathBuf,
+    /// Where to write the decisions CSV ('-' for standard output).
+    #[arg(short, long, value_name = "DECISIONS.csv")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Column map (TOML [columns] table) for exports whose headers differ.
+    #[arg(long, value_name = "MAP.toml")]
+    pub columns: Option<PathBuf>,
+    /// Worker threads (default: all cores). The output is the same whatever the number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Never draw a progress bar, even on a terminal.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// `policy` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// List every parameter of the loaded policy with its clause.
+    Show {
+        /// Policy directory or file.
+        #[arg(long, value_name = "DIR", default_value = "policy/2022-23")]
+        policy: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Run worked cases (files or directories of *.toml) and report pass/fail with a diff.
+    Test(PolicyTestArgs),
+}
+
+/// Arguments of `policy test`.
+#[derive(Debug, Args)]
+pub struct PolicyTestArgs {
+    /// Worked case files, or directories searched for *.toml.
+    #[arg(value_name = "CASES", required = true)]
+    pub cases: Vec<PathBuf>,
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Print every case, not only failures.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// `schools` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SchoolsCommand {
+    /// The suitable schools nearest a home, with straight-line, walking and driven distances and
+    /// whether the home is in their catchment.
+    Near(NearArgs),
+}
+
+/// Arguments of `schools near`.
+#[derive(Debug, Args)]
+pub struct NearArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Home easting (British National Grid metres).
+    #[arg(long, allow_hyphen_values = true)]
+    pub easting: Option<String>,
+    /// Home northing.
+    #[arg(long, allow_hyphen_values = true)]
+    pub northing: Option<String>,
+    /// Home latitude (WGS84), instead of easting/northing.
+    #[arg(long, allow_hyphen_values = true)]
+    pub lat: Option<String>,
+    /// Home longitude (WGS84).
+    #[arg(long, allow_hyphen_values = true)]
+    pub lon: Option<String>,
+    /// Year group the schools must suit: N, R, 1-13.
+    #[arg(long)]
+    pub year: String,
+    /// Sex, M or F (rules out single-sex schools).
+    #[arg(long)]
+    pub sex: Option<String>,
+    /// How many schools to list.
+    #[arg(long, default_value_t = 5)]
+    pub count: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Travel mode for `route`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RouteMode {
+    /// Shortest available walking route (unsafe stretches disregarded).
+    Walk,
+    /// Shortest walking route ignoring safety audits (to show what clause 1.5.4 disregarded).
+    WalkIgnoringSafety,
+    /// Shortest driven route.
+    Drive,
+}
+
+/// Arguments of `route`.
+#[derive(Debug, Args)]
+pub struct RouteArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+    /// A case file (TOML with a [case] table); flags given as well override its fields.
+    #[arg(long, value_name = "FILE")]
+    pub case: Option<PathBuf>,
+    #[command(flatten)]
+    pub flags: CaseFlags,
+    /// Travel mode.
+    #[arg(long, value_enum, default_value_t = RouteMode::Walk)]
+    pub mode: RouteMode,
+    /// Where to write the GeoJSON ('-' for standard output).
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
+    pub output: PathBuf,
+}

@@ -1,0 +1,34 @@
+//! `schoolrun check`: decide one application and print the decision with its reasons.
+
+use anyhow::Result;
+
+use crate::cli::{CheckArgs, Format};
+use crate::decide::decide;
+use crate::io::decisions::Record;
+use crate::io::text::render;
+
+use super::sources::{case_from, load};
+use super::Exit;
+
+/// Runs `check`.
+pub fn run(args: CheckArgs) -> Result<Exit> {
+    let case = case_from(args.case.as_deref(), &args.flags)?;
+    let loaded = load(&args.sources)?;
+    let d = decide(
+        &loaded.policy.policy,
+        &loaded.area.area,
+        &case,
+        &loaded.settings,
+    );
+    match args.format {
+        Format::Text => print!("{}", render(&d, &loaded.origin)),
+        Format::Json => {
+            let rec = Record {
+                decision: &d,
+                origin: &loaded.origin,
+            };
+            println!("{}", serde_json::to_string_pretty(&rec)?);
+        }
+    }
+    Ok(Exit::Success)
+}

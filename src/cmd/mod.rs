@@ -1,0 +1,38 @@
+//! One module per subcommand; each turns parsed arguments into work on the pure core and writes
+//! the result. `run` dispatches and returns the documented exit code.
+
+pub mod batch;
+pub mod check;
+pub mod policy;
+pub mod route;
+pub mod schools;
+pub mod sources;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, PolicyCommand, SchoolsCommand};
+
+/// Exit codes, as documented in `schoolrun --help` and the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything worked.
+    Success = 0,
+    /// The command could not run (bad input file, missing file, bad policy).
+    Failure = 1,
+    /// The batch finished, but some rows could not be decided (they are error rows).
+    RowErrors = 3,
+    /// Some worked cases did not give the expected decision.
+    CasesFailed = 4,
+}
+
+/// Runs the subcommand.
+pub fn run(cli: Cli) -> Result<Exit> {
+    match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Batch(a) => batch::run(a),
+        Command::Policy(PolicyCommand::Show { policy, format }) => policy::show(&policy, format),
+        Command::Policy(PolicyCommand::Test(a)) => policy::test(a),
+        Command::Schools(SchoolsCommand::Near(a)) => schools::near(a),
+        Command::Route(a) => route::run(a),
+    }
+}

@@ -1,0 +1,418 @@
+//! `schoolrun policy show` (every parameter with its clause) and `schoolrun policy test` (worked
+//! cases: each case file's expected decision against the decision the tool makes).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Format, PolicyTestArgs};
+use crate::decide::{decide, Decision};
+use crate::io::case_fields::case_from_fields;
+use crate::io::case_file::{load_case_file, CaseFile, Expect};
+use crate::io::policy_files::load_policy;
+use crate::policy::{Policy, Rule};
+use crate::units::Metres;
+
+use super::sources::{load_paths, Loaded};
+use super::Exit;
+
+/// Renders every parameter of the policy with its clause.
+pub fn describe(p: &Policy) -> String {
+    let mut s = String::new();
+    let m = &p.meta;
+    let _ = writeln!(
+        s,
+        "{} ({}), {}; from {}",
+        m.name, m.academic_year, m.council, m.starts
+    );
+    let _ = writeln!(s, "source: {}", m.source);
+    let _ = writeln!(
+        s,
+        "\n[{}] rules are tried in this order: {}",
+        p.decision.cite.clause,
+        p.decision.order.join(", ")
+    );
+    let su = &p.suitable_schools;
+    let _ = writeln!(
+        s,
+        "[{}] suitable schools: age range covers the year group; single-sex respected: {}; excluded establishment types containing: {}",
+        su.cite.clause,
+        su.respect_single_sex,
+        su.exclude_establishment_types_containing.join(", ")
+    );
+    let li = &p.low_income;
+    let names: Vec<String> = li.qualifying.iter().map(|b| format!("{b:?}")).collect();
+    let _ = writeln!(
+        s,
+        "[{}] low income: any of {} (Universal Credit: clause {})",
+        li.cite.clause,
+        names.join(", "),
+        li.universal_credit_clause
+    );
+    let rb = &p.religion_or_belief;
+    let _ = writeln!(
+        s,
+        "[{}] religion or belief: {} pieces of evidence required",
+        rb.cite.clause, rb.evidence_required
+    );
+    let ur = &p.unavailable_route;
+    let _ = writeln!(
+        s,
+        "[{}] no available walking route counts as beyond every walking limit: {}",
+        ur.cite.clause, ur.beyond_every_walking_limit
+    );
+    let _ = writeln!(
+        s,
+        "[{}] parental preference: not eligible when no rule accepts the school",
+        p.parental_preference.clause
+    );
+    for r in &p.rules {
+        let _ = writeln!(s);
+        match r {
+            Rule::NotProvided(n) => {
+                let _ = writeln!(
+                    s,
+                    "rule {} [{}]: no transport for {} (basis {})",
+                    n.id,
+                    n.cite.clause,
+                    n.years,
+                    n.basis.as_str()
+                );
+            }
+            Rule::Distance(d) => {
+                let req: Vec<String> = d.requires.iter().map(|r| format!("{r:?}")).collect();
+                let _ = writeln!(
+                    s,
+                    "rule {} [{}]: basis {}{}",
+                    d.id,
+                    d.cite.clause,
+                    d.basis.as_str(),
+                    if req.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", requires {}", req.join(" and "))
+                    }
+                );
+                for b in &d.bands {
+                    let limits: Vec<String> = b
+                        .limits
+                        .iter()
+                        .map(|l| format!("{} ({} m)", l.describe(), Metres::from_miles(l.miles).0))
+                        .collect();
+                    let _ = writeln!(
+                        s,
+                        "  [{}] {}: school {:?}{}; {}",
+                        b.cite.clause,
+                        b.years,
+                        b.schools,
+                        b.count.map(|c| format!(" (count {c})")).unwrap_or_default(),
+                        limits.join(" and ")
+                    );
+                }
+            }
+            Rule::Referral(r) => {
+                let _ = writeln!(
+                    s,
+                    "rule {} [{}]: {} for {:?}: refer; evidence: {}",
+                    r.id, r.cite.clause, r.years, r.when, r.evidence
+                );
+            }
+            Rule::Post16(r) => {
+                let _ = writeln!(
+                    s,
+                    "rule {} [{}]: {}: {}% reduction (not on {:?})",
+                    r.id, r.cite.clause, r.years, r.reduction_percent.0, r.not_on_operator_models
+                );
+                let _ = writeln!(s, "  resident: {}", r.resident.quote);
+                let _ = writeln!(
+                    s,
+                    "  age: under {} on {:02}-{:02} before the year, or up to {} with an EHCP",
+                    r.age.under, r.age.on_day, r.age.on_month, r.age.with_ehcp_up_to
+                );
+                let _ = writeln!(s, "  distance: {}", r.distance.describe());
+                let _ = writeln!(
+                    s,
+                    "  full time: at least {} hours over at least {} days a week",
+                    r.full_time.min_hours, r.full_time.min_days
+                );
+                let _ = writeln!(
+                    s,
+                    "  low income, or medical circumstance at the nearest school or college"
+                );
+            }
+        }
+    }
+    let ss = &p.surplus_seat;
+    let _ = writeln!(
+        s,
+        "\n[{}] surplus seat charge {} on {:?}",
+        ss.cite.clause,
+        ss.charge_gbp.0.display_gbp(),
+        ss.council_charged
+    );
+    let _ = writeln!(
+        s,
+        "[{}] operator-priced on {:?}",
+        ss.operator_priced_clause, ss.operator_priced
+    );
+    let _ = writeln!(
+        s,
+        "[{}] no surplus seats on {:?}",
+        ss.unavailable_clause, ss.unavailable
+    );
+    let _ = writeln!(
+        s,
+        "[{}] priority (not on {:?}):",
+        ss.priority_clause, ss.no_priority_on
+    );
+    for pr in &ss.priorities {
+        let _ = writeln!(
+            s,
+            "  {} [{}] any of {:?}; all of {:?}",
+            pr.rank, pr.cite.clause, pr.any_of, pr.all_of
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  tie-break [{}]: furthest walking distance first",
+        ss.tie_break.clause
+    );
+    s
+}
+
+/// Runs `policy show`.
+pub fn show(path: &Path, format: Format) -> Result<Exit> {
+    let lp = load_policy(path)?;
+    match format {
+        Format::Text => {
+            print!("{}", describe(&lp.policy));
+            println!("\nfiles:");
+            for f in &lp.files {
+                println!("  {}  sha256 {}", f.path, f.sha256);
+            }
+        }
+        Format::Json => {
+            let v = serde_json::json!({ "policy": lp.policy, "files": lp.files });
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+    }
+    Ok(Exit::Success)
+}
+
+/// Finds case files: files as given, directories searched (recursively, sorted) for *.toml.
+pub fn collect_cases(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else if p.extension().is_some_and(|e| e == "toml") {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Differences between what a worked case expects and the decision made; empty when it passes.
+pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let mut check = |what: &str, want: String, got: String| {
+        if want != got {
+            diffs.push(format!("{what}: expected {want}, got {got}"));
+        }
+    };
+    check(
+        "outcome",
+        expect.outcome.clone(),
+        d.outcome.as_str().to_string(),
+    );
+    if let Some(b) = &expect.basis {
+        check(
+            "basis",
+            b.clone(),
+            d.basis
+                .map(|b| b.as_str().to_string())
+                .unwrap_or_else(|| "none".into()),
+        );
+    }
+    if let Some(c) = &expect.deciding_clause {
+        check(
+            "deciding clause",
+            c.clone(),
+            d.deciding_clause.clone().unwrap_or_else(|| "none".into()),
+        );
+    }
+    if let Some(u) = expect.school_urn {
+        check(
+            "school",
+            u.to_string(),
+            d.school
+                .as_ref()
+                .map(|s| s.urn.to_string())
+                .unwrap_or_default(),
+        );
+    }
+    if let Some(p) = expect.charge_pence {
+        check(
+            "charge (pence)",
+            p.to_string(),
+            d.charge
+                .as_ref()
+                .and_then(|c| c.pence)
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "none".into()),
+        );
+    }
+    if let Some(r) = expect.surplus_priority {
+        check(
+            "surplus priority",
+            r.to_string(),
+            d.surplus_priority
+                .as_ref()
+                .map(|p| p.rank)
+                .unwrap_or(0)
+                .to_string(),
+        );
+    }
+    if let Some(w) = &expect.walking_miles {
+        let got = if d.distances.no_available_walking_route {
+            "none".to_string()
+        } else {
+            d.distances
+                .walking_m
+                .map(|m| Metres(m).miles_3dp())
+                .unwrap_or_else(|| "not measured".into())
+        };
+        let want = match w {
+            toml::Value::Float(f) => format!("{f:.3}"),
+            toml::Value::Integer(i) => format!("{i}.000"),
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        check("walking miles", want, got);
+    }
+    if let Some(w) = expect.driven_miles {
+        check(
+            "driven miles",
+            format!("{w:.3}"),
+            d.distances
+                .driven_m
+                .map(|m| Metres(m).miles_3dp())
+                .unwrap_or_else(|| "none".into()),
+        );
+    }
+    for needle in &expect.reasons_contain {
+        let found = d.reasons.iter().any(|r| {
+            r.text.contains(needle.as_str())
+                || r.figures
+                    .as_deref()
+                    .is_some_and(|f| f.contains(needle.as_str()))
+                || r.clause.contains(needle.as_str())
+        }) || d.warnings.iter().any(|w| w.contains(needle.as_str()))
+            || d.error
+                .as_deref()
+                .is_some_and(|e| e.contains(needle.as_str()));
+        if !found {
+            diffs.push(format!(
+                "reasons: expected some reason or warning to contain \"{needle}\""
+            ));
+        }
+    }
+    diffs
+}
+
+/// The result of one worked case.
+pub struct CaseResult {
+    pub file: CaseFile,
+    pub decision: Decision,
+    pub diffs: Vec<String>,
+}
+
+/// Runs worked cases, loading each distinct policy/area once.
+pub fn run_cases(args: &PolicyTestArgs) -> Result<Vec<CaseResult>> {
+    let files = collect_cases(&args.cases)?;
+    let mut cache: HashMap<(PathBuf, PathBuf), Loaded> = HashMap::new();
+    let mut results = Vec::new();
+    for path in files {
+        let file = load_case_file(&path)?;
+        let expect = file.expect.clone().with_context(|| {
+            format!("{}: a worked case needs an [expect] table", path.display())
+        })?;
+        let policy = file
+            .policy
+            .clone()
+            .unwrap_or_else(|| args.sources.policy.clone());
+        let area = file
+            .area
+            .clone()
+            .unwrap_or_else(|| args.sources.area.clone());
+        let key = (policy.clone(), area.clone());
+        if !cache.contains_key(&key) {
+            let l = load_paths(&policy, &area, &args.sources)
+                .with_context(|| format!("loading the policy and area for {}", path.display()))?;
+            cache.insert(key.clone(), l);
+        }
+        let loaded = &cache[&key];
+        let case = case_from_fields(|f| file.fields.get(f).map(String::as_str))
+            .with_context(|| format!("{}: [case] is not valid", path.display()))?;
+        let decision = decide(
+            &loaded.policy.policy,
+            &loaded.area.area,
+            &case,
+            &loaded.settings,
+        );
+        let diffs = compare(&expect, &decision);
+        results.push(CaseResult {
+            file,
+            decision,
+            diffs,
+        });
+    }
+    Ok(results)
+}
+
+/// Runs `policy test`.
+pub fn test(args: PolicyTestArgs) -> Result<Exit> {
+    let results = run_cases(&args)?;
+    let failed = results.iter().filter(|r| !r.diffs.is_empty()).count();
+    for r in &results {
+        let status = if r.diffs.is_empty() { "PASS" } else { "FAIL" };
+        if r.diffs.is_empty() && !args.verbose {
+            continue;
+        }
+        println!("{status} {} — {}", r.file.path.display(), r.file.title);
+        for d in &r.diffs {
+            println!("    {d}");
+        }
+        if !r.diffs.is_empty() {
+            for reason in &r.decision.reasons {
+                println!("      [{}] {}", reason.clause, reason.text);
+            }
+            if let Some(e) = &r.decision.error {
+                println!("      error: {e}");
+            }
+        }
+    }
+    println!("{} passed, {} failed", results.len() - failed, failed);
+    Ok(if failed > 0 {
+        Exit::CasesFailed
+    } else {
+        Exit::Success
+    })
+}

@@ -1,0 +1,109 @@
+//! `schoolrun route`: the measured route for a case as GeoJSON (EPSG:27700), so that the "map
+//! showing the route measured" (clause 1.5.3) can be produced and opened in QGIS.
+
+use std::io::Write;
+
+use anyhow::{bail, Context, Result};
+use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject};
+use serde_json::json;
+
+use crate::cli::{RouteArgs, RouteMode};
+use crate::network::Mode;
+use crate::units::Metres;
+
+use super::sources::{case_from, load};
+use super::Exit;
+
+fn feature(geometry: GeometryValue, props: serde_json::Value) -> Feature {
+    let properties: Option<JsonObject> = props.as_object().cloned();
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(geometry)),
+        id: None,
+        properties,
+        foreign_members: None,
+    }
+}
+
+fn pt(p: geo::Point<f64>) -> GeometryValue {
+    GeometryValue::new_point(vec![p.x(), p.y()])
+}
+
+/// Runs `route`.
+pub fn run(args: RouteArgs) -> Result<Exit> {
+    let case = case_from(args.case.as_deref(), &args.flags)?;
+    let loaded = load(&args.sources)?;
+    let area = &loaded.area.area;
+    let school = area
+        .school(case.school)
+        .with_context(|| format!("unknown school URN {}", case.school))?;
+    let mode = match args.mode {
+        RouteMode::Walk => Mode::Walk,
+        RouteMode::WalkIgnoringSafety => Mode::WalkIgnoringSafety,
+        RouteMode::Drive => Mode::Drive,
+    };
+    let located = area.locate(case.home, case.access_point);
+    let Some(m) = area.measure(&located, case.school, mode)? else {
+        bail!(
+            "there is no available {:?} route from the home to {} (URN {})",
+            mode,
+            school.name,
+            school.urn
+        );
+    };
+    let coords: Vec<Vec<f64>> = m.route.geometry.coords().map(|c| vec![c.x, c.y]).collect();
+    let mut features = vec![feature(
+        GeometryValue::new_line_string(coords),
+        json!({
+            "kind": "route",
+            "mode": mode,
+            "length_m": m.length_m,
+            "length_mi": Metres(m.length_m).miles_3dp(),
+            "school_urn": school.urn.0,
+            "school": school.name,
+            "entrance": m.entrance,
+            "edge_ids": m.route.edge_ids,
+            "case_id": case.id,
+        }),
+    )];
+    features.push(feature(pt(case.home), json!({ "kind": "home" })));
+    features.push(feature(
+        pt(m.home_snap.point),
+        json!({ "kind": "access_point", "snap_distance_m": m.home_snap.distance_m, "edge_id": m.home_snap.edge_id }),
+    ));
+    if m.home_snap.distance_m > 0.0 {
+        features.push(feature(
+            GeometryValue::new_line_string(vec![
+                vec![case.home.x(), case.home.y()],
+                vec![m.home_snap.point.x(), m.home_snap.point.y()],
+            ]),
+            json!({ "kind": "home_to_network", "length_m": m.home_snap.distance_m, "counted": false }),
+        ));
+    }
+    for g in area.gates(case.school) {
+        features.push(feature(
+            pt(g.point),
+            json!({ "kind": "entrance", "name": g.name, "open": g.open, "used": g.name == m.entrance }),
+        ));
+    }
+    let mut fc = FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    };
+    let mut crs = JsonObject::new();
+    crs.insert(
+        "crs".into(),
+        json!({ "type": "name", "properties": { "name": "urn:ogc:def:crs:EPSG::27700" } }),
+    );
+    fc.foreign_members = Some(crs);
+    let text = serde_json::to_string_pretty(&fc)?;
+    if args.output.as_os_str() == "-" {
+        println!("{text}");
+    } else {
+        let mut f = std::fs::File::create(&args.output)
+            .with_context(|| format!("cannot create {}", args.output.display()))?;
+        writeln!(f, "{text}")?;
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,117 @@
+//! `schoolrun schools near`: the suitable schools nearest a home by straight line, with walking
+//! and driven distances and whether the home is in their catchment: what an officer looks at
+//! first.
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::area::Urn;
+use crate::cli::{Format, NearArgs};
+use crate::decide::schools::by_straight_line;
+use crate::decide::{Case, Sex};
+use crate::io::case_fields::case_from_fields;
+use crate::network::Mode;
+use crate::units::Metres;
+
+use super::sources::load;
+use super::Exit;
+
+/// One row of the listing.
+#[derive(Debug, Serialize)]
+pub struct NearSchool {
+    pub urn: Urn,
+    pub name: String,
+    pub straight_line_mi: String,
+    pub walking_mi: Option<String>,
+    pub driven_mi: Option<String>,
+    pub in_catchment: bool,
+    pub has_places: bool,
+    pub religious_character: Option<String>,
+}
+
+/// Runs `schools near`.
+pub fn near(args: NearArgs) -> Result<Exit> {
+    let mut fields: Vec<(&str, String)> = vec![
+        ("id", "NEAR".into()),
+        ("year_group", args.year.clone()),
+        ("school_urn", "0".into()),
+    ];
+    for (k, v) in [
+        ("easting", &args.easting),
+        ("northing", &args.northing),
+        ("latitude", &args.lat),
+        ("longitude", &args.lon),
+        ("sex", &args.sex),
+    ] {
+        if let Some(v) = v {
+            fields.push((k, v.clone()));
+        }
+    }
+    let case: Case = case_from_fields(|f| {
+        fields
+            .iter()
+            .find(|(k, _)| *k == f)
+            .map(|(_, v)| v.as_str())
+    })
+    .context("the location or year group given is not valid")?;
+    let _: Option<Sex> = case.sex;
+    let loaded = load(&args.sources)?;
+    let area = &loaded.area.area;
+    let ranked = by_straight_line(area, &loaded.policy.policy.suitable_schools, &case);
+    let catchment = area.catchment_schools(case.home);
+    let located = area.locate(case.home, None);
+    let mi = |m: f64| Metres(m).miles_3dp();
+    let measure = |u: Urn, mode: Mode| -> Option<String> {
+        match area.measure(&located, u, mode) {
+            Ok(Some(m)) => Some(mi(m.length_m)),
+            Ok(None) => Some("none".into()),
+            Err(_) => None,
+        }
+    };
+    let rows: Vec<NearSchool> = ranked
+        .iter()
+        .take(args.count)
+        .filter_map(|(u, d)| {
+            let s = area.school(*u)?;
+            Some(NearSchool {
+                urn: *u,
+                name: s.name.clone(),
+                straight_line_mi: mi(*d),
+                walking_mi: measure(*u, Mode::Walk),
+                driven_mi: measure(*u, Mode::Drive),
+                in_catchment: catchment.contains(u),
+                has_places: s.has_places,
+                religious_character: s.religious_character.clone(),
+            })
+        })
+        .collect();
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        Format::Text => {
+            println!(
+                "Schools suitable for {} nearest ({:.0}, {:.0}), by straight line (clause 1.1.2):",
+                case.year_group,
+                case.home.x(),
+                case.home.y()
+            );
+            println!(
+                "{:>3}  {:>7}  {:<44} {:>9} {:>9} {:>9}  catchment",
+                "#", "URN", "school", "straight", "walking", "driven"
+            );
+            for (i, r) in rows.iter().enumerate() {
+                println!(
+                    "{:>3}  {:>7}  {:<44} {:>9} {:>9} {:>9}  {}",
+                    i + 1,
+                    r.urn.to_string(),
+                    r.name.chars().take(44).collect::<String>(),
+                    r.straight_line_mi,
+                    r.walking_mi.as_deref().unwrap_or("-"),
+                    r.driven_mi.as_deref().unwrap_or("-"),
+                    if r.in_catchment { "yes" } else { "no" }
+                );
+            }
+            println!("(distances in miles; walking and driven to the nearest open entrance)");
+        }
+    }
+    Ok(Exit::Success)
+}

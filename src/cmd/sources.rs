@@ -1,0 +1,128 @@
+//! Loading what every deciding command needs: the policy, the area, and the case from flags or
+//! a case file; and the provenance that goes into every decision.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{CaseFlags, Sources};
+use crate::decide::{Case, Provenance, Settings};
+use crate::io::area_dir::{load_area, LoadedArea};
+use crate::io::case_fields::case_from_fields;
+use crate::io::case_file::load_case_file;
+use crate::io::decisions::Origin;
+use crate::io::policy_files::{load_policy, LoadedPolicy};
+use crate::units::Metres;
+
+/// Policy, area, settings and origin, loaded once per run.
+pub struct Loaded {
+    pub policy: LoadedPolicy,
+    pub area: LoadedArea,
+    pub settings: Settings,
+    pub origin: Origin,
+}
+
+/// Loads a policy and an area from explicit paths.
+pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loaded> {
+    let policy = load_policy(policy)?;
+    let area = load_area(area, sources.max_snap)?;
+    if !(sources.margin_miles.is_finite() && sources.margin_miles >= 0.0) {
+        anyhow::bail!("--margin-miles must be a non-negative number");
+    }
+    let settings = Settings {
+        close_margin_m: Metres::from_miles(sources.margin_miles).0,
+    };
+    let origin = Origin {
+        policy_name: policy.policy.meta.name.clone(),
+        academic_year: policy.policy.meta.academic_year.clone(),
+        policy_files: policy.files.clone(),
+        area_name: area.name.clone(),
+        area_files: area
+            .files
+            .iter()
+            .map(|f| Provenance {
+                path: f.path.clone(),
+                sha256: f.sha256.clone(),
+            })
+            .collect(),
+        tool: env!("CARGO_PKG_NAME").to_string(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    Ok(Loaded {
+        policy,
+        area,
+        settings,
+        origin,
+    })
+}
+
+/// Loads the policy and area named by the common flags.
+pub fn load(sources: &Sources) -> Result<Loaded> {
+    load_paths(&sources.policy, &sources.area, sources)
+}
+
+/// The case fields given by flags (only those present).
+fn flag_fields(f: &CaseFlags) -> Vec<(&'static str, String)> {
+    let mut v: Vec<(&'static str, String)> = Vec::new();
+    let mut opt = |k: &'static str, x: &Option<String>| {
+        if let Some(s) = x {
+            v.push((k, s.clone()));
+        }
+    };
+    opt("easting", &f.easting);
+    opt("northing", &f.northing);
+    opt("latitude", &f.lat);
+    opt("longitude", &f.lon);
+    opt("access_easting", &f.access_easting);
+    opt("access_northing", &f.access_northing);
+    opt("year_group", &f.year);
+    opt("date_of_birth", &f.dob);
+    opt("sex", &f.sex);
+    opt("school_urn", &f.school);
+    opt("faith", &f.faith);
+    opt("faith_evidence", &f.faith_evidence);
+    opt("hours_per_week", &f.hours);
+    opt("days_per_week", &f.days);
+    opt("schools_without_places", &f.no_places);
+    for (k, on) in [
+        ("free_school_meals", f.fsm),
+        ("max_working_tax_credit", f.max_wtc),
+        ("universal_credit", f.uc),
+        ("ehcp", f.ehcp),
+        ("mobility_need", f.mobility_need),
+        ("child_in_care", f.child_in_care),
+        ("registered_disability", f.registered_disability),
+        ("medical_condition", f.medical_condition),
+        ("young_carer", f.young_carer),
+        ("vulnerable", f.vulnerable),
+    ] {
+        if on {
+            v.push((k, "yes".into()));
+        }
+    }
+    if f.not_resident {
+        v.push(("dorset_resident", "no".into()));
+    }
+    v
+}
+
+/// The case from an optional case file overlaid with flags.
+pub fn case_from(case_file: Option<&Path>, flags: &CaseFlags) -> Result<Case> {
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut what = "the command line".to_string();
+    if let Some(p) = case_file {
+        fields = load_case_file(p)?.fields;
+        what = p.display().to_string();
+        if flags.id != "CHECK" || !fields.contains_key("id") {
+            fields.insert("id".into(), flags.id.clone());
+        }
+    } else {
+        fields.insert("id".into(), flags.id.clone());
+    }
+    for (k, v) in flag_fields(flags) {
+        fields.insert(k.to_string(), v);
+    }
+    case_from_fields(|f| fields.get(f).map(String::as_str))
+        .with_context(|| format!("the case given by {what} is not valid"))
+}

@@ -1,0 +1,296 @@
+//! Turning named text fields (a CSV row, a case file's `[case]` table, or `check` flags) into a
+//! validated [`Case`]. One parser for all three, so a field means the same wherever it is given.
+
+use crate::area::Urn;
+use crate::decide::{Case, Sex};
+use crate::geodesy::wgs84_to_bng;
+use crate::policy::YearGroup;
+
+/// A problem with one field of one case.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("field {field}: {message}")]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+fn err(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+/// The case fields, in the order they are documented (docs/formats.md).
+pub const FIELDS: &[&str] = &[
+    "id",
+    "easting",
+    "northing",
+    "latitude",
+    "longitude",
+    "access_easting",
+    "access_northing",
+    "year_group",
+    "date_of_birth",
+    "sex",
+    "school_urn",
+    "free_school_meals",
+    "max_working_tax_credit",
+    "universal_credit",
+    "faith",
+    "faith_evidence",
+    "ehcp",
+    "mobility_need",
+    "child_in_care",
+    "registered_disability",
+    "medical_condition",
+    "young_carer",
+    "vulnerable",
+    "dorset_resident",
+    "hours_per_week",
+    "days_per_week",
+    "schools_without_places",
+];
+
+/// Parses a yes/no cell; `None` when empty.
+pub fn parse_bool(field: &str, v: &str) -> Result<Option<bool>, FieldError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "yes" | "y" | "true" | "1" => Ok(Some(true)),
+        "no" | "n" | "false" | "0" => Ok(Some(false)),
+        other => Err(err(field, format!("\"{other}\" is not yes or no"))),
+    }
+}
+
+/// Parses a finite number; `None` when empty.
+pub fn parse_f64(field: &str, v: &str) -> Result<Option<f64>, FieldError> {
+    let t = v.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(Some(x)),
+        _ => Err(err(field, format!("\"{t}\" is not a number"))),
+    }
+}
+
+/// Parses a school URN.
+pub fn parse_urn(field: &str, v: &str) -> Result<Option<Urn>, FieldError> {
+    let t = v.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<u32>().map(|u| Some(Urn(u))).map_err(|_| {
+        err(
+            field,
+            format!("\"{t}\" is not a school URN (a whole number)"),
+        )
+    })
+}
+
+/// Reads one case from a source of named text fields (`get` returns `None` for an absent field).
+pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Case, FieldError> {
+    let text = |f: &str| get(f).map(str::trim).filter(|s| !s.is_empty());
+    let flag = |f: &str| -> Result<bool, FieldError> {
+        Ok(get(f)
+            .map(|v| parse_bool(f, v))
+            .transpose()?
+            .flatten()
+            .unwrap_or(false))
+    };
+    let num = |f: &str| -> Result<Option<f64>, FieldError> {
+        get(f)
+            .map(|v| parse_f64(f, v))
+            .transpose()
+            .map(Option::flatten)
+    };
+    let id = text("id")
+        .ok_or_else(|| err("id", "is missing"))?
+        .to_string();
+    let home = match (
+        num("easting")?,
+        num("northing")?,
+        num("latitude")?,
+        num("longitude")?,
+    ) {
+        (Some(e), Some(n), _, _) => bng("easting", e, n)?,
+        (None, None, Some(lat), Some(lon)) => wgs84_to_bng(lat, lon)
+            .map_err(|e| err("latitude", format!("cannot be converted: {e}")))?,
+        (Some(_), None, _, _) => return Err(err("northing", "is missing")),
+        (None, Some(_), _, _) => return Err(err("easting", "is missing")),
+        (None, None, Some(_), None) => return Err(err("longitude", "is missing")),
+        (None, None, None, Some(_)) => return Err(err("latitude", "is missing")),
+        (None, None, None, None) => {
+            return Err(err(
+                "easting",
+                "is missing (give easting/northing or latitude/longitude)",
+            ))
+        }
+    };
+    let access_point = match (num("access_easting")?, num("access_northing")?) {
+        (Some(e), Some(n)) => Some(bng("access_easting", e, n)?),
+        (None, None) => None,
+        (Some(_), None) => return Err(err("access_northing", "is missing")),
+        (None, Some(_)) => return Err(err("access_easting", "is missing")),
+    };
+    let yg_text = text("year_group").ok_or_else(|| err("year_group", "is missing"))?;
+    let year_group = YearGroup::parse(yg_text).ok_or_else(|| {
+        err(
+            "year_group",
+            format!("\"{yg_text}\" is not a year group (N, R, 1 to 13)"),
+        )
+    })?;
+    let school = parse_urn("school_urn", text("school_urn").unwrap_or(""))?
+        .ok_or_else(|| err("school_urn", "is missing"))?;
+    let mut case = Case::new(&id, home, year_group, school);
+    case.access_point = access_point;
+    case.date_of_birth = text("date_of_birth")
+        .map(|t| {
+            chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+                err(
+                    "date_of_birth",
+                    format!("\"{t}\" is not a date (YYYY-MM-DD)"),
+                )
+            })
+        })
+        .transpose()?;
+    case.sex = text("sex")
+        .map(|t| Sex::parse(t).ok_or_else(|| err("sex", format!("\"{t}\" is not M or F"))))
+        .transpose()?;
+    case.free_school_meals = flag("free_school_meals")?;
+    case.max_working_tax_credit = flag("max_working_tax_credit")?;
+    case.universal_credit = flag("universal_credit")?;
+    case.faith = text("faith").map(str::to_string);
+    case.faith_evidence = text("faith_evidence")
+        .map(|t| {
+            t.parse::<u8>().map_err(|_| {
+                err(
+                    "faith_evidence",
+                    format!("\"{t}\" is not a count of pieces of evidence"),
+                )
+            })
+        })
+        .transpose()?
+        .unwrap_or(0);
+    case.ehcp = flag("ehcp")?;
+    case.mobility_need = flag("mobility_need")?;
+    case.child_in_care = flag("child_in_care")?;
+    case.registered_disability = flag("registered_disability")?;
+    case.medical_condition = flag("medical_condition")?;
+    case.young_carer = flag("young_carer")?;
+    case.vulnerable = flag("vulnerable")?;
+    case.dorset_resident = get("dorset_resident")
+        .map(|v| parse_bool("dorset_resident", v))
+        .transpose()?
+        .flatten()
+        .unwrap_or(true);
+    case.hours_per_week = num("hours_per_week")?;
+    if case
+        .hours_per_week
+        .is_some_and(|h| !(0.0..=168.0).contains(&h))
+    {
+        return Err(err("hours_per_week", "must be between 0 and 168"));
+    }
+    case.days_per_week = text("days_per_week")
+        .map(|t| match t.parse::<u8>() {
+            Ok(d) if d <= 7 => Ok(d),
+            _ => Err(err(
+                "days_per_week",
+                format!("\"{t}\" is not a number of days (0-7)"),
+            )),
+        })
+        .transpose()?;
+    if let Some(list) = text("schools_without_places") {
+        for part in list
+            .split([';', ','])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            if let Some(u) = parse_urn("schools_without_places", part)? {
+                case.schools_without_places.push(u);
+            }
+        }
+    }
+    Ok(case)
+}
+
+/// A point on the British National Grid, checked to be plausible.
+fn bng(field: &str, e: f64, n: f64) -> Result<geo::Point<f64>, FieldError> {
+    if !(0.0..=700_000.0).contains(&e) || !(0.0..=1_300_000.0).contains(&n) {
+        return Err(err(
+            field,
+            format!(
+                "({e}, {n}) is outside the British National Grid (eastings 0-700000, northings \
+                 0-1300000); latitude/longitude go in the latitude and longitude fields"
+            ),
+        ));
+    }
+    Ok(geo::Point::new(e, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(pairs: &[(&str, &str)]) -> Result<Case, FieldError> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        case_from_fields(|f| m.get(f).map(String::as_str))
+    }
+
+    const BASE: &[(&str, &str)] = &[
+        ("id", "A1"),
+        ("easting", "391000"),
+        ("northing", "87000"),
+        ("year_group", "Y7"),
+        ("school_urn", "148737"),
+    ];
+
+    #[test]
+    fn minimal_case() {
+        let c = parse(BASE).unwrap();
+        assert_eq!(c.year_group, YearGroup::year(7).unwrap());
+        assert!(c.dorset_resident);
+        assert!(!c.free_school_meals);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let mut v = BASE.to_vec();
+        v[1] = ("easting", "NaN");
+        assert_eq!(parse(&v).unwrap_err().field, "easting");
+        let mut v = BASE.to_vec();
+        v[3] = ("year_group", "Y15");
+        let e = parse(&v).unwrap_err();
+        assert_eq!(e.field, "year_group");
+        assert!(e.message.contains("Y15"));
+        let mut v = BASE.to_vec();
+        v.push(("ehcp", "maybe"));
+        assert_eq!(parse(&v).unwrap_err().field, "ehcp");
+        let v: Vec<_> = BASE
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "school_urn")
+            .collect();
+        assert_eq!(parse(&v).unwrap_err().field, "school_urn");
+        let mut v = BASE.to_vec();
+        v[1] = ("easting", "-2.1");
+        v[2] = ("northing", "50.7");
+        assert_eq!(parse(&v).unwrap_err().field, "easting");
+    }
+
+    #[test]
+    fn lists_and_flags() {
+        let mut v = BASE.to_vec();
+        v.push(("schools_without_places", "1; 2,3"));
+        v.push(("free_school_meals", "Y"));
+        v.push(("dorset_resident", "no"));
+        let c = parse(&v).unwrap();
+        assert_eq!(c.schools_without_places, vec![Urn(1), Urn(2), Urn(3)]);
+        assert!(c.free_school_meals);
+        assert!(!c.dorset_resident);
+    }
+}

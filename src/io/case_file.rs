@@ -1,0 +1,89 @@
+//! Case files: one application as TOML (`[case]`), optionally with the decision a council officer
+//! expects (`[expect]`), which makes it a worked case for `policy test`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+/// What a worked case expects of the decision. Only the fields given are checked.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    pub outcome: String,
+    pub basis: Option<String>,
+    pub deciding_clause: Option<String>,
+    pub school_urn: Option<u32>,
+    pub charge_pence: Option<i64>,
+    /// Surplus seat priority category; 0 means "no priority".
+    pub surplus_priority: Option<u8>,
+    /// Walking distance in miles, compared at three decimals; "none" for no available route.
+    pub walking_miles: Option<toml::Value>,
+    pub driven_miles: Option<f64>,
+    /// Text that must appear in some reason or warning.
+    #[serde(default)]
+    pub reasons_contain: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCaseFile {
+    title: Option<String>,
+    source: Option<String>,
+    area: Option<PathBuf>,
+    policy: Option<PathBuf>,
+    case: toml::Table,
+    expect: Option<Expect>,
+}
+
+/// A case file, read.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    pub path: PathBuf,
+    pub title: String,
+    /// Where the case comes from: the clause or consultation example it illustrates.
+    pub source: String,
+    /// Area directory for this case (relative paths resolved against the case file).
+    pub area: Option<PathBuf>,
+    pub policy: Option<PathBuf>,
+    /// The `[case]` fields as text, for the shared case parser.
+    pub fields: HashMap<String, String>,
+    pub expect: Option<Expect>,
+}
+
+fn as_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        toml::Value::Boolean(b) => if *b { "yes" } else { "no" }.to_string(),
+        toml::Value::Datetime(d) => d.to_string(),
+        toml::Value::Array(a) => a.iter().map(as_text).collect::<Vec<_>>().join(";"),
+        toml::Value::Table(_) => String::new(),
+    }
+}
+
+/// Reads a case file.
+pub fn load_case_file(path: &Path) -> Result<CaseFile> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read case {}", path.display()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let raw: RawCaseFile = toml::from_str(text)
+        .with_context(|| format!("{} is not a valid case file", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let fields = raw
+        .case
+        .iter()
+        .map(|(k, v)| (k.clone(), as_text(v)))
+        .collect();
+    Ok(CaseFile {
+        path: path.to_path_buf(),
+        title: raw.title.unwrap_or_default(),
+        source: raw.source.unwrap_or_default(),
+        area: raw.area.map(|a| base.join(a)),
+        policy: raw.policy.map(|p| base.join(p)),
+        fields,
+        expect: raw.expect,
+    })
+}

@@ -1,0 +1,219 @@
+//! Writing decisions: the batch CSV (one row per input row, safe to open in a spreadsheet) and
+//! the JSON record (decision plus the policy, data and tool it came from).
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::decide::{Decision, Provenance};
+use crate::units::{Metres, Pence};
+
+use super::policy_files::sha256_hex;
+
+/// Where a decision came from: enough to reproduce it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Origin {
+    pub policy_name: String,
+    pub academic_year: String,
+    pub policy_files: Vec<Provenance>,
+    pub area_name: String,
+    pub area_files: Vec<Provenance>,
+    pub tool: String,
+    pub tool_version: String,
+}
+
+impl Origin {
+    /// One hash over all policy files (path and SHA-256 of each), for a CSV column.
+    pub fn policy_digest(&self) -> String {
+        digest(&self.policy_files)
+    }
+
+    /// One hash over all area data files, for a CSV column.
+    pub fn data_digest(&self) -> String {
+        digest(&self.area_files)
+    }
+}
+
+fn digest(files: &[Provenance]) -> String {
+    let mut s = String::new();
+    for f in files {
+        s.push_str(&f.sha256);
+        s.push('\n');
+    }
+    sha256_hex(s.as_bytes())
+}
+
+/// A decision with its origin, as `check --format json` prints it.
+#[derive(Debug, Serialize)]
+pub struct Record<'a> {
+    #[serde(flatten)]
+    pub decision: &'a Decision,
+    pub origin: &'a Origin,
+}
+
+/// Columns of the decisions CSV, in order.
+pub const COLUMNS: &[&str] = &[
+    "id",
+    "row",
+    "outcome",
+    "basis",
+    "school_urn",
+    "school_name",
+    "walking_mi",
+    "driven_mi",
+    "straight_mi",
+    "threshold",
+    "charge_pence",
+    "charge",
+    "surplus_priority",
+    "deciding_clause",
+    "reasons",
+    "warnings",
+    "error",
+    "policy_sha256",
+    "data_sha256",
+    "tool_version",
+];
+
+/// Makes a cell safe to open in a spreadsheet: a leading `=`, `+`, `-`, `@`, tab or carriage
+/// return would start a formula, so such cells get a leading apostrophe.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+fn miles(m: Option<f64>) -> String {
+    m.map(|v| Metres(v).miles_3dp()).unwrap_or_default()
+}
+
+/// The provenance columns shared by every row of one run, worked out once.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    pub policy_sha256: String,
+    pub data_sha256: String,
+    pub tool_version: String,
+}
+
+impl Stamp {
+    /// The stamp for decisions of this origin.
+    pub fn of(origin: &Origin) -> Stamp {
+        Stamp {
+            policy_sha256: origin.policy_digest(),
+            data_sha256: origin.data_digest(),
+            tool_version: origin.tool_version.clone(),
+        }
+    }
+}
+
+/// The CSV cells for one decision (before spreadsheet escaping).
+pub fn row_cells(d: &Decision, row: u64, stamp: &Stamp) -> Vec<String> {
+    let reasons: Vec<String> = d
+        .reasons
+        .iter()
+        .map(|r| match &r.figures {
+            Some(f) => format!("[{}] {} ({f})", r.clause, r.text),
+            None => format!("[{}] {}", r.clause, r.text),
+        })
+        .collect();
+    vec![
+        d.id.clone(),
+        row.to_string(),
+        d.outcome.as_str().to_string(),
+        d.basis.map(|b| b.as_str().to_string()).unwrap_or_default(),
+        d.school
+            .as_ref()
+            .map(|s| s.urn.to_string())
+            .unwrap_or_default(),
+        d.school
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        if d.distances.no_available_walking_route {
+            "none".into()
+        } else {
+            miles(d.distances.walking_m)
+        },
+        miles(d.distances.driven_m),
+        miles(d.distances.straight_line_m),
+        d.threshold
+            .as_ref()
+            .map(|t| format!("{} ({})", t.limits.join(" and "), t.clause))
+            .unwrap_or_default(),
+        d.charge
+            .as_ref()
+            .and_then(|c| c.pence)
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        d.charge
+            .as_ref()
+            .map(|c| match c.pence {
+                Some(p) if p > 0 => format!("{} ({})", Pence(p).display_gbp(), c.clause),
+                _ => format!("{} ({})", c.note, c.clause),
+            })
+            .unwrap_or_default(),
+        d.surplus_priority
+            .as_ref()
+            .map(|p| format!("{} ({})", p.rank, p.clause))
+            .unwrap_or_default(),
+        d.deciding_clause.clone().unwrap_or_default(),
+        reasons.join(" | "),
+        d.warnings.join(" | "),
+        d.error.clone().unwrap_or_default(),
+        stamp.policy_sha256.clone(),
+        stamp.data_sha256.clone(),
+        stamp.tool_version.clone(),
+    ]
+}
+
+/// Writes decisions as CSV, every cell spreadsheet-safe.
+pub struct DecisionWriter<W: Write> {
+    inner: csv::Writer<W>,
+    stamp: Stamp,
+}
+
+impl<W: Write> DecisionWriter<W> {
+    /// Starts the CSV with its header row.
+    pub fn new(w: W, origin: &Origin) -> Result<Self> {
+        let mut inner = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(w);
+        inner.write_record(COLUMNS)?;
+        Ok(DecisionWriter {
+            inner,
+            stamp: Stamp::of(origin),
+        })
+    }
+
+    /// Writes one decision for input row `row` (1-based data row number).
+    pub fn write(&mut self, d: &Decision, row: u64) -> Result<()> {
+        let cells = row_cells(d, row, &self.stamp);
+        self.inner
+            .write_record(cells.iter().map(|c| spreadsheet_safe(c)))?;
+        Ok(())
+    }
+
+    /// Flushes the output.
+    pub fn finish(mut self) -> Result<()> {
+        self.inner.flush()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("+44"), "'+44");
+        assert_eq!(spreadsheet_safe("-1"), "'-1");
+        assert_eq!(spreadsheet_safe("@SUM"), "'@SUM");
+        assert_eq!(spreadsheet_safe("\tx"), "'\tx");
+        assert_eq!(spreadsheet_safe("A-1"), "A-1");
+        assert_eq!(spreadsheet_safe(""), "");
+    }
+}
