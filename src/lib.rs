@@ -12,5 +12,6 @@
 
 pub mod area;
 pub mod geodesy;
+pub mod io;
 pub mod network;
 pub mod units;
