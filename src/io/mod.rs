@@ -13,13 +13,18 @@
 //! * [`area_dir`]        – `area.toml`: loads a whole area.
 
 pub mod csvutil;
+pub mod entrances;
+mod geojson_util;
 pub mod hash;
+pub mod schools;
 
 use std::path::Path;
 
 use anyhow::anyhow;
 
+pub use entrances::load_entrances;
 pub use hash::{hash_file, FileHash};
+pub use schools::{load_schools, SchoolsLoad};
 
 use csvutil::{AtRow, Row};
 
