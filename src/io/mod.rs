@@ -12,18 +12,22 @@
 //! * [`hash`]            – SHA-256 of inputs, recorded in every decision.
 //! * [`area_dir`]        – `area.toml`: loads a whole area.
 
+pub mod catchments;
 pub mod csvutil;
 pub mod entrances;
 mod geojson_util;
 pub mod hash;
+pub mod network_geojson;
 pub mod schools;
 
 use std::path::Path;
 
 use anyhow::anyhow;
 
+pub use catchments::load_catchments;
 pub use entrances::load_entrances;
 pub use hash::{hash_file, FileHash};
+pub use network_geojson::load_network_geojson;
 pub use schools::{load_schools, SchoolsLoad};
 
 use csvutil::{AtRow, Row};
