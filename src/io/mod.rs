@@ -12,6 +12,7 @@
 //! * [`hash`]            – SHA-256 of inputs, recorded in every decision.
 //! * [`area_dir`]        – `area.toml`: loads a whole area.
 
+pub mod area_dir;
 pub mod catchments;
 pub mod csvutil;
 pub mod entrances;
@@ -24,6 +25,7 @@ use std::path::Path;
 
 use anyhow::anyhow;
 
+pub use area_dir::{load_area, AreaManifest, LoadedArea};
 pub use catchments::load_catchments;
 pub use entrances::load_entrances;
 pub use hash::{hash_file, FileHash};
