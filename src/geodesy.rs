@@ -12,7 +12,12 @@ use thiserror::Error;
 pub enum GeodesyError {
     /// NaN or infinite input: never a real position, usually an empty or garbled cell.
     #[error("latitude {latitude} / longitude {longitude} is not a finite number")]
-    NonFinite { latitude: f64, longitude: f64 },
+    NonFinite {
+        /// Degrees north, as given.
+        latitude: f64,
+        /// Degrees east, as given.
+        longitude: f64,
+    },
     /// The point is outside the area the OSTN15 transformation covers (Great Britain and its
     /// waters); eastings and northings would be meaningless there.
     #[error(
@@ -20,8 +25,11 @@ pub enum GeodesyError {
          coverage: {detail} (were latitude and longitude swapped?)"
     )]
     OutsideCoverage {
+        /// Degrees north, as given.
         latitude: f64,
+        /// Degrees east, as given.
         longitude: f64,
+        /// What the transformation reported.
         detail: String,
     },
 }
