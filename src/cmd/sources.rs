@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::cli::{CaseFlags, Sources};
-use crate::decide::{Case, Provenance, Settings};
+use crate::decide::{Case, Settings};
 use crate::io::area_dir::{load_area, LoadedArea};
 use crate::io::case_fields::case_from_fields;
 use crate::io::case_file::load_case_file;
@@ -38,14 +38,7 @@ pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loade
         academic_year: policy.policy.meta.academic_year.clone(),
         policy_files: policy.files.clone(),
         area_name: area.name.clone(),
-        area_files: area
-            .files
-            .iter()
-            .map(|f| Provenance {
-                path: f.path.clone(),
-                sha256: f.sha256.clone(),
-            })
-            .collect(),
+        area_files: area.files.clone(),
         tool: env!("CARGO_PKG_NAME").to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };

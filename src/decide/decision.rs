@@ -87,13 +87,6 @@ pub struct SchoolRef {
     pub name: String,
 }
 
-/// A file the decision depended on, with its SHA-256.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Provenance {
-    pub path: String,
-    pub sha256: String,
-}
-
 /// A whole decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decision {

@@ -15,8 +15,7 @@ pub mod schools;
 pub use case::{Case, Sex};
 pub use context::{Ctx, DecideError};
 pub use decision::{
-    Charge, Decision, Distances, Outcome, Provenance, Reason, SchoolRef, SurplusPriority,
-    ThresholdApplied,
+    Charge, Decision, Distances, Outcome, Reason, SchoolRef, SurplusPriority, ThresholdApplied,
 };
 
 use crate::area::Area;

@@ -9,36 +9,8 @@ use anyhow::{bail, Context, Result};
 use crate::decide::Case;
 
 use super::case_fields::{case_from_fields, FIELDS};
-
-/// A column map: case field name -> header in the file (`--columns MAP.toml`).
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ColumnMap {
-    #[serde(default)]
-    pub columns: HashMap<String, String>,
-}
-
-impl ColumnMap {
-    /// Reads a column map file; every key must be a known case field.
-    pub fn load(path: &Path) -> Result<ColumnMap> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read column map {}", path.display()))?;
-        let map: ColumnMap = toml::from_str(&text)
-            .with_context(|| format!("column map {} is not valid", path.display()))?;
-        let mut keys: Vec<&String> = map.columns.keys().collect();
-        keys.sort();
-        for k in keys {
-            if !FIELDS.contains(&k.as_str()) {
-                bail!(
-                    "column map {}: '{k}' is not a field (fields: {})",
-                    path.display(),
-                    FIELDS.join(", ")
-                );
-            }
-        }
-        Ok(map)
-    }
-}
+pub use super::csvutil::ColumnMap;
+use super::csvutil::LineCounter;
 
 /// One data row: its 1-based number among data rows, its line in the file, and the case or why
 /// it could not be read.
@@ -72,13 +44,21 @@ pub fn parse_applications(bytes: &[u8], name: &str, map: &ColumnMap) -> Result<V
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().to_string())
         .collect();
+    for k in map.0.keys() {
+        if !FIELDS.contains(&k.as_str()) {
+            bail!(
+                "column map: '{k}' is not a field (fields: {})",
+                FIELDS.join(", ")
+            );
+        }
+    }
     // field -> column index
     let mut index: HashMap<&str, usize> = HashMap::new();
     for f in FIELDS {
-        let header = map.columns.get(*f).map(String::as_str).unwrap_or(f);
+        let header = map.0.get(*f).map(String::as_str).unwrap_or(f);
         if let Some(i) = headers.iter().position(|h| h.eq_ignore_ascii_case(header)) {
             index.insert(f, i);
-        } else if map.columns.contains_key(*f) {
+        } else if map.0.contains_key(*f) {
             bail!(
                 "{name}: the column map names column '{header}' for {f}, but the header row has \
                  no such column (found: {})",
@@ -105,18 +85,20 @@ pub fn parse_applications(bytes: &[u8], name: &str, map: &ColumnMap) -> Result<V
     let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut n: u64 = 0;
+    let mut lines = LineCounter::default();
     loop {
-        let line_before = rdr.position().line();
+        let before = rdr.position().byte();
         match rdr.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 n += 1;
-                let line = record.position().map(|p| p.line()).unwrap_or(line_before);
+                let start = record.position().map_or(before, |p| p.byte());
+                let line = lines.line_at(bytes, start);
                 rows.push(read_row(&record, &index, headers.len(), n, line, name));
             }
             Err(e) => {
                 n += 1;
-                let line = e.position().map(|p| p.line()).unwrap_or(line_before);
+                let line = lines.line_at(bytes, e.position().map_or(before, |p| p.byte()));
                 rows.push(Row {
                     row: n,
                     line,
@@ -226,8 +208,8 @@ mod tests {
     #[test]
     fn column_map_renames() {
         let mut map = ColumnMap::default();
-        map.columns.insert("id".into(), "Ref".into());
-        map.columns.insert("school_urn".into(), "School".into());
+        map.0.insert("id".into(), "Ref".into());
+        map.0.insert("school_urn".into(), "School".into());
         let text = "Ref,easting,northing,year_group,School\nX,391000,87000,R,5\n";
         let rows = parse_applications(text.as_bytes(), "a.csv", &map).unwrap();
         assert_eq!(rows[0].case.as_ref().unwrap().id, "X");

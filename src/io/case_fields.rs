@@ -54,12 +54,13 @@ pub const FIELDS: &[&str] = &[
 
 /// Parses a yes/no cell; `None` when empty.
 pub fn parse_bool(field: &str, v: &str) -> Result<Option<bool>, FieldError> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "" => Ok(None),
-        "yes" | "y" | "true" | "1" => Ok(Some(true)),
-        "no" | "n" | "false" | "0" => Ok(Some(false)),
-        other => Err(err(field, format!("\"{other}\" is not yes or no"))),
+    let t = v.trim();
+    if t.is_empty() {
+        return Ok(None);
     }
+    super::csvutil::parse_bool(t)
+        .map(Some)
+        .ok_or_else(|| err(field, format!("\"{t}\" is not yes or no")))
 }
 
 /// Parses a finite number; `None` when empty.
@@ -146,7 +147,7 @@ pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Cas
     case.access_point = access_point;
     case.date_of_birth = text("date_of_birth")
         .map(|t| {
-            chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+            super::csvutil::parse_date(t).ok_or_else(|| {
                 err(
                     "date_of_birth",
                     format!("\"{t}\" is not a date (YYYY-MM-DD)"),

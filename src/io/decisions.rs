@@ -6,19 +6,19 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::decide::{Decision, Provenance};
+use crate::decide::Decision;
 use crate::units::{Metres, Pence};
 
-use super::policy_files::sha256_hex;
+use super::hash::{sha256_hex, FileHash};
 
 /// Where a decision came from: enough to reproduce it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Origin {
     pub policy_name: String,
     pub academic_year: String,
-    pub policy_files: Vec<Provenance>,
+    pub policy_files: Vec<FileHash>,
     pub area_name: String,
-    pub area_files: Vec<Provenance>,
+    pub area_files: Vec<FileHash>,
     pub tool: String,
     pub tool_version: String,
 }
@@ -35,7 +35,7 @@ impl Origin {
     }
 }
 
-fn digest(files: &[Provenance]) -> String {
+fn digest(files: &[FileHash]) -> String {
     let mut s = String::new();
     for f in files {
         s.push_str(&f.sha256);

@@ -3,23 +3,14 @@
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use sha2::{Digest, Sha256};
 
-use crate::decide::Provenance;
+use super::hash::FileHash;
 use crate::policy::Policy;
 
 /// A loaded policy and the files it came from.
 pub struct LoadedPolicy {
     pub policy: Policy,
-    pub files: Vec<Provenance>,
-}
-
-/// Hex SHA-256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    pub files: Vec<FileHash>,
 }
 
 /// Loads every `*.toml` in the directory, in file-name order (or one file).
@@ -53,10 +44,7 @@ pub fn load_policy(path: &Path) -> Result<LoadedPolicy> {
         let text = String::from_utf8(bytes.clone())
             .with_context(|| format!("{} is not UTF-8 text", p.display()))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-        files.push(Provenance {
-            path: p.display().to_string(),
-            sha256: sha256_hex(&bytes),
-        });
+        files.push(FileHash::of_bytes(p.display().to_string(), &bytes));
         sources.push((p.display().to_string(), text));
     }
     let policy = Policy::from_sources(&sources)?;

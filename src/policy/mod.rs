@@ -598,7 +598,12 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).unwrap()))
+            .map(|p| {
+                (
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                )
+            })
             .collect();
         v.sort();
         v
@@ -609,8 +614,17 @@ mod tests {
         let p = Policy::from_sources(&shipped()).unwrap();
         assert_eq!(p.surplus_seat.charge_gbp.0, Pence(82500));
         let ids: Vec<&str> = p.rules.iter().map(Rule::id).collect();
-        assert_eq!(ids, p.decision.order.iter().map(String::as_str).collect::<Vec<_>>());
-        let Rule::Distance(stat) = &p.rules[1] else { panic!("statutory rule is second") };
+        assert_eq!(
+            ids,
+            p.decision
+                .order
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+        );
+        let Rule::Distance(stat) = &p.rules[1] else {
+            panic!("statutory rule is second")
+        };
         assert_eq!(stat.bands[0].limits[0].comparison, Comparison::AtLeast);
         assert_eq!(stat.bands[0].limits[0].metres.0, 2.0 * 1609.344);
         assert_eq!(stat.bands[1].limits[0].metres.0, 3.0 * 1609.344);
@@ -618,7 +632,10 @@ mod tests {
 
     fn with_replacement(from: &str, to: &str) -> Result<Policy, PolicyError> {
         let mut src = shipped();
-        let hit = src.iter_mut().find(|(_, t)| t.contains(from)).expect("text to replace");
+        let hit = src
+            .iter_mut()
+            .find(|(_, t)| t.contains(from))
+            .expect("text to replace");
         hit.1 = hit.1.replacen(from, to, 1);
         Policy::from_sources(&src)
     }
@@ -638,21 +655,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("ends earlier"), "{e}");
-        let e = with_replacement("charge_gbp = 825.00", "charge_gbp = 825.001").unwrap_err().to_string();
+        let e = with_replacement("charge_gbp = 825.00", "charge_gbp = 825.001")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("pounds and pence"), "{e}");
         let e = with_replacement("years = [\"Y5\", \"Y11\"]", "years = [\"Y4\", \"Y11\"]")
             .unwrap_err()
             .to_string();
         assert!(e.contains("overlap"), "{e}");
-        let e = with_replacement("miles = 3 }", "miles = -3 }").unwrap_err().to_string();
+        let e = with_replacement("miles = 3 }", "miles = -3 }")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("non-negative"), "{e}");
     }
 
     #[test]
     fn structure_errors_are_reported() {
-        let e = with_replacement("  \"post16-assistance\",\n", "").unwrap_err().to_string();
+        let e = with_replacement("  \"post16-assistance\",\n", "")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not listed"), "{e}");
-        let e = with_replacement("[surplus_seat]", "[surplus_seats]").unwrap_err().to_string();
+        let e = with_replacement("[surplus_seat]", "[surplus_seats]")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("surplus_seats"), "{e}");
         let mut src = shipped();
         src.retain(|(n, _)| n.ends_with("home-to-school.toml"));

@@ -1,0 +1,291 @@
+//! `network.geojson`: the path and road network as LineString / MultiLineString features in
+//! EPSG:27700 (see `docs/formats.md`), read into [`RawEdge`]s for the network builder. Each line
+//! part becomes one edge; noding and length are the builder's business.
+
+use std::path::Path;
+
+use geojson::feature::Id;
+use geojson::{GeometryValue, Position};
+use serde_json::Value;
+
+use super::geojson_util::{parse_collection, FeatureRef};
+use super::read_bytes;
+use crate::network::{EdgeAttrs, Oneway, RawEdge};
+
+/// Reads a network file into raw edges, in file order.
+pub fn load_network_geojson(path: &Path) -> anyhow::Result<Vec<RawEdge>> {
+    let bytes = read_bytes(path)?;
+    read_network_geojson(path, &bytes)
+}
+
+/// Parses raw edges from bytes already read; `path` names the file in messages.
+pub fn read_network_geojson(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<RawEdge>> {
+    let fc = parse_collection(path, bytes)?;
+    let mut edges = Vec::with_capacity(fc.features.len());
+    for (i, feature) in fc.features.iter().enumerate() {
+        let f = FeatureRef::new(path, i, feature);
+        let attrs = attrs(&f)?;
+        match feature.geometry.as_ref().map(|g| &g.value) {
+            Some(GeometryValue::LineString { coordinates }) => {
+                edges.push(RawEdge {
+                    geometry: line(&f, coordinates, None)?,
+                    attrs,
+                });
+            }
+            Some(GeometryValue::MultiLineString { coordinates }) => {
+                if coordinates.is_empty() {
+                    return Err(f.geometry_error("MultiLineString has no lines"));
+                }
+                for (k, part) in coordinates.iter().enumerate() {
+                    let mut attrs = attrs.clone();
+                    attrs.id = format!("{}#{k}", attrs.id);
+                    edges.push(RawEdge {
+                        geometry: line(&f, part, Some(k))?,
+                        attrs,
+                    });
+                }
+            }
+            Some(other) => {
+                return Err(f.geometry_error(format!(
+                    "expected a LineString or MultiLineString, found a {}",
+                    other.type_name()
+                )))
+            }
+            None => return Err(f.geometry_error("is missing")),
+        }
+    }
+    Ok(edges)
+}
+
+fn line(
+    f: &FeatureRef<'_>,
+    positions: &[Position],
+    part: Option<usize>,
+) -> anyhow::Result<geo::LineString<f64>> {
+    if positions.len() < 2 {
+        let which = part.map_or(String::new(), |k| format!(" (part {k})"));
+        return Err(f.geometry_error(format!("line{which} has fewer than two points")));
+    }
+    f.line(positions)
+}
+
+fn attrs(f: &FeatureRef<'_>) -> anyhow::Result<EdgeAttrs> {
+    let id = match f.opt_string("id")? {
+        Some(id) => id,
+        None => match &f.feature.id {
+            Some(Id::String(s)) => s.clone(),
+            Some(Id::Number(n)) => n.to_string(),
+            None => f.index.to_string(),
+        },
+    };
+    Ok(EdgeAttrs {
+        id,
+        name: f.opt_string("name")?,
+        walk: f.bool("walk")?,
+        drive: f.bool("drive")?,
+        oneway: oneway(f)?,
+        unsafe_walk: f.opt_bool("unsafe")?.unwrap_or(false),
+        unsafe_ref: f.opt_string("unsafe_ref")?,
+    })
+}
+
+fn oneway(f: &FeatureRef<'_>) -> anyhow::Result<Oneway> {
+    const KEY: &str = "oneway";
+    let reverse = match f.prop(KEY) {
+        Some(Value::String(s)) => s.trim() == "-1",
+        Some(Value::Number(n)) => n.as_f64() == Some(-1.0),
+        _ => false,
+    };
+    if reverse {
+        return Ok(Oneway::Backward);
+    }
+    match f.opt_bool(KEY) {
+        Ok(None) | Ok(Some(false)) => Ok(Oneway::No),
+        Ok(Some(true)) => Ok(Oneway::Forward),
+        Err(_) => Err(f.prop_error(
+            KEY,
+            format!(
+                "{} is not no, yes or -1",
+                f.prop(KEY).map_or(String::new(), Value::to_string)
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(content: &str) -> anyhow::Result<Vec<RawEdge>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("network.geojson");
+        std::fs::write(&path, content).unwrap();
+        load_network_geojson(&path)
+    }
+
+    fn load_err(content: &str) -> String {
+        format!("{:#}", load(content).unwrap_err())
+    }
+
+    fn fc(features: &[String]) -> String {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )
+    }
+
+    fn feature(props: &str, geom: &str) -> String {
+        format!(r#"{{"type":"Feature","properties":{props},"geometry":{geom}}}"#)
+    }
+
+    const LINE: &str =
+        r#"{"type":"LineString","coordinates":[[390000,80000],[390100,80000],[390100,80100]]}"#;
+
+    #[test]
+    fn happy_path() {
+        let multi = r#"{"type":"MultiLineString","coordinates":[[[390000,80000],[390000,80100]],[[390000,80100],[390050,80150]]]}"#;
+        let text = fc(&[
+            feature(
+                r#"{"id":"osm:w1","name":"High Street","walk":true,"drive":true,"oneway":"yes"}"#,
+                LINE,
+            ),
+            feature(
+                r#"{"walk":"yes","drive":"no","oneway":"-1","unsafe":true,"unsafe_ref":"RSA-2021-07"}"#,
+                LINE,
+            ),
+            feature(r#"{"id":42,"walk":1,"drive":0,"oneway":-1}"#, multi),
+            feature(
+                r#"{"walk":"Y","drive":"N","oneway":false,"unsafe":"no","name":""}"#,
+                LINE,
+            ),
+        ]);
+        let e = load(&text).unwrap();
+        assert_eq!(e.len(), 5);
+        let a = &e[0].attrs;
+        assert_eq!(a.id, "osm:w1");
+        assert_eq!(a.name.as_deref(), Some("High Street"));
+        assert!(a.walk && a.drive && !a.unsafe_walk);
+        assert_eq!(a.oneway, Oneway::Forward);
+        assert_eq!(e[0].geometry.0.len(), 3);
+        assert_eq!(e[0].geometry.0[1], geo::coord! { x: 390100.0, y: 80000.0 });
+        let b = &e[1].attrs;
+        assert_eq!(b.id, "1");
+        assert!(b.walk && !b.drive && b.unsafe_walk);
+        assert_eq!(b.oneway, Oneway::Backward);
+        assert_eq!(b.unsafe_ref.as_deref(), Some("RSA-2021-07"));
+        assert_eq!(e[2].attrs.id, "42#0");
+        assert_eq!(e[3].attrs.id, "42#1");
+        assert_eq!(e[3].attrs.oneway, Oneway::Backward);
+        assert_eq!(e[3].geometry.0.len(), 2);
+        let d = &e[4].attrs;
+        assert_eq!(d.id, "3");
+        assert_eq!(d.oneway, Oneway::No);
+        assert_eq!(d.name, None);
+        assert!(d.walk && !d.drive && !d.unsafe_walk);
+    }
+
+    #[test]
+    fn feature_level_id_used_when_no_property() {
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"way/7","properties":{{"walk":true,"drive":false}},"geometry":{LINE}}}]}}"#
+        );
+        assert_eq!(load(&text).unwrap()[0].attrs.id, "way/7");
+    }
+
+    #[test]
+    fn required_booleans_and_bad_values() {
+        let e = load_err(&fc(&[
+            feature(r#"{"walk":true,"drive":true}"#, LINE),
+            feature(r#"{"name":"Mill Lane","walk":true}"#, LINE),
+        ]));
+        assert!(
+            e.contains("network.geojson: feature 1 (\"Mill Lane\"), property drive: is missing"),
+            "{e}"
+        );
+        let e = load_err(&fc(&[feature(
+            r#"{"walk":"sometimes","drive":true}"#,
+            LINE,
+        )]));
+        assert!(
+            e.contains("feature 0, property walk: \"sometimes\" is not yes or no"),
+            "{e}"
+        );
+        let e = load_err(&fc(&[feature(r#"{"walk":2,"drive":true}"#, LINE)]));
+        assert!(e.contains("property walk: 2 is not yes or no"), "{e}");
+        let e = load_err(&fc(&[feature(
+            r#"{"walk":true,"drive":true,"oneway":"up"}"#,
+            LINE,
+        )]));
+        assert!(
+            e.contains("property oneway: \"up\" is not no, yes or -1"),
+            "{e}"
+        );
+        let e = load_err(&fc(&[feature(
+            r#"{"walk":true,"drive":true,"unsafe":"x"}"#,
+            LINE,
+        )]));
+        assert!(e.contains("property unsafe"), "{e}");
+        let e = load_err(&fc(&[feature(
+            r#"{"walk":true,"drive":true,"name":[1]}"#,
+            LINE,
+        )]));
+        assert!(e.contains("property name: [1] is not text"), "{e}");
+    }
+
+    #[test]
+    fn geometry_errors() {
+        let p = r#"{"walk":true,"drive":true}"#;
+        let e = load_err(&fc(&[feature(
+            p,
+            r#"{"type":"LineString","coordinates":[[390000,80000]]}"#,
+        )]));
+        assert!(
+            e.contains("feature 0, geometry: line has fewer than two points"),
+            "{e}"
+        );
+        let e = load_err(&fc(&[feature(
+            p,
+            r#"{"type":"MultiLineString","coordinates":[[[390000,80000],[390001,80000]],[[1,2]]]}"#,
+        )]));
+        assert!(e.contains("line (part 1) has fewer than two points"), "{e}");
+        let e = load_err(&fc(&[feature(p, r#"{"type":"Polygon","coordinates":[]}"#)]));
+        assert!(
+            e.contains("expected a LineString or MultiLineString, found a Polygon"),
+            "{e}"
+        );
+        let e = load_err(&fc(&[feature(p, "null")]));
+        assert!(e.contains("geometry: is missing"), "{e}");
+        let e = load_err(&fc(&[feature(
+            p,
+            r#"{"type":"LineString","coordinates":[[390000],[390001,80000]]}"#,
+        )]));
+        assert!(e.contains("needs an easting and a northing"), "{e}");
+    }
+
+    #[test]
+    fn lat_lon_rejected() {
+        let ll = r#"{"type":"LineString","coordinates":[[-2.11,50.87],[-2.10,50.87]]}"#;
+        let e = load_err(&fc(&[feature(
+            r#"{"name":"A35","walk":true,"drive":true}"#,
+            ll,
+        )]));
+        assert!(e.contains("network.geojson: feature 0 (\"A35\"), geometry: position [-2.11, 50.87] looks like longitude/latitude"), "{e}");
+        assert!(e.contains("EPSG:27700"), "{e}");
+    }
+
+    #[test]
+    fn empty_and_missing_files() {
+        let e = load_err("");
+        assert!(e.contains("network.geojson: the file is empty"), "{e}");
+        assert!(load(&fc(&[])).unwrap().is_empty());
+        let e = format!(
+            "{:#}",
+            load_network_geojson(Path::new("/no/such/network.geojson")).unwrap_err()
+        );
+        assert!(e.contains("/no/such/network.geojson"), "{e}");
+        let e = load_err(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[1e999,2]]}}]}"#,
+        );
+        assert!(e.contains("network.geojson: not valid GeoJSON"), "{e}");
+    }
+}
