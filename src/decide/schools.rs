@@ -12,7 +12,7 @@ use super::case::{Case, Sex};
 /// excluded establishment type (clause 1.1.7).
 pub fn suitable(rules: &Suitability, school: &School, year: YearGroup, sex: Option<Sex>) -> bool {
     let age = year.age_reached();
-    let ages_fit = i16::from(school.low_age) <= age - 1 && age <= i16::from(school.high_age);
+    let ages_fit = i16::from(school.low_age) < age && age <= i16::from(school.high_age);
     let sex_fits = !rules.respect_single_sex
         || !matches!(
             (school.gender, sex),

@@ -71,7 +71,9 @@ pub fn parse_applications(bytes: &[u8], name: &str, map: &ColumnMap) -> Result<V
         .into_iter()
         .filter(|f| !has(f))
         .collect();
-    if !(has("easting") && has("northing")) && !(has("latitude") && has("longitude")) {
+    let has_grid = has("easting") && has("northing");
+    let has_degrees = has("latitude") && has("longitude");
+    if !has_grid && !has_degrees {
         missing.push("easting/northing (or latitude/longitude)");
     }
     if !missing.is_empty() {
