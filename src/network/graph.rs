@@ -368,3 +368,108 @@ impl Network {
         &self.data[edge].attrs
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::testutil::{oneway, path, road, unsafe_road};
+
+    #[test]
+    fn empty_network_is_refused() {
+        assert_eq!(Network::build(vec![]).unwrap_err(), NetworkError::Empty);
+    }
+
+    #[test]
+    fn bad_geometry_is_refused_naming_the_edge() {
+        let ok = road("ok", &[(0.0, 0.0), (10.0, 0.0)]);
+        let cases = [
+            (
+                road("one-point", &[(0.0, 0.0)]),
+                NetworkError::TooFewPoints {
+                    id: "one-point".into(),
+                },
+            ),
+            (
+                road("nan", &[(0.0, 0.0), (f64::NAN, 1.0)]),
+                NetworkError::NonFinite { id: "nan".into() },
+            ),
+            (
+                road("inf", &[(0.0, 0.0), (5.0, 5.0), (1.0, f64::INFINITY)]),
+                NetworkError::NonFinite { id: "inf".into() },
+            ),
+            (
+                road("flat", &[(3.0, 4.0), (3.0, 4.0)]),
+                NetworkError::ZeroLength { id: "flat".into() },
+            ),
+            // Ends 0.4 mm apart merge into one node: the edge has no length left.
+            (
+                road("tiny", &[(3.0, 4.0), (3.0004, 4.0)]),
+                NetworkError::ZeroLength { id: "tiny".into() },
+            ),
+        ];
+        for (bad, err) in cases {
+            assert_eq!(Network::build(vec![ok.clone(), bad]).unwrap_err(), err);
+        }
+    }
+
+    #[test]
+    fn ends_equal_to_the_millimetre_are_one_node_and_interior_vertices_are_not_junctions() {
+        // "a" ends at (100, 0); "b" starts 0.3 mm away, so they share a node and b's first
+        // coordinate is moved onto it. "c" crosses both through an interior vertex at (50, 0),
+        // which is not a junction. Nodes: (0,0), (100,0), (200,0), (50,-50), (50,50) = 5.
+        let net = Network::build(vec![
+            road("a", &[(0.0, 0.0), (100.0, 0.0)]),
+            road("b", &[(100.0003, 0.0), (200.0, 0.0)]),
+            road("c", &[(50.0, -50.0), (50.0, 0.0), (50.0, 50.0)]),
+        ])
+        .unwrap();
+        assert_eq!(net.node_count(), 5);
+        assert_eq!(net.edge_count(), 3);
+        assert_eq!(net.topo(0).to, net.topo(1).from);
+        assert_eq!(net.edge_geometry(1).unwrap().0[0], (100.0, 0.0).into());
+        assert_eq!(net.edge_length_m(1), Some(100.0));
+        assert_eq!(net.edge_length_m(2), Some(100.0));
+        let ids: Vec<&str> = net.edges().map(|(a, _, _)| a.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(net.edge_attrs(2).unwrap().id, "c");
+        assert!(net.edge_attrs(3).is_none());
+    }
+
+    #[test]
+    fn each_mode_gets_the_arcs_it_may_use() {
+        // fwd: one-way forward road (drive 1 arc, walks 2 each); foot: footpath (walks only);
+        // bad: unsafe road (absent from Walk). Walk = 2+2 = 4, WalkIgnoringSafety = 2+2+2 = 6,
+        // Drive = 1 + 2 = 3.
+        let net = Network::build(vec![
+            oneway("fwd", &[(0.0, 0.0), (10.0, 0.0)], Oneway::Forward),
+            path("foot", &[(10.0, 0.0), (20.0, 0.0)]),
+            unsafe_road("bad", &[(20.0, 0.0), (30.0, 0.0)]),
+        ])
+        .unwrap();
+        assert_eq!(net.arc_count(Mode::Walk), 4);
+        assert_eq!(net.arc_count(Mode::WalkIgnoringSafety), 6);
+        assert_eq!(net.arc_count(Mode::Drive), 3);
+        assert!(!net.usable(Mode::Walk, 2));
+        assert!(net.usable(Mode::WalkIgnoringSafety, 2));
+        assert!(!net.usable(Mode::Drive, 1));
+        let g = net.graph(Mode::Drive);
+        let arc = g.edge_weights().next().unwrap();
+        assert!(arc.forward && arc.edge == 0 && arc.len == 10.0);
+    }
+
+    #[test]
+    fn backward_one_way_runs_last_to_first() {
+        let net = Network::build(vec![oneway(
+            "back",
+            &[(0.0, 0.0), (10.0, 0.0)],
+            Oneway::Backward,
+        )])
+        .unwrap();
+        let g = net.graph(Mode::Drive);
+        assert_eq!(g.edge_count(), 1);
+        let e = g.edge_indices().next().unwrap();
+        let (s, t) = g.edge_endpoints(e).unwrap();
+        assert_eq!((s.index(), t.index()), (1, 0));
+        assert!(!g[e].forward);
+    }
+}

@@ -13,6 +13,9 @@ mod graph;
 mod snap;
 mod tree;
 
+#[cfg(test)]
+mod testutil;
+
 pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge};
 pub use snap::{Snap, SnapError};
 pub use tree::{Route, Tree};
