@@ -181,3 +181,129 @@ pub(crate) fn snap(
         offset_m,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use geo::Point;
+
+    use super::*;
+    use crate::network::testutil::{path, road};
+
+    #[test]
+    fn snaps_to_the_perpendicular_foot_mid_edge_not_the_nearest_node() {
+        // Edge "bend": (0,0) -> (100,0) -> (100,100), 200 m. The point (110, 40) is 10 m from
+        // the foot (100, 40) on the second segment, while the nearest junction (0,0)/(100,100)
+        // is 60+ m away and the interior vertex (100,0) is sqrt(10² + 40²) = 41.2 m away.
+        // Offset along the edge = 100 (first segment) + 40 = 140.
+        let net = Network::build(vec![road(
+            "bend",
+            &[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)],
+        )])
+        .unwrap();
+        let s = net.snap(Mode::Walk, Point::new(110.0, 40.0), 50.0).unwrap();
+        assert_eq!(s.point, Point::new(100.0, 40.0));
+        assert_eq!(s.distance_m, 10.0);
+        assert_eq!(s.offset_m, 140.0);
+        assert_eq!(s.edge_id, "bend");
+        assert_eq!(s.edge_index(), 0);
+        assert_eq!(s.from, Point::new(110.0, 40.0));
+    }
+
+    #[test]
+    fn beyond_an_end_snaps_to_the_end() {
+        // (-30, 40) is beyond the first end (0,0) of "a": foot clamps to (0,0), 50 m away.
+        let net = Network::build(vec![road("a", &[(0.0, 0.0), (100.0, 0.0)])]).unwrap();
+        let s = net
+            .snap(Mode::Drive, Point::new(-30.0, 40.0), 60.0)
+            .unwrap();
+        assert_eq!(
+            (s.point, s.offset_m, s.distance_m),
+            (Point::new(0.0, 0.0), 0.0, 50.0)
+        );
+        let s = net
+            .snap(Mode::Drive, Point::new(130.0, 40.0), 60.0)
+            .unwrap();
+        assert_eq!((s.point, s.offset_m), (Point::new(100.0, 0.0), 100.0));
+    }
+
+    #[test]
+    fn only_edges_usable_in_the_mode_are_candidates() {
+        // A footpath 5 m away and a road 20 m away: walking takes the path, driving the road.
+        let net = Network::build(vec![
+            path("path", &[(0.0, 5.0), (100.0, 5.0)]),
+            road("road", &[(0.0, -20.0), (100.0, -20.0)]),
+        ])
+        .unwrap();
+        let p = Point::new(50.0, 0.0);
+        assert_eq!(net.snap(Mode::Walk, p, 100.0).unwrap().edge_id, "path");
+        let d = net.snap(Mode::Drive, p, 100.0).unwrap();
+        assert_eq!((d.edge_id.as_str(), d.distance_m), ("road", 20.0));
+    }
+
+    #[test]
+    fn too_far_no_edges_and_non_finite_are_errors() {
+        let net = Network::build(vec![path("path", &[(0.0, 0.0), (100.0, 0.0)])]).unwrap();
+        assert_eq!(
+            net.snap(Mode::Walk, Point::new(50.0, 30.0), 25.0),
+            Err(SnapError::TooFar {
+                max_m: 25.0,
+                nearest_m: 30.0
+            })
+        );
+        assert_eq!(
+            net.snap(Mode::Drive, Point::new(50.0, 0.0), 25.0),
+            Err(SnapError::NoEdges)
+        );
+        assert_eq!(
+            net.snap(Mode::Walk, Point::new(f64::NAN, 0.0), 25.0),
+            Err(SnapError::NonFinite)
+        );
+        assert_eq!(
+            net.snap(Mode::Walk, Point::new(0.0, f64::INFINITY), 25.0),
+            Err(SnapError::NonFinite)
+        );
+    }
+
+    #[test]
+    fn ties_go_to_the_lowest_edge_index_whatever_the_input_order() {
+        // Two parallel edges 10 m either side of the point: equally near, lowest index wins.
+        let north = road("north", &[(0.0, 10.0), (100.0, 10.0)]);
+        let south = road("south", &[(0.0, -10.0), (100.0, -10.0)]);
+        let p = Point::new(50.0, 0.0);
+        let a = Network::build(vec![north.clone(), south.clone()]).unwrap();
+        let b = Network::build(vec![south, north]).unwrap();
+        assert_eq!(a.snap(Mode::Walk, p, 50.0).unwrap().edge_id, "north");
+        assert_eq!(b.snap(Mode::Walk, p, 50.0).unwrap().edge_id, "south");
+        // Four edges meeting at a junction: a point nearest the junction itself lands on it,
+        // on edge 0, at offset 0 or its length.
+        let star = Network::build(vec![
+            road("e", &[(0.0, 0.0), (100.0, 0.0)]),
+            road("n", &[(0.0, 0.0), (0.0, 100.0)]),
+            road("w", &[(-100.0, 0.0), (0.0, 0.0)]),
+            road("s", &[(0.0, -100.0), (0.0, 0.0)]),
+        ])
+        .unwrap();
+        for _ in 0..3 {
+            let s = star.snap(Mode::Drive, Point::new(0.0, 0.0), 1.0).unwrap();
+            assert_eq!((s.edge_id.as_str(), s.offset_m), ("e", 0.0));
+        }
+    }
+
+    #[test]
+    fn many_segments_still_find_the_true_nearest() {
+        // A zig-zag of 200 segments; a point near segment 137 must land on it whatever the
+        // R-tree's layout.
+        let pts: Vec<(f64, f64)> = (0..=200)
+            .map(|i| (i as f64 * 10.0, if i % 2 == 0 { 0.0 } else { 10.0 }))
+            .collect();
+        let net = Network::build(vec![road("zig", &pts)]).unwrap();
+        // Segment 137 runs from (1370, 10) to (1380, 0), direction (10, -10). For (1377, 6):
+        // t = ((7, -4) . (10, -10)) / 200 = 0.55, foot (1375.5, 4.5), 1.5·sqrt(2) m away;
+        // offset = 137 whole segments of sqrt(200) m plus 0.55 of one.
+        let s = net.snap(Mode::Walk, Point::new(1377.0, 6.0), 5.0).unwrap();
+        assert!((s.point.x() - 1375.5).abs() < 1e-9 && (s.point.y() - 4.5).abs() < 1e-9);
+        assert!((s.distance_m - 1.5 * 2f64.sqrt()).abs() < 1e-9);
+        let seg = 200f64.sqrt();
+        assert!((s.offset_m - 137.55 * seg).abs() < 1e-9);
+    }
+}

@@ -44,7 +44,10 @@ pub(crate) fn unsafe_road(id: &str, pts: &[(f64, f64)]) -> RawEdge {
 pub(crate) fn check_route(route: &Route, home: &Snap, targets: &[Snap], distance: f64) {
     let g = &route.geometry.0;
     assert!(g.len() >= 2, "route geometry has {} points", g.len());
-    assert_eq!(g[0], home.point.0, "route must start at the home's snap point");
+    assert_eq!(
+        g[0], home.point.0,
+        "route must start at the home's snap point"
+    );
     assert_eq!(
         *g.last().unwrap(),
         targets[route.target].point.0,
