@@ -1,8 +1,20 @@
 //! Building the walking and driving graphs (petgraph) from noded LineStrings.
+//!
+//! Source data arrives as LineStrings whose first and last coordinates are the junctions
+//! ("noded" data). Edges meet where their end points are equal to the millimetre; interior
+//! vertices only shape the line and are never junctions, so a footbridge drawn over a road does
+//! not connect to it. Each travel [`Mode`] gets its own directed petgraph graph so that the rules
+//! that differ between modes (unsafe stretches removed for walking, one-way streets binding
+//! drivers only) are settled once, at build time, and the shortest-path code stays mode-blind.
 
-use geo::LineString;
+use std::collections::HashMap;
+
+use geo::{Coord, Distance, Euclidean, Length, LineString};
+use petgraph::graph::{DiGraph, NodeIndex};
+use rstar::RTree;
 use thiserror::Error;
 
+use super::snap::{self, Segment};
 use super::{Mode, Snap, SnapError};
 
 /// Direction of travel allowed to drivers along an edge's digitised direction.
@@ -40,6 +52,7 @@ pub struct EdgeAttrs {
 /// One edge as read from a source, before noding into a graph.
 #[derive(Debug, Clone)]
 pub struct RawEdge {
+    /// What the edge allows, and its source id.
     pub attrs: EdgeAttrs,
     /// Geometry in British National Grid metres; its first and last coordinates are the nodes.
     pub geometry: LineString<f64>,
@@ -48,37 +61,415 @@ pub struct RawEdge {
 /// Errors found while building a network; each names the offending edge.
 #[derive(Debug, Error, PartialEq)]
 pub enum NetworkError {
+    /// A line needs two points to join two junctions.
     #[error("edge {id}: geometry has fewer than two points")]
     TooFewPoints { id: String },
+    /// NaN or infinite coordinates would poison every distance computed through the edge.
     #[error("edge {id}: coordinate is not a finite number")]
     NonFinite { id: String },
+    /// An edge whose end points coincide (to the millimetre) and that has no length cannot be
+    /// travelled and usually signals a digitising error.
     #[error("edge {id}: zero length")]
     ZeroLength { id: String },
+    /// Nothing to route on.
     #[error("the network has no edges")]
     Empty,
 }
 
+/// Travel along the edge's digitised direction (first -> last coordinate) is allowed.
+pub(crate) const FWD: u8 = 1;
+/// Travel against the edge's digitised direction (last -> first coordinate) is allowed.
+pub(crate) const BWD: u8 = 2;
+
+/// Which directions of an edge `mode` may use: walkers ignore one-way restrictions, `Walk` drops
+/// stretches assessed unsafe (clause 1.5.4), drivers respect one-way.
+pub(crate) fn directions(attrs: &EdgeAttrs, mode: Mode) -> u8 {
+    match mode {
+        Mode::Walk if attrs.walk && !attrs.unsafe_walk => FWD | BWD,
+        Mode::WalkIgnoringSafety if attrs.walk => FWD | BWD,
+        Mode::Drive if attrs.drive => match attrs.oneway {
+            Oneway::No => FWD | BWD,
+            Oneway::Forward => FWD,
+            Oneway::Backward => BWD,
+        },
+        _ => 0,
+    }
+}
+
+/// One arc of a mode's graph: a source edge travelled in one direction. The length is copied in
+/// so that Dijkstra never has to leave the graph's own edge array.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Arc {
+    /// Index of the source edge.
+    pub(crate) edge: u32,
+    /// `true` when the arc runs first -> last coordinate of the source edge.
+    pub(crate) forward: bool,
+    /// Length of the source edge, metres.
+    pub(crate) len: f64,
+}
+
+/// A directed graph whose node indices are the network's node indices in every mode.
+pub(crate) type ModeGraph = DiGraph<(), Arc, u32>;
+
+/// Compact per-edge topology, kept apart from attributes and geometry because it is what the
+/// per-home queries touch.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Topo {
+    /// Node at the first coordinate.
+    pub(crate) from: u32,
+    /// Node at the last coordinate.
+    pub(crate) to: u32,
+    /// Euclidean length of the geometry, metres.
+    pub(crate) len: f64,
+    /// [`FWD`]/[`BWD`] bits per mode, indexed by [`Mode::slot`].
+    pub(crate) dirs: [u8; 3],
+}
+
+/// Attributes and full geometry of one source edge, with the distance along the edge at each
+/// vertex so that points can be placed on it and partial edges cut out of it.
+#[derive(Debug)]
+struct EdgeData {
+    attrs: EdgeAttrs,
+    geometry: LineString<f64>,
+    /// `cum[i]` is the length of the geometry from its first coordinate to coordinate `i`.
+    cum: Vec<f64>,
+}
+
 /// The routable network: one graph per [`Mode`], an R-tree per mode for snapping, and the full
 /// geometry of every edge for maps.
+///
+/// Edge indices (0-based, in the order given to [`Network::build`]) are stable and are what
+/// [`Network::edge_attrs`] and friends take.
 #[derive(Debug)]
 pub struct Network {
-    _private: (),
+    topo: Vec<Topo>,
+    data: Vec<EdgeData>,
+    nodes: Vec<Coord<f64>>,
+    graphs: [ModeGraph; 3],
+    index: [RTree<Segment>; 3],
+}
+
+/// Merges end points into nodes: equal to the millimetre means the same junction.
+#[derive(Default)]
+struct Noder {
+    keys: HashMap<(i64, i64), u32>,
+    nodes: Vec<Coord<f64>>,
+}
+
+impl Noder {
+    /// The node at `c`, created (with `c` as its coordinate) if none is within the millimetre.
+    fn node(&mut self, c: Coord<f64>) -> u32 {
+        let key = ((c.x * 1000.0).round() as i64, (c.y * 1000.0).round() as i64);
+        let nodes = &mut self.nodes;
+        *self.keys.entry(key).or_insert_with(|| {
+            nodes.push(c);
+            (nodes.len() - 1) as u32
+        })
+    }
 }
 
 impl Network {
     /// Nodes edges at their end points (coordinates equal to the millimetre) and builds the
     /// per-mode graphs and snapping indexes.
-    pub fn build(_edges: Vec<RawEdge>) -> Result<Network, NetworkError> {
-        todo!("network builder")
+    ///
+    /// End points merged into one node are moved onto the node's coordinate (that of the first
+    /// end point seen there, in input order) so that route geometry joins up exactly and its
+    /// length is the sum of the edge lengths. Nodes are numbered in order of first appearance, so
+    /// the same input always yields the same network.
+    pub fn build(edges: Vec<RawEdge>) -> Result<Network, NetworkError> {
+        if edges.is_empty() {
+            return Err(NetworkError::Empty);
+        }
+        let mut noder = Noder::default();
+        let mut topo = Vec::with_capacity(edges.len());
+        let mut data = Vec::with_capacity(edges.len());
+        for RawEdge {
+            attrs,
+            mut geometry,
+        } in edges
+        {
+            let n = geometry.0.len();
+            if n < 2 {
+                return Err(NetworkError::TooFewPoints { id: attrs.id });
+            }
+            if geometry
+                .0
+                .iter()
+                .any(|c| !c.x.is_finite() || !c.y.is_finite())
+            {
+                return Err(NetworkError::NonFinite { id: attrs.id });
+            }
+            let from = noder.node(geometry.0[0]);
+            let to = noder.node(geometry.0[n - 1]);
+            geometry.0[0] = noder.nodes[from as usize];
+            geometry.0[n - 1] = noder.nodes[to as usize];
+            let mut cum = Vec::with_capacity(n);
+            let mut acc = 0.0;
+            cum.push(acc);
+            for w in geometry.0.windows(2) {
+                acc += Euclidean.distance(w[0], w[1]);
+                cum.push(acc);
+            }
+            let len = Euclidean.length(&geometry);
+            debug_assert_eq!(len, acc, "cumulative lengths must sum as geo does");
+            if !len.is_finite() {
+                return Err(NetworkError::NonFinite { id: attrs.id });
+            }
+            if len <= 0.0 {
+                return Err(NetworkError::ZeroLength { id: attrs.id });
+            }
+            let dirs = Mode::ALL.map(|m| directions(&attrs, m));
+            topo.push(Topo {
+                from,
+                to,
+                len,
+                dirs,
+            });
+            data.push(EdgeData {
+                attrs,
+                geometry,
+                cum,
+            });
+        }
+        let node_count = noder.nodes.len();
+        let graphs = Mode::ALL.map(|m| {
+            let slot = m.slot();
+            let arcs = topo.iter().filter(|t| t.dirs[slot] != 0).count();
+            let mut g = ModeGraph::with_capacity(node_count, arcs * 2);
+            for _ in 0..node_count {
+                g.add_node(());
+            }
+            for (i, t) in topo.iter().enumerate() {
+                let (u, v) = (
+                    NodeIndex::new(t.from as usize),
+                    NodeIndex::new(t.to as usize),
+                );
+                let edge = i as u32;
+                if t.dirs[slot] & FWD != 0 {
+                    g.add_edge(
+                        u,
+                        v,
+                        Arc {
+                            edge,
+                            forward: true,
+                            len: t.len,
+                        },
+                    );
+                }
+                if t.dirs[slot] & BWD != 0 {
+                    g.add_edge(
+                        v,
+                        u,
+                        Arc {
+                            edge,
+                            forward: false,
+                            len: t.len,
+                        },
+                    );
+                }
+            }
+            g
+        });
+        let index = Mode::ALL.map(|m| {
+            let slot = m.slot();
+            snap::build_index(
+                data.iter()
+                    .zip(&topo)
+                    .map(|(d, t)| (&d.geometry, t.dirs[slot] != 0)),
+            )
+        });
+        Ok(Network {
+            topo,
+            data,
+            nodes: noder.nodes,
+            graphs,
+            index,
+        })
     }
 
     /// Number of source edges.
     pub fn edge_count(&self) -> usize {
-        todo!()
+        self.topo.len()
+    }
+
+    /// Number of junctions (distinct edge end points, to the millimetre).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Every source edge in input order as (attributes, geometry, length in metres), for maps and
+    /// exports. Geometry end points are those of the merged nodes.
+    pub fn edges(&self) -> impl ExactSizeIterator<Item = (&EdgeAttrs, &LineString<f64>, f64)> + '_ {
+        self.data
+            .iter()
+            .zip(&self.topo)
+            .map(|(d, t)| (&d.attrs, &d.geometry, t.len))
+    }
+
+    /// Attributes of the source edge at `edge` (input order), `None` when out of range.
+    pub fn edge_attrs(&self, edge: usize) -> Option<&EdgeAttrs> {
+        self.data.get(edge).map(|d| &d.attrs)
+    }
+
+    /// Geometry of the source edge at `edge`, `None` when out of range.
+    pub fn edge_geometry(&self, edge: usize) -> Option<&LineString<f64>> {
+        self.data.get(edge).map(|d| &d.geometry)
+    }
+
+    /// Length in metres of the source edge at `edge`, `None` when out of range.
+    pub fn edge_length_m(&self, edge: usize) -> Option<f64> {
+        self.topo.get(edge).map(|t| t.len)
+    }
+
+    /// Whether `mode` may use the source edge at `edge` at all (in at least one direction), so
+    /// maps can show what each measurement could travel on.
+    pub fn usable(&self, mode: Mode, edge: usize) -> bool {
+        self.topo
+            .get(edge)
+            .is_some_and(|t| t.dirs[mode.slot()] != 0)
+    }
+
+    /// Number of directed arcs in `mode`'s graph (two per two-way edge), for diagnostics.
+    pub fn arc_count(&self, mode: Mode) -> usize {
+        self.graphs[mode.slot()].edge_count()
     }
 
     /// Snaps a point to the nearest point on an edge usable in `mode`, refusing beyond `max_m`.
-    pub fn snap(&self, _mode: Mode, _p: geo::Point<f64>, _max_m: f64) -> Result<Snap, SnapError> {
-        todo!()
+    ///
+    /// The point lands on the perpendicular foot on the nearest segment (clamped to the segment),
+    /// never merely on the nearest junction, because the policy measures from where the home
+    /// meets the road. Ties go to the lowest edge index, then the lowest segment, so results never
+    /// depend on the R-tree's internal layout.
+    pub fn snap(&self, mode: Mode, p: geo::Point<f64>, max_m: f64) -> Result<Snap, SnapError> {
+        snap::snap(self, mode, p, max_m)
+    }
+
+    pub(crate) fn topo(&self, edge: usize) -> &Topo {
+        &self.topo[edge]
+    }
+
+    pub(crate) fn graph(&self, mode: Mode) -> &ModeGraph {
+        &self.graphs[mode.slot()]
+    }
+
+    pub(crate) fn index(&self, mode: Mode) -> &RTree<Segment> {
+        &self.index[mode.slot()]
+    }
+
+    pub(crate) fn geometry(&self, edge: usize) -> &LineString<f64> {
+        &self.data[edge].geometry
+    }
+
+    pub(crate) fn cum(&self, edge: usize) -> &[f64] {
+        &self.data[edge].cum
+    }
+
+    pub(crate) fn attrs(&self, edge: usize) -> &EdgeAttrs {
+        &self.data[edge].attrs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::testutil::{oneway, path, road, unsafe_road};
+
+    #[test]
+    fn empty_network_is_refused() {
+        assert_eq!(Network::build(vec![]).unwrap_err(), NetworkError::Empty);
+    }
+
+    #[test]
+    fn bad_geometry_is_refused_naming_the_edge() {
+        let ok = road("ok", &[(0.0, 0.0), (10.0, 0.0)]);
+        let cases = [
+            (
+                road("one-point", &[(0.0, 0.0)]),
+                NetworkError::TooFewPoints {
+                    id: "one-point".into(),
+                },
+            ),
+            (
+                road("nan", &[(0.0, 0.0), (f64::NAN, 1.0)]),
+                NetworkError::NonFinite { id: "nan".into() },
+            ),
+            (
+                road("inf", &[(0.0, 0.0), (5.0, 5.0), (1.0, f64::INFINITY)]),
+                NetworkError::NonFinite { id: "inf".into() },
+            ),
+            (
+                road("flat", &[(3.0, 4.0), (3.0, 4.0)]),
+                NetworkError::ZeroLength { id: "flat".into() },
+            ),
+            // Ends 0.4 mm apart merge into one node: the edge has no length left.
+            (
+                road("tiny", &[(3.0, 4.0), (3.0004, 4.0)]),
+                NetworkError::ZeroLength { id: "tiny".into() },
+            ),
+        ];
+        for (bad, err) in cases {
+            assert_eq!(Network::build(vec![ok.clone(), bad]).unwrap_err(), err);
+        }
+    }
+
+    #[test]
+    fn ends_equal_to_the_millimetre_are_one_node_and_interior_vertices_are_not_junctions() {
+        // "a" ends at (100, 0); "b" starts 0.3 mm away, so they share a node and b's first
+        // coordinate is moved onto it. "c" crosses both through an interior vertex at (50, 0),
+        // which is not a junction. Nodes: (0,0), (100,0), (200,0), (50,-50), (50,50) = 5.
+        let net = Network::build(vec![
+            road("a", &[(0.0, 0.0), (100.0, 0.0)]),
+            road("b", &[(100.0003, 0.0), (200.0, 0.0)]),
+            road("c", &[(50.0, -50.0), (50.0, 0.0), (50.0, 50.0)]),
+        ])
+        .unwrap();
+        assert_eq!(net.node_count(), 5);
+        assert_eq!(net.edge_count(), 3);
+        assert_eq!(net.topo(0).to, net.topo(1).from);
+        assert_eq!(net.edge_geometry(1).unwrap().0[0], (100.0, 0.0).into());
+        assert_eq!(net.edge_length_m(1), Some(100.0));
+        assert_eq!(net.edge_length_m(2), Some(100.0));
+        let ids: Vec<&str> = net.edges().map(|(a, _, _)| a.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(net.edge_attrs(2).unwrap().id, "c");
+        assert!(net.edge_attrs(3).is_none());
+    }
+
+    #[test]
+    fn each_mode_gets_the_arcs_it_may_use() {
+        // fwd: one-way forward road (drive 1 arc, walks 2 each); foot: footpath (walks only);
+        // bad: unsafe road (absent from Walk). Walk = 2+2 = 4, WalkIgnoringSafety = 2+2+2 = 6,
+        // Drive = 1 + 2 = 3.
+        let net = Network::build(vec![
+            oneway("fwd", &[(0.0, 0.0), (10.0, 0.0)], Oneway::Forward),
+            path("foot", &[(10.0, 0.0), (20.0, 0.0)]),
+            unsafe_road("bad", &[(20.0, 0.0), (30.0, 0.0)]),
+        ])
+        .unwrap();
+        assert_eq!(net.arc_count(Mode::Walk), 4);
+        assert_eq!(net.arc_count(Mode::WalkIgnoringSafety), 6);
+        assert_eq!(net.arc_count(Mode::Drive), 3);
+        assert!(!net.usable(Mode::Walk, 2));
+        assert!(net.usable(Mode::WalkIgnoringSafety, 2));
+        assert!(!net.usable(Mode::Drive, 1));
+        let g = net.graph(Mode::Drive);
+        let arc = g.edge_weights().next().unwrap();
+        assert!(arc.forward && arc.edge == 0 && arc.len == 10.0);
+    }
+
+    #[test]
+    fn backward_one_way_runs_last_to_first() {
+        let net = Network::build(vec![oneway(
+            "back",
+            &[(0.0, 0.0), (10.0, 0.0)],
+            Oneway::Backward,
+        )])
+        .unwrap();
+        let g = net.graph(Mode::Drive);
+        assert_eq!(g.edge_count(), 1);
+        let e = g.edge_indices().next().unwrap();
+        let (s, t) = g.edge_endpoints(e).unwrap();
+        assert_eq!((s.index(), t.index()), (1, 0));
+        assert!(!g[e].forward);
     }
 }

@@ -14,6 +14,9 @@ mod graph;
 mod snap;
 mod tree;
 
+#[cfg(test)]
+mod testutil;
+
 pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge};
 pub use snap::{Snap, SnapError};
 pub use tree::{Route, Tree};
@@ -35,4 +38,13 @@ pub enum Mode {
 impl Mode {
     /// Every mode, in a fixed order, for building per-mode structures.
     pub const ALL: [Mode; 3] = [Mode::Walk, Mode::WalkIgnoringSafety, Mode::Drive];
+
+    /// Position of the mode in [`Mode::ALL`], used to index per-mode arrays without hashing.
+    pub(crate) const fn slot(self) -> usize {
+        match self {
+            Mode::Walk => 0,
+            Mode::WalkIgnoringSafety => 1,
+            Mode::Drive => 2,
+        }
+    }
 }

@@ -1,6 +1,17 @@
 //! Snapping points onto the network: perpendicular foot on the nearest edge, never the nearest node.
+//!
+//! Homes and school entrances rarely sit on a junction. Measuring from the nearest junction would
+//! add or drop up to half a street's length, so a point is placed at the perpendicular foot on the
+//! nearest segment of the nearest usable edge, splitting that edge in two; the route then counts
+//! only the part of the edge beyond the foot. One R-tree per mode holds the individual segments of
+//! the edges that mode may use, so a home is never placed on a motorway for walking or on a
+//! footpath for driving.
 
+use geo::{Coord, Distance, Euclidean, LineString};
+use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use thiserror::Error;
+
+use super::{Mode, Network};
 
 /// A point placed on an edge of one mode's graph.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -19,13 +30,280 @@ pub struct Snap {
     pub offset_m: f64,
 }
 
+impl Snap {
+    /// Index of the source edge snapped onto (input order), for [`Network::edge_attrs`] and
+    /// other per-edge look-ups.
+    pub fn edge_index(&self) -> usize {
+        self.edge
+    }
+}
+
 /// Why a point could not be placed on the network.
 #[derive(Debug, Clone, Error, PartialEq)]
 pub enum SnapError {
+    /// The nearest usable edge is further than the caller allows: the point is probably wrong or
+    /// the network does not cover it.
     #[error("no usable edge within {max_m:.0} m (nearest is {nearest_m:.0} m away)")]
     TooFar { max_m: f64, nearest_m: f64 },
+    /// The mode has nothing to snap to (for example a network of footpaths only, for driving).
     #[error("the network has no edges usable for this mode")]
     NoEdges,
+    /// NaN or infinite input coordinates.
     #[error("coordinate is not a finite number")]
     NonFinite,
+}
+
+/// One straight segment of a source edge, as stored in a mode's R-tree.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segment {
+    a: [f64; 2],
+    b: [f64; 2],
+    /// Source edge index.
+    edge: u32,
+    /// Segment index within the edge: from coordinate `seg` to `seg + 1`.
+    seg: u32,
+}
+
+impl RTreeObject for Segment {
+    type Envelope = AABB<[f64; 2]>;
+
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners(self.a, self.b)
+    }
+}
+
+impl PointDistance for Segment {
+    fn distance_2(&self, p: &[f64; 2]) -> f64 {
+        let f = foot(self.a, self.b, *p);
+        let (dx, dy) = (p[0] - f[0], p[1] - f[1]);
+        dx * dx + dy * dy
+    }
+}
+
+/// The point of segment `a`-`b` nearest to `p`: the perpendicular foot, clamped to the segment.
+/// End points are returned exactly (not recomputed) so that a point snapped to a junction lies
+/// exactly on it.
+fn foot(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> [f64; 2] {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    if len2 == 0.0 {
+        return a;
+    }
+    let t = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2;
+    if t <= 0.0 {
+        a
+    } else if t >= 1.0 {
+        b
+    } else {
+        [a[0] + t * dx, a[1] + t * dy]
+    }
+}
+
+/// Builds one mode's R-tree from `(geometry, usable)` per edge, in edge order. Zero-length
+/// segments (repeated vertices) are left out: their neighbours cover the same point.
+pub(crate) fn build_index<'a>(
+    edges: impl Iterator<Item = (&'a LineString<f64>, bool)>,
+) -> RTree<Segment> {
+    let mut segs = Vec::new();
+    for (edge, (geometry, usable)) in edges.enumerate() {
+        if !usable {
+            continue;
+        }
+        for (seg, w) in geometry.0.windows(2).enumerate() {
+            if w[0] == w[1] {
+                continue;
+            }
+            segs.push(Segment {
+                a: [w[0].x, w[0].y],
+                b: [w[1].x, w[1].y],
+                edge: edge as u32,
+                seg: seg as u32,
+            });
+        }
+    }
+    RTree::bulk_load(segs)
+}
+
+/// See [`Network::snap`].
+pub(crate) fn snap(
+    net: &Network,
+    mode: Mode,
+    p: geo::Point<f64>,
+    max_m: f64,
+) -> Result<Snap, SnapError> {
+    if !p.x().is_finite() || !p.y().is_finite() {
+        return Err(SnapError::NonFinite);
+    }
+    let tree = net.index(mode);
+    let q = [p.x(), p.y()];
+    // The iterator yields segments by increasing distance; keep reading while distances could
+    // still tie (with a little slack for rounding in envelope bounds) and keep the smallest
+    // (distance, edge, segment), so the answer does not depend on the tree's layout.
+    let mut best: Option<(f64, u32, u32)> = None;
+    for (s, d2) in tree.nearest_neighbor_iter_with_distance_2(&q) {
+        let key = (d2, s.edge, s.seg);
+        match best {
+            None => best = Some(key),
+            Some(b) => {
+                if d2 > b.0 + b.0 * 1e-9 + 1e-12 {
+                    break;
+                }
+                if key < b {
+                    best = Some(key);
+                }
+            }
+        }
+    }
+    let Some((_, edge, seg)) = best else {
+        return Err(SnapError::NoEdges);
+    };
+    let (edge, seg) = (edge as usize, seg as usize);
+    let geometry = net.geometry(edge);
+    let (a, b) = (geometry.0[seg], geometry.0[seg + 1]);
+    let f = foot([a.x, a.y], [b.x, b.y], q);
+    let point = geo::Point::new(f[0], f[1]);
+    let distance_m = Euclidean.distance(p, point);
+    if !(distance_m <= max_m) {
+        return Err(SnapError::TooFar {
+            max_m,
+            nearest_m: distance_m,
+        });
+    }
+    let len = net.topo(edge).len;
+    let offset_m =
+        (net.cum(edge)[seg] + Euclidean.distance(a, Coord { x: f[0], y: f[1] })).clamp(0.0, len);
+    Ok(Snap {
+        from: p,
+        point,
+        distance_m,
+        edge_id: net.attrs(edge).id.clone(),
+        edge,
+        offset_m,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::Point;
+
+    use super::*;
+    use crate::network::testutil::{path, road};
+
+    #[test]
+    fn snaps_to_the_perpendicular_foot_mid_edge_not_the_nearest_node() {
+        // Edge "bend": (0,0) -> (100,0) -> (100,100), 200 m. The point (110, 40) is 10 m from
+        // the foot (100, 40) on the second segment, while the nearest junction (0,0)/(100,100)
+        // is 60+ m away and the interior vertex (100,0) is sqrt(10² + 40²) = 41.2 m away.
+        // Offset along the edge = 100 (first segment) + 40 = 140.
+        let net = Network::build(vec![road(
+            "bend",
+            &[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)],
+        )])
+        .unwrap();
+        let s = net.snap(Mode::Walk, Point::new(110.0, 40.0), 50.0).unwrap();
+        assert_eq!(s.point, Point::new(100.0, 40.0));
+        assert_eq!(s.distance_m, 10.0);
+        assert_eq!(s.offset_m, 140.0);
+        assert_eq!(s.edge_id, "bend");
+        assert_eq!(s.edge_index(), 0);
+        assert_eq!(s.from, Point::new(110.0, 40.0));
+    }
+
+    #[test]
+    fn beyond_an_end_snaps_to_the_end() {
+        // (-30, 40) is beyond the first end (0,0) of "a": foot clamps to (0,0), 50 m away.
+        let net = Network::build(vec![road("a", &[(0.0, 0.0), (100.0, 0.0)])]).unwrap();
+        let s = net
+            .snap(Mode::Drive, Point::new(-30.0, 40.0), 60.0)
+            .unwrap();
+        assert_eq!(
+            (s.point, s.offset_m, s.distance_m),
+            (Point::new(0.0, 0.0), 0.0, 50.0)
+        );
+        let s = net
+            .snap(Mode::Drive, Point::new(130.0, 40.0), 60.0)
+            .unwrap();
+        assert_eq!((s.point, s.offset_m), (Point::new(100.0, 0.0), 100.0));
+    }
+
+    #[test]
+    fn only_edges_usable_in_the_mode_are_candidates() {
+        // A footpath 5 m away and a road 20 m away: walking takes the path, driving the road.
+        let net = Network::build(vec![
+            path("path", &[(0.0, 5.0), (100.0, 5.0)]),
+            road("road", &[(0.0, -20.0), (100.0, -20.0)]),
+        ])
+        .unwrap();
+        let p = Point::new(50.0, 0.0);
+        assert_eq!(net.snap(Mode::Walk, p, 100.0).unwrap().edge_id, "path");
+        let d = net.snap(Mode::Drive, p, 100.0).unwrap();
+        assert_eq!((d.edge_id.as_str(), d.distance_m), ("road", 20.0));
+    }
+
+    #[test]
+    fn too_far_no_edges_and_non_finite_are_errors() {
+        let net = Network::build(vec![path("path", &[(0.0, 0.0), (100.0, 0.0)])]).unwrap();
+        assert_eq!(
+            net.snap(Mode::Walk, Point::new(50.0, 30.0), 25.0),
+            Err(SnapError::TooFar {
+                max_m: 25.0,
+                nearest_m: 30.0
+            })
+        );
+        assert_eq!(
+            net.snap(Mode::Drive, Point::new(50.0, 0.0), 25.0),
+            Err(SnapError::NoEdges)
+        );
+        assert_eq!(
+            net.snap(Mode::Walk, Point::new(f64::NAN, 0.0), 25.0),
+            Err(SnapError::NonFinite)
+        );
+        assert_eq!(
+            net.snap(Mode::Walk, Point::new(0.0, f64::INFINITY), 25.0),
+            Err(SnapError::NonFinite)
+        );
+    }
+
+    #[test]
+    fn ties_go_to_the_lowest_edge_index_whatever_the_input_order() {
+        // Two parallel edges 10 m either side of the point: equally near, lowest index wins.
+        let north = road("north", &[(0.0, 10.0), (100.0, 10.0)]);
+        let south = road("south", &[(0.0, -10.0), (100.0, -10.0)]);
+        let p = Point::new(50.0, 0.0);
+        let a = Network::build(vec![north.clone(), south.clone()]).unwrap();
+        let b = Network::build(vec![south, north]).unwrap();
+        assert_eq!(a.snap(Mode::Walk, p, 50.0).unwrap().edge_id, "north");
+        assert_eq!(b.snap(Mode::Walk, p, 50.0).unwrap().edge_id, "south");
+        // Four edges meeting at a junction: a point nearest the junction itself lands on it,
+        // on edge 0, at offset 0 or its length.
+        let star = Network::build(vec![
+            road("e", &[(0.0, 0.0), (100.0, 0.0)]),
+            road("n", &[(0.0, 0.0), (0.0, 100.0)]),
+            road("w", &[(-100.0, 0.0), (0.0, 0.0)]),
+            road("s", &[(0.0, -100.0), (0.0, 0.0)]),
+        ])
+        .unwrap();
+        for _ in 0..3 {
+            let s = star.snap(Mode::Drive, Point::new(0.0, 0.0), 1.0).unwrap();
+            assert_eq!((s.edge_id.as_str(), s.offset_m), ("e", 0.0));
+        }
+    }
+
+    #[test]
+    fn many_segments_still_find_the_true_nearest() {
+        // A zig-zag of 200 segments; a point near segment 137 must land on it whatever the
+        // R-tree's layout.
+        let pts: Vec<(f64, f64)> = (0..=200)
+            .map(|i| (i as f64 * 10.0, if i % 2 == 0 { 0.0 } else { 10.0 }))
+            .collect();
+        let net = Network::build(vec![road("zig", &pts)]).unwrap();
+        // Segment 137 runs from (1370, 10) to (1380, 0), direction (10, -10). For (1377, 6):
+        // t = ((7, -4) . (10, -10)) / 200 = 0.55, foot (1375.5, 4.5), 1.5·sqrt(2) m away;
+        // offset = 137 whole segments of sqrt(200) m plus 0.55 of one.
+        let s = net.snap(Mode::Walk, Point::new(1377.0, 6.0), 5.0).unwrap();
+        assert!((s.point.x() - 1375.5).abs() < 1e-9 && (s.point.y() - 4.5).abs() < 1e-9);
+        assert!((s.distance_m - 1.5 * 2f64.sqrt()).abs() < 1e-9);
+        let seg = 200f64.sqrt();
+        assert!((s.offset_m - 137.55 * seg).abs() < 1e-9);
+    }
 }
