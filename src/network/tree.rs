@@ -121,6 +121,10 @@ impl Tree {
             });
             let t = t as u32;
             let dirs = topo.dirs[slot];
+            if dirs == 0 {
+                // Not snapped in this mode: the target cannot be reached on this network.
+                continue;
+            }
             // A target exactly at an end is at that node, whatever the edge's direction.
             let seeds = [
                 (dirs & FWD != 0 || b == 0.0, topo.from, b, SEED_AT_START),
