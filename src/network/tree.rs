@@ -550,6 +550,34 @@ mod tests {
     }
 
     #[test]
+    fn a_point_exactly_at_the_end_of_a_one_way_edge_is_at_the_node() {
+        // e0 (100,100)-(200,100) driveable only 200 -> 100; e1 (100,100)-(100,200) and
+        // e2 (200,100)-(200,200) two-way. Points on a junction tie between edges and go to the
+        // lowest index, here the one-way e0, yet must still leave or reach through the node.
+        let net = Network::build(vec![
+            oneway("e0", &[(100.0, 100.0), (200.0, 100.0)], Oneway::Backward),
+            road("e1", &[(100.0, 100.0), (100.0, 200.0)]),
+            road("e2", &[(200.0, 100.0), (200.0, 200.0)]),
+        ])
+        .unwrap();
+        // Home on (200,100): e0 at offset 100, its last end, although e0 cannot be driven
+        // forwards. School (205,150) on e2 at offset 50: 50 m from the node.
+        let r = measure(&net, Mode::Drive, (200.0, 100.0), &[(205.0, 150.0)]).unwrap();
+        assert_eq!(
+            (r.length_m, r.edge_ids.clone()),
+            (50.0, vec!["e0".into(), "e2".into()])
+        );
+        // School on (100,100): e0 at offset 0, its first end, although e0 cannot be driven
+        // towards it from there. Home (105,150) on e1 at offset 50: 50 m to the node.
+        let r = measure(&net, Mode::Drive, (105.0, 150.0), &[(100.0, 100.0)]).unwrap();
+        assert_eq!(
+            (r.length_m, r.edge_ids.clone()),
+            (50.0, vec!["e1".into(), "e0".into()])
+        );
+        assert_eq!(coords(&r), [(100.0, 150.0), (100.0, 100.0)]);
+    }
+
+    #[test]
     fn nearest_of_several_targets_is_chosen() {
         // e0 (0,0)-(500,0), e1 (500,0)-(1000,0). Home (400,5): e0 offset 400.
         // t0 (100,5): same edge, 300. t1 (650,5): 100 + 150 = 250. t2 (900,5): 500.
