@@ -163,7 +163,8 @@ pub(crate) fn snap(
     let f = foot([a.x, a.y], [b.x, b.y], q);
     let point = geo::Point::new(f[0], f[1]);
     let distance_m = Euclidean.distance(p, point);
-    if !(distance_m <= max_m) {
+    // A NaN limit refuses everything rather than accepting everything.
+    if max_m.is_nan() || distance_m > max_m {
         return Err(SnapError::TooFar {
             max_m,
             nearest_m: distance_m,

@@ -97,7 +97,8 @@ impl Tree {
     /// Grows the tree in `mode` from `targets` (already snapped in the same mode).
     ///
     /// A target at offset `b` on edge (u, v) of length `L` seeds u with `b` when travel u -> v is
-    /// allowed and v with `L - b` when v -> u is allowed. Ties are broken by node index, then
+    /// allowed and v with `L - b` when v -> u is allowed (a target exactly at an end seeds that
+    /// end with 0 regardless, as it is at the node). Ties are broken by node index, then
     /// target index, so the same input always gives the same tree.
     pub fn grow(net: &Network, mode: Mode, targets: &[Snap]) -> Tree {
         let g = net.graph(mode);
@@ -120,9 +121,19 @@ impl Tree {
             });
             let t = t as u32;
             let dirs = topo.dirs[slot];
+            if dirs == 0 {
+                // Not snapped in this mode: the target cannot be reached on this network.
+                continue;
+            }
+            // A target exactly at an end is at that node, whatever the edge's direction.
             let seeds = [
-                (dirs & FWD != 0, topo.from, b, SEED_AT_START),
-                (dirs & BWD != 0, topo.to, topo.len - b, SEED_AT_END),
+                (dirs & FWD != 0 || b == 0.0, topo.from, b, SEED_AT_START),
+                (
+                    dirs & BWD != 0 || b == topo.len,
+                    topo.to,
+                    topo.len - b,
+                    SEED_AT_END,
+                ),
             ];
             for (allowed, node, cost, marker) in seeds {
                 let x = node as usize;
@@ -201,7 +212,8 @@ impl Tree {
                 best = Some((cost, target, exit));
             }
         };
-        if dirs & BWD != 0 {
+        // A home exactly at an end of its edge is at that node, whatever the edge's direction.
+        if dirs & BWD != 0 || a == 0.0 {
             let u = topo.from as usize;
             offer(
                 a + self.dist[u],
@@ -212,7 +224,7 @@ impl Tree {
                 },
             );
         }
-        if dirs & FWD != 0 {
+        if dirs & FWD != 0 || a == topo.len {
             let v = topo.to as usize;
             offer(
                 topo.len - a + self.dist[v],
@@ -344,5 +356,471 @@ fn along(net: &Network, e: usize, a: f64, b: f64, out: &mut Vec<Coord<f64>>) {
         let first = cum.partition_point(|&c| c <= b);
         let last = cum.partition_point(|&c| c < a);
         out.extend(geom[first..last.max(first)].iter().rev());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use geo::{Distance, Euclidean, Length, Point};
+    use petgraph::algo::dijkstra;
+    use petgraph::graph::DiGraph;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::network::testutil::{check_route, oneway, path, road, unsafe_road};
+    use crate::network::{Oneway, RawEdge};
+
+    const FAR: f64 = 1000.0;
+
+    /// Snaps `home` and `targets` in `mode`, grows the tree and returns the route, after checking
+    /// the route's invariants against `distance`.
+    fn measure(
+        net: &Network,
+        mode: Mode,
+        home: (f64, f64),
+        targets: &[(f64, f64)],
+    ) -> Option<Route> {
+        let snaps: Vec<Snap> = targets
+            .iter()
+            .map(|&t| net.snap(mode, t.into(), FAR).unwrap())
+            .collect();
+        let home = net.snap(mode, home.into(), FAR).unwrap();
+        let tree = Tree::grow(net, mode, &snaps);
+        let d = tree.distance(net, &home);
+        let r = tree.route(net, &home);
+        assert_eq!(d.is_some(), r.is_some());
+        if let (Some(d), Some(r)) = (d, &r) {
+            check_route(r, &home, &snaps, d);
+        }
+        r
+    }
+
+    fn coords(r: &Route) -> Vec<(f64, f64)> {
+        r.geometry.0.iter().map(|c| (c.x, c.y)).collect()
+    }
+
+    /// Square block A(0,0) B(100,0) C(100,100) D(0,100): ab, bc, cd, da in that order.
+    fn block(ab: RawEdge) -> Network {
+        Network::build(vec![
+            ab,
+            road("bc", &[(100.0, 0.0), (100.0, 100.0)]),
+            road("cd", &[(100.0, 100.0), (0.0, 100.0)]),
+            road("da", &[(0.0, 100.0), (0.0, 0.0)]),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn distance_counts_from_the_snapped_foot_not_a_node() {
+        // a: (0,0)-(100,0), b: (100,0)-(200,0). Home (30, 10) snaps to a at offset 30; the
+        // school (200, 5) snaps to b's far end at offset 100. Route = 70 (rest of a) + 100 = 170,
+        // not 200 (from the node at (0,0)) nor 100 (from the node at (100,0)).
+        let net = Network::build(vec![
+            road("a", &[(0.0, 0.0), (100.0, 0.0)]),
+            road("b", &[(100.0, 0.0), (200.0, 0.0)]),
+        ])
+        .unwrap();
+        let r = measure(&net, Mode::Walk, (30.0, 10.0), &[(200.0, 5.0)]).unwrap();
+        assert_eq!(r.length_m, 170.0);
+        assert_eq!(coords(&r), [(30.0, 0.0), (100.0, 0.0), (200.0, 0.0)]);
+        assert_eq!(r.edge_ids, ["a", "b"]);
+    }
+
+    #[test]
+    fn one_way_binds_driving_but_not_walking() {
+        // ab may be driven only B -> A. Home (50, -10) is on ab at offset 50; the school
+        // (110, 50) is on bc at offset 50.
+        // Walk: 50 along ab to B, 50 up bc = 100.
+        // Drive: 50 back to A, da reversed A->D 100, cd reversed D->C 100, 50 down bc = 300.
+        let net = block(oneway("ab", &[(0.0, 0.0), (100.0, 0.0)], Oneway::Backward));
+        let home = (50.0, -10.0);
+        let school = [(110.0, 50.0)];
+        let walk = measure(&net, Mode::Walk, home, &school).unwrap();
+        assert_eq!(walk.length_m, 100.0);
+        assert_eq!(walk.edge_ids, ["ab", "bc"]);
+        assert_eq!(coords(&walk), [(50.0, 0.0), (100.0, 0.0), (100.0, 50.0)]);
+        let drive = measure(&net, Mode::Drive, home, &school).unwrap();
+        assert_eq!(drive.length_m, 300.0);
+        assert_eq!(drive.edge_ids, ["ab", "da", "cd", "bc"]);
+        assert_eq!(
+            coords(&drive),
+            [
+                (50.0, 0.0),
+                (0.0, 0.0),
+                (0.0, 100.0),
+                (100.0, 100.0),
+                (100.0, 50.0)
+            ]
+        );
+        // With ab one-way A -> B instead, the drive is direct again.
+        let net = block(oneway("ab", &[(0.0, 0.0), (100.0, 0.0)], Oneway::Forward));
+        assert_eq!(
+            measure(&net, Mode::Drive, home, &school).unwrap().length_m,
+            100.0
+        );
+    }
+
+    #[test]
+    fn unsafe_edge_is_absent_from_walk_but_used_ignoring_safety() {
+        // e0 (0,0)-(100,0), e1 (100,0)-(200,0) unsafe, e2 (200,0)-(300,0); detour
+        // e3 (100,0)-(100,100), e4 (100,100)-(200,100), e5 (200,100)-(200,0).
+        // Home (50,5): e0 offset 50. School (250,5): e2 offset 50.
+        // Ignoring safety: 50 + 100 + 50 = 200. Walk: 50 + 100 + 100 + 100 + 50 = 400.
+        let main = vec![
+            road("e0", &[(0.0, 0.0), (100.0, 0.0)]),
+            unsafe_road("e1", &[(100.0, 0.0), (200.0, 0.0)]),
+            road("e2", &[(200.0, 0.0), (300.0, 0.0)]),
+        ];
+        let mut with_detour = main.clone();
+        with_detour.extend([
+            path("e3", &[(100.0, 0.0), (100.0, 100.0)]),
+            path("e4", &[(100.0, 100.0), (200.0, 100.0)]),
+            path("e5", &[(200.0, 100.0), (200.0, 0.0)]),
+        ]);
+        let home = (50.0, 5.0);
+        let school = [(250.0, 5.0)];
+        let net = Network::build(with_detour).unwrap();
+        let ignoring = measure(&net, Mode::WalkIgnoringSafety, home, &school).unwrap();
+        assert_eq!(ignoring.length_m, 200.0);
+        assert_eq!(ignoring.edge_ids, ["e0", "e1", "e2"]);
+        let walk = measure(&net, Mode::Walk, home, &school).unwrap();
+        assert_eq!(walk.length_m, 400.0);
+        assert_eq!(walk.edge_ids, ["e0", "e3", "e4", "e5", "e2"]);
+        // Without the detour the unsafe edge was the only link: no available walking route.
+        let net = Network::build(main).unwrap();
+        assert!(measure(&net, Mode::Walk, home, &school).is_none());
+        assert_eq!(
+            measure(&net, Mode::WalkIgnoringSafety, home, &school)
+                .unwrap()
+                .length_m,
+            200.0
+        );
+    }
+
+    #[test]
+    fn home_and_target_on_the_same_edge() {
+        // One edge (0,0)-(100,0); home (20,5) at offset 20, school (70,-5) at offset 70: 50 m.
+        let net = Network::build(vec![road("only", &[(0.0, 0.0), (100.0, 0.0)])]).unwrap();
+        let r = measure(&net, Mode::Walk, (20.0, 5.0), &[(70.0, -5.0)]).unwrap();
+        assert_eq!(r.length_m, 50.0);
+        assert_eq!(coords(&r), [(20.0, 0.0), (70.0, 0.0)]);
+        assert_eq!(r.edge_ids, ["only"]);
+        // Backwards along a bent edge picks up the interior vertex: (0,0)-(100,0)-(100,100),
+        // home (110, 60) at offset 160, school (50, 5) at offset 50: 110 m via (100, 0).
+        let net = Network::build(vec![road(
+            "bend",
+            &[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)],
+        )])
+        .unwrap();
+        let r = measure(&net, Mode::Walk, (110.0, 60.0), &[(50.0, 5.0)]).unwrap();
+        assert_eq!(r.length_m, 110.0);
+        assert_eq!(coords(&r), [(100.0, 60.0), (100.0, 0.0), (50.0, 0.0)]);
+        // Home exactly on the school's point: zero metres, a degenerate two-point line.
+        let r = measure(&net, Mode::Walk, (50.0, 5.0), &[(50.0, 5.0)]).unwrap();
+        assert_eq!(r.length_m, 0.0);
+        assert_eq!(coords(&r), [(50.0, 0.0), (50.0, 0.0)]);
+    }
+
+    #[test]
+    fn same_edge_against_a_one_way_goes_round_the_block() {
+        // ab driveable only B -> A. Home (20,-5) at offset 20, school (70,-5) at offset 70 on
+        // the same edge, ahead against the one-way. Drive: 20 back to A, A->D->C->B 300, then
+        // 30 back along ab from B to offset 70 = 350. Walk: 50 direct. A school behind the home
+        // (offset 10) is 10 m for both.
+        let net = block(oneway("ab", &[(0.0, 0.0), (100.0, 0.0)], Oneway::Backward));
+        let drive = measure(&net, Mode::Drive, (20.0, -5.0), &[(70.0, -5.0)]).unwrap();
+        assert_eq!(drive.length_m, 350.0);
+        assert_eq!(drive.edge_ids, ["ab", "da", "cd", "bc", "ab"]);
+        let walk = measure(&net, Mode::Walk, (20.0, -5.0), &[(70.0, -5.0)]).unwrap();
+        assert_eq!(walk.length_m, 50.0);
+        for mode in [Mode::Walk, Mode::Drive] {
+            let r = measure(&net, mode, (20.0, -5.0), &[(10.0, -5.0)]).unwrap();
+            assert_eq!(r.length_m, 10.0);
+        }
+        // A lone one-way edge with the school ahead: unreachable by car.
+        let net = Network::build(vec![oneway(
+            "ab",
+            &[(0.0, 0.0), (100.0, 0.0)],
+            Oneway::Backward,
+        )])
+        .unwrap();
+        assert!(measure(&net, Mode::Drive, (20.0, -5.0), &[(70.0, -5.0)]).is_none());
+    }
+
+    #[test]
+    fn a_point_exactly_at_the_end_of_a_one_way_edge_is_at_the_node() {
+        // e0 (100,100)-(200,100) driveable only 200 -> 100; e1 (100,100)-(100,200) and
+        // e2 (200,100)-(200,200) two-way. Points on a junction tie between edges and go to the
+        // lowest index, here the one-way e0, yet must still leave or reach through the node.
+        let net = Network::build(vec![
+            oneway("e0", &[(100.0, 100.0), (200.0, 100.0)], Oneway::Backward),
+            road("e1", &[(100.0, 100.0), (100.0, 200.0)]),
+            road("e2", &[(200.0, 100.0), (200.0, 200.0)]),
+        ])
+        .unwrap();
+        // Home on (200,100): e0 at offset 100, its last end, although e0 cannot be driven
+        // forwards. School (205,150) on e2 at offset 50: 50 m from the node.
+        let r = measure(&net, Mode::Drive, (200.0, 100.0), &[(205.0, 150.0)]).unwrap();
+        assert_eq!(
+            (r.length_m, r.edge_ids.clone()),
+            (50.0, vec!["e0".into(), "e2".into()])
+        );
+        // School on (100,100): e0 at offset 0, its first end, although e0 cannot be driven
+        // towards it from there. Home (105,150) on e1 at offset 50: 50 m to the node.
+        let r = measure(&net, Mode::Drive, (105.0, 150.0), &[(100.0, 100.0)]).unwrap();
+        assert_eq!(
+            (r.length_m, r.edge_ids.clone()),
+            (50.0, vec!["e1".into(), "e0".into()])
+        );
+        assert_eq!(coords(&r), [(100.0, 150.0), (100.0, 100.0)]);
+    }
+
+    #[test]
+    fn nearest_of_several_targets_is_chosen() {
+        // e0 (0,0)-(500,0), e1 (500,0)-(1000,0). Home (400,5): e0 offset 400.
+        // t0 (100,5): same edge, 300. t1 (650,5): 100 + 150 = 250. t2 (900,5): 500.
+        let net = Network::build(vec![
+            road("e0", &[(0.0, 0.0), (500.0, 0.0)]),
+            road("e1", &[(500.0, 0.0), (1000.0, 0.0)]),
+        ])
+        .unwrap();
+        let targets = [(100.0, 5.0), (650.0, 5.0), (900.0, 5.0)];
+        let r = measure(&net, Mode::Walk, (400.0, 5.0), &targets).unwrap();
+        assert_eq!((r.length_m, r.target), (250.0, 1));
+        // Home (200,5): t0 is 100 m on the same edge.
+        let r = measure(&net, Mode::Walk, (200.0, 5.0), &targets).unwrap();
+        assert_eq!((r.length_m, r.target), (100.0, 0));
+        // Home (990,5): t2 is 90 m; t1 would be 340.
+        let r = measure(&net, Mode::Walk, (990.0, 5.0), &targets).unwrap();
+        assert_eq!((r.length_m, r.target), (90.0, 2));
+    }
+
+    #[test]
+    fn equally_near_targets_go_to_the_lowest_index() {
+        // Home at 500 on (0,0)-(1000,0) with entrances at 400 and 600 (both 100 m; via the
+        // tree too, entrances at 200 on each side of a junction at 500).
+        let net = Network::build(vec![
+            road("w", &[(0.0, 0.0), (500.0, 0.0)]),
+            road("e", &[(500.0, 0.0), (1000.0, 0.0)]),
+            road("n", &[(500.0, 0.0), (500.0, 300.0)]),
+        ])
+        .unwrap();
+        for (targets, want) in [
+            ([(400.0, 5.0), (600.0, 5.0)], 0),
+            ([(600.0, 5.0), (400.0, 5.0)], 0),
+        ] {
+            let r = measure(&net, Mode::Walk, (505.0, 200.0), &targets).unwrap();
+            assert_eq!((r.length_m, r.target), (300.0, want));
+        }
+    }
+
+    #[test]
+    fn same_query_gives_identical_results_even_after_rebuilding() {
+        let edges = || {
+            vec![
+                oneway("ab", &[(0.0, 0.0), (100.0, 0.0)], Oneway::Backward),
+                road("bc", &[(100.0, 0.0), (100.0, 100.0)]),
+                road("cd", &[(100.0, 100.0), (0.0, 100.0)]),
+                road("da", &[(0.0, 100.0), (0.0, 0.0)]),
+                road("ac", &[(0.0, 0.0), (50.0, 50.0), (100.0, 100.0)]),
+            ]
+        };
+        let run = |net: &Network| {
+            let targets: Vec<Snap> = [(100.0, 50.0), (0.0, 60.0)]
+                .into_iter()
+                .map(|p| net.snap(Mode::Drive, p.into(), FAR).unwrap())
+                .collect();
+            let home = net.snap(Mode::Drive, Point::new(60.0, -3.0), FAR).unwrap();
+            let tree = Tree::grow(net, Mode::Drive, &targets);
+            (
+                home.clone(),
+                tree.distance(net, &home),
+                tree.route(net, &home),
+            )
+        };
+        let net = Network::build(edges()).unwrap();
+        let first = run(&net);
+        assert_eq!(first, run(&net));
+        assert_eq!(first, run(&Network::build(edges()).unwrap()));
+        assert!(first.2.is_some());
+    }
+
+    #[test]
+    fn node_distances_are_exposed() {
+        // (0,0)-(100,0)-(300,0) as two edges, school at (300,0): nodes 0, 1, 2 are 300, 200, 0.
+        let net = Network::build(vec![
+            road("a", &[(0.0, 0.0), (100.0, 0.0)]),
+            road("b", &[(100.0, 0.0), (300.0, 0.0)]),
+            path("c", &[(500.0, 0.0), (600.0, 0.0)]),
+        ])
+        .unwrap();
+        let s = net.snap(Mode::Drive, Point::new(300.0, 0.0), 1.0).unwrap();
+        let tree = Tree::grow(&net, Mode::Drive, &[s]);
+        assert_eq!(tree.mode(), Mode::Drive);
+        let d: Vec<Option<f64>> = (0..5).map(|n| tree.node_distance(n)).collect();
+        assert_eq!(d, [Some(300.0), Some(200.0), Some(0.0), None, None]);
+    }
+
+    // ---- brute force comparison on random grids ----
+
+    /// Independent reference: split the snapped edges at the snap points into new edges, build a
+    /// plain petgraph graph and run petgraph's Dijkstra from the home.
+    fn brute_force(edges: &[RawEdge], mode: Mode, home: &Snap, targets: &[Snap]) -> Option<f64> {
+        let mut g: DiGraph<(), f64> = DiGraph::new();
+        let mut junctions = HashMap::new();
+        let mut junction = |g: &mut DiGraph<(), f64>, c: Coord<f64>| {
+            let key = ((c.x * 1000.0).round() as i64, (c.y * 1000.0).round() as i64);
+            *junctions.entry(key).or_insert_with(|| g.add_node(()))
+        };
+        let mut cuts: HashMap<usize, Vec<(f64, NodeIndex)>> = HashMap::new();
+        let home_node = g.add_node(());
+        cuts.entry(home.edge)
+            .or_default()
+            .push((home.offset_m, home_node));
+        let mut target_nodes = Vec::new();
+        for t in targets {
+            let n = g.add_node(());
+            target_nodes.push(n);
+            cuts.entry(t.edge).or_default().push((t.offset_m, n));
+        }
+        for (i, e) in edges.iter().enumerate() {
+            let a = &e.attrs;
+            let (fwd, bwd) = match mode {
+                Mode::Walk => (a.walk && !a.unsafe_walk, a.walk && !a.unsafe_walk),
+                Mode::WalkIgnoringSafety => (a.walk, a.walk),
+                Mode::Drive => (
+                    a.drive && a.oneway != Oneway::Backward,
+                    a.drive && a.oneway != Oneway::Forward,
+                ),
+            };
+            let len = Euclidean.length(&e.geometry);
+            let u = junction(&mut g, e.geometry.0[0]);
+            let v = junction(&mut g, *e.geometry.0.last().unwrap());
+            let mut stops = vec![(0.0, u)];
+            let mut mid = cuts.get(&i).cloned().unwrap_or_default();
+            mid.sort_by(|x, y| x.0.total_cmp(&y.0));
+            stops.extend(mid);
+            stops.push((len, v));
+            for w in stops.windows(2) {
+                let l = w[1].0 - w[0].0;
+                // Stops at the same offset are the same point: always connected both ways.
+                if fwd || l == 0.0 {
+                    g.add_edge(w[0].1, w[1].1, l);
+                }
+                if bwd || l == 0.0 {
+                    g.add_edge(w[1].1, w[0].1, l);
+                }
+            }
+        }
+        let scores = dijkstra(&g, home_node, None, |e| *e.weight());
+        target_nodes
+            .iter()
+            .filter_map(|n| scores.get(n).copied())
+            .min_by(f64::total_cmp)
+    }
+
+    /// Flags of one candidate grid edge: (present, walk, drive, oneway 0..3, unsafe, bend).
+    type EdgeFlags = (bool, bool, bool, u8, bool, Option<f64>);
+
+    fn edge_flags() -> impl Strategy<Value = EdgeFlags> {
+        (
+            prop::bool::weighted(0.85),
+            prop::bool::weighted(0.85),
+            prop::bool::weighted(0.7),
+            0u8..3,
+            prop::bool::weighted(0.2),
+            prop::option::of(-30.0f64..30.0),
+        )
+    }
+
+    /// A `w` x `h` grid of 100 m blocks; each candidate edge takes the next flags.
+    fn grid(w: usize, h: usize, flags: &[EdgeFlags]) -> Vec<RawEdge> {
+        let mut out = Vec::new();
+        let mut flags = flags.iter().cycle();
+        let mut add = |a: (f64, f64), b: (f64, f64), vertical: bool| {
+            let &(present, walk, drive, ow, unsafe_walk, bend) = flags.next().unwrap();
+            if !present {
+                return;
+            }
+            let mut pts = vec![a];
+            if let Some(off) = bend {
+                let m = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+                pts.push(if vertical {
+                    (m.0 + off, m.1)
+                } else {
+                    (m.0, m.1 + off)
+                });
+            }
+            pts.push(b);
+            let mut e = road(&format!("e{}", out.len()), &pts);
+            e.attrs.walk = walk;
+            e.attrs.drive = drive;
+            e.attrs.unsafe_walk = unsafe_walk;
+            e.attrs.oneway = [Oneway::No, Oneway::Forward, Oneway::Backward][ow as usize];
+            out.push(e);
+        };
+        for j in 0..h {
+            for i in 0..w {
+                let p = (i as f64 * 100.0, j as f64 * 100.0);
+                if i + 1 < w {
+                    add(p, (p.0 + 100.0, p.1), false);
+                }
+                if j + 1 < h {
+                    add(p, (p.0, p.1 + 100.0), true);
+                }
+            }
+        }
+        out
+    }
+
+    /// Anywhere near the grid, or exactly on a junction (where several edges tie and where
+    /// one-way edges may only be left or entered through the node).
+    fn grid_point() -> impl Strategy<Value = (f64, f64)> {
+        prop_oneof![
+            (-20.0f64..320.0, -20.0f64..220.0),
+            (0u8..4, 0u8..3).prop_map(|(i, j)| (f64::from(i) * 100.0, f64::from(j) * 100.0)),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn distance_matches_brute_force_on_random_grids(
+            w in 2usize..5,
+            h in 2usize..4,
+            flags in prop::collection::vec(edge_flags(), 17),
+            mode in prop::sample::select(Mode::ALL.to_vec()),
+            home in grid_point(),
+            targets in prop::collection::vec(grid_point(), 1..4),
+        ) {
+            let edges = grid(w, h, &flags);
+            let Ok(net) = Network::build(edges.clone()) else {
+                prop_assume!(false);
+                unreachable!()
+            };
+            let Ok(home) = net.snap(mode, home.into(), f64::INFINITY) else {
+                prop_assume!(false);
+                unreachable!()
+            };
+            let snaps: Vec<Snap> = targets
+                .iter()
+                .map(|&t| net.snap(mode, t.into(), f64::INFINITY).unwrap())
+                .collect();
+            prop_assert!((Euclidean.distance(home.from, home.point) - home.distance_m).abs() < 1e-9);
+            let tree = Tree::grow(&net, mode, &snaps);
+            let got = tree.distance(&net, &home);
+            let want = brute_force(&edges, mode, &home, &snaps);
+            match (got, want) {
+                (None, None) => {}
+                (Some(g), Some(w)) => prop_assert!((g - w).abs() < 1e-6, "tree {} vs brute force {}", g, w),
+                _ => prop_assert!(false, "tree {:?} vs brute force {:?}", got, want),
+            }
+            if let Some(d) = got {
+                let r = tree.route(&net, &home).unwrap();
+                check_route(&r, &home, &snaps, d);
+                prop_assert_eq!(Some(r), tree.route(&net, &home));
+            }
+        }
     }
 }
