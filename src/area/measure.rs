@@ -20,7 +20,9 @@ pub enum AreaError {
     GateUnknownSchool { gate: String, urn: Urn },
     #[error("catchment '{catchment}' names school {urn}, which is not in the schools file")]
     CatchmentUnknownSchool { catchment: String, urn: Urn },
-    #[error("unknown school URN {0}")]
+    #[error(
+        "field school_urn: unknown school URN {0} (not in the area's schools file, or closed)"
+    )]
     UnknownSchool(Urn),
     #[error("home cannot be placed on the {mode} network: {source}")]
     HomeSnap {
