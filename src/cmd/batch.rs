@@ -81,6 +81,15 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     };
     let rows = read_applications(&args.input, &map)?;
     let loaded = load(&args.sources)?;
+    eprintln!(
+        "area: {} ({} schools; {} closed and {} without a location left out); policy: {} {}",
+        loaded.area.name,
+        loaded.area.area.schools().len(),
+        loaded.area.skipped_closed_schools,
+        loaded.area.skipped_unlocated_schools,
+        loaded.policy.policy.meta.name,
+        loaded.policy.policy.meta.academic_year
+    );
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()

@@ -107,6 +107,8 @@ pub struct LoadedArea {
     pub files: Vec<FileHash>,
     /// Closed schools left out of the schools file (reported so the count can be checked).
     pub skipped_closed_schools: usize,
+    /// Open schools with no easting/northing, left out (they cannot be measured to).
+    pub skipped_unlocated_schools: usize,
 }
 
 /// Everything read from an area's files, before the network is built.
@@ -116,6 +118,7 @@ pub(crate) struct AreaFiles {
     pub manifest: AreaManifest,
     pub schools: Vec<School>,
     pub skipped_closed: usize,
+    pub skipped_no_location: usize,
     pub gates: Vec<Gate>,
     pub catchments: Vec<Catchment>,
     pub edges: Vec<RawEdge>,
@@ -189,6 +192,7 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
         manifest,
         schools: schools.schools,
         skipped_closed: schools.skipped_closed,
+        skipped_no_location: schools.skipped_no_location,
         gates,
         catchments,
         edges,
@@ -240,6 +244,7 @@ pub fn load_area(manifest: &Path, max_snap_override: Option<f64>) -> anyhow::Res
         area,
         files: f.files,
         skipped_closed_schools: f.skipped_closed,
+        skipped_unlocated_schools: f.skipped_no_location,
     })
 }
 
@@ -421,7 +426,6 @@ max_snap_m = 100
 
     /// Needs `Network::build`, which the network worker is implementing.
     #[test]
-    #[ignore = "needs Network::build (src/network is still a stub on this branch)"]
     fn loads_a_whole_area() {
         let dir = area_dir(MANIFEST);
         let a = load_area(dir.path(), None).unwrap();

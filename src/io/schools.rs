@@ -20,6 +20,9 @@ pub struct SchoolsLoad {
     pub schools: Vec<School>,
     /// Rows with `EstablishmentStatus` `Closed`, not loaded.
     pub skipped_closed: usize,
+    /// Open rows with neither easting nor northing (GIAS has some), not loaded: a school with
+    /// no location can be neither nearest nor measured to.
+    pub skipped_no_location: usize,
 }
 
 const FIELDS: &[FieldSpec] = &[
@@ -47,9 +50,20 @@ pub fn load_schools(path: &Path) -> anyhow::Result<SchoolsLoad> {
 
 /// Parses schools from bytes already read (and hashed); `path` names the file in messages.
 pub fn read_schools(path: &Path, bytes: &[u8]) -> anyhow::Result<SchoolsLoad> {
-    let mut table = CsvTable::from_bytes(&path.display().to_string(), bytes, FIELDS, None)?;
+    // A GIAS download is Windows-1252, not UTF-8: decode it so that a real extract loads
+    // unchanged (the hash recorded is still of the bytes as read).
+    let decoded: Vec<u8> = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.to_vec(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode(bytes)
+            .0
+            .into_owned()
+            .into_bytes(),
+    };
+    let mut table = CsvTable::from_bytes(&path.display().to_string(), decoded, FIELDS, None)?;
     let mut schools = Vec::new();
     let mut skipped_closed = 0;
+    let mut skipped_no_location = 0;
     let mut first_line: HashMap<Urn, u64> = HashMap::new();
     for row in table.rows() {
         let row = row?;
@@ -58,6 +72,10 @@ pub fn read_schools(path: &Path, bytes: &[u8]) -> anyhow::Result<SchoolsLoad> {
             .eq_ignore_ascii_case("closed")
         {
             skipped_closed += 1;
+            continue;
+        }
+        if row.is_empty("Easting") && row.is_empty("Northing") {
+            skipped_no_location += 1;
             continue;
         }
         let school = school(&row)?;
@@ -87,6 +105,7 @@ pub fn read_schools(path: &Path, bytes: &[u8]) -> anyhow::Result<SchoolsLoad> {
     Ok(SchoolsLoad {
         schools,
         skipped_closed,
+        skipped_no_location,
     })
 }
 
@@ -181,6 +200,18 @@ mod tests {
     const HEADER: &str = "URN,EstablishmentName,Easting,Northing,StatutoryLowAge,StatutoryHighAge";
 
     #[test]
+    fn windows_1252_gias_download_loads() {
+        let mut bytes =
+            b"URN,EstablishmentName,Easting,Northing,StatutoryLowAge,StatutoryHighAge\n".to_vec();
+        bytes.extend_from_slice(b"1,St Mary\x92s School,390000,80000,4,11\n");
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("gias.csv");
+        std::fs::write(&p, &bytes).unwrap();
+        let l = load_schools(&p).unwrap();
+        assert_eq!(l.schools[0].name, "St Mary\u{2019}s School");
+    }
+
+    #[test]
     fn happy_path_all_columns() {
         let csv = "URN,EstablishmentName,Easting,Northing,StatutoryLowAge,StatutoryHighAge,\
                    Gender,ReligiousCharacter,TypeOfEstablishment,LA,EstablishmentStatus,\
@@ -188,9 +219,11 @@ mod tests {
                    113659,Downlands School,392202,108315,4,11,,Does not apply,Community school,838,Open,,,\n\
                    137345,The Purbeck School,392500.5,82500,11,18,GIRLS,Church of England,Academy converter,838,Open,one_school_one_operator,412.50,no\n\
                    100001,Old School,390000,80000,4,11,Mixed,None,,838,Closed,,,\n\
+                   100003,Online School,,,4,11,Mixed,None,,838,Open,,,\n\
                    100002,Bus School,391000,81000,11,16,boys,,,839,,Public_Service,825,y\n";
         let l = load(csv).unwrap();
         assert_eq!(l.skipped_closed, 1);
+        assert_eq!(l.skipped_no_location, 1);
         assert_eq!(l.schools.len(), 3);
         let a = &l.schools[0];
         assert_eq!(a.urn, Urn(113659));
