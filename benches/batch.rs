@@ -90,7 +90,11 @@ fn main() {
     let (secs_one, ds1) = run(1);
     assert_eq!(ds, ds1, "decisions must not depend on the thread count");
     let errors = ds.iter().filter(|d| d.outcome == Outcome::Error).count();
-    println!("demo area: {} schools, {} network edges", schools.len(), a.network().edge_count());
+    println!(
+        "demo area: {} schools, {} network edges",
+        schools.len(),
+        a.network().edge_count()
+    );
     println!("load policy + area: {load_ms:.1} ms");
     println!("first decision (cold, {:?}): {first_ms:.2} ms", one.outcome);
     println!(
