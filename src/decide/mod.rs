@@ -165,7 +165,18 @@ fn decide_inner(
     if d.outcome != Outcome::Eligible {
         d.charge = Some(rules::surplus_seat::seat_price(&ctx));
         if d.outcome == Outcome::NotEligible {
-            d.surplus_priority = rules::surplus_seat::priority(&ctx, parental_preference);
+            // For surplus seat priority (clause 1.3.3), a school is a preference school when no
+            // rule accepted it; where no school-choosing rule spoke to the year (pre-school,
+            // post-16), when it is neither a catchment school nor the nearest.
+            let chooses_school = policy.rules.iter().zip(&findings).any(|(r, f)| {
+                matches!(r, crate::policy::Rule::Distance(_)) && f.verdict != Verdict::NotApplicable
+            });
+            let preference = if chooses_school {
+                parental_preference
+            } else {
+                !ctx.sets.is_catchment_or_nearest(ctx.school.urn)
+            };
+            d.surplus_priority = rules::surplus_seat::priority(&ctx, preference);
         }
     }
     d.distances = distances(&ctx);
