@@ -109,11 +109,18 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     let policy = &loaded.policy.policy;
     let area = &loaded.area.area;
     let settings = &loaded.settings;
+    let input = args.input.display().to_string();
     let decisions: Vec<Decision> = pool.install(|| {
         rows.par_iter()
             .map(|r| {
                 let d = match &r.case {
-                    Ok(case) => decide(policy, area, case, settings),
+                    Ok(case) => {
+                        let mut d = decide(policy, area, case, settings);
+                        if let Some(e) = &mut d.error {
+                            *e = format!("{input}: line {}: {e}", r.line);
+                        }
+                        d
+                    }
                     Err(msg) => Decision::error(&r.id, msg.clone()),
                 };
                 if let Some(b) = &bar {

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::{CheckArgs, Format};
-use crate::decide::decide;
+use crate::decide::{decide, Outcome};
 use crate::io::decisions::Record;
 use crate::io::text::render;
 
@@ -30,5 +30,10 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
             println!("{}", serde_json::to_string_pretty(&rec)?);
         }
     }
-    Ok(Exit::Success)
+    // A case that cannot be decided is bad input: say so in the exit code too.
+    Ok(if d.outcome == Outcome::Error {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
 }
