@@ -94,13 +94,14 @@ impl Located {
     }
 }
 
-/// A measured route to a school.
+/// A measured distance to a school: cheap enough for every application of a batch. The route
+/// itself (geometry, edges) comes from [`Area::route`] when a map or an audit trail needs it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Measured {
+    pub mode: Mode,
     pub length_m: f64,
     /// The entrance the route reaches.
     pub entrance: String,
-    pub route: Route,
     /// Where the home was placed on the network, and how far that was.
     pub home_snap: Snap,
 }
@@ -266,7 +267,7 @@ impl Area {
         Ok(Reach { entrances, tree })
     }
 
-    /// Shortest route in `mode` from the located home to the school's nearest open entrance.
+    /// Shortest distance in `mode` from the located home to the school's nearest open entrance.
     /// `Ok(None)` means no available route exists on that network.
     pub fn measure(
         &self,
@@ -276,11 +277,22 @@ impl Area {
     ) -> Result<Option<Measured>, AreaError> {
         let snap = home.snap(mode)?;
         let reach = self.reach(urn, mode)?;
-        Ok(reach.tree.route(&self.network, snap).map(|route| Measured {
-            length_m: route.length_m,
-            entrance: reach.entrances[route.target].0.name.clone(),
-            home_snap: snap.clone(),
-            route,
-        }))
+        Ok(reach
+            .tree
+            .nearest(&self.network, snap)
+            .map(|(length_m, target)| Measured {
+                mode,
+                length_m,
+                entrance: reach.entrances[target].0.name.clone(),
+                home_snap: snap.clone(),
+            }))
+    }
+
+    /// The shortest route itself (geometry and edges, the same length as [`Area::measure`]),
+    /// for maps (clause 1.5.3) and for naming the audits a route ran through (clause 1.5.4).
+    pub fn route(&self, home: &Located, urn: Urn, mode: Mode) -> Result<Option<Route>, AreaError> {
+        let snap = home.snap(mode)?;
+        let reach = self.reach(urn, mode)?;
+        Ok(reach.tree.route(&self.network, snap))
     }
 }

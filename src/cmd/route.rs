@@ -43,7 +43,10 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
         RouteMode::Drive => Mode::Drive,
     };
     let located = area.locate(case.home, case.access_point);
-    let Some(m) = area.measure(&located, case.school, mode)? else {
+    let (Some(m), Some(route)) = (
+        area.measure(&located, case.school, mode)?,
+        area.route(&located, case.school, mode)?,
+    ) else {
         bail!(
             "there is no available {:?} route from the home to {} (URN {})",
             mode,
@@ -51,7 +54,7 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
             school.urn
         );
     };
-    let coords: Vec<Vec<f64>> = m.route.geometry.coords().map(|c| vec![c.x, c.y]).collect();
+    let coords: Vec<Vec<f64>> = route.geometry.coords().map(|c| vec![c.x, c.y]).collect();
     let mut features = vec![feature(
         GeometryValue::new_line_string(coords),
         json!({
@@ -62,7 +65,7 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
             "school_urn": school.urn.0,
             "school": school.name,
             "entrance": m.entrance,
-            "edge_ids": m.route.edge_ids,
+            "edge_ids": route.edge_ids,
             "case_id": case.id,
         }),
     )];

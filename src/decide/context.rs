@@ -73,6 +73,14 @@ impl<'a> Ctx<'a> {
         r
     }
 
+    /// The route audits assessed unsafe along the shortest route in `mode` (clause 1.5.4).
+    pub fn unsafe_audits_on_route(&self, urn: Urn, mode: Mode) -> Vec<String> {
+        match self.area.route(&self.located, urn, mode) {
+            Ok(Some(r)) => self.area.network().unsafe_refs(&r.edge_ids),
+            _ => Vec::new(),
+        }
+    }
+
     /// A measurement already taken, if any (never measures).
     pub fn measured(&self, urn: Urn, mode: Mode) -> Option<Result<Option<Measured>, AreaError>> {
         self.cache

@@ -187,8 +187,20 @@ impl Tree {
         self.dist.get(node).copied().filter(|d| d.is_finite())
     }
 
+    /// Shortest distance from `from` and the index of the target it reaches, `None` if
+    /// unreachable. Allocation-free, like [`Tree::distance`].
+    pub fn nearest(&self, net: &Network, from: &Snap) -> Option<(f64, usize)> {
+        self.best_with_target(net, from)
+            .map(|(d, t, _)| (d, t as usize))
+    }
+
     /// The best way off the home's edge: (distance, exit). Allocation-free.
     fn best(&self, net: &Network, from: &Snap) -> Option<(f64, Exit)> {
+        self.best_with_target(net, from).map(|(d, _, e)| (d, e))
+    }
+
+    /// The best way off the home's edge: (distance, target index, exit).
+    fn best_with_target(&self, net: &Network, from: &Snap) -> Option<(f64, u32, Exit)> {
         if from.edge >= net.edge_count() {
             return None;
         }
@@ -245,7 +257,7 @@ impl Tree {
                 offer((b - a).abs(), i as u32, Exit::Direct { target: i as u32 });
             }
         }
-        best.map(|(c, _, e)| (c, e))
+        best
     }
 
     /// Shortest distance from `from` to the nearest target, `None` if unreachable.

@@ -294,7 +294,7 @@ fn unsafe_explanation(urn: Urn, ctx: &Ctx) -> Result<String, DecideError> {
         Some(m) => format!(
             " (every walking route uses a stretch assessed unsafe{}; the shortest such route, \
              {} mi, is disregarded)",
-            audits_text(&ctx.area.network().unsafe_refs(&m.route.edge_ids)),
+            audits_text(&ctx.unsafe_audits_on_route(urn, Mode::WalkIgnoringSafety)),
             km_mi(m.length_m)
         ),
         None => String::new(),
@@ -328,7 +328,7 @@ fn disregarded_route(urn: Urn, ctx: &Ctx) -> Result<Option<Reason>, DecideError>
             "A shorter walking route of {} mi uses a stretch assessed unsafe{}; it is disregarded \
              and the available route of {} mi is measured.",
             km_mi(any.length_m),
-            audits_text(&ctx.area.network().unsafe_refs(&any.route.edge_ids)),
+            audits_text(&ctx.unsafe_audits_on_route(urn, Mode::WalkIgnoringSafety)),
             km_mi(safe.length_m)
         ),
         figures: None,
