@@ -6,11 +6,15 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Decide home-to-school transport eligibility under a council's published policy.
-///
-/// Exit codes: 0 success; 1 the command failed (bad input, missing file); 2 usage error;
-/// 3 batch finished but some rows could not be decided; 4 some worked cases failed.
 #[derive(Debug, Parser)]
-#[command(name = "schoolrun", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    name = "schoolrun",
+    version,
+    max_term_width = 100,
+    after_help = "Exit codes: 0 success; 1 the command failed (bad input, missing file, a case that \
+                  cannot be decided); 2 usage error; 3 batch finished but some rows could not be \
+                  decided (they are error rows); 4 some worked cases failed."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -57,7 +61,12 @@ pub struct Sources {
     #[arg(long, value_name = "METRES")]
     pub max_snap: Option<f64>,
     /// Flag decisions whose distance is within this many miles of a limit.
-    #[arg(long, value_name = "MILES", default_value_t = 0.1)]
+    #[arg(
+        long,
+        value_name = "MILES",
+        default_value_t = 0.1,
+        allow_negative_numbers = true
+    )]
     pub margin_miles: f64,
 }
 
@@ -199,7 +208,12 @@ pub enum PolicyCommand {
     /// List every parameter of the loaded policy with its clause.
     Show {
         /// Policy directory or file.
-        #[arg(long, value_name = "DIR", default_value = "policy/2022-23")]
+        #[arg(
+            long,
+            value_name = "DIR",
+            default_value = "policy/2022-23",
+            env = "SCHOOLRUN_POLICY"
+        )]
         policy: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -24,10 +24,10 @@ pub enum AreaError {
         "field school_urn: unknown school URN {0} (not in the area's schools file, or closed)"
     )]
     UnknownSchool(Urn),
-    #[error("home cannot be placed on the {mode} network: {source}")]
+    #[error("home cannot be placed on the {mode} network: {reason}")]
     HomeSnap {
         mode: &'static str,
-        source: SnapError,
+        reason: SnapError,
     },
     #[error("school {urn} ({name}) has no open entrance that can be placed on the {mode} network")]
     NoEntrance {
@@ -89,7 +89,7 @@ impl Located {
             .as_ref()
             .map_err(|e| AreaError::HomeSnap {
                 mode: mode_name(mode),
-                source: e.clone(),
+                reason: e.clone(),
             })
     }
 }

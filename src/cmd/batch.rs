@@ -90,6 +90,15 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         loaded.policy.policy.meta.name,
         loaded.policy.policy.meta.academic_year
     );
+    // Open the output before deciding, so a bad path fails at once, not after the work.
+    let out: Box<dyn Write> = if args.output.as_os_str() == "-" {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(BufWriter::new(File::create(&args.output).with_context(
+            || format!("cannot create {}", args.output.display()),
+        )?))
+    };
+    let mut w = DecisionWriter::new(out, &loaded.origin)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
@@ -133,14 +142,6 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let out: Box<dyn Write> = if args.output.as_os_str() == "-" {
-        Box::new(std::io::stdout().lock())
-    } else {
-        Box::new(BufWriter::new(File::create(&args.output).with_context(
-            || format!("cannot create {}", args.output.display()),
-        )?))
-    };
-    let mut w = DecisionWriter::new(out, &loaded.origin)?;
     let mut summary = Summary::default();
     for (r, d) in rows.iter().zip(&decisions) {
         w.write(d, r.row)?;

@@ -18,6 +18,20 @@ use crate::units::Metres;
 use super::sources::{load_paths, Loaded};
 use super::Exit;
 
+/// The name a value has in the policy TOML (e.g. `free_school_meals`), for display.
+fn name<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Names of several values, comma separated.
+fn names<T: serde::Serialize>(vs: &[T]) -> String {
+    vs.iter().map(name).collect::<Vec<_>>().join(", ")
+}
+
 /// Renders every parameter of the policy with its clause.
 pub fn describe(p: &Policy) -> String {
     let mut s = String::new();
@@ -43,12 +57,11 @@ pub fn describe(p: &Policy) -> String {
         su.exclude_establishment_types_containing.join(", ")
     );
     let li = &p.low_income;
-    let names: Vec<String> = li.qualifying.iter().map(|b| format!("{b:?}")).collect();
     let _ = writeln!(
         s,
         "[{}] low income: any of {} (Universal Credit: clause {})",
         li.cite.clause,
-        names.join(", "),
+        names(&li.qualifying),
         li.universal_credit_clause
     );
     let rb = &p.religion_or_belief;
@@ -82,7 +95,7 @@ pub fn describe(p: &Policy) -> String {
                 );
             }
             Rule::Distance(d) => {
-                let req: Vec<String> = d.requires.iter().map(|r| format!("{r:?}")).collect();
+                let req: Vec<String> = d.requires.iter().map(name).collect();
                 let _ = writeln!(
                     s,
                     "rule {} [{}]: basis {}{}",
@@ -103,10 +116,10 @@ pub fn describe(p: &Policy) -> String {
                         .collect();
                     let _ = writeln!(
                         s,
-                        "  [{}] {}: school {:?}{}; {}",
+                        "  [{}] {}: school {}{}; {}",
                         b.cite.clause,
                         b.years,
-                        b.schools,
+                        name(&b.schools),
                         b.count.map(|c| format!(" (count {c})")).unwrap_or_default(),
                         limits.join(" and ")
                     );
@@ -115,15 +128,23 @@ pub fn describe(p: &Policy) -> String {
             Rule::Referral(r) => {
                 let _ = writeln!(
                     s,
-                    "rule {} [{}]: {} for {:?}: refer; evidence: {}",
-                    r.id, r.cite.clause, r.years, r.when, r.evidence
+                    "rule {} [{}]: {} with {}: refer; evidence: {}",
+                    r.id,
+                    r.cite.clause,
+                    r.years,
+                    name(&r.when),
+                    r.evidence
                 );
             }
             Rule::Post16(r) => {
                 let _ = writeln!(
                     s,
-                    "rule {} [{}]: {}: {}% reduction (not on {:?})",
-                    r.id, r.cite.clause, r.years, r.reduction_percent.0, r.not_on_operator_models
+                    "rule {} [{}]: {}: {}% reduction (not on {})",
+                    r.id,
+                    r.cite.clause,
+                    r.years,
+                    r.reduction_percent.0,
+                    names(&r.not_on_operator_models)
                 );
                 let _ = writeln!(s, "  resident: {}", r.resident.quote);
                 let _ = writeln!(
@@ -147,31 +168,37 @@ pub fn describe(p: &Policy) -> String {
     let ss = &p.surplus_seat;
     let _ = writeln!(
         s,
-        "\n[{}] surplus seat charge {} on {:?}",
+        "\n[{}] surplus seat charge {} on {}",
         ss.cite.clause,
         ss.charge_gbp.0.display_gbp(),
-        ss.council_charged
+        names(&ss.council_charged)
     );
     let _ = writeln!(
         s,
-        "[{}] operator-priced on {:?}",
-        ss.operator_priced_clause, ss.operator_priced
+        "[{}] operator-priced on {}",
+        ss.operator_priced_clause,
+        names(&ss.operator_priced)
     );
     let _ = writeln!(
         s,
-        "[{}] no surplus seats on {:?}",
-        ss.unavailable_clause, ss.unavailable
+        "[{}] no surplus seats on {}",
+        ss.unavailable_clause,
+        names(&ss.unavailable)
     );
     let _ = writeln!(
         s,
-        "[{}] priority (not on {:?}):",
-        ss.priority_clause, ss.no_priority_on
+        "[{}] priority (not on {}):",
+        ss.priority_clause,
+        names(&ss.no_priority_on)
     );
     for pr in &ss.priorities {
         let _ = writeln!(
             s,
-            "  {} [{}] any of {:?}; all of {:?}",
-            pr.rank, pr.cite.clause, pr.any_of, pr.all_of
+            "  {} [{}] any of [{}]; all of [{}]",
+            pr.rank,
+            pr.cite.clause,
+            names(&pr.any_of),
+            names(&pr.all_of)
         );
     }
     let _ = writeln!(

@@ -48,8 +48,12 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
         area.route(&located, case.school, mode)?,
     ) else {
         bail!(
-            "there is no available {:?} route from the home to {} (URN {})",
-            mode,
+            "there is no available {} route from the home to {} (URN {})",
+            match mode {
+                Mode::Walk => "walking",
+                Mode::WalkIgnoringSafety => "walking (ignoring safety audits)",
+                Mode::Drive => "driven",
+            },
             school.name,
             school.urn
         );

@@ -167,6 +167,12 @@ impl<'a> FeatureRef<'a> {
                  National Grid eastings and northings in metres (EPSG:27700)"
             )));
         }
+        if !(0.0..=700_000.0).contains(&x) || !(0.0..=1_300_000.0).contains(&y) {
+            return Err(self.geometry_error(format!(
+                "position [{x}, {y}] is outside the British National Grid (eastings 0 to 700000 \
+                 m, northings 0 to 1300000 m; EPSG:27700)"
+            )));
+        }
         Ok(geo::Coord { x, y })
     }
 

@@ -251,10 +251,15 @@ impl Limit {
     }
 }
 
-/// Money as written in the policy, in pounds; converted to exact pence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+/// Money as written in the policy, in pounds; converted to exact pence. Shown as pounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gbp(pub Pence);
+
+impl Serialize for Gbp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.0 .0 as f64 / 100.0)
+    }
+}
 
 impl<'de> Deserialize<'de> for Gbp {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
