@@ -422,8 +422,10 @@ fn batch_boundary_applications() {
             "not_eligible",
             "eligible",
             "not_eligible",
-            "not_eligible",
-            "not_eligible",
+            // B05, B06: every school on the boundary road is at easting 0, so each is as near as
+            // any other and counts as the nearest (clause 1.1.2 gives no tie-break).
+            "eligible",
+            "eligible",
             "not_eligible",
             "not_eligible",
             "eligible",

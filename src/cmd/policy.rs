@@ -78,8 +78,10 @@ pub fn describe(p: &Policy) -> String {
     );
     let _ = writeln!(
         s,
-        "[{}] parental preference: not eligible when no rule accepts the school",
-        p.parental_preference.clause
+        "[{}] parental preference: not eligible when no rule accepts the school; a preference \
+         school for surplus seat priority is one not accepted by {}",
+        p.parental_preference.cite.clause,
+        p.parental_preference.accepted_by.join(", ")
     );
     for r in &p.rules {
         let _ = writeln!(s);
@@ -128,11 +130,14 @@ pub fn describe(p: &Policy) -> String {
             Rule::Referral(r) => {
                 let _ = writeln!(
                     s,
-                    "rule {} [{}]: {} with {}: refer; evidence: {}",
+                    "rule {} [{}]: {} with {}{}: refer; evidence: {}",
                     r.id,
                     r.cite.clause,
                     r.years,
                     name(&r.when),
+                    r.schools
+                        .map(|x| format!(" at a {} school", name(&x)))
+                        .unwrap_or_default(),
                     r.evidence
                 );
             }

@@ -57,13 +57,23 @@ fn decide_inner(
 ) -> Result<Decision, DecideError> {
     let ctx = Ctx::new(policy, area, case, settings)?;
     let mut findings: Vec<Finding> = Vec::with_capacity(policy.rules.len());
+    // Warnings (e.g. "close to the limit") belong to the rule that raised them, so that an
+    // eligible decision carries only those of the rules that explain it.
+    let mut rule_warnings: Vec<Vec<String>> = Vec::with_capacity(policy.rules.len());
     for rule in &policy.rules {
         findings.push(rules::apply(rule, &ctx)?);
+        rule_warnings.push(ctx.take_warnings());
     }
-    let mut reasons = Vec::new();
-    for f in &findings {
-        reasons.extend(f.reasons.iter().cloned());
-    }
+    // An eligible decision is explained by the rules up to the one that decided it; later
+    // rules (a referral, say) would only confuse the letter.
+    let last = findings
+        .iter()
+        .position(|f| matches!(f.verdict, Verdict::Eligible { .. }))
+        .map_or(findings.len(), |i| i + 1);
+    let mut reasons: Vec<Reason> = findings[..last]
+        .iter()
+        .flat_map(|f| f.reasons.iter().cloned())
+        .collect();
     let eligible = findings.iter().find_map(|f| match &f.verdict {
         Verdict::Eligible {
             basis,
@@ -94,9 +104,38 @@ fn decide_inner(
         } => Some((*basis, clause, threshold)),
         _ => None,
     });
-    // Parental preference (clause 1.1.6): some rule spoke to the child's year, but none accepted
-    // the school applied for.
+    // Parental preference (clause 1.1.6) as the reason for refusal: some rule spoke to the
+    // child's year, but none accepted the school applied for.
     let parental_preference = unmet_any.is_some() && unmet_qualifying.is_none();
+    // Parental preference as a surplus seat circumstance (clause 1.3.3): the school is not one
+    // the rules named in [parental_preference] accepted (catchment/nearest, or one of the three
+    // nearest under 1.1.4); where none of them spoke to the year (pre-school, post-16), the
+    // school is neither a catchment school nor the nearest.
+    let pp = &policy.parental_preference;
+    let judged: Vec<&Verdict> = policy
+        .rules
+        .iter()
+        .zip(&findings)
+        .filter(|(r, f)| {
+            pp.accepted_by.iter().any(|id| id == r.id()) && f.verdict != Verdict::NotApplicable
+        })
+        .map(|(_, f)| &f.verdict)
+        .collect();
+    let preference_school = if judged.is_empty() {
+        !ctx.sets.is_catchment_or_nearest(ctx.school.urn)
+    } else {
+        !judged.iter().any(|v| {
+            matches!(
+                v,
+                Verdict::Eligible { .. }
+                    | Verdict::Refer { .. }
+                    | Verdict::NotMet {
+                        school_qualifies: true,
+                        ..
+                    }
+            )
+        })
+    };
 
     let mut d = Decision::error(&case.id, String::new());
     d.error = None;
@@ -133,11 +172,10 @@ fn decide_inner(
         (None, None) => {
             d.outcome = Outcome::NotEligible;
             if parental_preference {
-                let pp = &policy.parental_preference;
                 d.basis = Some(Basis::ParentalPreference);
-                d.deciding_clause = Some(pp.clause.clone());
+                d.deciding_clause = Some(pp.cite.clause.clone());
                 reasons.push(Reason {
-                    clause: pp.clause.clone(),
+                    clause: pp.cite.clause.clone(),
                     text: format!(
                         "{} is attended on parental preference: there is no duty to provide \
                          transport and the family makes its own arrangements.",
@@ -165,23 +203,22 @@ fn decide_inner(
     if d.outcome != Outcome::Eligible {
         d.charge = Some(rules::surplus_seat::seat_price(&ctx));
         if d.outcome == Outcome::NotEligible {
-            // For surplus seat priority (clause 1.3.3), a school is a preference school when no
-            // rule accepted it; where no school-choosing rule spoke to the year (pre-school,
-            // post-16), when it is neither a catchment school nor the nearest.
-            let chooses_school = policy.rules.iter().zip(&findings).any(|(r, f)| {
-                matches!(r, crate::policy::Rule::Distance(_)) && f.verdict != Verdict::NotApplicable
-            });
-            let preference = if chooses_school {
-                parental_preference
-            } else {
-                !ctx.sets.is_catchment_or_nearest(ctx.school.urn)
-            };
-            d.surplus_priority = rules::surplus_seat::priority(&ctx, preference);
+            d.surplus_priority = rules::surplus_seat::priority(&ctx, preference_school);
         }
     }
     d.distances = distances(&ctx);
     d.reasons = reasons;
-    d.warnings = ctx.take_warnings();
+    let mut warnings: Vec<String> = Vec::new();
+    for w in rule_warnings[..last]
+        .iter()
+        .flatten()
+        .chain(&ctx.take_warnings())
+    {
+        if !warnings.contains(w) {
+            warnings.push(w.clone());
+        }
+    }
+    d.warnings = warnings;
     Ok(d)
 }
 

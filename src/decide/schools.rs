@@ -76,14 +76,27 @@ impl SchoolSets {
         }
     }
 
-    /// The straight-line nearest suitable school (clause 1.1.2).
+    /// The straight-line nearest suitable school (clause 1.1.2); of equally near schools, the
+    /// lowest URN (use [`SchoolSets::is_nearest`] to ask about a particular school).
     pub fn nearest(&self) -> Option<Urn> {
         self.ranked.first().map(|(u, _)| *u)
     }
 
+    /// Whether the school is the nearest suitable school, or as near as it: the policy gives no
+    /// tie-break, so every school at the least straight-line distance counts as the nearest.
+    pub fn is_nearest(&self, urn: Urn) -> bool {
+        let Some(&(_, least)) = self.ranked.first() else {
+            return false;
+        };
+        self.ranked
+            .iter()
+            .take_while(|(_, d)| *d == least)
+            .any(|(u, _)| *u == urn)
+    }
+
     /// Whether the school is a catchment school or the nearest.
     pub fn is_catchment_or_nearest(&self, urn: Urn) -> bool {
-        self.catchment.contains(&urn) || self.nearest() == Some(urn)
+        self.catchment.contains(&urn) || self.is_nearest(urn)
     }
 
     /// The `n` nearest suitable schools with places for this child (clause 1.1.4).

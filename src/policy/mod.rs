@@ -48,6 +48,18 @@ pub enum PolicyError {
     },
 }
 
+/// Parental preference (clause 1.1.6): a school none of the listed rules accepts (the
+/// catchment/nearest school, or one of the three nearest under clause 1.1.4) is attended on
+/// preference; used for the decision and for surplus seat priority (clause 1.3.3).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParentalPreference {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Ids of the rules whose school sets define a non-preference school.
+    pub accepted_by: Vec<String>,
+}
+
 /// Which school or schools a distance rule accepts as qualifying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -286,6 +298,9 @@ pub struct Referral {
     pub years: YearRange,
     /// The case field that triggers the referral.
     pub when: ReferralTrigger,
+    /// The school must be one of these for a referral (clauses 1.1.2, 1.1.6: a child at a
+    /// preference school is not eligible whatever the need).
+    pub schools: Option<SchoolSet>,
     /// What the officer needs to see.
     pub evidence: String,
 }
@@ -419,7 +434,7 @@ struct PolicyDoc {
     low_income: Option<LowIncome>,
     religion_or_belief: Option<ReligionOrBelief>,
     unavailable_route: Option<UnavailableRoute>,
-    parental_preference: Option<Cite>,
+    parental_preference: Option<ParentalPreference>,
     surplus_seat: Option<SurplusSeat>,
     #[serde(default)]
     not_provided: Vec<NotProvided>,
@@ -462,7 +477,7 @@ pub struct Policy {
     pub low_income: LowIncome,
     pub religion_or_belief: ReligionOrBelief,
     pub unavailable_route: UnavailableRoute,
-    pub parental_preference: Cite,
+    pub parental_preference: ParentalPreference,
     pub surplus_seat: SurplusSeat,
     pub rules: Vec<Rule>,
 }
@@ -557,6 +572,12 @@ impl Policy {
                 check_bands(d)?;
             }
         }
+        let pref: ParentalPreference = required(pref, "parental_preference")?;
+        for id in &pref.accepted_by {
+            if !ordered.iter().any(|r| r.id() == id) {
+                return Err(PolicyError::UnknownRule(id.clone()));
+            }
+        }
         Ok(Policy {
             meta: required(meta, "policy")?,
             decision,
@@ -564,7 +585,7 @@ impl Policy {
             low_income: required(low, "low_income")?,
             religion_or_belief: required(faith, "religion_or_belief")?,
             unavailable_route: required(unavailable, "unavailable_route")?,
-            parental_preference: required(pref, "parental_preference")?,
+            parental_preference: pref,
             surplus_seat: required(surplus, "surplus_seat")?,
             rules: ordered,
         })

@@ -11,7 +11,7 @@ use crate::area::Urn;
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, ThresholdApplied};
 use crate::network::Mode;
-use crate::policy::{Band, DistanceRule, Limit, Measure, Requirement, SchoolSet};
+use crate::policy::{DistanceRule, Limit, Measure, Requirement, SchoolSet};
 use crate::units::Metres;
 
 use super::{Finding, Verdict};
@@ -37,7 +37,7 @@ pub fn apply(rule: &DistanceRule, ctx: &Ctx) -> Result<Finding, DecideError> {
         }
     }
     let urn = ctx.school.urn;
-    let (qualifies, why) = school_accepted(band, ctx);
+    let (qualifies, why) = school_accepted(band.schools, band.count, ctx);
     reasons.push(Reason {
         clause: band.cite.clause.clone(),
         text: why,
@@ -105,8 +105,8 @@ fn km_mi(m: f64) -> String {
     Metres(m).miles_3dp()
 }
 
-/// Whether the band accepts the school attended, and a sentence saying why.
-fn school_accepted(band: &Band, ctx: &Ctx) -> (bool, String) {
+/// Whether a school set accepts the school attended, and a sentence saying why.
+pub(super) fn school_accepted(set: SchoolSet, count: Option<usize>, ctx: &Ctx) -> (bool, String) {
     let urn = ctx.school.urn;
     let name = &ctx.school.name;
     let year = ctx.case.year_group;
@@ -120,11 +120,11 @@ fn school_accepted(band: &Band, ctx: &Ctx) -> (bool, String) {
                 .join(", ")
         }
     };
-    match band.schools {
+    match set {
         SchoolSet::CatchmentOrNearest => {
             let in_catchment = ctx.sets.catchment.contains(&urn);
             let nearest = ctx.sets.nearest();
-            let is_nearest = nearest == Some(urn);
+            let is_nearest = ctx.sets.is_nearest(urn);
             let nearest_txt = match nearest {
                 Some(n) => format!(
                     "{} ({} mi straight line)",
@@ -156,7 +156,7 @@ fn school_accepted(band: &Band, ctx: &Ctx) -> (bool, String) {
             (in_catchment || is_nearest, text)
         }
         SchoolSet::NearestWithPlaces => {
-            let n = band.count.unwrap_or(0);
+            let n = count.unwrap_or(0);
             let nearest = ctx.sets.nearest_with_places(ctx.area, ctx.case, n);
             let ok = nearest.contains(&urn);
             let text = format!(

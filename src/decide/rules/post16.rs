@@ -153,7 +153,7 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
     );
 
     let low = ctx.low_income();
-    let nearest = ctx.sets.nearest() == Some(case.school);
+    let nearest = ctx.sets.is_nearest(case.school);
     let medical = case.medical_condition && nearest;
     say(
         low.is_some() || medical,

@@ -16,6 +16,28 @@ pub fn apply(rule: &Referral, ctx: &Ctx) -> Finding {
     if !triggered || !rule.years.contains(ctx.case.year_group) {
         return Finding::not_applicable();
     }
+    if let Some(set) = rule.schools {
+        let (accepted, why) = super::distance::school_accepted(set, None, ctx);
+        if !accepted {
+            return Finding {
+                verdict: Verdict::NotMet {
+                    basis: rule.basis,
+                    clause: rule.cite.clause.clone(),
+                    threshold: None,
+                    school_qualifies: false,
+                },
+                reasons: vec![Reason {
+                    clause: rule.cite.clause.clone(),
+                    text: format!(
+                        "A special educational need, disability or medical need is stated, but \
+                         travel assistance on that ground is only to a school the policy accepts: \
+                         {why}"
+                    ),
+                    figures: None,
+                }],
+            };
+        }
+    }
     Finding {
         verdict: Verdict::Refer {
             basis: rule.basis,
