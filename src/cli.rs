@@ -79,12 +79,9 @@ pub enum Format {
     Json,
 }
 
-/// One application given on the command line.
+/// Where the home is: eastings/northings, or latitude/longitude converted with OSTN15.
 #[derive(Debug, Args, Clone, Default)]
-pub struct CaseFlags {
-    /// Application reference.
-    #[arg(long, default_value = "CHECK")]
-    pub id: String,
+pub struct HomeFlags {
     /// Home easting (British National Grid metres).
     #[arg(long, allow_hyphen_values = true)]
     pub easting: Option<String>,
@@ -97,6 +94,31 @@ pub struct CaseFlags {
     /// Home longitude (WGS84 degrees), instead of easting/northing.
     #[arg(long, allow_hyphen_values = true)]
     pub lon: Option<String>,
+}
+
+impl HomeFlags {
+    /// The flags given, as case fields.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        [
+            ("easting", &self.easting),
+            ("northing", &self.northing),
+            ("latitude", &self.lat),
+            ("longitude", &self.lon),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+        .collect()
+    }
+}
+
+/// One application given on the command line.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CaseFlags {
+    /// Application reference.
+    #[arg(long, default_value = "CHECK")]
+    pub id: String,
+    #[command(flatten)]
+    pub home: HomeFlags,
     /// Easting of where the property meets the adopted road, if known (clause 1.1.1).
     #[arg(long)]
     pub access_easting: Option<String>,
@@ -249,18 +271,8 @@ pub enum SchoolsCommand {
 pub struct NearArgs {
     #[command(flatten)]
     pub sources: Sources,
-    /// Home easting (British National Grid metres).
-    #[arg(long, allow_hyphen_values = true)]
-    pub easting: Option<String>,
-    /// Home northing.
-    #[arg(long, allow_hyphen_values = true)]
-    pub northing: Option<String>,
-    /// Home latitude (WGS84), instead of easting/northing.
-    #[arg(long, allow_hyphen_values = true)]
-    pub lat: Option<String>,
-    /// Home longitude (WGS84).
-    #[arg(long, allow_hyphen_values = true)]
-    pub lon: Option<String>,
+    #[command(flatten)]
+    pub home: HomeFlags,
     /// Year group the schools must suit: N, R, 1-13.
     #[arg(long)]
     pub year: String,

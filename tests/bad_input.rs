@@ -5,49 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use tempfile::TempDir;
 
-const BOUNDARY: &str = "fixtures/areas/boundary";
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn schoolrun() -> Command {
-    let mut c = Command::cargo_bin("schoolrun").unwrap();
-    c.current_dir(root())
-        .env_remove("SCHOOLRUN_POLICY")
-        .env_remove("SCHOOLRUN_AREA");
-    c
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let out = schoolrun().args(args).output().unwrap();
-    let r = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert_ne!(
-        r.code,
-        Some(101),
-        "schoolrun {args:?} panicked:\n{}",
-        r.stderr
-    );
-    assert!(
-        !r.stderr.contains("panicked"),
-        "schoolrun {args:?} panicked:\n{}",
-        r.stderr
-    );
-    r
-}
+use common::{root, run, Run, BOUNDARY};
 
 /// Runs a command that must fail with exit code 1 and one `schoolrun: error:` message; returns
 /// the message.

@@ -8,51 +8,17 @@
 //! and checked separately against the files themselves.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-const BOUNDARY: &str = "fixtures/areas/boundary";
+mod common;
+
+use common::{root, run, Run, BOUNDARY};
+
 const BOUNDARY_APPS: &str = "tests/data/boundary-applications.csv";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `schoolrun` run from the repository root, with nothing from the caller's environment that
-/// changes its output (source defaults, help wrapping width).
-fn schoolrun() -> Command {
-    let mut c = Command::cargo_bin("schoolrun").unwrap();
-    c.current_dir(root())
-        .env_remove("SCHOOLRUN_POLICY")
-        .env_remove("SCHOOLRUN_AREA")
-        .env("COLUMNS", "100");
-    c
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let out = schoolrun().args(args).output().unwrap();
-    let r = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    };
-    assert!(
-        !r.stderr.contains("panicked"),
-        "schoolrun {args:?} panicked:\n{}",
-        r.stderr
-    );
-    r
-}
 
 /// Runs and requires exit code 0.
 fn ok(args: &[&str]) -> Run {

@@ -36,16 +36,9 @@ pub fn near(args: NearArgs) -> Result<Exit> {
         ("year_group", args.year.clone()),
         ("school_urn", "0".into()),
     ];
-    for (k, v) in [
-        ("easting", &args.easting),
-        ("northing", &args.northing),
-        ("latitude", &args.lat),
-        ("longitude", &args.lon),
-        ("sex", &args.sex),
-    ] {
-        if let Some(v) = v {
-            fields.push((k, v.clone()));
-        }
+    fields.extend(args.home.fields());
+    if let Some(sex) = &args.sex {
+        fields.push(("sex", sex.clone()));
     }
     let case: Case = case_from_fields(|f| {
         fields

@@ -57,16 +57,12 @@ pub fn load(sources: &Sources) -> Result<Loaded> {
 
 /// The case fields given by flags (only those present).
 fn flag_fields(f: &CaseFlags) -> Vec<(&'static str, String)> {
-    let mut v: Vec<(&'static str, String)> = Vec::new();
+    let mut v: Vec<(&'static str, String)> = f.home.fields();
     let mut opt = |k: &'static str, x: &Option<String>| {
         if let Some(s) = x {
             v.push((k, s.clone()));
         }
     };
-    opt("easting", &f.easting);
-    opt("northing", &f.northing);
-    opt("latitude", &f.lat);
-    opt("longitude", &f.lon);
     opt("access_easting", &f.access_easting);
     opt("access_northing", &f.access_northing);
     opt("year_group", &f.year);

@@ -119,6 +119,7 @@ fn schools(f: &FeatureRef<'_>) -> anyhow::Result<Vec<Urn>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::geojson_util::fixtures::{fc, feature};
     use geo::Contains;
 
     fn load(content: &str) -> anyhow::Result<Vec<Catchment>> {
@@ -130,17 +131,6 @@ mod tests {
 
     fn load_err(content: &str) -> String {
         format!("{:#}", load(content).unwrap_err())
-    }
-
-    fn fc(features: &[String]) -> String {
-        format!(
-            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-            features.join(",")
-        )
-    }
-
-    fn feature(props: &str, geom: &str) -> String {
-        format!(r#"{{"type":"Feature","properties":{props},"geometry":{geom}}}"#)
     }
 
     const SQUARE: &str = r#"{"type":"Polygon","coordinates":[[[390000,80000],[391000,80000],[391000,81000],[390000,81000],[390000,80000]]]}"#;

@@ -215,3 +215,20 @@ pub(crate) fn urn_from_text(s: &str) -> Option<Urn> {
     }
     s.parse().ok().map(Urn)
 }
+
+/// Builders for GeoJSON test inputs, shared by the loaders' tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    /// A FeatureCollection of the given features.
+    pub(crate) fn fc(features: &[String]) -> String {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )
+    }
+
+    /// One feature with the given properties and geometry (both JSON text).
+    pub(crate) fn feature(props: &str, geom: &str) -> String {
+        format!(r#"{{"type":"Feature","properties":{props},"geometry":{geom}}}"#)
+    }
+}

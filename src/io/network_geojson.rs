@@ -115,6 +115,7 @@ fn oneway(f: &FeatureRef<'_>) -> anyhow::Result<Oneway> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::geojson_util::fixtures::{fc, feature};
 
     fn load(content: &str) -> anyhow::Result<Vec<RawEdge>> {
         let dir = tempfile::tempdir().unwrap();
@@ -125,17 +126,6 @@ mod tests {
 
     fn load_err(content: &str) -> String {
         format!("{:#}", load(content).unwrap_err())
-    }
-
-    fn fc(features: &[String]) -> String {
-        format!(
-            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-            features.join(",")
-        )
-    }
-
-    fn feature(props: &str, geom: &str) -> String {
-        format!(r#"{{"type":"Feature","properties":{props},"geometry":{geom}}}"#)
     }
 
     const LINE: &str =

@@ -1,0 +1,55 @@
+//! Running the real `schoolrun` binary from the repository root, shared by the integration
+//! tests: the default `--policy` and `--area` resolve, and nothing from the caller's environment
+//! (source defaults, help wrapping width) changes the output.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+/// The boundary test area: a straight road with junctions at exact mile figures.
+pub const BOUNDARY: &str = "fixtures/areas/boundary";
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `schoolrun`, run from the repository root with a fixed environment.
+pub fn schoolrun() -> Command {
+    let mut c = Command::cargo_bin("schoolrun").unwrap();
+    c.current_dir(root())
+        .env_remove("SCHOOLRUN_POLICY")
+        .env_remove("SCHOOLRUN_AREA")
+        .env("COLUMNS", "100");
+    c
+}
+
+/// What a run printed and how it exited.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `schoolrun` with the arguments; fails the test if it panicked.
+pub fn run(args: &[&str]) -> Run {
+    let out = schoolrun().args(args).output().unwrap();
+    let r = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_ne!(
+        r.code,
+        Some(101),
+        "schoolrun {args:?} panicked:\n{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("panicked"),
+        "schoolrun {args:?} panicked:\n{}",
+        r.stderr
+    );
+    r
+}
