@@ -76,7 +76,7 @@ impl<'a> Ctx<'a> {
     /// The route audits assessed unsafe along the shortest route in `mode` (clause 1.5.4).
     pub fn unsafe_audits_on_route(&self, urn: Urn, mode: Mode) -> Vec<String> {
         match self.area.route(&self.located, urn, mode) {
-            Ok(Some(r)) => self.area.network().unsafe_refs(&r.edge_ids),
+            Ok(Some(r)) => self.area.network().unsafe_refs(&r),
             _ => Vec::new(),
         }
     }

@@ -10,8 +10,10 @@
 //! * `tree`   – shortest-path trees grown from a school's entrances, reused by every home.
 
 mod audit;
+mod baseline;
 mod graph;
 mod snap;
+pub mod synthetic;
 mod tree;
 
 #[cfg(test)]

@@ -64,6 +64,9 @@ pub struct Route {
     pub geometry: geo::LineString<f64>,
     /// Ids of the source edges used, in order (consecutive repeats removed).
     pub edge_ids: Vec<String>,
+    /// The same edges as indices into the network, for looking up their attributes.
+    #[serde(skip)]
+    pub(crate) edges: Vec<u32>,
 }
 
 /// f64 with a total order, for the priority queue. Costs are never NaN.
@@ -348,9 +351,10 @@ impl Tree {
             target: target as usize,
             geometry: LineString::new(coords),
             edge_ids: edges
-                .into_iter()
-                .map(|e| net.attrs(e as usize).id.clone())
+                .iter()
+                .map(|&e| net.attrs(e as usize).id.clone())
                 .collect(),
+            edges,
         })
     }
 }

@@ -1,0 +1,183 @@
+//! How time and memory grow with the network: synthetic street grids from town to county scale
+//! (about 10,000, 100,000 and 1,000,000 edges), each with schools at random junctions and
+//! 100,000 applications at random points on the network. For each size it prints the build
+//! time, the batch rate with per-school shortest-path trees (all cores), the rate of the obvious
+//! baseline (one petgraph Dijkstra per application, measured on a sample) and the ratio, and the
+//! process's peak memory so far.
+//!
+//! `cargo bench --bench scale` (all sizes) or `cargo bench --bench scale -- 100000` (one size,
+//! in edges, approximately), `-- --apps N` to change the number of applications.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+use schoolrun::area::{Area, Gate, Gender, OperatorModel, School, Urn};
+use schoolrun::decide::{decide, Case, Outcome, Settings};
+use schoolrun::io::policy_files::load_policy;
+use schoolrun::network::synthetic::{grid, SplitMix};
+use schoolrun::network::{Mode, Network, Tree};
+use schoolrun::policy::YearGroup;
+
+/// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn school(i: usize, at: (f64, f64), primary: bool) -> School {
+    School {
+        urn: Urn(800_000 + i as u32),
+        name: format!(
+            "Synthetic {} School {i}",
+            if primary { "Primary" } else { "Secondary" }
+        ),
+        location: geo::Point::new(at.0, at.1),
+        low_age: if primary { 4 } else { 11 },
+        high_age: if primary { 11 } else { 18 },
+        gender: Gender::Mixed,
+        religious_character: (i % 7 == 0).then(|| "Roman Catholic".to_string()),
+        establishment_type: "Academy converter".into(),
+        la_code: "838".into(),
+        operator_model: OperatorModel::CouncilContract,
+        operator_pass_price: None,
+        has_places: true,
+    }
+}
+
+fn run(side: usize, apps: usize) {
+    let spacing = 120.0;
+    let origin = (350_000.0, 80_000.0);
+    let t = Instant::now();
+    let edges = grid(side, side, spacing, origin, 42);
+    let n_edges = edges.len();
+    let net = Network::build(edges).expect("grid builds");
+    let extent = (side - 1) as f64 * spacing;
+    // One school per ~4 km^2, at least 20, at most 120 (a county has a few hundred, but per-school
+    // trees are grown only for schools applications use; see the memory figure).
+    let n_schools = ((extent / 2000.0).powi(2) as usize).clamp(20, 120);
+    let mut rng = SplitMix(7);
+    let mut at = |rng: &mut SplitMix| {
+        (
+            origin.0 + rng.unit() * extent,
+            origin.1 + rng.unit() * extent,
+        )
+    };
+    let schools: Vec<School> = (0..n_schools)
+        .map(|i| school(i, at(&mut rng), i % 3 != 0))
+        .collect();
+    let gates: Vec<Gate> = schools
+        .iter()
+        .map(|s| Gate {
+            urn: s.urn,
+            name: "Main gate".into(),
+            point: s.location,
+            open: true,
+        })
+        .collect();
+    let area = Area::new(schools, gates, Vec::new(), net, 500.0).expect("area");
+    let build_s = t.elapsed().as_secs_f64();
+
+    let policy = load_policy(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/policy/2022-23"
+    )))
+    .expect("policy");
+    let settings = Settings::default();
+    let urns: Vec<(Urn, bool)> = area
+        .schools()
+        .iter()
+        .map(|s| (s.urn, s.low_age == 4))
+        .collect();
+    let cases: Vec<Case> = (0..apps)
+        .map(|i| {
+            let home = at(&mut rng);
+            let year = (rng.next_u64() % 12) as i8; // R..Y11
+            let primary = year <= 6;
+            let pool: Vec<&(Urn, bool)> = urns.iter().filter(|(_, p)| *p == primary).collect();
+            let (urn, _) = pool[(rng.next_u64() % pool.len() as u64) as usize];
+            let yg = if year == 0 {
+                YearGroup::RECEPTION
+            } else {
+                YearGroup::year(year).unwrap()
+            };
+            let mut c = Case::new(&format!("A{i}"), geo::Point::new(home.0, home.1), yg, *urn);
+            c.free_school_meals = rng.next_u64() % 4 == 0;
+            if !primary && rng.next_u64() % 20 == 0 {
+                c.faith = Some("Roman Catholic".into());
+                c.faith_evidence = 2;
+            }
+            c
+        })
+        .collect();
+
+    let t = Instant::now();
+    let decisions: Vec<_> = cases
+        .par_iter()
+        .map(|c| decide(&policy.policy, &area, c, &settings))
+        .collect();
+    let batch_s = t.elapsed().as_secs_f64();
+    let errors = decisions
+        .iter()
+        .filter(|d| d.outcome == Outcome::Error)
+        .count();
+
+    // Baseline: one petgraph Dijkstra per application (walking distance to its school), on a
+    // sample, with the same snapping.
+    let sample = 40.min(apps);
+    let net = area.network();
+    let t = Instant::now();
+    let mut agree = 0;
+    for c in cases.iter().take(sample) {
+        let home = net.snap(Mode::Walk, c.home, 500.0);
+        let s = area.school(c.school).expect("school");
+        let gate = net.snap(Mode::Walk, s.location, 500.0);
+        if let (Ok(h), Ok(g)) = (home, gate) {
+            let b = net.baseline_distance(Mode::Walk, &h, std::slice::from_ref(&g));
+            let tree = Tree::grow(net, Mode::Walk, std::slice::from_ref(&g));
+            if b == tree.distance(net, &h)
+                || b.zip(tree.distance(net, &h))
+                    .is_some_and(|(x, y)| (x - y).abs() < 1e-6)
+            {
+                agree += 1;
+            }
+        }
+    }
+    let baseline_s = t.elapsed().as_secs_f64() / 2.0; // half the loop is the tree, for the check
+    let baseline_rate = sample as f64 / baseline_s;
+    let rate = apps as f64 / batch_s;
+    println!(
+        "{n_edges:>9} edges, {:>7} nodes, {n_schools:>3} schools: build {build_s:6.2} s; batch of {apps} \
+         {rate:9.0} decisions/s ({batch_s:.2} s, {errors} errors); baseline ~{baseline_rate:7.1} /s \
+         (one walking Dijkstra per application; sample {sample}, {agree} agree); ratio ~{:.0}x; peak memory {:.0} MiB",
+        net.node_count(),
+        rate / baseline_rate,
+        peak_mib()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let apps = args
+        .iter()
+        .position(|a| a == "--apps")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(100_000);
+    let only: Option<usize> = args
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .find_map(|a| a.parse().ok());
+    // side x side junctions make about 2 * side^2 edges.
+    let sides = [71usize, 224, 708];
+    for side in sides {
+        let edges = 2 * side * side;
+        if only.is_none_or(|n| (n as f64 / edges as f64 - 1.0).abs() < 0.5) {
+            run(side, apps);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Synthetic networks for benchmarks and tests: a regular street grid with some one-way streets,
+//! some footpath-only links and some stretches assessed unsafe, at any size (a county-scale
+//! network of a million edges is a 708 x 708 grid). Deterministic for a given seed.
+
+use geo::LineString;
+
+use super::{EdgeAttrs, Oneway, RawEdge};
+
+/// A small deterministic generator (SplitMix64), so a seed always gives the same network.
+#[derive(Debug, Clone)]
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A grid of `nx` x `ny` junctions `spacing` metres apart from `origin` (BNG metres). Each street
+/// is one edge between neighbouring junctions; about 5% are one-way, 3% walk-only footpaths,
+/// 1% assessed unsafe to walk. Junction coordinates are jittered by up to a tenth of the spacing
+/// (and streets get a bend) so that lengths differ.
+pub fn grid(nx: usize, ny: usize, spacing: f64, origin: (f64, f64), seed: u64) -> Vec<RawEdge> {
+    let mut rng = SplitMix(seed);
+    let jitter = spacing * 0.1;
+    let pts: Vec<(f64, f64)> = (0..nx * ny)
+        .map(|i| {
+            let (x, y) = ((i % nx) as f64, (i / nx) as f64);
+            (
+                origin.0 + x * spacing + (rng.unit() - 0.5) * jitter,
+                origin.1 + y * spacing + (rng.unit() - 0.5) * jitter,
+            )
+        })
+        .collect();
+    let mut edges = Vec::with_capacity(2 * nx * ny);
+    let mut add = |a: usize, b: usize, rng: &mut SplitMix| {
+        let (p, q) = (pts[a], pts[b]);
+        let bend = (
+            (p.0 + q.0) / 2.0 + (rng.unit() - 0.5) * jitter,
+            (p.1 + q.1) / 2.0 + (rng.unit() - 0.5) * jitter,
+        );
+        let r = rng.unit();
+        let footpath = r < 0.03;
+        let attrs = EdgeAttrs {
+            id: format!("g{}", edges.len()),
+            name: None,
+            walk: true,
+            drive: !footpath,
+            oneway: if (0.03..0.08).contains(&r) {
+                Oneway::Forward
+            } else {
+                Oneway::No
+            },
+            unsafe_walk: (0.08..0.09).contains(&r),
+            unsafe_ref: (0.08..0.09)
+                .contains(&r)
+                .then(|| "synthetic audit".to_string()),
+        };
+        edges.push(RawEdge {
+            attrs,
+            geometry: LineString::from(vec![p, bend, q]),
+        });
+    };
+    for j in 0..ny {
+        for i in 0..nx {
+            let k = j * nx + i;
+            if i + 1 < nx {
+                add(k, k + 1, &mut rng);
+            }
+            if j + 1 < ny {
+                add(k, k + nx, &mut rng);
+            }
+        }
+    }
+    edges
+}
