@@ -62,7 +62,7 @@ fn run(side: usize, apps: usize) {
     // trees are grown only for schools applications use; see the memory figure).
     let n_schools = ((extent / 2000.0).powi(2) as usize).clamp(20, 120);
     let mut rng = SplitMix(7);
-    let mut at = |rng: &mut SplitMix| {
+    let at = |rng: &mut SplitMix| {
         (
             origin.0 + rng.unit() * extent,
             origin.1 + rng.unit() * extent,
