@@ -578,10 +578,10 @@ fn policy_show_json_charge_key_matches_its_unit() {
     let s = &v["policy"]["surplus_seat"];
     let pounds_ok = s
         .get("charge_gbp")
-        .map_or(true, |g| g.as_f64() == Some(825.0));
+        .is_none_or(|g| g.as_f64() == Some(825.0));
     let pence_ok = s
         .get("charge_pence")
-        .map_or(true, |p| p.as_i64() == Some(82500));
+        .is_none_or(|p| p.as_i64() == Some(82500));
     assert!(pounds_ok && pence_ok, "surplus_seat: {s}");
 }
 
