@@ -115,7 +115,7 @@ fn case_files_are_well_formed() {
         if doc
             .get("title")
             .and_then(|v| v.as_str())
-            .map_or(true, |t| t.trim().is_empty())
+            .is_none_or(|t| t.trim().is_empty())
         {
             problems.push(format!("{name}: no title"));
         }
