@@ -78,6 +78,7 @@ fn run(side: usize, apps: usize) {
             name: "Main gate".into(),
             point: s.location,
             open: true,
+            valid: Default::default(),
         })
         .collect();
     let area = Area::new(schools, gates, Vec::new(), net, 500.0).expect("area");

@@ -60,6 +60,11 @@ pub struct Sources {
     /// Furthest, in metres, a home or entrance may be from a usable edge (overrides area.toml).
     #[arg(long, value_name = "METRES")]
     pub max_snap: Option<f64>,
+    /// Measure on the network and entrances as they were on this date (YYYY-MM-DD), with the
+    /// route safety audits dated up to it. Default: the policy's network date (clause 1.5.3:
+    /// September in the year before the academic year, 2021-09-01 for 2022-23).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
     /// Flag decisions whose distance is within this many miles of a limit.
     #[arg(
         long,

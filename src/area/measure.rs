@@ -244,6 +244,7 @@ impl Area {
                 name: "site reference point (no entrance recorded)".into(),
                 point: school.location,
                 open: true,
+                valid: Default::default(),
             }]
         } else {
             recorded

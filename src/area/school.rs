@@ -70,4 +70,6 @@ pub struct Gate {
     pub point: geo::Point<f64>,
     /// Closed gates are not "available" and are never measured to.
     pub open: bool,
+    /// When the entrance existed (clause 1.5.3); open-ended by default.
+    pub valid: crate::network::Validity,
 }

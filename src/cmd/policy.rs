@@ -379,7 +379,7 @@ pub struct CaseResult {
 /// Runs worked cases, loading each distinct policy/area once.
 pub fn run_cases(args: &PolicyTestArgs) -> Result<Vec<CaseResult>> {
     let files = collect_cases(&args.cases)?;
-    let mut cache: HashMap<(PathBuf, PathBuf), Loaded> = HashMap::new();
+    let mut cache: HashMap<(PathBuf, PathBuf, Option<String>), Loaded> = HashMap::new();
     let mut results = Vec::new();
     for path in files {
         let file = load_case_file(&path)?;
@@ -394,9 +394,13 @@ pub fn run_cases(args: &PolicyTestArgs) -> Result<Vec<CaseResult>> {
             .area
             .clone()
             .unwrap_or_else(|| args.sources.area.clone());
-        let key = (policy.clone(), area.clone());
+        let mut sources = args.sources.clone();
+        if file.as_of.is_some() {
+            sources.as_of = file.as_of.clone();
+        }
+        let key = (policy.clone(), area.clone(), sources.as_of.clone());
         if !cache.contains_key(&key) {
-            let l = load_paths(&policy, &area, &args.sources)
+            let l = load_paths(&policy, &area, &sources)
                 .with_context(|| format!("loading the policy and area for {}", path.display()))?;
             cache.insert(key.clone(), l);
         }

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::cli::{CaseFlags, Sources};
 use crate::decide::{Case, Settings};
-use crate::io::area_dir::{load_area, LoadedArea};
+use crate::io::area_dir::{load_area_as_of, LoadedArea};
 use crate::io::case_fields::case_from_fields;
 use crate::io::case_file::load_case_file;
 use crate::io::decisions::Origin;
@@ -26,7 +26,14 @@ pub struct Loaded {
 /// Loads a policy and an area from explicit paths.
 pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loaded> {
     let policy = load_policy(policy)?;
-    let area = load_area(area, sources.max_snap)?;
+    let as_of = match &sources.as_of {
+        Some(s) => Some(
+            crate::io::csvutil::parse_date(s.trim())
+                .ok_or_else(|| anyhow::anyhow!("--as-of: \"{s}\" is not a date (YYYY-MM-DD)"))?,
+        ),
+        None => policy.policy.network_date.as_of(policy.policy.meta.starts),
+    };
+    let area = load_area_as_of(area, sources.max_snap, as_of)?;
     if !(sources.margin_miles.is_finite() && sources.margin_miles >= 0.0) {
         anyhow::bail!("--margin-miles must be a non-negative number");
     }
@@ -39,6 +46,8 @@ pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loade
         policy_files: policy.files.clone(),
         area_name: area.name.clone(),
         area_files: area.files.clone(),
+        network_as_of: area.as_of.map(|d| d.to_string()),
+        audits: area.audits.iter().map(|a| a.reference.clone()).collect(),
         tool: env!("CARGO_PKG_NAME").to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 use toml::Spanned;
 
+use super::audits::read_audits;
 use super::catchments::read_catchments;
 use super::entrances::read_entrances;
 use super::hash::FileHash;
@@ -14,7 +15,8 @@ use super::network_geojson::read_network_geojson;
 use super::read_bytes;
 use super::schools::read_schools;
 use crate::area::{Area, AreaError, Catchment, Gate, School};
-use crate::network::{Network, RawEdge};
+use crate::network::dated::{apply_audits, select_as_of};
+use crate::network::{Audit, AuditApplied, Network, RawEdge};
 
 /// The manifest's default for how far a home or entrance may be from a usable edge.
 pub const DEFAULT_MAX_SNAP_M: f64 = 250.0;
@@ -32,6 +34,8 @@ pub struct AreaManifest {
     pub catchments: Option<String>,
     /// The network GeoJSON (required).
     pub network: String,
+    /// Route safety audits overlay (clause 1.5.4), optional.
+    pub audits: Option<String>,
     /// Furthest a home may be from a usable edge, metres (default 250).
     pub max_snap_m: f64,
 }
@@ -44,6 +48,7 @@ struct RawManifest {
     entrances: Option<Spanned<String>>,
     catchments: Option<Spanned<String>>,
     network: Spanned<String>,
+    audits: Option<Spanned<String>>,
     max_snap_m: Option<Spanned<f64>>,
 }
 
@@ -83,6 +88,7 @@ impl AreaManifest {
             entrances: raw.entrances.map(|v| path("entrances", v)).transpose()?,
             catchments: raw.catchments.map(|v| path("catchments", v)).transpose()?,
             network: path("network", raw.network)?,
+            audits: raw.audits.map(|v| path("audits", v)).transpose()?,
             max_snap_m,
         })
     }
@@ -109,6 +115,12 @@ pub struct LoadedArea {
     pub skipped_closed_schools: usize,
     /// Open schools with no easting/northing, left out (they cannot be measured to).
     pub skipped_unlocated_schools: usize,
+    /// The date the network and entrances were selected as of (clause 1.5.3), if any.
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Edges left out because they did not exist on `as_of`.
+    pub edges_not_yet_open: usize,
+    /// The route safety audits applied (clause 1.5.4).
+    pub audits: Vec<AuditApplied>,
 }
 
 /// Everything read from an area's files, before the network is built.
@@ -122,6 +134,7 @@ pub(crate) struct AreaFiles {
     pub gates: Vec<Gate>,
     pub catchments: Vec<Catchment>,
     pub edges: Vec<RawEdge>,
+    pub audits: Vec<Audit>,
     pub files: Vec<FileHash>,
     pub paths: FilePaths,
 }
@@ -133,6 +146,7 @@ pub(crate) struct FilePaths {
     pub entrances: Option<PathBuf>,
     pub catchments: Option<PathBuf>,
     pub network: PathBuf,
+    pub audits: Option<PathBuf>,
 }
 
 /// The manifest path for a directory (`DIR/area.toml`) or the path itself.
@@ -187,6 +201,13 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
     };
     let (network_path, b) = read("network", &manifest.network)?;
     let edges = read_network_geojson(&network_path, &b)?;
+    let (audits, audits_path) = match &manifest.audits {
+        Some(rel) => {
+            let (p, b) = read("audits", rel)?;
+            (read_audits(&p, &b)?, Some(p))
+        }
+        None => (Vec::new(), None),
+    };
     Ok(AreaFiles {
         manifest_path,
         manifest,
@@ -196,12 +217,14 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
         gates,
         catchments,
         edges,
+        audits,
         files,
         paths: FilePaths {
             schools: schools_path,
             entrances: entrances_path,
             catchments: catchments_path,
             network: network_path,
+            audits: audits_path,
         },
     })
 }
@@ -210,7 +233,34 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
 /// network and cross-checks schools, entrances and catchments. `max_snap_override` (e.g. from
 /// the command line) replaces the manifest's `max_snap_m`. Every error names the file at fault.
 pub fn load_area(manifest: &Path, max_snap_override: Option<f64>) -> anyhow::Result<LoadedArea> {
-    let f = read_area_files(manifest)?;
+    load_area_as_of(manifest, max_snap_override, None)
+}
+
+/// [`load_area`] with the network and entrances as they were on `as_of` (clause 1.5.3: edges
+/// and entrances not yet open, or already closed, are left out) and the route safety audits
+/// dated on or before it (undated audits always) applied (clause 1.5.4).
+pub fn load_area_as_of(
+    manifest: &Path,
+    max_snap_override: Option<f64>,
+    as_of: Option<chrono::NaiveDate>,
+) -> anyhow::Result<LoadedArea> {
+    let mut f = read_area_files(manifest)?;
+    let edges_not_yet_open = select_as_of(&mut f.edges, as_of);
+    for g in &mut f.gates {
+        if !g.valid.exists_on(as_of) {
+            g.open = false;
+        }
+    }
+    let audits = apply_audits(&mut f.edges, &f.audits, as_of).map_err(|e| {
+        anyhow!(
+            "{}: {e}",
+            f.paths
+                .audits
+                .as_ref()
+                .unwrap_or(&f.manifest_path)
+                .display()
+        )
+    })?;
     let max_snap_m = match max_snap_override {
         Some(m) => {
             check_max_snap(m).map_err(|msg| anyhow!("maximum snap distance: {msg}"))?;
@@ -245,6 +295,9 @@ pub fn load_area(manifest: &Path, max_snap_override: Option<f64>) -> anyhow::Res
         files: f.files,
         skipped_closed_schools: f.skipped_closed,
         skipped_unlocated_schools: f.skipped_no_location,
+        as_of,
+        edges_not_yet_open,
+        audits,
     })
 }
 

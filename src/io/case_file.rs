@@ -33,6 +33,7 @@ struct RawCaseFile {
     source: Option<String>,
     area: Option<PathBuf>,
     policy: Option<PathBuf>,
+    as_of: Option<String>,
     case: toml::Table,
     expect: Option<Expect>,
 }
@@ -47,6 +48,8 @@ pub struct CaseFile {
     /// Area directory for this case (relative paths resolved against the case file).
     pub area: Option<PathBuf>,
     pub policy: Option<PathBuf>,
+    /// The network date to measure on (clause 1.5.3), when not the policy's default.
+    pub as_of: Option<String>,
     /// The `[case]` fields as text, for the shared case parser.
     pub fields: HashMap<String, String>,
     pub expect: Option<Expect>,
@@ -83,6 +86,7 @@ pub fn load_case_file(path: &Path) -> Result<CaseFile> {
         source: raw.source.unwrap_or_default(),
         area: raw.area.map(|a| base.join(a)),
         policy: raw.policy.map(|p| base.join(p)),
+        as_of: raw.as_of,
         fields,
         expect: raw.expect,
     })

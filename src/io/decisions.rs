@@ -19,6 +19,10 @@ pub struct Origin {
     pub policy_files: Vec<FileHash>,
     pub area_name: String,
     pub area_files: Vec<FileHash>,
+    /// The date the network was measured as of (clause 1.5.3).
+    pub network_as_of: Option<String>,
+    /// Route safety audits applied to the network (clause 1.5.4).
+    pub audits: Vec<String>,
     pub tool: String,
     pub tool_version: String,
 }

@@ -11,6 +11,7 @@ use super::csvutil::{AtRow, CsvTable, FieldSpec};
 use super::geojson_util::{parse_collection, FeatureRef};
 use super::{bng_point, read_bytes};
 use crate::area::{Gate, Urn};
+use crate::network::Validity;
 
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::required("URN", &[]),
@@ -18,6 +19,8 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec::required("Easting", &[]),
     FieldSpec::required("Northing", &[]),
     FieldSpec::optional("Open", &[]),
+    FieldSpec::optional("ValidFrom", &["valid_from"]),
+    FieldSpec::optional("ValidTo", &["valid_to"]),
 ];
 
 /// Reads an entrances file, CSV or GeoJSON by extension.
@@ -52,6 +55,10 @@ fn read_entrances_csv(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<Gate>> {
             name: row.string("Name").at(&row)?,
             point: bng_point(&row, "Easting", "Northing")?,
             open: row.bool_or("Open", true).at(&row)?,
+            valid: Validity {
+                from: row.opt_date("ValidFrom").at(&row)?,
+                to: row.opt_date("ValidTo").at(&row)?,
+            },
         });
     }
     Ok(gates)
@@ -77,11 +84,16 @@ fn read_entrances_geojson(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<Gate>
             }
             None => return Err(f.geometry_error("is missing")),
         };
+        let valid = Validity {
+            from: f.opt_date("valid_from")?,
+            to: f.opt_date("valid_to")?,
+        };
         gates.push(Gate {
             urn,
             name,
             point,
             open,
+            valid,
         });
     }
     Ok(gates)

@@ -113,6 +113,17 @@ impl<'a> FeatureRef<'a> {
 
     /// A yes/no property: JSON `true`/`false`, the text spellings `yes/no`, `y/n`,
     /// `true/false`, `1/0`, or the numbers 1 and 0.
+    /// An optional `YYYY-MM-DD` date property.
+    pub(crate) fn opt_date(&self, key: &str) -> anyhow::Result<Option<chrono::NaiveDate>> {
+        match self.opt_string(key)? {
+            None => Ok(None),
+            Some(s) if s.trim().is_empty() => Ok(None),
+            Some(s) => super::csvutil::parse_date(s.trim())
+                .map(Some)
+                .ok_or_else(|| self.prop_error(key, format!("\"{s}\" is not a date (YYYY-MM-DD)"))),
+        }
+    }
+
     pub(crate) fn opt_bool(&self, key: &str) -> anyhow::Result<Option<bool>> {
         let v = match self.prop(key) {
             None => return Ok(None),

@@ -20,6 +20,7 @@
 
 pub mod applications;
 pub mod area_dir;
+pub mod audits;
 pub mod case_fields;
 pub mod case_file;
 pub mod catchments;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::geojson_util::{parse_collection, FeatureRef};
 use super::read_bytes;
-use crate::network::{EdgeAttrs, Oneway, RawEdge};
+use crate::network::{EdgeAttrs, Oneway, RawEdge, Validity};
 
 /// Reads a network file into raw edges, in file order.
 pub fn load_network_geojson(path: &Path) -> anyhow::Result<Vec<RawEdge>> {
@@ -86,6 +86,10 @@ fn attrs(f: &FeatureRef<'_>) -> anyhow::Result<EdgeAttrs> {
         oneway: oneway(f)?,
         unsafe_walk: f.opt_bool("unsafe")?.unwrap_or(false),
         unsafe_ref: f.opt_string("unsafe_ref")?,
+        valid: Validity {
+            from: f.opt_date("valid_from")?,
+            to: f.opt_date("valid_to")?,
+        },
     })
 }
 

@@ -108,7 +108,23 @@ pub fn render(d: &Decision, origin: &Origin) -> String {
     for f in &origin.policy_files {
         let _ = writeln!(s, "    {}  sha256 {}", f.path, f.sha256);
     }
-    let _ = writeln!(s, "  Area: {}", origin.area_name);
+    let _ = writeln!(
+        s,
+        "  Area: {}{}",
+        origin.area_name,
+        origin
+            .network_as_of
+            .as_ref()
+            .map(|d| format!(" (network as of {d}, clause 1.5.3)"))
+            .unwrap_or_default()
+    );
+    if !origin.audits.is_empty() {
+        let _ = writeln!(
+            s,
+            "    route safety audits applied: {}",
+            origin.audits.join(", ")
+        );
+    }
     for f in &origin.area_files {
         let _ = writeln!(s, "    {}  sha256 {}", f.path, f.sha256);
     }

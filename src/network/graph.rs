@@ -47,6 +47,9 @@ pub struct EdgeAttrs {
     pub unsafe_walk: bool,
     /// The route safety audit that assessed it unsafe, when known.
     pub unsafe_ref: Option<String>,
+    /// When the stretch existed (clause 1.5.3: the network as at the start of the admission
+    /// cycle); open-ended by default.
+    pub valid: super::Validity,
 }
 
 /// One edge as read from a source, before noding into a graph.

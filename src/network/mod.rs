@@ -11,6 +11,7 @@
 
 mod audit;
 mod baseline;
+pub mod dated;
 mod graph;
 mod snap;
 pub mod synthetic;
@@ -19,6 +20,7 @@ mod tree;
 #[cfg(test)]
 mod testutil;
 
+pub use dated::{Audit, AuditApplied, AuditError, Validity};
 pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge};
 pub use snap::{Snap, SnapError};
 pub use tree::{Route, Tree};

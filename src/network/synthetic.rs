@@ -65,6 +65,7 @@ pub fn grid(nx: usize, ny: usize, spacing: f64, origin: (f64, f64), seed: u64) -
             unsafe_ref: (0.08..0.09)
                 .contains(&r)
                 .then(|| "synthetic audit".to_string()),
+            valid: Default::default(),
         };
         edges.push(RawEdge {
             attrs,

@@ -177,6 +177,24 @@ pub struct UnavailableRoute {
     pub beyond_every_walking_limit: bool,
 }
 
+/// The date the network is measured as of (clause 1.5.3): the start of the admission cycle,
+/// "September in the year prior to admission".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkDate {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Whole years before the academic year's first day.
+    pub years_before_start: u8,
+}
+
+impl NetworkDate {
+    /// The network date for an academic year starting on `starts`.
+    pub fn as_of(&self, starts: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+        starts.checked_sub_months(chrono::Months::new(12 * u32::from(self.years_before_start)))
+    }
+}
+
 /// The fixed order in which rules are tried; the first that makes the child eligible decides.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -434,6 +452,7 @@ struct PolicyDoc {
     low_income: Option<LowIncome>,
     religion_or_belief: Option<ReligionOrBelief>,
     unavailable_route: Option<UnavailableRoute>,
+    network_date: Option<NetworkDate>,
     parental_preference: Option<ParentalPreference>,
     surplus_seat: Option<SurplusSeat>,
     #[serde(default)]
@@ -477,6 +496,7 @@ pub struct Policy {
     pub low_income: LowIncome,
     pub religion_or_belief: ReligionOrBelief,
     pub unavailable_route: UnavailableRoute,
+    pub network_date: NetworkDate,
     pub parental_preference: ParentalPreference,
     pub surplus_seat: SurplusSeat,
     pub rules: Vec<Rule>,
@@ -514,6 +534,7 @@ impl Policy {
         let mut low = None;
         let mut faith = None;
         let mut unavailable = None;
+        let mut network_date = None;
         let mut pref = None;
         let mut surplus = None;
         let mut rules: Vec<Rule> = Vec::new();
@@ -538,6 +559,7 @@ impl Policy {
                 file,
                 "unavailable_route",
             )?;
+            take_once(&mut network_date, doc.network_date, file, "network_date")?;
             take_once(
                 &mut pref,
                 doc.parental_preference,
@@ -585,6 +607,7 @@ impl Policy {
             low_income: required(low, "low_income")?,
             religion_or_belief: required(faith, "religion_or_belief")?,
             unavailable_route: required(unavailable, "unavailable_route")?,
+            network_date: required(network_date, "network_date")?,
             parental_preference: pref,
             surplus_seat: required(surplus, "surplus_seat")?,
             rules: ordered,
