@@ -258,9 +258,9 @@ pub struct PolicyTestArgs {
     pub cases: Vec<PathBuf>,
     #[command(flatten)]
     pub sources: Sources,
-    /// Print every case, not only failures.
+    /// Print only the failures (and the totals), not a line for every passing case.
     #[arg(short, long)]
-    pub verbose: bool,
+    pub quiet: bool,
 }
 
 /// `schools` subcommands.

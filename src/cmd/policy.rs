@@ -429,7 +429,7 @@ pub fn test(args: PolicyTestArgs) -> Result<Exit> {
     let failed = results.iter().filter(|r| !r.diffs.is_empty()).count();
     for r in &results {
         let status = if r.diffs.is_empty() { "PASS" } else { "FAIL" };
-        if r.diffs.is_empty() && !args.verbose {
+        if r.diffs.is_empty() && args.quiet {
             continue;
         }
         println!("{status} {} — {}", r.file.path.display(), r.file.title);
