@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use geo::{Contains, Distance, Euclidean};
+use geo::{BoundingRect, Contains, Distance, Euclidean};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
 use thiserror::Error;
 
 use super::{Catchment, Gate, School, Urn};
@@ -68,6 +70,8 @@ pub struct Area {
     by_urn: HashMap<Urn, usize>,
     gates: Vec<Vec<Gate>>,
     catchments: Vec<Catchment>,
+    /// Bounding boxes of the catchments, so a home is tested only against polygons near it.
+    catchment_index: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
     network: Network,
     max_snap_m: f64,
     reach: Vec<[OnceLock<Result<Reach, AreaError>>; 3]>,
@@ -143,11 +147,24 @@ impl Area {
             }
         }
         let reach = (0..schools.len()).map(|_| Default::default()).collect();
+        let boxes = catchments
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let r = c.area.bounding_rect()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ))
+            })
+            .collect();
+        let catchment_index = RTree::bulk_load(boxes);
         Ok(Area {
             schools,
             by_urn,
             gates: per_school,
             catchments,
+            catchment_index,
             network,
             max_snap_m,
             reach,
@@ -190,9 +207,8 @@ impl Area {
     /// Schools whose catchment contains the point, sorted and without repeats.
     pub fn catchment_schools(&self, p: geo::Point<f64>) -> Vec<Urn> {
         let mut out: Vec<Urn> = self
-            .catchments
-            .iter()
-            .filter(|c| c.area.contains(&p))
+            .catchments_at(p)
+            .into_iter()
             .flat_map(|c| c.schools.iter().copied())
             .collect();
         out.sort();
@@ -202,11 +218,22 @@ impl Area {
 
     /// Names of the catchments containing the point.
     pub fn catchment_names(&self, p: geo::Point<f64>) -> Vec<String> {
-        self.catchments
-            .iter()
-            .filter(|c| c.area.contains(&p))
+        self.catchments_at(p)
+            .into_iter()
             .map(|c| c.name.clone())
             .collect()
+    }
+
+    /// The catchments containing the point, in file order.
+    fn catchments_at(&self, p: geo::Point<f64>) -> Vec<&Catchment> {
+        let mut hits: Vec<usize> = self
+            .catchment_index
+            .locate_all_at_point(&[p.x(), p.y()])
+            .map(|g| g.data)
+            .filter(|&i| self.catchments[i].area.contains(&p))
+            .collect();
+        hits.sort_unstable();
+        hits.into_iter().map(|i| &self.catchments[i]).collect()
     }
 
     /// Straight-line distance between the home and the school's eastings/northings (clause 1.1.2).
