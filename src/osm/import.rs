@@ -1045,8 +1045,8 @@ fn join_pieces(ways: &[KeptWay], pieces: &[Piece]) -> Vec<RawEdge> {
                 walk: w.walk,
                 drive: w.drive,
                 oneway: w.oneway,
-                unsafe_walk: false,
-                unsafe_ref: None,
+                // Not assessed: safety audits come from the council, never from OSM.
+                ..EdgeAttrs::default()
             },
             geometry: LineString::from(coords),
         });
