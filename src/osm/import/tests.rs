@@ -736,3 +736,487 @@ fn not_a_pbf_file() {
     );
     assert!(e.contains("/no/such/x.osm.pbf"), "{e}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// A tiny hand-written PBF: a minimal protobuf encoder, enough to write controlled extracts and
+// hostile blocks that a real file would never contain.
+
+mod tiny {
+    /// A protobuf message being written.
+    #[derive(Default, Clone)]
+    pub struct Msg(pub Vec<u8>);
+
+    fn varint(out: &mut Vec<u8>, mut v: u64) {
+        while v >= 0x80 {
+            out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+
+    pub fn zigzag(v: i64) -> u64 {
+        ((v << 1) ^ (v >> 63)) as u64
+    }
+
+    impl Msg {
+        pub fn int(mut self, field: u32, v: u64) -> Self {
+            varint(&mut self.0, u64::from(field) << 3);
+            varint(&mut self.0, v);
+            self
+        }
+        pub fn bytes(mut self, field: u32, b: &[u8]) -> Self {
+            varint(&mut self.0, (u64::from(field) << 3) | 2);
+            varint(&mut self.0, b.len() as u64);
+            self.0.extend_from_slice(b);
+            self
+        }
+        pub fn msg(self, field: u32, m: &Msg) -> Self {
+            self.bytes(field, &m.0)
+        }
+        pub fn packed(self, field: u32, vs: impl IntoIterator<Item = u64>) -> Self {
+            let mut b = Vec::new();
+            for v in vs {
+                varint(&mut b, v);
+            }
+            self.bytes(field, &b)
+        }
+        /// Delta-coded, zigzagged sint64 values.
+        pub fn deltas(self, field: u32, vs: &[i64]) -> Self {
+            let mut prev = 0i64;
+            let d: Vec<u64> = vs
+                .iter()
+                .map(|&v| {
+                    let z = zigzag(v.wrapping_sub(prev));
+                    prev = v;
+                    z
+                })
+                .collect();
+            self.packed(field, d)
+        }
+    }
+
+    /// One block: a BlobHeader of `kind` and a raw (uncompressed) Blob of `data`.
+    pub fn block(kind: &str, data: &[u8]) -> Vec<u8> {
+        let blob = Msg::default().bytes(1, data).int(2, data.len() as u64);
+        let header = Msg::default()
+            .bytes(1, kind.as_bytes())
+            .int(3, blob.0.len() as u64);
+        let mut out = (header.0.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(&header.0);
+        out.extend_from_slice(&blob.0);
+        out
+    }
+
+    pub fn header_block(features: &[&str]) -> Vec<u8> {
+        let mut h = Msg::default();
+        for f in features {
+            h = h.bytes(4, f.as_bytes());
+        }
+        block("OSMHeader", &h.0)
+    }
+
+    /// Strings of a block; index 0 is the empty string by convention.
+    #[derive(Default)]
+    pub struct Strings(pub Vec<String>);
+
+    impl Strings {
+        pub fn id(&mut self, s: &str) -> u64 {
+            if self.0.is_empty() {
+                self.0.push(String::new());
+            }
+            match self.0.iter().position(|x| x == s) {
+                Some(i) => i as u64,
+                None => {
+                    self.0.push(s.to_string());
+                    (self.0.len() - 1) as u64
+                }
+            }
+        }
+        fn table(&self) -> Msg {
+            self.0
+                .iter()
+                .fold(Msg::default(), |m, s| m.bytes(1, s.as_bytes()))
+        }
+    }
+
+    pub type Tags<'a> = &'a [(&'a str, &'a str)];
+
+    /// A relation member: (type: 0 node, 1 way, 2 relation; id; role).
+    pub type Member<'a> = (u64, i64, &'a str);
+
+    /// A relation: (id, members, tags).
+    pub type Rel<'a> = (i64, &'a [Member<'a>], Tags<'a>);
+
+    /// A data block of dense nodes (id, lat, lon in degrees, tags).
+    pub fn nodes_block(nodes: &[(i64, f64, f64, Tags<'_>)]) -> Vec<u8> {
+        let mut st = Strings::default();
+        st.id("");
+        let ids: Vec<i64> = nodes.iter().map(|n| n.0).collect();
+        let lats: Vec<i64> = nodes.iter().map(|n| (n.1 * 1e7).round() as i64).collect();
+        let lons: Vec<i64> = nodes.iter().map(|n| (n.2 * 1e7).round() as i64).collect();
+        let mut kv = Vec::new();
+        for n in nodes {
+            for (k, v) in n.3 {
+                kv.push(st.id(k));
+                kv.push(st.id(v));
+            }
+            kv.push(0);
+        }
+        let dense = Msg::default()
+            .deltas(1, &ids)
+            .deltas(8, &lats)
+            .deltas(9, &lons)
+            .packed(10, kv);
+        data_block(&st, &Msg::default().msg(2, &dense))
+    }
+
+    /// Encodes a data block from its strings and one primitive group.
+    pub fn data_block(st: &Strings, group: &Msg) -> Vec<u8> {
+        let b = Msg::default().msg(1, &st.table()).msg(2, group);
+        block("OSMData", &b.0)
+    }
+
+    pub fn tags(st: &mut Strings, m: Msg, tags: Tags<'_>) -> Msg {
+        let keys: Vec<u64> = tags.iter().map(|(k, _)| st.id(k)).collect();
+        let vals: Vec<u64> = tags.iter().map(|(_, v)| st.id(v)).collect();
+        m.packed(2, keys).packed(3, vals)
+    }
+
+    /// A data block of ways (id, node ids, tags).
+    pub fn ways_block(ways: &[(i64, &[i64], Tags<'_>)]) -> Vec<u8> {
+        let mut st = Strings::default();
+        st.id("");
+        let mut group = Msg::default();
+        for (id, refs, t) in ways {
+            let w = tags(&mut st, Msg::default().int(1, *id as u64), t).deltas(8, refs);
+            group = group.msg(3, &w);
+        }
+        data_block(&st, &group)
+    }
+
+    /// A data block of relations (id, members as (type, id, role), tags).
+    pub fn relations_block(rels: &[Rel<'_>]) -> Vec<u8> {
+        let mut st = Strings::default();
+        st.id("");
+        let mut group = Msg::default();
+        for (id, members, t) in rels {
+            let roles: Vec<u64> = members.iter().map(|m| st.id(m.2)).collect();
+            let ids: Vec<i64> = members.iter().map(|m| m.1).collect();
+            let r = tags(&mut st, Msg::default().int(1, *id as u64), t)
+                .packed(8, roles)
+                .deltas(9, &ids)
+                .packed(10, members.iter().map(|m| m.0));
+            group = group.msg(4, &r);
+        }
+        data_block(&st, &group)
+    }
+}
+
+use tiny::Tags;
+
+const FEATURES: &[&str] = &["OsmSchema-V0.6", "DenseNodes"];
+
+/// Node `id` at grid row `i`, column `j` near Oakham (0.0005 degrees apart: about 56 m north,
+/// 34 m east).
+fn at(id: i64, i: i32, j: i32, tags: Tags<'static>) -> (i64, f64, f64, Tags<'static>) {
+    (
+        id,
+        52.66 + 0.0005 * f64::from(i),
+        -0.72 + 0.0005 * f64::from(j),
+        tags,
+    )
+}
+
+/// A small extract: Main Street (ways 10 and 15) with a footway (11) from it to a gate on a school
+/// (way 20), a farm track (12, not public), a footway (13) to a node the extract lacks, a school
+/// drawn as a multipolygon (relation 30 of ways 21 and 22) south of which Main Street passes,
+/// and a school drawn as a node.
+fn tiny_extract() -> Vec<u8> {
+    let nodes = [
+        at(1, 0, 0, &[]),
+        at(2, 0, 2, &[]),
+        at(3, 0, 4, &[]),
+        at(4, 0, 6, &[]),
+        at(5, 0, 8, &[]),
+        at(6, 2, 4, &[]),
+        at(7, 4, 3, &[("barrier", "gate")]),
+        at(8, 4, 5, &[]),
+        at(9, 6, 5, &[]),
+        at(10, 6, 3, &[]),
+        at(11, 0, 12, &[]),
+        at(12, 0, 14, &[]),
+        at(13, 2, 14, &[]),
+        at(14, 2, 12, &[]),
+        at(16, -1, 10, &[]),
+        at(17, -1, 16, &[]),
+        at(
+            18,
+            8,
+            8,
+            &[
+                ("amenity", "school"),
+                ("ref:edubase", "111111"),
+                ("name", "Node School"),
+            ],
+        ),
+        at(19, -3, 0, &[]),
+        at(20, 9, 9, &[("entrance", "main")]),
+    ];
+    let street: Tags<'static> = &[("highway", "residential"), ("name", "Main Street")];
+    let ways: &[(i64, &[i64], Tags<'_>)] = &[
+        (10, &[1, 2, 3, 4, 5], street),
+        (11, &[3, 6, 7], &[("highway", "footway")]),
+        (12, &[1, 19], &[("highway", "track")]),
+        (13, &[4, 999], &[("highway", "footway")]),
+        (15, &[5, 16, 17], street),
+        (
+            20,
+            &[7, 8, 9, 10, 7],
+            &[
+                ("amenity", "school"),
+                ("ref:edubase", "123456"),
+                ("name", "Way School"),
+            ],
+        ),
+        (21, &[11, 12, 13], &[]),
+        (22, &[13, 14, 11], &[]),
+    ];
+    let rels: &[tiny::Rel<'_>] = &[(
+        30,
+        &[(1, 21, "outer"), (1, 22, "outer")],
+        &[
+            ("type", "multipolygon"),
+            ("amenity", "school"),
+            ("ref:edubase", "654321"),
+        ],
+    )];
+    let mut f = tiny::header_block(FEATURES);
+    f.extend(tiny::nodes_block(&nodes));
+    f.extend(tiny::ways_block(ways));
+    f.extend(tiny::relations_block(rels));
+    f
+}
+
+fn import_tiny(bytes: &[u8]) -> anyhow::Result<OsmImport> {
+    import_osm_bytes(
+        std::path::Path::new("tiny.osm.pbf"),
+        bytes,
+        &Profile::default_profile(),
+    )
+}
+
+#[test]
+fn a_tiny_extract_imports_as_drawn() {
+    let imp = import_tiny(&tiny_extract()).unwrap();
+    let r = &imp.report;
+    println!("{r}");
+    assert_eq!((r.nodes_read, r.ways_read, r.relations_read), (19, 8, 1));
+    assert_eq!(r.highway_ways, 5);
+    assert_eq!(r.ways_kept, 4);
+    assert_eq!(
+        r.ways_dropped,
+        BTreeMap::from([(
+            "highway=track without foot access or a public right of way".to_string(),
+            1
+        )])
+    );
+    assert_eq!(r.nodes_missing, 1);
+    assert_eq!(r.pieces_missing_nodes, 1);
+    assert_eq!(r.ways_with_missing_nodes, 1);
+    // Main Street is cut at the footway (node 3); the piece beyond joins through node 4 (whose
+    // side footway was dropped for its missing node) and node 5 (where way 15 carries on).
+    assert_eq!(
+        ids(&imp.edges),
+        ["osm:10#0", "osm:10#1+osm:10#2+osm:15", "osm:11"]
+    );
+    assert_eq!(imp.edges[1].attrs.name.as_deref(), Some("Main Street"));
+    assert!(imp.edges[1].attrs.walk && imp.edges[1].attrs.drive);
+    assert!(imp.edges[2].attrs.walk && !imp.edges[2].attrs.drive);
+    // Lengths on the grid: 0.002 degrees of longitude at 52.66 N is about 135 m.
+    let l = len(&imp.edges[0]);
+    assert!((l - 135.4).abs() < 1.0, "{l}");
+
+    assert_eq!(r.schools.found, 3);
+    assert_eq!(r.schools.with_urn, 3);
+    let by_urn = |u: u32| imp.schools.iter().find(|s| s.urn == Urn(u)).unwrap();
+    assert_eq!(by_urn(123456).source, "way 20");
+    assert_eq!(by_urn(123456).name.as_deref(), Some("Way School"));
+    assert_eq!(by_urn(654321).source, "relation 30");
+    assert_eq!(by_urn(111111).source, "node 18");
+    // The relation's centroid is the middle of its square (rows 0-2, columns 12-14).
+    let mid = wgs84_to_bng(52.66 + 0.0005, -0.72 + 0.0065).unwrap();
+    assert!(Euclidean.distance(by_urn(654321).point, mid) < 0.5);
+    let gates: Vec<(u32, &str)> = imp
+        .entrances
+        .iter()
+        .map(|g| (g.urn.0, g.name.as_str()))
+        .collect();
+    assert_eq!(gates.len(), 2, "{gates:?}");
+    assert_eq!(gates[0], (123456, "OSM entrance node 7"));
+    assert_eq!(gates[1].0, 654321);
+    assert!(
+        gates[1]
+            .1
+            .starts_with("nearest point of the site boundary to residential osm:15 ("),
+        "{gates:?}"
+    );
+    assert_eq!(r.schools.entrances_tagged, 1);
+    assert_eq!(r.schools.entrances_nearest, 1);
+    assert_eq!(r.schools.without_entrances, 1, "the node school");
+    Network::build(imp.edges).unwrap();
+}
+
+#[test]
+fn a_tiny_extract_with_a_custom_profile() {
+    // Tracks walkable: the farm track is kept.
+    let text = crate::osm::DEFAULT_PROFILE_TOML
+        .replace(
+            "highways_if_access_allows = [\"cycleway\", \"track\"]",
+            "highways_if_access_allows = [\"cycleway\"]",
+        )
+        .replace(
+            "\"footway\", \"path\",",
+            "\"footway\", \"path\", \"track\",",
+        );
+    let p = Profile::from_toml_str("p.toml", &text).unwrap();
+    let imp = import_osm_bytes(std::path::Path::new("t.pbf"), &tiny_extract(), &p).unwrap();
+    assert_eq!(imp.report.ways_kept, 5);
+    assert!(imp.edges.iter().any(|e| e.attrs.id.contains("osm:12")));
+}
+
+#[test]
+fn hostile_blocks_are_errors_not_panics() {
+    let nodes = [at(1, 0, 0, &[]), at(2, 0, 2, &[])];
+    let way: &[(i64, &[i64], Tags<'_>)] = &[(10, &[1, 2], &[("highway", "residential")])];
+    let base = |extra: &[Vec<u8>]| {
+        let mut f = tiny::header_block(FEATURES);
+        f.extend(tiny::nodes_block(&nodes));
+        f.extend(tiny::ways_block(way));
+        for e in extra {
+            f.extend_from_slice(e);
+        }
+        f
+    };
+    assert_eq!(import_tiny(&base(&[])).unwrap().edges.len(), 1);
+
+    // A relation member of unknown type (the decoder would panic on it).
+    let rel: &[tiny::Rel<'_>] = &[(
+        30,
+        &[(7, 10, "outer")],
+        &[
+            ("type", "multipolygon"),
+            ("amenity", "school"),
+            ("ref:edubase", "1"),
+        ],
+    )];
+    let e = format!(
+        "{:#}",
+        import_tiny(&base(&[tiny::relations_block(rel)])).unwrap_err()
+    );
+    assert!(e.contains("tiny.osm.pbf") && e.contains("corrupt"), "{e}");
+
+    // Node ids and coordinates whose deltas overflow: an error in a debug build (the decoder's
+    // arithmetic is checked), garbage that goes nowhere in a release build; never a panic.
+    let mut overflow = tiny::header_block(FEATURES);
+    let mut st = tiny::Strings::default();
+    st.id("");
+    let dense = tiny::Msg::default()
+        .packed(1, [tiny::zigzag(i64::MAX), tiny::zigzag(i64::MAX)])
+        .packed(8, [tiny::zigzag(i64::MAX), tiny::zigzag(i64::MAX)])
+        .packed(9, [tiny::zigzag(1), tiny::zigzag(1)]);
+    overflow.extend(tiny::data_block(&st, &tiny::Msg::default().msg(2, &dense)));
+    overflow.extend(tiny::ways_block(way));
+    match import_tiny(&overflow) {
+        Ok(imp) => println!("overflowing deltas imported: {}", imp.report),
+        Err(e) => println!("overflowing deltas refused: {e:#}"),
+    }
+
+    // Tags pointing past the string table are ignored (no tags), not a crash.
+    let mut st = tiny::Strings::default();
+    st.id("");
+    let w = tiny::Msg::default()
+        .int(1, 10)
+        .packed(2, [99])
+        .packed(3, [98])
+        .deltas(8, &[1, 2]);
+    let mut f = tiny::header_block(FEATURES);
+    f.extend(tiny::nodes_block(&nodes));
+    f.extend(tiny::data_block(&st, &tiny::Msg::default().msg(3, &w)));
+    let e = format!("{:#}", import_tiny(&f).unwrap_err());
+    assert!(e.contains("no walkable or drivable highway"), "{e}");
+
+    // A history file (or any feature this reader lacks) is refused by name.
+    let mut f = tiny::header_block(&["OsmSchema-V0.6", "HistoricalInformation"]);
+    f.extend(tiny::nodes_block(&nodes));
+    f.extend(tiny::ways_block(way));
+    let e = format!("{:#}", import_tiny(&f).unwrap_err());
+    assert!(e.contains("HistoricalInformation"), "{e}");
+
+    // A block of unknown type is skipped (as the format says) and counted.
+    let imp = import_tiny(&base(&[tiny::block("OSMFuture", b"whatever")])).unwrap();
+    assert_eq!(imp.report.unknown_blocks, 1);
+
+    // A blob with neither raw nor compressed data.
+    let empty_blob = {
+        let header = tiny::Msg::default().bytes(1, b"OSMData").int(3, 0);
+        let mut out = (header.0.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(&header.0);
+        out
+    };
+    let e = format!("{:#}", import_tiny(&base(&[empty_blob])).unwrap_err());
+    assert!(e.contains("tiny.osm.pbf") && e.contains("corrupt"), "{e}");
+
+    // A block header claiming a negative size.
+    let negative = {
+        let header = tiny::Msg::default()
+            .bytes(1, b"OSMData")
+            .int(3, (-5i64) as u64);
+        let mut out = (header.0.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(&header.0);
+        out
+    };
+    let e = format!("{:#}", import_tiny(&base(&[negative])).unwrap_err());
+    assert!(e.contains("negative size"), "{e}");
+
+    // A file that starts with data, not a header.
+    let mut f = tiny::nodes_block(&nodes);
+    f.extend(tiny::ways_block(way));
+    let e = format!("{:#}", import_tiny(&f).unwrap_err());
+    assert!(e.contains("does not begin with an OSMHeader"), "{e}");
+}
+
+#[test]
+fn nodes_outside_the_grid_are_counted_and_their_pieces_dropped() {
+    // A way from Oakham to a node in Paris: the piece is dropped; a way in Oakham is kept.
+    let nodes = [
+        at(1, 0, 0, &[]),
+        at(2, 0, 2, &[]),
+        at(3, 0, 4, &[]),
+        (4, 48.85, 2.35, &[][..]),
+    ];
+    let ways: &[(i64, &[i64], Tags<'_>)] = &[
+        (10, &[1, 2, 3], &[("highway", "residential")]),
+        (11, &[3, 4], &[("highway", "residential")]),
+    ];
+    let mut f = tiny::header_block(FEATURES);
+    f.extend(tiny::nodes_block(&nodes));
+    f.extend(tiny::ways_block(ways));
+    let imp = import_tiny(&f).unwrap();
+    assert_eq!(imp.report.nodes_outside_grid, 1);
+    assert_eq!(imp.report.pieces_outside_grid, 1);
+    assert_eq!(ids(&imp.edges), ["osm:10"]);
+    // Only off-grid nodes: an error saying so.
+    let nodes = [(1, 48.85, 2.35, &[][..]), (2, 48.86, 2.35, &[][..])];
+    let mut f = tiny::header_block(FEATURES);
+    f.extend(tiny::nodes_block(&nodes));
+    f.extend(tiny::ways_block(&[(
+        10,
+        &[1, 2],
+        &[("highway", "residential")],
+    )]));
+    let e = format!("{:#}", import_tiny(&f).unwrap_err());
+    assert!(
+        e.contains("tiny.osm.pbf") && e.contains("2 outside the OSTN15 grid"),
+        "{e}"
+    );
+}
