@@ -596,9 +596,13 @@ pub(crate) struct KeptWay {
     pub id: i64,
     /// Node ids, consecutive repeats removed.
     pub refs: Vec<i64>,
+    /// Walkable, per the profile.
     pub walk: bool,
+    /// Drivable, per the profile.
     pub drive: bool,
+    /// One-way for drivers along the drawn direction.
     pub oneway: Oneway,
+    /// The `name` tag, carried to the edges for readable routes.
     pub name: Option<String>,
     /// The `highway=*` value, to name entrances ("where footway osm:1 meets ...").
     pub highway: String,
@@ -832,11 +836,17 @@ impl NodesPass<'_> {
 /// What [`build_edges`] did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct EdgeStats {
+    /// Pieces the ways were cut into at junctions.
     pub pieces: u64,
+    /// Pieces dropped because a node is missing.
     pub pieces_missing_nodes: u64,
+    /// Pieces dropped because a node is off the grid.
     pub pieces_outside_grid: u64,
+    /// Pieces dropped for having no length.
     pub pieces_degenerate: u64,
+    /// Ways that lost a piece to a missing node.
     pub ways_with_missing_nodes: u64,
+    /// Ways with fewer than two distinct nodes.
     pub ways_too_short: u64,
 }
 

@@ -567,21 +567,23 @@ fn check_real(name: &str, bbox: (f64, f64, f64, f64), min_urn_schools: usize) {
 
 #[test]
 fn rutland_imports() {
-    // Rutland lies within about 478-510 km E, 293-322 km N; complete ways reach a little beyond.
+    // Rutland: the converted edges span 478.1-508.5 km E, 292.4-319.2 km N (complete ways reach
+    // a little past the county boundary).
     check_real(
         "rutland-2018-02.osm.pbf",
-        (460_000.0, 280_000.0, 530_000.0, 335_000.0),
+        (475_000.0, 290_000.0, 512_000.0, 322_000.0),
         7,
     );
 }
 
 #[test]
 fn newport_imports() {
-    // Newport (Wales) lies within about 320-345 km E, 178-198 km N.
+    // Newport (Wales): the edges span 324.3-336.6 km E, 180.4-189.4 km N. Its schools carry
+    // Welsh ref:edubase numbers (27 of 49).
     check_real(
         "newport-2023-06-13.osm.pbf",
-        (300_000.0, 160_000.0, 365_000.0, 215_000.0),
-        0,
+        (320_000.0, 176_000.0, 342_000.0, 194_000.0),
+        20,
     );
 }
 
