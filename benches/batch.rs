@@ -59,7 +59,7 @@ fn main() {
                 .unwrap_or(YearGroup::RECEPTION);
             let school = schools[(rng.next() % schools.len() as u64) as usize];
             let mut c = Case::new(&format!("B{i}"), home, year, school);
-            c.free_school_meals = rng.next() % 6 == 0;
+            c.free_school_meals = rng.next().is_multiple_of(6);
             c.date_of_birth = chrono::NaiveDate::from_ymd_opt(2005, 3, 1);
             c.hours_per_week = Some(20.0);
             c.days_per_week = Some(5);

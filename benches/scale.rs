@@ -41,7 +41,7 @@ fn school(i: usize, at: (f64, f64), primary: bool) -> School {
         low_age: if primary { 4 } else { 11 },
         high_age: if primary { 11 } else { 18 },
         gender: Gender::Mixed,
-        religious_character: (i % 7 == 0).then(|| "Roman Catholic".to_string()),
+        religious_character: i.is_multiple_of(7).then(|| "Roman Catholic".to_string()),
         establishment_type: "Academy converter".into(),
         la_code: "838".into(),
         operator_model: OperatorModel::CouncilContract,
@@ -108,8 +108,8 @@ fn run(side: usize, apps: usize) {
                 YearGroup::year(year).unwrap()
             };
             let mut c = Case::new(&format!("A{i}"), geo::Point::new(home.0, home.1), yg, *urn);
-            c.free_school_meals = rng.next_u64() % 4 == 0;
-            if !primary && rng.next_u64() % 20 == 0 {
+            c.free_school_meals = rng.next_u64().is_multiple_of(4);
+            if !primary && rng.next_u64().is_multiple_of(20) {
                 c.faith = Some("Roman Catholic".into());
                 c.faith_evidence = 2;
             }

@@ -35,6 +35,9 @@ pub enum Command {
     Schools(SchoolsCommand),
     /// Write the measured route for a case as GeoJSON (the map of clause 1.5.3).
     Route(RouteArgs),
+    /// Convert networks from other sources (OpenStreetMap) into this tool's format.
+    #[command(subcommand)]
+    Network(NetworkCommand),
 }
 
 /// Where the policy and the area data come from.
@@ -319,4 +322,31 @@ pub struct RouteArgs {
     /// Where to write the GeoJSON ('-' for standard output).
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     pub output: PathBuf,
+}
+
+/// `network` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum NetworkCommand {
+    /// Convert an OpenStreetMap extract (.osm.pbf) into network GeoJSON (EPSG:27700) to inspect
+    /// in QGIS or use as `network = "..."`, and print the import report.
+    ImportOsm(ImportOsmArgs),
+}
+
+/// Arguments of `network import-osm`.
+#[derive(Debug, Args)]
+pub struct ImportOsmArgs {
+    /// The OpenStreetMap extract to convert (PBF format, e.g. from Geofabrik).
+    #[arg(value_name = "FILE.osm.pbf")]
+    pub input: PathBuf,
+    /// Where to write the network GeoJSON ('-' for standard output).
+    #[arg(short, long, value_name = "NETWORK.geojson")]
+    pub output: PathBuf,
+    /// Profile TOML saying which OSM ways are walkable and drivable (default: the built-in
+    /// profile, src/osm/default-profile.toml).
+    #[arg(long, value_name = "PROFILE.toml")]
+    pub profile: Option<PathBuf>,
+    /// Also write the school entrances found in OSM as an entrances CSV (URN, Name, Easting,
+    /// Northing, Open), for checking before use.
+    #[arg(long, value_name = "ENTRANCES.csv")]
+    pub entrances_out: Option<PathBuf>,
 }

@@ -7,6 +7,7 @@
 //! * [`network`] – the walking and driving graphs, snapping, shortest routes.
 //! * [`decide`]  – the rules engine: one module per clause under `decide/rules/`.
 //! * [`geodesy`] – latitude/longitude to British National Grid (OSTN15).
+//! * [`osm`]     – OpenStreetMap extracts (`.osm.pbf`) to network edges, school sites and entrances.
 //! * [`io`]      – file formats: CSV, GeoJSON and TOML readers and writers, with file/line context.
 //! * [`cmd`]     – one module per subcommand; [`cli`] holds the argument definitions.
 
@@ -17,5 +18,6 @@ pub mod decide;
 pub mod geodesy;
 pub mod io;
 pub mod network;
+pub mod osm;
 pub mod policy;
 pub mod units;

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod check;
+pub mod network;
 pub mod policy;
 pub mod route;
 pub mod schools;
@@ -10,7 +11,7 @@ pub mod sources;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, PolicyCommand, SchoolsCommand};
+use crate::cli::{Cli, Command, NetworkCommand, PolicyCommand, SchoolsCommand};
 
 /// Exit codes, as documented in `schoolrun --help` and the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,5 +35,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Policy(PolicyCommand::Test(a)) => policy::test(a),
         Command::Schools(SchoolsCommand::Near(a)) => schools::near(a),
         Command::Route(a) => route::run(a),
+        Command::Network(NetworkCommand::ImportOsm(a)) => network::import_osm(a),
     }
 }

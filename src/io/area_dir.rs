@@ -1,6 +1,12 @@
 //! An area directory: the `area.toml` manifest naming the schools, entrances, catchments and
 //! network files (see `docs/formats.md`), loaded and cross-checked into an [`Area`], with the
 //! SHA-256 of every file read so each decision can name the exact data behind it.
+//!
+//! The network is either the project's GeoJSON (`network = "..."`) or an OpenStreetMap extract
+//! (`osm = "....osm.pbf"`, converted on load by `crate::osm` with the built-in or a named
+//! profile). With `schools_from_osm = true`, OSM supplies the site point and entrances of the
+//! schools the schools file lists; it never supplies a school by itself, because OSM has no age
+//! range or admission sex and the tool must not guess them.
 
 use std::path::{Path, PathBuf};
 
@@ -14,9 +20,10 @@ use super::hash::FileHash;
 use super::network_geojson::read_network_geojson;
 use super::read_bytes;
 use super::schools::read_schools;
-use crate::area::{Area, AreaError, Catchment, Gate, School};
+use crate::area::{Area, AreaError, Catchment, Gate, School, Urn};
 use crate::network::dated::{apply_audits, select_as_of};
 use crate::network::{Audit, AuditApplied, Network, RawEdge};
+use crate::osm::{import_osm_bytes, ImportReport, Profile, DEFAULT_PROFILE_NAME};
 
 /// The manifest's default for how far a home or entrance may be from a usable edge.
 pub const DEFAULT_MAX_SNAP_M: f64 = 250.0;
@@ -32,12 +39,38 @@ pub struct AreaManifest {
     pub entrances: Option<String>,
     /// Without it, only "nearest school" applies.
     pub catchments: Option<String>,
-    /// The network GeoJSON (required).
-    pub network: String,
+    /// Where the network comes from (required: `network` or `osm`).
+    pub network: NetworkSource,
     /// Route safety audits overlay (clause 1.5.4), optional.
     pub audits: Option<String>,
     /// Furthest a home may be from a usable edge, metres (default 250).
     pub max_snap_m: f64,
+}
+
+/// The network file named by a manifest: the project's GeoJSON, or an OpenStreetMap extract.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkSource {
+    /// `network = "network.geojson"`.
+    GeoJson(String),
+    /// `osm = "extract.osm.pbf"`, with `osm_profile` and `schools_from_osm`.
+    Osm {
+        /// The `.osm.pbf` file.
+        file: String,
+        /// A profile TOML; `None` for the built-in profile.
+        profile: Option<String>,
+        /// Take site points and entrances of the listed schools from OSM.
+        schools_from_osm: bool,
+    },
+}
+
+impl NetworkSource {
+    /// The network file's path as written in the manifest.
+    pub fn file(&self) -> &str {
+        match self {
+            NetworkSource::GeoJson(f) => f,
+            NetworkSource::Osm { file, .. } => file,
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -47,7 +80,10 @@ struct RawManifest {
     schools: Spanned<String>,
     entrances: Option<Spanned<String>>,
     catchments: Option<Spanned<String>>,
-    network: Spanned<String>,
+    network: Option<Spanned<String>>,
+    osm: Option<Spanned<String>>,
+    osm_profile: Option<Spanned<String>>,
+    schools_from_osm: Option<Spanned<bool>>,
     audits: Option<Spanned<String>>,
     max_snap_m: Option<Spanned<f64>>,
 }
@@ -82,12 +118,45 @@ impl AreaManifest {
                 m
             }
         };
+        let network = match (raw.network, raw.osm) {
+            (Some(_), Some(osm)) => {
+                return Err(at(
+                    "osm",
+                    osm.span(),
+                    "give either network (GeoJSON) or osm (an OpenStreetMap extract), not both",
+                ))
+            }
+            (None, None) => {
+                return Err(anyhow!(
+                    "{file}: a network is required: network = \"network.geojson\" or \
+                     osm = \"extract.osm.pbf\""
+                ))
+            }
+            (Some(network), None) => {
+                let only_osm = [
+                    ("osm_profile", raw.osm_profile.map(|v| v.span())),
+                    ("schools_from_osm", raw.schools_from_osm.map(|v| v.span())),
+                ];
+                if let Some((key, Some(span))) = only_osm.into_iter().find(|(_, s)| s.is_some()) {
+                    return Err(at(key, span, "applies only with osm = \"....osm.pbf\""));
+                }
+                NetworkSource::GeoJson(path("network", network)?)
+            }
+            (None, Some(osm)) => NetworkSource::Osm {
+                file: path("osm", osm)?,
+                profile: raw
+                    .osm_profile
+                    .map(|v| path("osm_profile", v))
+                    .transpose()?,
+                schools_from_osm: raw.schools_from_osm.is_some_and(|v| v.into_inner()),
+            },
+        };
         Ok(AreaManifest {
             name: raw.name.into_inner(),
             schools: path("schools", raw.schools)?,
             entrances: raw.entrances.map(|v| path("entrances", v)).transpose()?,
             catchments: raw.catchments.map(|v| path("catchments", v)).transpose()?,
-            network: path("network", raw.network)?,
+            network,
             audits: raw.audits.map(|v| path("audits", v)).transpose()?,
             max_snap_m,
         })
@@ -121,6 +190,25 @@ pub struct LoadedArea {
     pub edges_not_yet_open: usize,
     /// The route safety audits applied (clause 1.5.4).
     pub audits: Vec<AuditApplied>,
+    /// What the OpenStreetMap import did, when the network came from OSM.
+    pub osm: Option<OsmSummary>,
+}
+
+/// What an area's OpenStreetMap import did, and how its schools met the schools file.
+#[derive(Debug, Clone)]
+pub struct OsmSummary {
+    /// The import report (ways kept and dropped, nodes missing, edges, schools, entrances).
+    pub report: ImportReport,
+    /// Whether `schools_from_osm` was on.
+    pub schools_from_osm: bool,
+    /// Schools of the schools file whose site point came from OSM.
+    pub schools_located: usize,
+    /// OSM entrances used (for schools the entrances file does not cover).
+    pub entrances_used: usize,
+    /// URNs found in OSM but not in the schools file (ignored).
+    pub osm_schools_not_listed: Vec<Urn>,
+    /// Schools of the schools file not found in OSM (their file location is kept).
+    pub listed_schools_not_in_osm: Vec<Urn>,
 }
 
 /// Everything read from an area's files, before the network is built.
@@ -137,6 +225,7 @@ pub(crate) struct AreaFiles {
     pub audits: Vec<Audit>,
     pub files: Vec<FileHash>,
     pub paths: FilePaths,
+    pub osm: Option<OsmSummary>,
 }
 
 /// Where each file was found, for messages about cross-references.
@@ -185,7 +274,7 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
 
     let (schools_path, b) = read("schools", &manifest.schools)?;
     let schools = read_schools(&schools_path, &b)?;
-    let (gates, entrances_path) = match &manifest.entrances {
+    let (mut gates, entrances_path) = match &manifest.entrances {
         Some(rel) => {
             let (p, b) = read("entrances", rel)?;
             (read_entrances(&p, &b)?, Some(p))
@@ -199,8 +288,6 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
         }
         None => (Vec::new(), None),
     };
-    let (network_path, b) = read("network", &manifest.network)?;
-    let edges = read_network_geojson(&network_path, &b)?;
     let (audits, audits_path) = match &manifest.audits {
         Some(rel) => {
             let (p, b) = read("audits", rel)?;
@@ -208,10 +295,51 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
         }
         None => (Vec::new(), None),
     };
+    let mut schools_list = schools.schools;
+    let (network_path, edges, osm) = match &manifest.network {
+        NetworkSource::GeoJson(rel) => {
+            let (p, b) = read("network", rel)?;
+            let edges = read_network_geojson(&p, &b)?;
+            (p, edges, None)
+        }
+        NetworkSource::Osm {
+            file,
+            profile,
+            schools_from_osm,
+        } => {
+            let (p, b) = read("osm", file)?;
+            let profile = match profile {
+                Some(rel) => {
+                    let (pp, pb) = read("osm_profile", rel)?;
+                    let text = std::str::from_utf8(&pb)
+                        .map_err(|e| anyhow!("{}: not valid UTF-8 text: {e}", pp.display()))?;
+                    Profile::from_toml_str(&pp.display().to_string(), text)?
+                }
+                None => {
+                    files.push(FileHash::of_bytes(
+                        DEFAULT_PROFILE_NAME,
+                        crate::osm::DEFAULT_PROFILE_TOML.as_bytes(),
+                    ));
+                    Profile::default_profile()
+                }
+            };
+            let imp = import_osm_bytes(&p, &b, &profile)
+                .map_err(|e| anyhow!("{e:#} (the osm file named in {shown})"))?;
+            let summary = apply_osm_schools(
+                imp.report,
+                imp.schools,
+                imp.entrances,
+                *schools_from_osm,
+                &mut schools_list,
+                &mut gates,
+            );
+            (p, imp.edges, Some(summary))
+        }
+    };
     Ok(AreaFiles {
         manifest_path,
         manifest,
-        schools: schools.schools,
+        schools: schools_list,
         skipped_closed: schools.skipped_closed,
         skipped_no_location: schools.skipped_no_location,
         gates,
@@ -219,6 +347,7 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
         edges,
         audits,
         files,
+        osm,
         paths: FilePaths {
             schools: schools_path,
             entrances: entrances_path,
@@ -227,6 +356,56 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
             audits: audits_path,
         },
     })
+}
+
+/// With `schools_from_osm`, moves each listed school's site point to its OSM site point and adds
+/// OSM entrances for listed schools the entrances file says nothing about (the council's own
+/// entrances win). OSM schools the schools file does not list are ignored: OSM has no age range
+/// or admission sex, and those are never guessed.
+fn apply_osm_schools(
+    report: ImportReport,
+    osm_schools: Vec<crate::osm::OsmSchool>,
+    osm_gates: Vec<Gate>,
+    schools_from_osm: bool,
+    schools: &mut [School],
+    gates: &mut Vec<Gate>,
+) -> OsmSummary {
+    let mut summary = OsmSummary {
+        report,
+        schools_from_osm,
+        schools_located: 0,
+        entrances_used: 0,
+        osm_schools_not_listed: Vec::new(),
+        listed_schools_not_in_osm: Vec::new(),
+    };
+    if !schools_from_osm {
+        return summary;
+    }
+    let found: std::collections::HashMap<Urn, &crate::osm::OsmSchool> =
+        osm_schools.iter().map(|s| (s.urn, s)).collect();
+    let listed: std::collections::HashSet<Urn> = schools.iter().map(|s| s.urn).collect();
+    let with_file_gates: std::collections::HashSet<Urn> = gates.iter().map(|g| g.urn).collect();
+    for s in schools.iter_mut() {
+        match found.get(&s.urn) {
+            Some(o) => {
+                s.location = o.point;
+                summary.schools_located += 1;
+            }
+            None => summary.listed_schools_not_in_osm.push(s.urn),
+        }
+    }
+    for g in osm_gates {
+        if listed.contains(&g.urn) && !with_file_gates.contains(&g.urn) {
+            gates.push(g);
+            summary.entrances_used += 1;
+        }
+    }
+    summary.osm_schools_not_listed = osm_schools
+        .iter()
+        .map(|s| s.urn)
+        .filter(|u| !listed.contains(u))
+        .collect();
+    summary
 }
 
 /// Loads an area from its directory or its `area.toml`: reads and hashes every file, builds the
@@ -298,13 +477,13 @@ pub fn load_area_as_of(
         as_of,
         edges_not_yet_open,
         audits,
+        osm: f.osm,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::area::Urn;
 
     const MANIFEST: &str = r#"name = "Test area"
 schools = "schools.csv"
@@ -344,7 +523,10 @@ max_snap_m = 100
         assert_eq!(m.catchments, None);
         let m = AreaManifest::from_toml_str("area.toml", MANIFEST).unwrap();
         assert_eq!(m.max_snap_m, 100.0);
-        assert_eq!(m.network, "net/network.geojson");
+        assert_eq!(
+            m.network,
+            NetworkSource::GeoJson("net/network.geojson".into())
+        );
         assert_eq!(m.entrances.as_deref(), Some("entrances.csv"));
     }
 
@@ -468,6 +650,204 @@ max_snap_m = 100
         std::fs::write(dir.path().join("net/network.geojson"), "{").unwrap();
         let e = format!("{:#}", read_area_files(dir.path()).unwrap_err());
         assert!(e.contains("network.geojson: not valid GeoJSON"), "{e}");
+    }
+
+    #[test]
+    fn osm_manifest_keys() {
+        let base = "name = \"X\"\nschools = \"s.csv\"\n";
+        let m = AreaManifest::from_toml_str(
+            "area.toml",
+            &format!(
+                "{base}osm = \"r.osm.pbf\"\nosm_profile = \"p.toml\"\nschools_from_osm = true\n"
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            m.network,
+            NetworkSource::Osm {
+                file: "r.osm.pbf".into(),
+                profile: Some("p.toml".into()),
+                schools_from_osm: true
+            }
+        );
+        assert_eq!(m.network.file(), "r.osm.pbf");
+        let m = AreaManifest::from_toml_str("area.toml", &format!("{base}osm = \"r.osm.pbf\"\n"))
+            .unwrap();
+        assert_eq!(
+            m.network,
+            NetworkSource::Osm {
+                file: "r.osm.pbf".into(),
+                profile: None,
+                schools_from_osm: false
+            }
+        );
+        let err = |extra: &str| {
+            AreaManifest::from_toml_str("area.toml", &format!("{base}{extra}"))
+                .unwrap_err()
+                .to_string()
+        };
+        let e = err("network = \"n.geojson\"\nosm = \"r.osm.pbf\"\n");
+        assert!(
+            e.contains("area.toml: line 4, osm: give either network (GeoJSON) or osm"),
+            "{e}"
+        );
+        let e = err("");
+        assert!(e.contains("area.toml: a network is required"), "{e}");
+        let e = err("network = \"n.geojson\"\nschools_from_osm = true\n");
+        assert!(
+            e.contains("area.toml: line 4, schools_from_osm: applies only with osm"),
+            "{e}"
+        );
+        let e = err("osm = \"\"\n");
+        assert!(e.contains("line 3, osm: is empty"), "{e}");
+        let e = err("osm = \"r.osm.pbf\"\nschools_from_osm = \"yes\"\n");
+        assert!(e.contains("area.toml") && e.contains("line 4"), "{e}");
+    }
+
+    fn rutland_pbf() -> Option<PathBuf> {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/osm/rutland-2018-02.osm.pbf");
+        if p.exists() {
+            Some(p)
+        } else {
+            println!(
+                "skipping: {} not found (../shared/data is absent)",
+                p.display()
+            );
+            None
+        }
+    }
+
+    /// Two Rutland schools listed with rough (postcode-like) points and an illustrative age range
+    /// (the schools file, not OSM, is where ages come from), and one URN OSM does not have.
+    const RUTLAND_SCHOOLS: &str =
+        "URN,EstablishmentName,Easting,Northing,StatutoryLowAge,StatutoryHighAge\n\
+                                   138113,Catmose Primary School,485000,308000,4,11\n\
+                                   137358,Brooke Hill Academy,485000,308000,4,11\n\
+                                   999999,Not In OSM,486000,309000,4,11\n";
+
+    fn rutland_area(dir: &Path, pbf: &Path, extra: &str) {
+        std::fs::write(
+            dir.join("area.toml"),
+            format!(
+                "name = \"Rutland from OSM\"\nschools = \"schools.csv\"\nosm = {:?}\n{extra}",
+                pbf.display().to_string()
+            ),
+        )
+        .unwrap();
+        std::fs::write(dir.join("schools.csv"), RUTLAND_SCHOOLS).unwrap();
+    }
+
+    #[test]
+    fn osm_area_takes_listed_schools_sites_and_entrances_from_osm() {
+        let Some(pbf) = rutland_pbf() else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        rutland_area(
+            dir.path(),
+            &pbf,
+            "entrances = \"entrances.csv\"\nschools_from_osm = true\n",
+        );
+        // The council's own entrance for Brooke Hill wins over OSM's.
+        std::fs::write(
+            dir.path().join("entrances.csv"),
+            "URN,Name,Easting,Northing\n137358,Council gate,485480,307700\n",
+        )
+        .unwrap();
+        let a = load_area(dir.path(), None).unwrap();
+        let osm = a.osm.as_ref().expect("an OSM summary");
+        assert!(osm.schools_from_osm);
+        assert_eq!(osm.schools_located, 2);
+        assert_eq!(osm.listed_schools_not_in_osm, [Urn(999999)]);
+        assert_eq!(osm.osm_schools_not_listed.len(), 5);
+        assert!(osm.report.edges > 1000);
+        let area = &a.area;
+        let catmose = area.school(Urn(138113)).unwrap();
+        assert!((catmose.location.x() - 485298.0).abs() < 2.0, "{catmose:?}");
+        assert!((catmose.location.y() - 308348.0).abs() < 2.0, "{catmose:?}");
+        assert_eq!(catmose.low_age, 4, "ages come from the schools file");
+        assert!(!area.gates(Urn(138113)).is_empty());
+        assert!(area.gates(Urn(138113))[0].name.contains("osm:"));
+        let brooke: Vec<&str> = area
+            .gates(Urn(137358))
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect();
+        assert_eq!(brooke, ["Council gate"]);
+        // Not in OSM: keeps the schools file's point, no entrances.
+        let other = area.school(Urn(999999)).unwrap();
+        assert_eq!(other.location, geo::Point::new(486000.0, 309000.0));
+        assert_eq!(osm.entrances_used, area.gates(Urn(138113)).len());
+        let paths: Vec<&str> = a.files.iter().map(|h| h.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "area.toml",
+                "schools.csv",
+                "entrances.csv",
+                pbf.display().to_string().as_str(),
+                DEFAULT_PROFILE_NAME
+            ]
+        );
+        // A home in Oakham is measured to Catmose along the OSM network.
+        let home = geo::Point::new(485900.0, 309100.0);
+        let located = area.locate(home, None);
+        let m = area
+            .measure(&located, Urn(138113), crate::network::Mode::Walk)
+            .unwrap()
+            .expect("a walking route");
+        let straight = area.straight_line_m(home, catmose);
+        println!(
+            "walk {:.0} m (straight line {straight:.0} m) to {}",
+            m.length_m, m.entrance
+        );
+        assert!(m.length_m > 0.5 * straight && m.length_m < 3.0 * straight);
+    }
+
+    #[test]
+    fn osm_area_without_schools_from_osm_uses_the_network_only() {
+        let Some(pbf) = rutland_pbf() else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        rutland_area(dir.path(), &pbf, "");
+        let a = load_area(dir.path(), None).unwrap();
+        let osm = a.osm.as_ref().unwrap();
+        assert!(!osm.schools_from_osm);
+        assert_eq!(osm.schools_located, 0);
+        let catmose = a.area.school(Urn(138113)).unwrap();
+        assert_eq!(catmose.location, geo::Point::new(485000.0, 308000.0));
+        assert!(a.area.gates(Urn(138113)).is_empty());
+    }
+
+    #[test]
+    fn osm_area_errors_name_the_file() {
+        let Some(pbf) = rutland_pbf() else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        rutland_area(dir.path(), &pbf, "osm_profile = \"profile.toml\"\n");
+        std::fs::write(dir.path().join("profile.toml"), "name = \"x\"\nwalk = 3\n").unwrap();
+        let e = format!("{:#}", load_area(dir.path(), None).unwrap_err());
+        assert!(e.contains("profile.toml") && e.contains("line 2"), "{e}");
+        // A profile that parses is recorded with the other files.
+        std::fs::write(
+            dir.path().join("profile.toml"),
+            crate::osm::DEFAULT_PROFILE_TOML,
+        )
+        .unwrap();
+        let a = load_area(dir.path(), None).unwrap();
+        assert_eq!(a.files.last().unwrap().path, "profile.toml");
+        // A truncated extract names the extract and the manifest.
+        let cut = dir.path().join("cut.osm.pbf");
+        std::fs::write(&cut, &std::fs::read(&pbf).unwrap()[..5000]).unwrap();
+        rutland_area(dir.path(), &cut, "");
+        let e = format!("{:#}", load_area(dir.path(), None).unwrap_err());
+        assert!(
+            e.contains("cut.osm.pbf") && e.contains("truncated") && e.contains("area.toml"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -99,9 +99,70 @@ fn read_entrances_geojson(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<Gate>
     Ok(gates)
 }
 
+/// Writes entrances as an entrances CSV (`URN, Name, Easting, Northing, Open`, coordinates to the
+/// millimetre) that [`read_entrances`] reads back, so entrances found in OpenStreetMap can be
+/// checked and corrected by the council before use.
+pub fn write_entrances_csv<'a>(
+    w: impl std::io::Write,
+    gates: impl IntoIterator<Item = &'a Gate>,
+) -> anyhow::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record([
+        "URN",
+        "Name",
+        "Easting",
+        "Northing",
+        "Open",
+        "ValidFrom",
+        "ValidTo",
+    ])?;
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    for g in gates {
+        out.write_record([
+            g.urn.to_string(),
+            g.name.clone(),
+            format!("{:.3}", g.point.x()),
+            format!("{:.3}", g.point.y()),
+            if g.open { "yes" } else { "no" }.to_string(),
+            date(g.valid.from),
+            date(g.valid.to),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_entrances_read_back() {
+        let gates = vec![
+            Gate {
+                urn: Urn(138113),
+                name: "where footway osm:1 meets the site boundary, north".into(),
+                point: geo::Point::new(485298.1234, 308348.0),
+                open: true,
+                valid: Default::default(),
+            },
+            Gate {
+                urn: Urn(138113),
+                name: "OSM entrance node 5 (\"Main\" gate)".into(),
+                point: geo::Point::new(485300.0, 308350.0),
+                open: false,
+                valid: Default::default(),
+            },
+        ];
+        let mut out = Vec::new();
+        write_entrances_csv(&mut out, &gates).unwrap();
+        let back = read_entrances(Path::new("e.csv"), &out).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[0].name, gates[0].name);
+        assert_eq!(back[0].point, geo::Point::new(485298.123, 308348.0));
+        assert_eq!(back[1].name, gates[1].name);
+        assert!(back[0].open && !back[1].open);
+    }
 
     fn load(name: &str, content: &str) -> anyhow::Result<Vec<Gate>> {
         let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,10 @@
 //! `network.geojson`: the path and road network as LineString / MultiLineString features in
 //! EPSG:27700 (see `docs/formats.md`), read into [`RawEdge`]s for the network builder. Each line
-//! part becomes one edge; noding and length are the builder's business.
+//! part becomes one edge; noding and length are the builder's business. The writer produces the
+//! same format (e.g. from an OpenStreetMap import), so a converted network can be inspected in
+//! QGIS, edited, and used as `network = "..."`.
 
+use std::io::Write;
 use std::path::Path;
 
 use geojson::feature::Id;
@@ -55,6 +58,58 @@ pub fn read_network_geojson(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<Raw
         }
     }
     Ok(edges)
+}
+
+/// Rounds a grid coordinate to the millimetre: the precision edges are noded at, and enough for
+/// any survey; it keeps converted files small.
+fn mm(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// Writes edges as a network GeoJSON FeatureCollection (EPSG:27700, one LineString feature per
+/// edge, coordinates to the millimetre) that [`read_network_geojson`] reads back to the same
+/// edges. Streams feature by feature, so a county-sized network is never held twice in memory.
+pub fn write_network_geojson<'a>(
+    mut w: impl Write,
+    edges: impl IntoIterator<Item = (&'a EdgeAttrs, &'a geo::LineString<f64>)>,
+) -> std::io::Result<()> {
+    w.write_all(
+        br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":["#,
+    )?;
+    for (i, (a, line)) in edges.into_iter().enumerate() {
+        let mut props = serde_json::Map::new();
+        props.insert("id".into(), a.id.clone().into());
+        if let Some(n) = &a.name {
+            props.insert("name".into(), n.clone().into());
+        }
+        props.insert("walk".into(), a.walk.into());
+        props.insert("drive".into(), a.drive.into());
+        let oneway = match a.oneway {
+            Oneway::No => "no",
+            Oneway::Forward => "yes",
+            Oneway::Backward => "-1",
+        };
+        props.insert("oneway".into(), oneway.into());
+        if a.unsafe_walk {
+            props.insert("unsafe".into(), true.into());
+        }
+        if let Some(r) = &a.unsafe_ref {
+            props.insert("unsafe_ref".into(), r.clone().into());
+        }
+        let coords: Vec<[f64; 2]> = line.0.iter().map(|c| [mm(c.x), mm(c.y)]).collect();
+        let feature = serde_json::json!({
+            "type": "Feature",
+            "properties": props,
+            "geometry": { "type": "LineString", "coordinates": coords },
+        });
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        w.write_all(b"\n")?;
+        serde_json::to_writer(&mut w, &feature)?;
+    }
+    w.write_all(b"\n]}\n")?;
+    w.flush()
 }
 
 fn line(
@@ -265,6 +320,66 @@ mod tests {
         )]));
         assert!(e.contains("network.geojson: feature 0 (\"A35\"), geometry: position [-2.11, 50.87] looks like longitude/latitude"), "{e}");
         assert!(e.contains("EPSG:27700"), "{e}");
+    }
+
+    #[test]
+    fn written_networks_read_back() {
+        let edges = [
+            RawEdge {
+                attrs: EdgeAttrs {
+                    id: "osm:1#0+osm:2".into(),
+                    name: Some("Mill \"Lane\", Oakham".into()),
+                    walk: true,
+                    drive: true,
+                    oneway: Oneway::Backward,
+                    ..Default::default()
+                },
+                geometry: vec![(485000.1234, 308000.0), (485010.0, 308000.5)].into(),
+            },
+            RawEdge {
+                attrs: EdgeAttrs {
+                    id: "osm:3".into(),
+                    walk: true,
+                    unsafe_walk: true,
+                    unsafe_ref: Some("RSA-1".into()),
+                    ..Default::default()
+                },
+                geometry: vec![
+                    (485010.0, 308000.5),
+                    (485020.0, 308000.0),
+                    (485030.0, 308010.0),
+                ]
+                .into(),
+            },
+            RawEdge {
+                attrs: EdgeAttrs {
+                    id: "osm:4".into(),
+                    drive: true,
+                    oneway: Oneway::Forward,
+                    ..Default::default()
+                },
+                geometry: vec![(485030.0, 308010.0), (485040.0, 308010.0)].into(),
+            },
+        ];
+        let mut out = Vec::new();
+        write_network_geojson(&mut out, edges.iter().map(|e| (&e.attrs, &e.geometry))).unwrap();
+        let back = read_network_geojson(Path::new("n.geojson"), &out).unwrap();
+        assert_eq!(back.len(), 3);
+        for (a, b) in edges.iter().zip(&back) {
+            assert_eq!(a.attrs, b.attrs);
+            for (p, q) in a.geometry.0.iter().zip(&b.geometry.0) {
+                assert!((p.x - q.x).abs() <= 0.0005 && (p.y - q.y).abs() <= 0.0005);
+            }
+        }
+        assert_eq!(back[0].geometry.0[0].x, 485000.123);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("EPSG::27700"), "{text}");
+        // An empty network is still a valid (empty) collection.
+        let mut out = Vec::new();
+        write_network_geojson(&mut out, std::iter::empty()).unwrap();
+        assert!(read_network_geojson(Path::new("n.geojson"), &out)
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

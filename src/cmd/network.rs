@@ -1,0 +1,204 @@
+//! `schoolrun network import-osm`: converts an OpenStreetMap extract into this tool's network
+//! GeoJSON with the same import an area with `osm = "..."` uses, so that a council can look at
+//! exactly what will be measured on (in QGIS), check the report of what was kept and dropped, and
+//! review the school entrances OSM suggests before relying on them.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{anyhow, Context, Result};
+
+use crate::area::Gate;
+use crate::cli::ImportOsmArgs;
+use crate::io::entrances::write_entrances_csv;
+use crate::io::network_geojson::write_network_geojson;
+use crate::network::Network;
+use crate::osm::{import_osm_file, OsmImport, Profile};
+
+use super::Exit;
+
+/// Opens an output file ('-' is standard output), naming it on failure.
+fn create(path: &Path) -> Result<Box<dyn Write>> {
+    if path.as_os_str() == "-" {
+        Ok(Box::new(BufWriter::new(std::io::stdout().lock())))
+    } else {
+        let f = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(Box::new(BufWriter::new(f)))
+    }
+}
+
+/// Runs `network import-osm`.
+pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
+    let profile = match &args.profile {
+        Some(p) => Profile::load(p)?.0,
+        None => Profile::default_profile(),
+    };
+    let t = Instant::now();
+    let OsmImport {
+        edges,
+        schools,
+        entrances,
+        report,
+    } = import_osm_file(&args.input, &profile)?;
+    let secs = t.elapsed().as_secs_f64();
+    // Build it as loading an area would, so that a file written here is known to load.
+    let net = Network::build(edges).map_err(|e| {
+        anyhow!(
+            "{}: the converted network does not build: {e}",
+            args.input.display()
+        )
+    })?;
+    let mut out = create(&args.output)?;
+    write_network_geojson(&mut out, net.edges().map(|(a, g, _)| (a, g)))
+        .and_then(|()| out.flush())
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    drop(out);
+    if let Some(p) = &args.entrances_out {
+        let mut w = create(p)?;
+        write_entrances_csv(&mut w, &entrances)
+            .and_then(|()| Ok(w.flush()?))
+            .with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    eprintln!("{report}");
+    eprintln!(
+        "  network: {} junctions, {} edges; converted in {secs:.2} s",
+        net.node_count(),
+        net.edge_count()
+    );
+    eprintln!("  schools with a URN ({}):", schools.len());
+    for s in &schools {
+        let gates: Vec<&Gate> = entrances.iter().filter(|g| g.urn == s.urn).collect();
+        eprintln!(
+            "    {} {} ({}) at {:.0}, {:.0}: {} entrance{}",
+            s.urn,
+            s.name.as_deref().unwrap_or("(no name)"),
+            s.source,
+            s.point.x(),
+            s.point.y(),
+            gates.len(),
+            if gates.len() == 1 { "" } else { "s" }
+        );
+    }
+    if args.output.as_os_str() != "-" {
+        eprintln!("wrote {}", args.output.display());
+    }
+    if let Some(p) = args.entrances_out.as_ref().filter(|p| p.as_os_str() != "-") {
+        eprintln!("wrote {} ({} entrances)", p.display(), entrances.len());
+    }
+    Ok(Exit::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::area::Urn;
+    use crate::io::area_dir::load_area;
+    use crate::io::entrances::load_entrances;
+    use crate::io::network_geojson::load_network_geojson;
+    use crate::network::Mode;
+
+    fn rutland() -> Option<std::path::PathBuf> {
+        let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/osm/rutland-2018-02.osm.pbf");
+        if p.exists() {
+            Some(p)
+        } else {
+            println!(
+                "skipping: {} not found (../shared/data is absent)",
+                p.display()
+            );
+            None
+        }
+    }
+
+    /// The GeoJSON written by `network import-osm` loads as an area's network and measures the
+    /// same walking distance as loading the extract directly with `osm = "..."`.
+    #[test]
+    fn osm_import_command_writes_a_network_that_measures_the_same() {
+        let Some(pbf) = rutland() else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let exit = import_osm(ImportOsmArgs {
+            input: pbf.clone(),
+            output: d.join("network.geojson"),
+            profile: None,
+            entrances_out: Some(d.join("entrances.csv")),
+        })
+        .unwrap();
+        assert_eq!(exit, Exit::Success);
+        let edges = load_network_geojson(&d.join("network.geojson")).unwrap();
+        let gates = load_entrances(&d.join("entrances.csv")).unwrap();
+        assert!(edges.len() > 1000);
+        assert!(gates.iter().any(|g| g.urn == Urn(138113)));
+
+        let schools = "URN,EstablishmentName,Easting,Northing,StatutoryLowAge,StatutoryHighAge\n\
+                       138113,Catmose Primary School,485298,308348,4,11\n";
+        std::fs::write(d.join("schools.csv"), schools).unwrap();
+        let gates_of_catmose: Vec<Gate> =
+            gates.into_iter().filter(|g| g.urn == Urn(138113)).collect();
+        let mut f = File::create(d.join("catmose-entrances.csv")).unwrap();
+        write_entrances_csv(&mut f, &gates_of_catmose).unwrap();
+        drop(f);
+        std::fs::write(
+            d.join("geojson.toml"),
+            "name = \"G\"\nschools = \"schools.csv\"\nentrances = \"catmose-entrances.csv\"\n\
+             network = \"network.geojson\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("osm.toml"),
+            format!(
+                "name = \"O\"\nschools = \"schools.csv\"\nosm = {:?}\nschools_from_osm = true\n",
+                pbf.display().to_string()
+            ),
+        )
+        .unwrap();
+        let home = geo::Point::new(485900.0, 309100.0);
+        let walk = |manifest: &str| {
+            let a = load_area(&d.join(manifest), None).unwrap();
+            let located = a.area.locate(home, None);
+            a.area
+                .measure(&located, Urn(138113), Mode::Walk)
+                .unwrap()
+                .expect("a route")
+                .length_m
+        };
+        let (g, o) = (walk("geojson.toml"), walk("osm.toml"));
+        println!("walk via GeoJSON {g:.3} m, via OSM {o:.3} m");
+        assert!((g - o).abs() < 0.05, "{g} vs {o}");
+    }
+
+    #[test]
+    fn osm_import_command_errors_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.osm.pbf");
+        std::fs::write(&bad, b"not a pbf").unwrap();
+        let e = import_osm(ImportOsmArgs {
+            input: bad.clone(),
+            output: dir.path().join("out.geojson"),
+            profile: None,
+            entrances_out: None,
+        })
+        .unwrap_err();
+        assert!(
+            format!("{e:#}").contains(&bad.display().to_string()),
+            "{e:#}"
+        );
+        assert!(
+            !dir.path().join("out.geojson").exists(),
+            "no output on failure"
+        );
+        let e = import_osm(ImportOsmArgs {
+            input: bad,
+            output: dir.path().join("out.geojson"),
+            profile: Some(dir.path().join("missing-profile.toml")),
+            entrances_out: None,
+        })
+        .unwrap_err();
+        assert!(format!("{e:#}").contains("missing-profile.toml"), "{e:#}");
+    }
+}
