@@ -5,8 +5,11 @@
 //! baseline (one petgraph Dijkstra per application, measured on a sample) and the ratio, and the
 //! process's peak memory so far.
 //!
-//! `cargo bench --bench scale` (all sizes) or `cargo bench --bench scale -- 100000` (one size,
-//! in edges, approximately), `-- --apps N` to change the number of applications.
+//! Also the real OpenStreetMap networks of Rutland (rural county) and Newport (town) from
+//! `../shared/data/osm/`, with schools at the OSM school sites that carry a URN.
+//!
+//! `cargo bench --bench scale` (everything) or `cargo bench --bench scale -- newport grid-1m`
+//! (only those), `-- --apps N` to change the number of applications.
 
 use std::time::Instant;
 
@@ -16,6 +19,7 @@ use schoolrun::decide::{decide, Case, Outcome, Settings};
 use schoolrun::io::policy_files::load_policy;
 use schoolrun::network::synthetic::{grid, SplitMix};
 use schoolrun::network::{Mode, Network, Tree};
+use schoolrun::osm::{import_osm_file, Profile};
 use schoolrun::policy::YearGroup;
 
 /// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).
@@ -50,26 +54,33 @@ fn school(i: usize, at: (f64, f64), primary: bool) -> School {
     }
 }
 
-fn run(side: usize, apps: usize) {
+/// A network with schools: a synthetic grid (schools at random points), or an OpenStreetMap
+/// extract (schools at the OSM sites carrying a URN, with the entrances the import found).
+struct Setup {
+    label: String,
+    area: Area,
+    build_s: f64,
+}
+
+fn grid_setup(side: usize) -> Setup {
     let spacing = 120.0;
     let origin = (350_000.0, 80_000.0);
     let t = Instant::now();
     let edges = grid(side, side, spacing, origin, 42);
-    let n_edges = edges.len();
     let net = Network::build(edges).expect("grid builds");
     let extent = (side - 1) as f64 * spacing;
     // One school per ~4 km^2, at least 20, at most 120 (a county has a few hundred, but per-school
     // trees are grown only for schools applications use; see the memory figure).
     let n_schools = ((extent / 2000.0).powi(2) as usize).clamp(20, 120);
     let mut rng = SplitMix(7);
-    let at = |rng: &mut SplitMix| {
-        (
-            origin.0 + rng.unit() * extent,
-            origin.1 + rng.unit() * extent,
-        )
-    };
     let schools: Vec<School> = (0..n_schools)
-        .map(|i| school(i, at(&mut rng), i % 3 != 0))
+        .map(|i| {
+            let at = (
+                origin.0 + rng.unit() * extent,
+                origin.1 + rng.unit() * extent,
+            );
+            school(i, at, i % 3 != 0)
+        })
         .collect();
     let gates: Vec<Gate> = schools
         .iter()
@@ -82,8 +93,70 @@ fn run(side: usize, apps: usize) {
         })
         .collect();
     let area = Area::new(schools, gates, Vec::new(), net, 500.0).expect("area");
-    let build_s = t.elapsed().as_secs_f64();
+    Setup {
+        label: format!("synthetic grid {side}x{side}"),
+        area,
+        build_s: t.elapsed().as_secs_f64(),
+    }
+}
 
+fn osm_setup(name: &str) -> Option<Setup> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/osm")
+        .join(name);
+    if !path.exists() {
+        println!("skipping {name}: {} not found", path.display());
+        return None;
+    }
+    let t = Instant::now();
+    let imp = import_osm_file(&path, &Profile::default_profile()).expect("extract imports");
+    let net = Network::build(imp.edges).expect("network builds");
+    let schools: Vec<School> = imp
+        .schools
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut s = school(i, (o.point.x(), o.point.y()), i % 3 != 0);
+            s.urn = o.urn;
+            s
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let schools: Vec<School> = schools.into_iter().filter(|s| seen.insert(s.urn)).collect();
+    let gates: Vec<Gate> = imp
+        .entrances
+        .into_iter()
+        .filter(|g| schools.iter().any(|s| s.urn == g.urn))
+        .collect();
+    let area = Area::new(schools, gates, Vec::new(), net, 500.0).expect("area");
+    Some(Setup {
+        label: name.to_string(),
+        area,
+        build_s: t.elapsed().as_secs_f64(),
+    })
+}
+
+fn run(setup: Setup, apps: usize) {
+    let Setup {
+        label,
+        area,
+        build_s,
+    } = setup;
+    let n_edges = area.network().edge_count();
+    let n_schools = area.schools().len();
+    let mut rng = SplitMix(7);
+    // Homes at random points along random edges, up to 25 m off the line.
+    let geoms: Vec<&geo::LineString<f64>> = area.network().edges().map(|(_, g, _)| g).collect();
+    let at = |rng: &mut SplitMix| {
+        let g = geoms[(rng.next_u64() % geoms.len() as u64) as usize];
+        let k = (rng.next_u64() % (g.0.len() as u64 - 1)) as usize;
+        let (p, q) = (g.0[k], g.0[k + 1]);
+        let t = rng.unit();
+        (
+            p.x + (q.x - p.x) * t + (rng.unit() - 0.5) * 50.0,
+            p.y + (q.y - p.y) * t + (rng.unit() - 0.5) * 50.0,
+        )
+    };
     let policy = load_policy(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/policy/2022-23"
@@ -153,7 +226,7 @@ fn run(side: usize, apps: usize) {
     let baseline_rate = sample as f64 / baseline_s;
     let rate = apps as f64 / batch_s;
     println!(
-        "{n_edges:>9} edges, {:>7} nodes, {n_schools:>3} schools: build {build_s:6.2} s; batch of {apps} \
+        "{label}: {n_edges:>9} edges, {:>7} nodes, {n_schools:>3} schools: build {build_s:6.2} s; batch of {apps} \
          {rate:9.0} decisions/s ({batch_s:.2} s, {errors} errors); baseline ~{baseline_rate:7.1} /s \
          (one walking Dijkstra per application; sample {sample}, {agree} agree); ratio ~{:.0}x; peak memory {:.0} MiB",
         net.node_count(),
@@ -169,16 +242,22 @@ fn main() {
         .position(|a| a == "--apps")
         .and_then(|i| args.get(i + 1)?.parse().ok())
         .unwrap_or(100_000);
-    let only: Option<usize> = args
+    let only: Vec<&String> = args
         .iter()
-        .filter(|a| !a.starts_with("--"))
-        .find_map(|a| a.parse().ok());
+        .filter(|a| !a.starts_with("--") && a.parse::<usize>().is_err())
+        .collect();
+    let wanted = |name: &str| only.is_empty() || only.iter().any(|o| name.contains(o.as_str()));
+    for name in ["rutland-2018-02.osm.pbf", "newport-2023-06-13.osm.pbf"] {
+        if wanted(name) {
+            if let Some(s) = osm_setup(name) {
+                run(s, apps);
+            }
+        }
+    }
     // side x side junctions make about 2 * side^2 edges.
-    let sides = [71usize, 224, 708];
-    for side in sides {
-        let edges = 2 * side * side;
-        if only.is_none_or(|n| (n as f64 / edges as f64 - 1.0).abs() < 0.5) {
-            run(side, apps);
+    for (name, side) in [("grid-10k", 71usize), ("grid-100k", 224), ("grid-1m", 708)] {
+        if wanted(name) {
+            run(grid_setup(side), apps);
         }
     }
 }
