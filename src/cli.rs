@@ -330,6 +330,24 @@ pub enum NetworkCommand {
     /// Convert an OpenStreetMap extract (.osm.pbf) into network GeoJSON (EPSG:27700) to inspect
     /// in QGIS or use as `network = "..."`, and print the import report.
     ImportOsm(ImportOsmArgs),
+    /// Write an area's routing network (after its network date and audits are applied) as
+    /// GeoJSON for QGIS and as a CSV edge list with junction ids and lengths in millimetres, so
+    /// anyone can check distances independently.
+    Export(ExportArgs),
+}
+
+/// Arguments of `network export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Where to write the network GeoJSON (EPSG:27700).
+    #[arg(long, value_name = "OUT.geojson")]
+    pub geojson: Option<PathBuf>,
+    /// Where to write the CSV edge list: from_node, to_node, length_mm, walk, drive, walk_safe,
+    /// oneway, edge_id.
+    #[arg(long, value_name = "OUT.csv")]
+    pub csv: Option<PathBuf>,
 }
 
 /// Arguments of `network import-osm`.

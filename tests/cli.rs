@@ -738,3 +738,65 @@ fn route_to_a_file() {
     let route = features_of_kind(&fc, "route");
     assert_eq!(route[0]["properties"]["length_m"].as_f64(), Some(3218.688));
 }
+
+#[test]
+fn network_export_csv_lengths_are_exact_and_match_an_independent_dijkstra() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("edges.csv");
+    let geojson_path = dir.path().join("edges.geojson");
+    let r = run(&[
+        "network",
+        "export",
+        "--area",
+        BOUNDARY,
+        "--csv",
+        csv_path.to_str().unwrap(),
+        "--geojson",
+        geojson_path.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let text = std::fs::read_to_string(&csv_path).unwrap();
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    // 17 road edges (30 km), the 1-mile unsafe lane and the 100 m hamlet close.
+    assert_eq!(rows.len(), 19);
+    let total: i64 = rows.iter().map(|r| r[2].parse::<i64>().unwrap()).sum();
+    assert_eq!(total, 30_000_000 + 1_609_344 + 100_000);
+    // An independent Dijkstra over the exported list (walkable, safe edges, both ways): from the
+    // school gate's junction (node of easting 0) to the 3-mile junction is 4,828,032 mm.
+    let mut adj: HashMap<u32, Vec<(u32, i64)>> = HashMap::new();
+    for r in &rows {
+        if r[5] == "yes" {
+            let (a, b, l) = (
+                r[0].parse().unwrap(),
+                r[1].parse().unwrap(),
+                r[2].parse().unwrap(),
+            );
+            adj.entry(a).or_default().push((b, l));
+            adj.entry(b).or_default().push((a, l));
+        }
+    }
+    let mut dist: HashMap<u32, i64> = HashMap::from([(0, 0)]);
+    let mut todo = vec![(0i64, 0u32)];
+    while let Some((d, n)) = todo.pop() {
+        if dist.get(&n).is_some_and(|&best| d > best) {
+            continue;
+        }
+        for &(m, l) in adj.get(&n).into_iter().flatten() {
+            if dist.get(&m).is_none_or(|&best| d + l < best) {
+                dist.insert(m, d + l);
+                todo.push((d + l, m));
+                todo.sort_by(|x, y| y.cmp(x));
+            }
+        }
+    }
+    let three_miles = rows.iter().find(|r| r[7] == "road-7").unwrap()[1]
+        .parse()
+        .unwrap();
+    assert_eq!(dist[&three_miles], 4_828_032);
+    let g: Value = serde_json::from_str(&std::fs::read_to_string(&geojson_path).unwrap()).unwrap();
+    assert_eq!(g["features"].as_array().unwrap().len(), 19);
+}

@@ -36,5 +36,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Schools(SchoolsCommand::Near(a)) => schools::near(a),
         Command::Route(a) => route::run(a),
         Command::Network(NetworkCommand::ImportOsm(a)) => network::import_osm(a),
+        Command::Network(NetworkCommand::Export(a)) => network::export(a),
     }
 }

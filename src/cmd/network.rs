@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 
 use crate::area::Gate;
-use crate::cli::ImportOsmArgs;
+use crate::cli::{ExportArgs, ImportOsmArgs};
 use crate::io::entrances::write_entrances_csv;
 use crate::io::network_geojson::write_network_geojson;
 use crate::network::Network;
@@ -88,6 +88,75 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
         eprintln!("wrote {} ({} entrances)", p.display(), entrances.len());
     }
     Ok(Exit::Success)
+}
+
+/// Runs `network export`: the area's network as loaded for deciding (network date and audits
+/// applied) as GeoJSON and/or a CSV edge list.
+pub fn export(args: ExportArgs) -> Result<Exit> {
+    if args.geojson.is_none() && args.csv.is_none() {
+        return Err(anyhow!("give --geojson OUT.geojson and/or --csv OUT.csv"));
+    }
+    let loaded = super::sources::load(&args.sources)?;
+    let net = loaded.area.area.network();
+    if let Some(p) = &args.geojson {
+        let mut w = create(p)?;
+        write_network_geojson(&mut w, net.edges().map(|(a, g, _)| (a, g)))
+            .with_context(|| format!("cannot write {}", p.display()))?;
+        w.flush()?;
+    }
+    if let Some(p) = &args.csv {
+        let w = create(p)?;
+        write_edge_list(w, net).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    eprintln!(
+        "exported {} edges, {} junctions (network as of {})",
+        net.edge_count(),
+        net.node_count(),
+        loaded
+            .area
+            .as_of
+            .map_or("any date".to_string(), |d| d.to_string())
+    );
+    Ok(Exit::Success)
+}
+
+/// The CSV edge list: one row per source edge with its junction ids, its length in whole
+/// millimetres (rounded half away from zero) and what it allows.
+pub fn write_edge_list(w: impl Write, net: &Network) -> Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record([
+        "from_node",
+        "to_node",
+        "length_mm",
+        "walk",
+        "drive",
+        "walk_safe",
+        "oneway",
+        "edge_id",
+    ])?;
+    for (i, (a, _, len)) in net.edges().enumerate() {
+        let (from, to) = net
+            .edge_nodes(i)
+            .ok_or_else(|| anyhow!("edge {i} has no junctions"))?;
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        out.write_record([
+            from.to_string(),
+            to.to_string(),
+            format!("{}", (len * 1000.0).round() as i64),
+            yes(a.walk).into(),
+            yes(a.drive).into(),
+            yes(a.walk && !a.unsafe_walk).into(),
+            match a.oneway {
+                crate::network::Oneway::No => "no",
+                crate::network::Oneway::Forward => "yes",
+                crate::network::Oneway::Backward => "-1",
+            }
+            .into(),
+            crate::io::decisions::spreadsheet_safe(&a.id),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 #[cfg(test)]

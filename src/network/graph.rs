@@ -347,6 +347,15 @@ impl Network {
         snap::snap(self, mode, p, max_m)
     }
 
+    /// The junction (node) ids at the first and last coordinate of a source edge; stable for a
+    /// given input, in the order junctions are first met while reading the edges.
+    pub fn edge_nodes(&self, edge: usize) -> Option<(u32, u32)> {
+        (edge < self.edge_count()).then(|| {
+            let t = self.topo(edge);
+            (t.from, t.to)
+        })
+    }
+
     pub(crate) fn topo(&self, edge: usize) -> &Topo {
         &self.topo[edge]
     }
