@@ -169,17 +169,7 @@ mod tests {
     use crate::network::Mode;
 
     fn rutland() -> Option<std::path::PathBuf> {
-        let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/osm/rutland-2018-02.osm.pbf");
-        if p.exists() {
-            Some(p)
-        } else {
-            println!(
-                "skipping: {} not found (../shared/data is absent)",
-                p.display()
-            );
-            None
-        }
+        crate::osm::import::tests::shared_osm("rutland-2018-02.osm.pbf")
     }
 
     /// The GeoJSON written by `network import-osm` loads as an area's network and measures the

@@ -704,18 +704,8 @@ max_snap_m = 100
         assert!(e.contains("area.toml") && e.contains("line 4"), "{e}");
     }
 
-    fn rutland_pbf() -> Option<PathBuf> {
-        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/osm/rutland-2018-02.osm.pbf");
-        if p.exists() {
-            Some(p)
-        } else {
-            println!(
-                "skipping: {} not found (../shared/data is absent)",
-                p.display()
-            );
-            None
-        }
+    fn rutland_pbf() -> Option<std::path::PathBuf> {
+        crate::osm::import::tests::shared_osm("rutland-2018-02.osm.pbf")
     }
 
     /// Two Rutland schools listed with rough (postcode-like) points and an illustrative age range

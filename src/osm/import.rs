@@ -1455,4 +1455,4 @@ fn crossings(ring: &[Coord<f64>], lines: &[WalkLine]) -> Vec<(usize, Coord<f64>)
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -428,7 +428,8 @@ fn urns_must_be_whole_numbers() {
 // ---------------------------------------------------------------------------------------------
 // Real extracts
 
-fn shared_osm(name: &str) -> Option<PathBuf> {
+/// A real extract from `../shared/data/osm/`, or `None` (with a message) when it is absent.
+pub(crate) fn shared_osm(name: &str) -> Option<PathBuf> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/osm")
         .join(name);
