@@ -13,7 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     max_term_width = 100,
     after_help = "Exit codes: 0 success; 1 the command failed (bad input, missing file, a case that \
                   cannot be decided); 2 usage error; 3 batch finished but some rows could not be \
-                  decided (they are error rows); 4 some worked cases failed."
+                  decided (they are error rows); 4 some worked cases failed; 5 a replayed \
+                  decision was not reproduced (a file or the decision differs)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -38,6 +39,12 @@ pub enum Command {
     /// Convert networks from other sources (OpenStreetMap) into this tool's format.
     #[command(subcommand)]
     Network(NetworkCommand),
+    /// Compare two decisions files (from `batch`) and list every case whose outcome, basis,
+    /// school, charge or surplus priority changed, with the cause.
+    Diff(DiffArgs),
+    /// Re-run a decision record against the files it names and report "reproduced" or exactly
+    /// what differs (a file, an input, a distance, the outcome).
+    Replay(ReplayArgs),
 }
 
 /// Where the policy and the area data come from.
@@ -68,6 +75,14 @@ pub struct Sources {
     /// September in the year before the academic year, 2021-09-01 for 2022-23).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// What if this stretch were unsafe to walk: an edge id of the network, or the reference of
+    /// an audit whose stretches are then taken as unsafe (repeatable). Applied after every real
+    /// audit and named in the decision as "what-if: ID marked unsafe".
+    #[arg(long, value_name = "ID")]
+    pub mark_unsafe: Vec<String>,
+    /// What if this route safety audit had not been made: leave it out (repeatable).
+    #[arg(long, value_name = "REF")]
+    pub ignore_audit: Vec<String>,
     /// Flag decisions whose distance is within this many miles of a limit.
     #[arg(
         long,
@@ -208,6 +223,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also write a decision record (JSON: inputs, file fingerprints, routes, reasons) that
+    /// `schoolrun replay` can re-run and check.
+    #[arg(long, value_name = "RECORD.json")]
+    pub record: Option<PathBuf>,
 }
 
 /// Arguments of `batch`.
@@ -230,6 +249,10 @@ pub struct BatchArgs {
     /// Never draw a progress bar, even on a terminal.
     #[arg(long)]
     pub no_progress: bool,
+    /// Also write a decision record per decided row into this folder (created if needed), named
+    /// ROW-ID.json, for `schoolrun replay`.
+    #[arg(long, value_name = "DIR")]
+    pub records: Option<PathBuf>,
 }
 
 /// `policy` subcommands.
@@ -367,4 +390,48 @@ pub struct ImportOsmArgs {
     /// Northing, Open), for checking before use.
     #[arg(long, value_name = "ENTRANCES.csv")]
     pub entrances_out: Option<PathBuf>,
+}
+
+/// Output format of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Readable text: totals, then one block per changed case.
+    Text,
+    /// JSON for machines.
+    Json,
+    /// CSV, one row per changed case (safe to open in a spreadsheet).
+    Csv,
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier decisions CSV (e.g. last year's policy, or the old network).
+    #[arg(value_name = "OLD.csv")]
+    pub old: PathBuf,
+    /// The later decisions CSV, for the same applications.
+    #[arg(value_name = "NEW.csv")]
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Where to write the comparison ('-' for standard output).
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
+    pub output: PathBuf,
+}
+
+/// Arguments of `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Decision records written by `check --record` or `batch --records`.
+    #[arg(value_name = "RECORD.json", required = true)]
+    pub records: Vec<PathBuf>,
+    /// Use the policy files archived here instead of the recorded policy path (the files must
+    /// still have the recorded fingerprints).
+    #[arg(long, value_name = "DIR")]
+    pub policy: Option<PathBuf>,
+    /// Use the area files archived here instead of the recorded area path (the files must still
+    /// have the recorded fingerprints).
+    #[arg(long, value_name = "DIR")]
+    pub area: Option<PathBuf>,
 }

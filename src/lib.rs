@@ -8,9 +8,11 @@
 //! * [`decide`]  – the rules engine: one module per clause under `decide/rules/`.
 //! * [`geodesy`] – latitude/longitude to British National Grid (OSTN15).
 //! * [`osm`]     – OpenStreetMap extracts (`.osm.pbf`) to network edges, school sites and entrances.
+//! * [`appeal`]  – for appeal panels: comparing two runs of decisions case by case.
 //! * [`io`]      – file formats: CSV, GeoJSON and TOML readers and writers, with file/line context.
 //! * [`cmd`]     – one module per subcommand; [`cli`] holds the argument definitions.
 
+pub mod appeal;
 pub mod area;
 pub mod cli;
 pub mod cmd;

@@ -185,6 +185,16 @@ fn help_route() {
 }
 
 #[test]
+fn help_diff() {
+    insta::assert_snapshot!("help_diff", help(&["diff"]));
+}
+
+#[test]
+fn help_replay() {
+    insta::assert_snapshot!("help_replay", help(&["replay"]));
+}
+
+#[test]
 fn top_level_help_documents_exit_codes() {
     let h = help(&[]);
     for code in ["0", "1", "2", "3", "4"] {

@@ -11,11 +11,12 @@ use rayon::prelude::*;
 
 use crate::cli::BatchArgs;
 use crate::decide::{decide, Decision, Outcome};
-use crate::io::applications::{read_applications, ColumnMap};
+use crate::io::applications::{read_applications, ColumnMap, Row};
 use crate::io::decisions::DecisionWriter;
+use crate::io::record::record_file_name;
 use crate::units::Pence;
 
-use super::sources::load;
+use super::sources::{load, record_bytes, recorded_sources, Loaded};
 use super::Exit;
 
 /// Counts for the end-of-run summary.
@@ -142,6 +143,9 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    if let Some(dir) = &args.records {
+        write_records(dir, &loaded, &args.sources, &rows, &decisions)?;
+    }
     let mut summary = Summary::default();
     for (r, d) in rows.iter().zip(&decisions) {
         w.write(d, r.row)?;
@@ -155,4 +159,38 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     } else {
         Exit::Success
     })
+}
+
+/// Writes one decision record per decided row (error rows get none: there is no decision to
+/// reproduce, and the decisions CSV says why), in parallel but each to its own file.
+fn write_records(
+    dir: &std::path::Path,
+    loaded: &Loaded,
+    sources: &crate::cli::Sources,
+    rows: &[Row],
+    decisions: &[Decision],
+) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the records folder {}", dir.display()))?;
+    let recorded = recorded_sources(sources);
+    rows.par_iter()
+        .zip(decisions)
+        .try_for_each(|(r, d)| -> Result<()> {
+            let Ok(case) = &r.case else {
+                return Ok(());
+            };
+            if d.outcome == Outcome::Error {
+                return Ok(());
+            }
+            let bytes = record_bytes(
+                &loaded.area.area,
+                &loaded.origin,
+                &recorded,
+                &r.fields,
+                case,
+                d,
+            )?;
+            let path = dir.join(record_file_name(&r.id, r.row));
+            std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        })
 }

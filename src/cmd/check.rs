@@ -1,18 +1,18 @@
 //! `schoolrun check`: decide one application and print the decision with its reasons.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cli::{CheckArgs, Format};
 use crate::decide::{decide, Outcome};
 use crate::io::decisions::Record;
 use crate::io::text::render;
 
-use super::sources::{case_from, load};
+use super::sources::{case_and_fields, load, record_bytes, recorded_sources};
 use super::Exit;
 
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> Result<Exit> {
-    let case = case_from(args.case.as_deref(), &args.flags)?;
+    let (case, fields) = case_and_fields(args.case.as_deref(), &args.flags)?;
     let loaded = load(&args.sources)?;
     let d = decide(
         &loaded.policy.policy,
@@ -29,6 +29,18 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
             };
             println!("{}", serde_json::to_string_pretty(&rec)?);
         }
+    }
+    if let Some(path) = &args.record {
+        let bytes = record_bytes(
+            &loaded.area.area,
+            &loaded.origin,
+            &recorded_sources(&args.sources),
+            &fields,
+            &case,
+            &d,
+        )?;
+        std::fs::write(path, bytes)
+            .with_context(|| format!("cannot write the decision record {}", path.display()))?;
     }
     // A case that cannot be decided is bad input: say so in the exit code too.
     Ok(if d.outcome == Outcome::Error {

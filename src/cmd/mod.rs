@@ -3,8 +3,10 @@
 
 pub mod batch;
 pub mod check;
+pub mod diff;
 pub mod network;
 pub mod policy;
+pub mod replay;
 pub mod route;
 pub mod schools;
 pub mod sources;
@@ -24,6 +26,8 @@ pub enum Exit {
     RowErrors = 3,
     /// Some worked cases did not give the expected decision.
     CasesFailed = 4,
+    /// A replayed decision record was not reproduced (a file or the decision differs).
+    NotReproduced = 5,
 }
 
 /// Runs the subcommand.
@@ -37,5 +41,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Route(a) => route::run(a),
         Command::Network(NetworkCommand::ImportOsm(a)) => network::import_osm(a),
         Command::Network(NetworkCommand::Export(a)) => network::export(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Replay(a) => replay::run(a),
     }
 }

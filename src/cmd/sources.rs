@@ -1,18 +1,22 @@
 //! Loading what every deciding command needs: the policy, the area, and the case from flags or
 //! a case file; and the provenance that goes into every decision.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::appeal::record::measured_routes;
+use crate::area::Area;
 use crate::cli::{CaseFlags, Sources};
-use crate::decide::{Case, Settings};
-use crate::io::area_dir::{load_area_as_of, LoadedArea};
+use crate::decide::{Case, Decision, Settings};
+use crate::io::area_dir::{load_area_what_if, LoadedArea};
 use crate::io::case_fields::case_from_fields;
 use crate::io::case_file::load_case_file;
 use crate::io::decisions::Origin;
 use crate::io::policy_files::{load_policy, LoadedPolicy};
+use crate::io::record::{RecordOut, RecordedSources, RECORD_FORMAT, RECORD_VERSION};
+use crate::network::WhatIf;
 use crate::units::Metres;
 
 /// Policy, area, settings and origin, loaded once per run.
@@ -33,7 +37,11 @@ pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loade
         ),
         None => policy.policy.network_date.as_of(policy.policy.meta.starts),
     };
-    let area = load_area_as_of(area, sources.max_snap, as_of)?;
+    let what_if = WhatIf {
+        mark_unsafe: sources.mark_unsafe.clone(),
+        ignore_audits: sources.ignore_audit.clone(),
+    };
+    let area = load_area_what_if(area, sources.max_snap, as_of, &what_if)?;
     if !(sources.margin_miles.is_finite() && sources.margin_miles >= 0.0) {
         anyhow::bail!("--margin-miles must be a non-negative number");
     }
@@ -48,6 +56,7 @@ pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loade
         area_files: area.files.clone(),
         network_as_of: area.as_of.map(|d| d.to_string()),
         audits: area.audits.iter().map(|a| a.reference.clone()).collect(),
+        what_if,
         tool: env!("CARGO_PKG_NAME").to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };
@@ -107,6 +116,14 @@ fn flag_fields(f: &CaseFlags) -> Vec<(&'static str, String)> {
 
 /// The case from an optional case file overlaid with flags.
 pub fn case_from(case_file: Option<&Path>, flags: &CaseFlags) -> Result<Case> {
+    case_and_fields(case_file, flags).map(|(c, _)| c)
+}
+
+/// [`case_from`], with the fields the case was read from (for a decision record).
+pub fn case_and_fields(
+    case_file: Option<&Path>,
+    flags: &CaseFlags,
+) -> Result<(Case, BTreeMap<String, String>)> {
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut what = "the command line".to_string();
     if let Some(p) = case_file {
@@ -121,6 +138,48 @@ pub fn case_from(case_file: Option<&Path>, flags: &CaseFlags) -> Result<Case> {
     for (k, v) in flag_fields(flags) {
         fields.insert(k.to_string(), v);
     }
-    case_from_fields(|f| fields.get(f).map(String::as_str))
-        .with_context(|| format!("the case given by {what} is not valid"))
+    let case = case_from_fields(|f| fields.get(f).map(String::as_str))
+        .with_context(|| format!("the case given by {what} is not valid"))?;
+    let fields = fields
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .collect();
+    Ok((case, fields))
+}
+
+/// The sources as a record states them.
+pub fn recorded_sources(sources: &Sources) -> RecordedSources {
+    RecordedSources {
+        policy: sources.policy.display().to_string(),
+        area: sources.area.display().to_string(),
+        as_of: sources.as_of.clone(),
+        max_snap_m: sources.max_snap,
+        margin_miles: sources.margin_miles,
+        what_if: WhatIf {
+            mark_unsafe: sources.mark_unsafe.clone(),
+            ignore_audits: sources.ignore_audit.clone(),
+        },
+    }
+}
+
+/// The decision record of one decided case, as bytes.
+pub fn record_bytes(
+    area: &Area,
+    origin: &Origin,
+    sources: &RecordedSources,
+    fields: &BTreeMap<String, String>,
+    case: &Case,
+    decision: &Decision,
+) -> Result<Vec<u8>> {
+    let routes = measured_routes(area, case, decision);
+    RecordOut {
+        record_format: RECORD_FORMAT,
+        record_version: RECORD_VERSION,
+        case: fields,
+        sources,
+        origin,
+        decision,
+        routes: &routes,
+    }
+    .to_bytes()
 }

@@ -1,7 +1,7 @@
 //! Reading an applications CSV: every data row becomes either a [`Case`] or an error saying which
 //! row and field is wrong. No row is ever dropped: a row that cannot be read is still a row.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -21,6 +21,9 @@ pub struct Row {
     /// The application id if it could be read (for error rows), else `row N`.
     pub id: String,
     pub case: Result<Case, String>,
+    /// The row's non-empty fields by canonical name, for a decision record (empty for rows that
+    /// could not be read).
+    pub fields: BTreeMap<String, String>,
 }
 
 /// Reads every row of the file. Fails only when the file cannot be read at all or lacks the
@@ -106,6 +109,7 @@ pub fn parse_applications(bytes: &[u8], name: &str, map: &ColumnMap) -> Result<V
                     line,
                     id: format!("row {n}"),
                     case: Err(format!("{name}: line {line}: cannot read the row: {e}")),
+                    fields: BTreeMap::new(),
                 });
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
@@ -146,6 +150,7 @@ fn read_row(
         line,
         id: id.clone(),
         case: Err(format!("{name}: line {line}: {msg}")),
+        fields: BTreeMap::new(),
     };
     if let Some(f) = bad_utf8 {
         return fail(format!("field {f}: not valid UTF-8 text"));
@@ -162,6 +167,11 @@ fn read_row(
             line,
             id: id.clone(),
             case: Ok(case),
+            fields: values
+                .iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
         },
         Err(e) => fail(e.to_string()),
     }

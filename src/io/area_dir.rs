@@ -21,8 +21,8 @@ use super::network_geojson::read_network_geojson;
 use super::read_bytes;
 use super::schools::read_schools;
 use crate::area::{Area, AreaError, Catchment, Gate, School, Urn};
-use crate::network::dated::{apply_audits, select_as_of};
-use crate::network::{Audit, AuditApplied, Network, RawEdge};
+use crate::network::dated::{apply_audits, select_as_of, what_if_audits, WhatIf};
+use crate::network::{Audit, AuditApplied, AuditError, Network, RawEdge};
 use crate::osm::{import_osm_bytes, ImportReport, Profile, DEFAULT_PROFILE_NAME};
 
 /// The manifest's default for how far a home or entrance may be from a usable edge.
@@ -423,6 +423,17 @@ pub fn load_area_as_of(
     max_snap_override: Option<f64>,
     as_of: Option<chrono::NaiveDate>,
 ) -> anyhow::Result<LoadedArea> {
+    load_area_what_if(manifest, max_snap_override, as_of, &WhatIf::default())
+}
+
+/// [`load_area_as_of`] with an appeal panel's what-if applied after the real audits: stretches
+/// (edge ids or audit references) marked unsafe, audits ignored.
+pub fn load_area_what_if(
+    manifest: &Path,
+    max_snap_override: Option<f64>,
+    as_of: Option<chrono::NaiveDate>,
+    what_if: &WhatIf,
+) -> anyhow::Result<LoadedArea> {
     let mut f = read_area_files(manifest)?;
     let edges_not_yet_open = select_as_of(&mut f.edges, as_of);
     for g in &mut f.gates {
@@ -430,16 +441,26 @@ pub fn load_area_as_of(
             g.open = false;
         }
     }
-    let audits = apply_audits(&mut f.edges, &f.audits, as_of).map_err(|e| {
-        anyhow!(
-            "{}: {e}",
-            f.paths
-                .audits
-                .as_ref()
-                .unwrap_or(&f.manifest_path)
-                .display()
-        )
-    })?;
+    let audit_file = f
+        .paths
+        .audits
+        .as_ref()
+        .unwrap_or(&f.manifest_path)
+        .display()
+        .to_string();
+    let (kept, extra) =
+        what_if_audits(&f.audits, &f.edges, what_if).map_err(|e| anyhow!("{audit_file}: {e}"))?;
+    let mut audits =
+        apply_audits(&mut f.edges, &kept, as_of).map_err(|e| anyhow!("{audit_file}: {e}"))?;
+    audits.extend(
+        apply_audits(&mut f.edges, &extra, None).map_err(|e| match e {
+            AuditError::UnknownEdge { id, .. } => anyhow!(
+                "--mark-unsafe {id}: no network edge has this id and no audit has this \
+                     reference"
+            ),
+            e => anyhow!("--mark-unsafe: {e}"),
+        })?,
+    );
     let max_snap_m = match max_snap_override {
         Some(m) => {
             check_max_snap(m).map_err(|msg| anyhow!("maximum snap distance: {msg}"))?;

@@ -7,6 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::decide::Decision;
+use crate::network::WhatIf;
 use crate::units::{Metres, Pence};
 
 use super::hash::{sha256_hex, FileHash};
@@ -23,6 +24,9 @@ pub struct Origin {
     pub network_as_of: Option<String>,
     /// Route safety audits applied to the network (clause 1.5.4).
     pub audits: Vec<String>,
+    /// An appeal panel's what-if (stretches marked unsafe, audits ignored), when asked.
+    #[serde(skip_serializing_if = "WhatIf::is_empty", default)]
+    pub what_if: WhatIf,
     pub tool: String,
     pub tool_version: String,
 }
@@ -33,9 +37,20 @@ impl Origin {
         digest(&self.policy_files)
     }
 
-    /// One hash over all area data files, for a CSV column.
+    /// One hash over all area data files (and a panel's what-if, when asked, so that a what-if
+    /// run never carries the fingerprint of the real data), for a CSV column.
     pub fn data_digest(&self) -> String {
-        digest(&self.area_files)
+        if self.what_if.is_empty() {
+            return digest(&self.area_files);
+        }
+        let mut files = self.area_files.clone();
+        files.push(FileHash::of_bytes(
+            "what-if",
+            serde_json::to_string(&self.what_if)
+                .unwrap_or_default()
+                .as_bytes(),
+        ));
+        digest(&files)
     }
 }
 

@@ -16,6 +16,8 @@
 //! * [`applications`]    – the applications CSV: every row kept, bad rows as error rows.
 //! * [`case_file`]       – case files and worked cases (`[case]`, `[expect]`).
 //! * [`decisions`]       – the decisions CSV (spreadsheet-safe) and JSON record.
+//! * [`decisions_read`]  – a decisions CSV read back, for `diff`.
+//! * [`record`]          – decision records (JSON) for `replay`.
 //! * [`text`]            – the readable decision.
 
 pub mod applications;
@@ -26,11 +28,13 @@ pub mod case_file;
 pub mod catchments;
 pub mod csvutil;
 pub mod decisions;
+pub mod decisions_read;
 pub mod entrances;
 mod geojson_util;
 pub mod hash;
 pub mod network_geojson;
 pub mod policy_files;
+pub mod record;
 pub mod schools;
 pub mod text;
 

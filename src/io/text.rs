@@ -29,6 +29,21 @@ pub fn render(d: &Decision, origin: &Origin) -> String {
         let _ = write!(s, ", clause {c}");
     }
     s.push('\n');
+    let w = &origin.what_if;
+    if !w.is_empty() {
+        let mut asked = Vec::new();
+        if !w.ignore_audits.is_empty() {
+            asked.push(format!("audits ignored: {}", w.ignore_audits.join(", ")));
+        }
+        if !w.mark_unsafe.is_empty() {
+            asked.push(format!("marked unsafe: {}", w.mark_unsafe.join(", ")));
+        }
+        let _ = writeln!(
+            s,
+            "  WHAT-IF, not the network as assessed: {}",
+            asked.join("; ")
+        );
+    }
     if let Some(e) = &d.error {
         let _ = writeln!(s, "  Why: {e}");
     }

@@ -67,6 +67,8 @@ pub enum AuditError {
         "audit {reference}: its lines cover no edge of the network (tolerance {tolerance_m} m)"
     )]
     NothingCovered { reference: String, tolerance_m: f64 },
+    #[error("there is no audit {reference} to ignore")]
+    UnknownAudit { reference: String },
 }
 
 fn covered(line: &LineString<f64>, audit: &MultiLineString<f64>, tol: f64) -> bool {
@@ -143,6 +145,101 @@ pub fn apply_audits(
     Ok(applied)
 }
 
+/// What an appeal panel asks of the network: "what if this path were unsafe" (`mark_unsafe`: an
+/// edge id, or the reference of an audit whose stretches are then taken as unsafe) and "what if
+/// this audit had not been made" (`ignore_audits`: audit references left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct WhatIf {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mark_unsafe: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_audits: Vec<String>,
+}
+
+impl WhatIf {
+    /// True when nothing is asked.
+    pub fn is_empty(&self) -> bool {
+        self.mark_unsafe.is_empty() && self.ignore_audits.is_empty()
+    }
+}
+
+/// The reference under which a what-if stretch is named in decisions, so that nobody mistakes it
+/// for a real audit.
+pub fn what_if_reference(target: &str) -> String {
+    format!("what-if: {target} marked unsafe")
+}
+
+/// Whether an edge's recorded audit (e.g. "RSA-2019-015 Stourpaine-Durweston (Durweston
+/// Bridge)") is the one a panel names: the whole text, or its first word (the reference).
+fn names_audit(recorded: &str, asked: &str) -> bool {
+    recorded == asked || recorded.split_whitespace().next() == Some(asked)
+}
+
+/// Splits the audits for a what-if: the audits kept (those not ignored) and the what-if audits,
+/// to apply after every real audit. An ignored reference may name an audit of the overlay file
+/// or an audit recorded on the network's own edges (`unsafe_ref`, by its whole text or its first
+/// word); those edges are then cleared.
+/// A reference found in neither is an error.
+pub fn what_if_audits(
+    audits: &[Audit],
+    edges: &[RawEdge],
+    w: &WhatIf,
+) -> Result<(Vec<Audit>, Vec<Audit>), AuditError> {
+    let mut extra = Vec::new();
+    for r in &w.ignore_audits {
+        let on_edges: Vec<String> = edges
+            .iter()
+            .filter(|e| {
+                e.attrs
+                    .unsafe_ref
+                    .as_deref()
+                    .is_some_and(|u| names_audit(u, r))
+            })
+            .map(|e| e.attrs.id.clone())
+            .collect();
+        if !audits.iter().any(|a| a.reference == *r) && on_edges.is_empty() {
+            return Err(AuditError::UnknownAudit {
+                reference: r.clone(),
+            });
+        }
+        if !on_edges.is_empty() {
+            extra.push(Audit {
+                reference: format!("what-if: {r} ignored"),
+                date: None,
+                edge_ids: on_edges,
+                lines: None,
+                tolerance_m: 0.0,
+                unsafe_walk: false,
+            });
+        }
+    }
+    let kept: Vec<Audit> = audits
+        .iter()
+        .filter(|a| !w.ignore_audits.contains(&a.reference))
+        .cloned()
+        .collect();
+    for target in &w.mark_unsafe {
+        let reference = what_if_reference(target);
+        match audits.iter().find(|a| a.reference == *target) {
+            Some(a) => extra.push(Audit {
+                reference,
+                date: None,
+                unsafe_walk: true,
+                ..a.clone()
+            }),
+            None => extra.push(Audit {
+                reference,
+                date: None,
+                edge_ids: vec![target.clone()],
+                lines: None,
+                tolerance_m: 0.0,
+                unsafe_walk: true,
+            }),
+        }
+    }
+    Ok((kept, extra))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,8 +262,8 @@ mod tests {
         }
     }
 
-    /// A 1000 m road round two sides of a square, and a 600 m footpath shortcut opened on
-    /// 2022-01-10: before that date the walk is 1000 m, after it 600 m.
+    /// A 1000 m road round two sides of a square, and a 721 m footpath shortcut opened on
+    /// 2022-01-10: before that date the walk is 1000 m, after it 721 m.
     fn square() -> Vec<RawEdge> {
         let new_path = Validity {
             from: Some(d("2022-01-10")),
@@ -293,5 +390,57 @@ mod tests {
             apply_audits(&mut edges, &[a], None),
             Err(AuditError::UnknownEdge { .. })
         ));
+    }
+
+    #[test]
+    fn what_if_marks_a_stretch_unsafe_and_ignores_an_audit() {
+        // The shortcut is open from 2022-01-10; an audit (A1) marks it unsafe.
+        let audit = Audit {
+            reference: "A1".into(),
+            date: Some(d("2022-02-01")),
+            edge_ids: vec!["shortcut".into()],
+            lines: None,
+            tolerance_m: 0.0,
+            unsafe_walk: true,
+        };
+        let with = |w: &WhatIf| {
+            let mut edges = square();
+            let (kept, extra) = what_if_audits(std::slice::from_ref(&audit), &edges, w).unwrap();
+            apply_audits(&mut edges, &kept, None).unwrap();
+            apply_audits(&mut edges, &extra, None).unwrap();
+            walk(edges)
+        };
+        assert_eq!(with(&WhatIf::default()), 1000.0);
+        let ignore = WhatIf {
+            ignore_audits: vec!["A1".into()],
+            ..WhatIf::default()
+        };
+        let shortcut = 2.0 * (300f64.hypot(200.0));
+        assert!((with(&ignore) - shortcut).abs() < 1e-9);
+        let unsafe_road = WhatIf {
+            ignore_audits: vec!["A1".into()],
+            mark_unsafe: vec!["road-1".into()],
+        };
+        // road-1 unsafe, shortcut open again: the shortcut is the only route.
+        assert!((with(&unsafe_road) - shortcut).abs() < 1e-9);
+        let both = WhatIf {
+            ignore_audits: vec!["A1".into()],
+            mark_unsafe: vec!["A1".into()],
+        };
+        assert_eq!(
+            with(&both),
+            1000.0,
+            "marking the audit's stretch unsafe again"
+        );
+        let e = what_if_audits(
+            std::slice::from_ref(&audit),
+            &square(),
+            &WhatIf {
+                ignore_audits: vec!["nope".into()],
+                ..WhatIf::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "there is no audit nope to ignore");
     }
 }

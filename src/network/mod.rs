@@ -20,7 +20,7 @@ mod tree;
 #[cfg(test)]
 mod testutil;
 
-pub use dated::{Audit, AuditApplied, AuditError, Validity};
+pub use dated::{Audit, AuditApplied, AuditError, Validity, WhatIf};
 pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge};
 pub use snap::{Snap, SnapError};
 pub use tree::{Route, Tree};

@@ -1,0 +1,177 @@
+//! `schoolrun replay RECORD...`: re-runs decision records. For each record: load the policy and
+//! area it names (or archived copies given with `--policy`/`--area`), refuse to go on when any
+//! file's fingerprint differs from the recorded one (naming the file), decide the recorded case
+//! again, and compare the new record with the stored one byte for byte. "reproduced" means the
+//! same bytes; otherwise every differing value is listed.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::appeal::replay::{changed_files, differences};
+use crate::cli::{ReplayArgs, Sources};
+use crate::decide::decide;
+use crate::io::case_fields::case_from_fields;
+use crate::io::hash::FileHash;
+use crate::io::record::{read_record, StoredRecord};
+
+use super::sources::{load_paths, record_bytes, Loaded};
+use super::Exit;
+
+/// Runs `replay`.
+pub fn run(args: ReplayArgs) -> Result<Exit> {
+    let mut all = true;
+    let mut cache = HashMap::new();
+    for path in &args.records {
+        let stored = read_record(path)?;
+        let (ok, report) = replay_one(&stored, &args, &mut cache)?;
+        print!("{}: {report}", path.display());
+        all &= ok;
+    }
+    Ok(if all {
+        Exit::Success
+    } else {
+        Exit::NotReproduced
+    })
+}
+
+fn pairs(files: &[FileHash]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .map(|f| (f.path.clone(), f.sha256.clone()))
+        .collect()
+}
+
+/// Replays one record: `(reproduced, report text)`.
+/// Sources already loaded in this run, by what was asked (records of one batch share them).
+type Cache = HashMap<String, Result<Loaded, String>>;
+
+fn replay_one(
+    stored: &StoredRecord,
+    args: &ReplayArgs,
+    cache: &mut Cache,
+) -> Result<(bool, String)> {
+    let rec = &stored.record;
+    let policy: PathBuf = args
+        .policy
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&rec.sources.policy));
+    let area: PathBuf = args
+        .area
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&rec.sources.area));
+    let sources = Sources {
+        policy: policy.clone(),
+        area: area.clone(),
+        max_snap: rec.sources.max_snap_m,
+        as_of: rec.sources.as_of.clone(),
+        mark_unsafe: rec.sources.what_if.mark_unsafe.clone(),
+        ignore_audit: rec.sources.what_if.ignore_audits.clone(),
+        margin_miles: rec.sources.margin_miles,
+    };
+    let key = format!(
+        "{}\n{}\n{}",
+        policy.display(),
+        area.display(),
+        serde_json::to_string(&rec.sources)?
+    );
+    let loaded = match cache
+        .entry(key)
+        .or_insert_with(|| load_paths(&policy, &area, &sources).map_err(|e| format!("{e:#}")))
+    {
+        Ok(l) => &*l,
+        Err(e) => {
+            return Ok((
+                false,
+                format!(
+                    "NOT REPRODUCED: the recorded sources cannot be loaded (point --policy/--area \
+                     at the archived files): {e}\n"
+                ),
+            ))
+        }
+    };
+    let mut changed = changed_files(
+        "policy",
+        &pairs(&rec.origin.policy_files),
+        &pairs(&loaded.origin.policy_files),
+    );
+    changed.extend(changed_files(
+        "area",
+        &pairs(&rec.origin.area_files),
+        &pairs(&loaded.origin.area_files),
+    ));
+    if !changed.is_empty() {
+        let mut s = String::from(
+            "NOT REPRODUCED: the data is not what the decision was made from, so it was not \
+             re-decided\n",
+        );
+        for c in &changed {
+            s.push_str(&format!("  {}\n", c.describe()));
+        }
+        return Ok((false, s));
+    }
+    // The same files, perhaps in another folder: record them under their recorded paths.
+    let mut origin = loaded.origin.clone();
+    for (now, then) in origin.policy_files.iter_mut().zip(&rec.origin.policy_files) {
+        now.path.clone_from(&then.path);
+    }
+    for (now, then) in origin.area_files.iter_mut().zip(&rec.origin.area_files) {
+        now.path.clone_from(&then.path);
+    }
+    let case = case_from_fields(|f| rec.case.get(f).map(String::as_str))
+        .context("the recorded case is not valid")?;
+    let d = decide(
+        &loaded.policy.policy,
+        &loaded.area.area,
+        &case,
+        &loaded.settings,
+    );
+    let bytes = record_bytes(
+        &loaded.area.area,
+        &origin,
+        &rec.sources,
+        &rec.case,
+        &case,
+        &d,
+    )?;
+    let files = rec.origin.policy_files.len() + rec.origin.area_files.len();
+    if bytes == stored.bytes {
+        return Ok((
+            true,
+            format!(
+                "reproduced: {} {}{} ({files} files match their recorded SHA-256)\n",
+                d.id,
+                d.outcome.as_str(),
+                d.basis
+                    .map(|b| format!(" ({})", b.as_str()))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    let now: serde_json::Value = serde_json::from_slice(&bytes)?;
+    let diffs = differences(&stored.json, &now);
+    let mut s = format!(
+        "NOT REPRODUCED: the same files ({files} match their recorded SHA-256) give a different \
+         record{}\n",
+        if rec.origin.tool_version != env!("CARGO_PKG_VERSION") {
+            format!(
+                " (recorded with tool version {}, this is {})",
+                rec.origin.tool_version,
+                env!("CARGO_PKG_VERSION")
+            )
+        } else {
+            String::new()
+        }
+    );
+    if diffs.is_empty() {
+        s.push_str("  the values are equal but the bytes differ (layout or number formatting)\n");
+    }
+    for d in diffs {
+        s.push_str(&format!(
+            "  {}: recorded {}, now {}\n",
+            d.path, d.recorded, d.now
+        ));
+    }
+    Ok((false, s))
+}
