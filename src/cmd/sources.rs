@@ -61,7 +61,7 @@ pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loade
 
 /// Loads the policy and area named by the common flags.
 pub fn load(sources: &Sources) -> Result<Loaded> {
-    load_paths(&sources.policy, &sources.area, sources)
+    load_paths(&sources.policy_dir(), &sources.area, sources)
 }
 
 /// The case fields given by flags (only those present).
