@@ -1,7 +1,7 @@
 //! Command-line arguments (clap derive). Every flag has help text; defaults point at the bundled
 //! demo area and the 2022-23 policy so that a newcomer can run any command from the repository.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -54,10 +54,19 @@ pub struct Sources {
     #[arg(
         long,
         value_name = "DIR",
-        default_value = "policy/2022-23",
+        default_value = DEFAULT_POLICY,
         env = "SCHOOLRUN_POLICY"
     )]
     pub policy: PathBuf,
+    /// Academic year whose policy to apply, e.g. 2021-22: the directory of that name next to the
+    /// default policy (policy/2021-22). Instead of --policy.
+    #[arg(
+        long,
+        value_name = "YEAR",
+        env = "SCHOOLRUN_ACADEMIC_YEAR",
+        conflicts_with = "policy"
+    )]
+    pub academic_year: Option<String>,
     /// Area directory holding area.toml (schools, entrances, catchments, network), or the
     /// area.toml file itself.
     #[arg(
@@ -91,6 +100,35 @@ pub struct Sources {
         allow_negative_numbers = true
     )]
     pub margin_miles: f64,
+}
+
+// Policy years (`--academic-year`, `policy diff`).
+
+/// The policy used when neither --policy nor --academic-year is given, relative to the current
+/// directory (the repository root for a newcomer).
+pub const DEFAULT_POLICY: &str = "policy/2022-23";
+
+/// The directory holding one policy directory per academic year: the default policy's parent.
+pub fn policy_root() -> PathBuf {
+    Path::new(DEFAULT_POLICY)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// The policy directory for `--policy` / `--academic-year` (which clap keeps apart).
+pub fn policy_dir(policy: &Path, academic_year: Option<&str>) -> PathBuf {
+    match academic_year {
+        Some(year) => policy_root().join(year.trim()),
+        None => policy.to_path_buf(),
+    }
+}
+
+impl Sources {
+    /// The policy directory these flags select.
+    pub fn policy_dir(&self) -> PathBuf {
+        policy_dir(&self.policy, self.academic_year.as_deref())
+    }
 }
 
 /// Output format for a single decision or listing.
@@ -264,16 +302,43 @@ pub enum PolicyCommand {
         #[arg(
             long,
             value_name = "DIR",
-            default_value = "policy/2022-23",
+            default_value = DEFAULT_POLICY,
             env = "SCHOOLRUN_POLICY"
         )]
         policy: PathBuf,
+        /// Academic year whose policy to show, e.g. 2021-22 (policy/2021-22). Instead of
+        /// --policy.
+        #[arg(
+            long,
+            value_name = "YEAR",
+            env = "SCHOOLRUN_ACADEMIC_YEAR",
+            conflicts_with = "policy"
+        )]
+        academic_year: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Run worked cases (files or directories of *.toml) and report pass/fail with a diff.
     Test(PolicyTestArgs),
+    /// List every value that differs between two policies (academic years or directories), each
+    /// with its clause. Exits 0 whether or not they differ.
+    Diff(PolicyDiffArgs),
+}
+
+/// Arguments of `policy diff`.
+#[derive(Debug, Args)]
+pub struct PolicyDiffArgs {
+    /// The first policy: an academic year (2021-22, looked up next to the default policy) or a
+    /// policy directory or file.
+    #[arg(value_name = "FROM")]
+    pub from: String,
+    /// The second policy, likewise.
+    #[arg(value_name = "TO")]
+    pub to: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Arguments of `policy test`.

@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod network;
 pub mod policy;
+pub mod policy_diff;
 pub mod replay;
 pub mod route;
 pub mod schools;
@@ -35,7 +36,15 @@ pub fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Batch(a) => batch::run(a),
-        Command::Policy(PolicyCommand::Show { policy, format }) => policy::show(&policy, format),
+        Command::Policy(PolicyCommand::Show {
+            policy,
+            academic_year,
+            format,
+        }) => policy::show(
+            &crate::cli::policy_dir(&policy, academic_year.as_deref()),
+            format,
+        ),
+        Command::Policy(PolicyCommand::Diff(a)) => policy_diff::run(a),
         Command::Policy(PolicyCommand::Test(a)) => policy::test(a),
         Command::Schools(SchoolsCommand::Near(a)) => schools::near(a),
         Command::Route(a) => route::run(a),

@@ -389,7 +389,7 @@ pub fn run_cases(args: &PolicyTestArgs) -> Result<Vec<CaseResult>> {
         let policy = file
             .policy
             .clone()
-            .unwrap_or_else(|| args.sources.policy.clone());
+            .unwrap_or_else(|| args.sources.policy_dir());
         let area = file
             .area
             .clone()

@@ -63,6 +63,7 @@ fn replay_one(
         .unwrap_or_else(|| PathBuf::from(&rec.sources.area));
     let sources = Sources {
         policy: policy.clone(),
+        academic_year: None,
         area: area.clone(),
         max_snap: rec.sources.max_snap_m,
         as_of: rec.sources.as_of.clone(),

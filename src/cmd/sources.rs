@@ -70,7 +70,7 @@ pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loade
 
 /// Loads the policy and area named by the common flags.
 pub fn load(sources: &Sources) -> Result<Loaded> {
-    load_paths(&sources.policy, &sources.area, sources)
+    load_paths(&sources.policy_dir(), &sources.area, sources)
 }
 
 /// The case fields given by flags (only those present).
@@ -150,7 +150,7 @@ pub fn case_and_fields(
 /// The sources as a record states them.
 pub fn recorded_sources(sources: &Sources) -> RecordedSources {
     RecordedSources {
-        policy: sources.policy.display().to_string(),
+        policy: sources.policy_dir().display().to_string(),
         area: sources.area.display().to_string(),
         as_of: sources.as_of.clone(),
         max_snap_m: sources.max_snap,

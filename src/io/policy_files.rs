@@ -1,20 +1,31 @@
-//! Reading a policy directory (`policy/<year>/*.toml`) with the SHA-256 of every file.
+//! Reading a policy directory (`policy/<year>/*.toml`) with the SHA-256 of every file, following
+//! an overlay (`[overlay] base = "../2022-23"`) to the directory it is based on, and that
+//! directory's base in turn (see `crate::policy::overlay`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
 use super::hash::FileHash;
+use crate::policy::overlay::{merge_layers, overlay_header, MergedFile, Source};
 use crate::policy::Policy;
 
 /// A loaded policy and the files it came from.
 pub struct LoadedPolicy {
     pub policy: Policy,
+    /// Every file read, the base policy's first, then each overlay's.
     pub files: Vec<FileHash>,
 }
 
-/// Loads every `*.toml` in the directory, in file-name order (or one file).
-pub fn load_policy(path: &Path) -> Result<LoadedPolicy> {
+/// The files of a policy, as layers: a complete policy first, then each overlay on it.
+pub struct PolicyLayers {
+    pub layers: Vec<Vec<Source>>,
+    /// Every file read, in layer order.
+    pub files: Vec<FileHash>,
+}
+
+/// The `*.toml` files of a directory in file-name order, or the one file given.
+fn policy_paths(path: &Path) -> Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
     if path.is_dir() {
         for entry in std::fs::read_dir(path)
@@ -33,20 +44,161 @@ pub fn load_policy(path: &Path) -> Result<LoadedPolicy> {
         paths.push(path.to_path_buf());
     } else {
         bail!(
-            "policy {} does not exist (give --policy DIR)",
-            path.display()
+            "policy {} does not exist (give --policy DIR{})",
+            path.display(),
+            siblings(path)
         );
     }
+    Ok(paths)
+}
+
+/// The policy directories next to a missing one, for its error: "; policies there: 2021-22, ...".
+fn siblings(path: &Path) -> String {
+    let Some(parent) = path.parent() else {
+        return String::new();
+    };
+    let Ok(entries) = std::fs::read_dir(if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    }) else {
+        return String::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("; policies in {}: {}", parent.display(), names.join(", "))
+    }
+}
+
+/// Reads one layer's files as text (without a byte-order mark), with their hashes.
+fn read_layer(path: &Path) -> Result<(Vec<Source>, Vec<FileHash>)> {
     let mut sources = Vec::new();
     let mut files = Vec::new();
-    for p in &paths {
-        let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+    for p in policy_paths(path)? {
+        let bytes = std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
         let text = String::from_utf8(bytes.clone())
             .with_context(|| format!("{} is not UTF-8 text", p.display()))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
         files.push(FileHash::of_bytes(p.display().to_string(), &bytes));
         sources.push((p.display().to_string(), text));
     }
-    let policy = Policy::from_sources(&sources)?;
-    Ok(LoadedPolicy { policy, files })
+    Ok((sources, files))
+}
+
+/// The base directory a layer's overlay files name, if they are overlays.
+fn base_of(path: &Path, sources: &[Source]) -> Result<Option<PathBuf>> {
+    let mut found: Option<(String, String, Option<usize>)> = None;
+    let mut plain: Option<&str> = None;
+    for (file, text) in sources {
+        match overlay_header(file, text)? {
+            Some(h) => {
+                if let Some((other_file, other, _)) = &found {
+                    if *other != h.base {
+                        bail!(
+                            "{file}: [overlay] base \"{}\" differs from \"{other}\" in {other_file}; \
+                             the files of one policy directory share one base",
+                            h.base
+                        );
+                    }
+                } else {
+                    found = Some((file.clone(), h.base, h.line));
+                }
+            }
+            None => plain = Some(file),
+        }
+    }
+    let Some((file, base, line)) = found else {
+        return Ok(None);
+    };
+    if let Some(p) = plain {
+        bail!(
+            "{p} has no [overlay] table, but {file} in the same directory is an overlay; give \
+             every file of an overlay directory the same [overlay] base"
+        );
+    }
+    let dir = if path.is_dir() {
+        path
+    } else {
+        path.parent().unwrap_or(Path::new("."))
+    };
+    let resolved = dir.join(&base);
+    if !resolved.exists() {
+        let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
+        bail!(
+            "{file}{at}: [overlay] base \"{base}\" not found: {} does not exist",
+            resolved.display()
+        );
+    }
+    Ok(Some(resolved))
+}
+
+/// Reads a policy directory and, when it is an overlay, every base under it.
+pub fn read_policy_layers(path: &Path) -> Result<PolicyLayers> {
+    let mut chain: Vec<(PathBuf, Vec<Source>, Vec<FileHash>)> = Vec::new();
+    let mut seen: Vec<(PathBuf, String)> = Vec::new();
+    let mut current = path.to_path_buf();
+    loop {
+        let (sources, files) = read_layer(&current)?;
+        let canonical = current
+            .canonicalize()
+            .with_context(|| format!("cannot resolve {}", current.display()))?;
+        if seen.iter().any(|(c, _)| *c == canonical) {
+            let names: Vec<String> = seen
+                .iter()
+                .map(|(_, shown)| shown.clone())
+                .chain([current.display().to_string()])
+                .collect();
+            bail!(
+                "policy overlays form a cycle: {} (each is based on the next)",
+                names.join(" -> ")
+            );
+        }
+        seen.push((canonical, current.display().to_string()));
+        let base = base_of(&current, &sources)?;
+        chain.push((current.clone(), sources, files));
+        match base {
+            Some(b) => current = b,
+            None => break,
+        }
+    }
+    chain.reverse();
+    let mut layers = Vec::new();
+    let mut files = Vec::new();
+    for (_, s, f) in chain {
+        layers.push(s);
+        files.extend(f);
+    }
+    Ok(PolicyLayers { layers, files })
+}
+
+/// Loads every `*.toml` in the directory, in file-name order (or one file), merged over its base
+/// when it is an overlay.
+pub fn load_policy(path: &Path) -> Result<LoadedPolicy> {
+    let read = read_policy_layers(path)?;
+    let policy = Policy::from_layers(&read.layers)?;
+    Ok(LoadedPolicy {
+        policy,
+        files: read.files,
+    })
+}
+
+/// The merged policy files (for `policy diff`), after checking that they load as a policy.
+pub fn load_merged(path: &Path) -> Result<(LoadedPolicy, Vec<MergedFile>)> {
+    let read = read_policy_layers(path)?;
+    let policy = Policy::from_layers(&read.layers)?;
+    let merged = merge_layers(&read.layers)?;
+    Ok((
+        LoadedPolicy {
+            policy,
+            files: read.files,
+        },
+        merged,
+    ))
 }

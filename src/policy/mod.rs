@@ -6,6 +6,8 @@
 //! post-16 criteria, the surplus seat scheme); every number, comparison, year band, charge,
 //! priority and clause reference comes from the files.
 
+pub mod diff;
+pub mod overlay;
 mod types;
 
 use serde::{Deserialize, Serialize};
@@ -44,6 +46,13 @@ pub enum PolicyError {
     Band {
         rule: String,
         band: usize,
+        message: String,
+    },
+    // Policy overlays (a year that overrides another year's values; see `overlay`).
+    #[error("{file}{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
+    Overlay {
+        file: String,
+        line: Option<usize>,
         message: String,
     },
 }
@@ -528,6 +537,22 @@ fn required<T>(slot: Option<(T, String)>, section: &'static str) -> Result<T, Po
 impl Policy {
     /// Parses and merges policy files given as (name, text) pairs, in order.
     pub fn from_sources(sources: &[(String, String)]) -> Result<Policy, PolicyError> {
+        Policy::from_layers(&[sources.to_vec()])
+    }
+
+    /// Parses a complete policy (`layers[0]`) with overlays on it (each later layer, see
+    /// [`overlay`]): the overlays are deep-merged first, then the result is read as one policy.
+    pub fn from_layers(layers: &[Vec<overlay::Source>]) -> Result<Policy, PolicyError> {
+        let merged = overlay::merge_layers(layers)?;
+        let docs = merged
+            .iter()
+            .map(|f| Ok((f.name.clone(), read_doc(f)?)))
+            .collect::<Result<Vec<_>, PolicyError>>()?;
+        Policy::from_docs(docs)
+    }
+
+    /// Merges and cross-checks the sections of parsed policy files, in order.
+    fn from_docs(docs: Vec<(String, PolicyDoc)>) -> Result<Policy, PolicyError> {
         let mut meta = None;
         let mut decision = None;
         let mut suit = None;
@@ -538,11 +563,8 @@ impl Policy {
         let mut pref = None;
         let mut surplus = None;
         let mut rules: Vec<Rule> = Vec::new();
-        for (file, text) in sources {
-            let doc: PolicyDoc = toml::from_str(text).map_err(|e| PolicyError::Toml {
-                file: file.clone(),
-                message: e.to_string().trim_end().to_string(),
-            })?;
+        for (file, doc) in docs {
+            let file = &file;
             take_once(&mut meta, doc.policy, file, "policy")?;
             take_once(&mut decision, doc.decision, file, "decision")?;
             take_once(&mut suit, doc.suitable_schools, file, "suitable_schools")?;
@@ -613,6 +635,19 @@ impl Policy {
             rules: ordered,
         })
     }
+}
+
+/// Reads one merged policy file: from its text when no overlay changed it (so errors carry line
+/// and column), else from the merged values.
+fn read_doc(f: &overlay::MergedFile) -> Result<PolicyDoc, PolicyError> {
+    let parsed = match &f.text {
+        Some(text) => toml::from_str(text),
+        None => PolicyDoc::deserialize(toml::Value::Table(f.table.clone())),
+    };
+    parsed.map_err(|e| PolicyError::Toml {
+        file: f.name.clone(),
+        message: e.to_string().trim_end().to_string(),
+    })
 }
 
 /// Bands of one rule must not overlap, or a year group would have two answers.

@@ -20,6 +20,7 @@ pub fn schoolrun() -> Command {
     let mut c = Command::cargo_bin("schoolrun").unwrap();
     c.current_dir(root())
         .env_remove("SCHOOLRUN_POLICY")
+        .env_remove("SCHOOLRUN_ACADEMIC_YEAR")
         .env_remove("SCHOOLRUN_AREA")
         .env("COLUMNS", "100");
     c

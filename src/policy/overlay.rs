@@ -1,0 +1,483 @@
+//! Policy overlays: a policy year that differs from another only in a few values says so in one
+//! small file instead of copying the other year's files.
+//!
+//! An overlay file has an `[overlay]` table naming its base (`base = "../2022-23"`, a directory
+//! relative to the overlay's own directory) and, besides it, only the values that differ, written
+//! where the base writes them. The overlay is deep-merged into the base: tables merge key by key,
+//! arrays of tables are matched item by item on their `id` (or replaced whole when their items
+//! have no `id`), and every other value (numbers, text, dates, plain arrays) is replaced. An
+//! overlay can only change what the base has: a key, section or rule id the base lacks is an
+//! error, which protects against typos. Every overlay table that changes a value must also give
+//! the `quote` (or, for `[policy]`, the `source`) its new values rest on; the clause is the
+//! table's own, inherited from the base unless the overlay changes it too.
+//!
+//! Reading the files and finding the base directory is I/O and lives in `crate::io::policy_files`;
+//! this module merges texts already read, so the typed policy and `policy diff` see exactly the
+//! same merged values.
+
+use toml::{Table, Value};
+
+use super::PolicyError;
+
+/// One policy file as read: the name shown in errors (its path) and its text.
+pub type Source = (String, String);
+
+/// The `[overlay]` header of an overlay file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverlayHeader {
+    /// The base policy directory, relative to the overlay file's directory.
+    pub base: String,
+    /// The line of `base = ...`, for errors about it.
+    pub line: Option<usize>,
+}
+
+/// A policy file after merging: untouched base files keep their text so that errors in them
+/// still carry line and column.
+#[derive(Debug, Clone)]
+pub struct MergedFile {
+    /// The file's path, or "BASE with OVERLAY, ..." when overlays changed it.
+    pub name: String,
+    /// The merged TOML (without any `[overlay]` table).
+    pub table: Table,
+    /// The original text, when no overlay changed the file.
+    pub text: Option<String>,
+}
+
+/// One step of a path into a TOML document, for error lines and diff paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A key of a table.
+    Key(String),
+    /// An item of an array of tables, by position (from 0) in the file being read.
+    Index(usize),
+}
+
+/// Renders a path as `surplus_seat.charge_gbp` / `distance_rule[2].band`.
+pub fn path_text(path: &[Step]) -> String {
+    let mut s = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Step::Index(i) => s.push_str(&format!("[{}]", i + 1)),
+        }
+    }
+    s
+}
+
+/// The 1-based line of the item at `path` in `text`, where it can be found (else the line of
+/// the nearest enclosing item found).
+pub fn line_of(text: &str, path: &[Step]) -> Option<usize> {
+    let doc = toml_edit::ImDocument::parse(text).ok()?;
+    find_span(doc.as_table(), path, None).map(|r| line_at(text, r.start))
+}
+
+fn find_span(
+    table: &dyn toml_edit::TableLike,
+    path: &[Step],
+    span: Option<std::ops::Range<usize>>,
+) -> Option<std::ops::Range<usize>> {
+    let Some((Step::Key(k), rest)) = path.split_first() else {
+        return span;
+    };
+    let Some((key, item)) = table.get_key_value(k) else {
+        return span;
+    };
+    let span = key.span().or_else(|| item.span()).or(span);
+    match rest.first() {
+        None => span,
+        Some(Step::Index(i)) => match item.as_array_of_tables().and_then(|a| a.get(*i)) {
+            Some(t) => find_span(t, &rest[1..], t.span().or(span)),
+            None => span,
+        },
+        Some(Step::Key(_)) => match item.as_table_like() {
+            Some(t) => find_span(t, rest, span),
+            None => span,
+        },
+    }
+}
+
+fn line_at(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].matches('\n').count() + 1
+}
+
+fn toml_error(file: &str, e: toml::de::Error) -> PolicyError {
+    PolicyError::Toml {
+        file: file.to_string(),
+        message: e.to_string().trim_end().to_string(),
+    }
+}
+
+fn overlay_error(file: &str, text: &str, path: &[Step], message: String) -> PolicyError {
+    PolicyError::Overlay {
+        file: file.to_string(),
+        line: line_of(text, path),
+        message,
+    }
+}
+
+/// Reads the `[overlay]` header of a policy file, if it has one.
+pub fn overlay_header(file: &str, text: &str) -> Result<Option<OverlayHeader>, PolicyError> {
+    let table: Table = toml::from_str(text).map_err(|e| toml_error(file, e))?;
+    let Some(o) = table.get("overlay") else {
+        return Ok(None);
+    };
+    let here = [Step::Key("overlay".into())];
+    let Some(o) = o.as_table() else {
+        return Err(overlay_error(
+            file,
+            text,
+            &here,
+            "overlay must be a table: [overlay] base = \"../YEAR\"".into(),
+        ));
+    };
+    for k in o.keys() {
+        if k != "base" && k != "note" {
+            return Err(overlay_error(
+                file,
+                text,
+                &[Step::Key("overlay".into()), Step::Key(k.clone())],
+                format!("[overlay] has no key '{k}' (it takes base and note)"),
+            ));
+        }
+    }
+    let base_path = [Step::Key("overlay".into()), Step::Key("base".into())];
+    match o.get("base") {
+        Some(Value::String(b)) if !b.trim().is_empty() => Ok(Some(OverlayHeader {
+            base: b.clone(),
+            line: line_of(text, &base_path),
+        })),
+        Some(_) => Err(overlay_error(
+            file,
+            text,
+            &base_path,
+            "[overlay] base must be the base policy directory, e.g. \"../2022-23\"".into(),
+        )),
+        None => Err(overlay_error(
+            file,
+            text,
+            &here,
+            "[overlay] needs base = \"DIR\": the policy directory this one overrides".into(),
+        )),
+    }
+}
+
+/// Merges policy layers: `layers[0]` is a complete policy (its files in order); each later layer
+/// is an overlay on everything before it.
+pub fn merge_layers(layers: &[Vec<Source>]) -> Result<Vec<MergedFile>, PolicyError> {
+    let Some((first, overlays)) = layers.split_first() else {
+        return Ok(Vec::new());
+    };
+    let mut files = Vec::with_capacity(first.len());
+    for (file, text) in first {
+        let table: Table = toml::from_str(text).map_err(|e| toml_error(file, e))?;
+        if table.contains_key("overlay") {
+            return Err(overlay_error(
+                file,
+                text,
+                &[Step::Key("overlay".into())],
+                "an overlay file cannot be mixed into a complete policy".into(),
+            ));
+        }
+        files.push(MergedFile {
+            name: file.clone(),
+            table,
+            text: Some(text.clone()),
+        });
+    }
+    for layer in overlays {
+        for (file, text) in layer {
+            apply_overlay(&mut files, file, text)?;
+        }
+    }
+    Ok(files)
+}
+
+/// Merges one overlay file into the merged files of its base.
+fn apply_overlay(files: &mut [MergedFile], file: &str, text: &str) -> Result<(), PolicyError> {
+    let mut over: Table = toml::from_str(text).map_err(|e| toml_error(file, e))?;
+    over.remove("overlay");
+    for (key, value) in over {
+        let path = vec![Step::Key(key.clone())];
+        let Some(target) = files.iter_mut().find(|f| f.table.contains_key(&key)) else {
+            return Err(overlay_error(
+                file,
+                text,
+                &path,
+                format!("overrides [{key}], which the base policy does not have"),
+            ));
+        };
+        let slot = target.table.get_mut(&key).expect("key found above");
+        let mut cx = Cx { file, text };
+        cx.merge(slot, value, &path, &path)?;
+        if target.text.take().is_some() {
+            target.name = format!("{} with {file}", target.name);
+        } else if !target.name.ends_with(file) {
+            target.name = format!("{}, {file}", target.name);
+        }
+    }
+    Ok(())
+}
+
+/// What an error needs to name: the overlay file and its text (for lines).
+struct Cx<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "text",
+        Value::Integer(_) | Value::Float(_) => "number",
+        Value::Boolean(_) => "true/false",
+        Value::Datetime(_) => "date",
+        Value::Array(a) if is_array_of_tables(a) => "list of tables",
+        Value::Array(_) => "list",
+        Value::Table(_) => "table",
+    }
+}
+
+fn is_array_of_tables(a: &[Value]) -> bool {
+    !a.is_empty() && a.iter().all(Value::is_table)
+}
+
+impl Cx<'_> {
+    fn err(&self, at: &[Step], message: String) -> PolicyError {
+        overlay_error(self.file, self.text, at, message)
+    }
+
+    /// Merges `over` into `base`. `shown` is the readable path (ids for matched items); `at` is
+    /// the path inside the overlay file, for its line.
+    fn merge(
+        &mut self,
+        base: &mut Value,
+        over: Value,
+        shown: &[Step],
+        at: &[Step],
+    ) -> Result<(), PolicyError> {
+        let name = path_text(shown);
+        match (base, over) {
+            (Value::Table(b), Value::Table(o)) => {
+                let changes_values = o
+                    .iter()
+                    .any(|(k, v)| k != "id" && !v.is_table() && !is_tables(v));
+                if changes_values && !o.contains_key("quote") && !o.contains_key("source") {
+                    return Err(self.err(
+                        at,
+                        format!(
+                            "[{name}] changes values but gives no quote (or source): say what the \
+                             new values rest on"
+                        ),
+                    ));
+                }
+                for (k, v) in o {
+                    let mut s = shown.to_vec();
+                    s.push(Step::Key(k.clone()));
+                    let mut a = at.to_vec();
+                    a.push(Step::Key(k.clone()));
+                    let Some(slot) = b.get_mut(&k) else {
+                        return Err(self.err(
+                            &a,
+                            format!(
+                                "overrides {}, which the base policy does not have",
+                                path_text(&s)
+                            ),
+                        ));
+                    };
+                    self.merge(slot, v, &s, &a)?;
+                }
+                Ok(())
+            }
+            (Value::Array(b), Value::Array(o)) if is_array_of_tables(b) && is_tables_list(&o) => {
+                let with_ids = o.iter().all(|t| t.get("id").is_some());
+                if !with_ids {
+                    if o.iter().any(|t| t.get("id").is_some()) {
+                        return Err(self.err(
+                            at,
+                            format!(
+                                "[[{name}]]: give every item an id (to change those items) or \
+                                 none (to replace the list)"
+                            ),
+                        ));
+                    }
+                    *b = o;
+                    return Ok(());
+                }
+                for (i, item) in o.into_iter().enumerate() {
+                    let id = item.get("id").cloned().unwrap_or(Value::Boolean(false));
+                    let mut a = at.to_vec();
+                    a.push(Step::Index(i));
+                    let Some(slot) = b.iter_mut().find(|t| t.get("id") == Some(&id)) else {
+                        return Err(self.err(
+                            &a,
+                            format!(
+                                "[[{name}]] id = {id}: the base policy has no such item (an \
+                                 overlay can only change what the base has)"
+                            ),
+                        ));
+                    };
+                    let mut s = shown.to_vec();
+                    s.push(Step::Key(format!("[{}]", id.as_str().unwrap_or("?"))));
+                    self.merge(slot, item, &s, &a)?;
+                }
+                Ok(())
+            }
+            (b, o) => {
+                let same = kind(b) == kind(&o)
+                    || (matches!(b, Value::Array(x) if x.is_empty()) && o.is_array());
+                if !same {
+                    return Err(self.err(
+                        at,
+                        format!(
+                            "{name}: the base has a {} here, the overlay gives a {}",
+                            kind(b),
+                            kind(&o)
+                        ),
+                    ));
+                }
+                *b = o;
+                Ok(())
+            }
+        }
+    }
+}
+
+fn is_tables(v: &Value) -> bool {
+    matches!(v, Value::Array(a) if is_array_of_tables(a))
+}
+
+fn is_tables_list(a: &[Value]) -> bool {
+    a.iter().all(Value::is_table)
+}
+
+/// All merged files as one table (top-level sections are disjoint across files; lists of rules
+/// given in several files are joined in file order), for `policy diff`.
+pub fn combined(files: &[MergedFile]) -> Table {
+    let mut all = Table::new();
+    for f in files {
+        for (k, v) in &f.table {
+            match (all.get_mut(k), v) {
+                (Some(Value::Array(a)), Value::Array(more)) => a.extend(more.iter().cloned()),
+                _ => {
+                    all.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(name: &str, text: &str) -> Source {
+        (name.to_string(), text.to_string())
+    }
+
+    const BASE: &str = r#"[policy]
+name = "P"
+starts = "2022-09-01"
+
+[surplus_seat]
+clause = "1.3.2"
+quote = "825"
+charge_gbp = 825.00
+
+[[rule]]
+id = "a"
+clause = "1"
+limit = 3
+  [[rule.band]]
+  years = 1
+  [[rule.band]]
+  years = 2
+
+[[rule]]
+id = "b"
+clause = "2"
+limit = 6
+"#;
+
+    fn merged(over: &str) -> Result<Table, PolicyError> {
+        let layers = vec![
+            vec![src("base/a.toml", BASE)],
+            vec![src("over/o.toml", over)],
+        ];
+        merge_layers(&layers).map(|f| combined(&f))
+    }
+
+    #[test]
+    fn tables_merge_and_values_replace() {
+        let t = merged(
+            "[overlay]\nbase = \"../base\"\n\n[surplus_seat]\nquote = \"800\"\ncharge_gbp = 800\n",
+        )
+        .unwrap();
+        assert_eq!(t["surplus_seat"]["charge_gbp"], Value::Integer(800));
+        assert_eq!(t["surplus_seat"]["clause"], Value::String("1.3.2".into()));
+        assert_eq!(t["policy"]["name"], Value::String("P".into()));
+    }
+
+    #[test]
+    fn items_match_by_id_and_lists_without_ids_are_replaced() {
+        let t = merged(
+            "[[rule]]\nid = \"b\"\nquote = \"q\"\nlimit = 7\n\n[[rule]]\nid = \"a\"\n  [[rule.band]]\n  years = 9\n",
+        )
+        .unwrap();
+        let rules = t["rule"].as_array().unwrap();
+        assert_eq!(rules[1]["limit"], Value::Integer(7));
+        assert_eq!(rules[0]["limit"], Value::Integer(3));
+        let bands = rules[0]["band"].as_array().unwrap();
+        assert_eq!(bands.len(), 1);
+        assert_eq!(bands[0]["years"], Value::Integer(9));
+    }
+
+    #[test]
+    fn unknown_keys_ids_and_sections_are_errors_with_lines() {
+        let e =
+            merged("[overlay]\nbase = \"x\"\n\n[surplus_seat]\nquote = \"q\"\ncharge_gpb = 1\n")
+                .unwrap_err()
+                .to_string();
+        assert_eq!(
+            e,
+            "over/o.toml, line 6: overrides surplus_seat.charge_gpb, which the base policy does not have"
+        );
+        let e = merged("[surplus_seats]\nquote = \"q\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("over/o.toml, line 1: overrides [surplus_seats]"),
+            "{e}"
+        );
+        let e = merged("[[rule]]\nid = \"c\"\nquote = \"q\"\nlimit = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 1") && e.contains("id = \"c\""), "{e}");
+        let e = merged("[surplus_seat]\ncharge_gbp = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("gives no quote"), "{e}");
+        let e = merged("[surplus_seat]\nquote = \"q\"\ncharge_gbp = \"800\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 3") && e.contains("number"), "{e}");
+    }
+
+    #[test]
+    fn overlay_header_is_read_and_checked() {
+        let h = overlay_header("o.toml", "# x\n[overlay]\nbase = \"../2022-23\"\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(h.base, "../2022-23");
+        assert_eq!(h.line, Some(3));
+        assert!(overlay_header("o.toml", "[policy]\n").unwrap().is_none());
+        let e = overlay_header("o.toml", "[overlay]\nbsae = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains("bsae"), "{e}");
+    }
+}
