@@ -202,7 +202,7 @@ fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 #[test]
-fn batch_under_2021_22_differs_from_2022_23_only_in_charges() {
+fn batch_under_2021_22_differs_from_2022_23_only_in_charges_and_the_post16_age_date() {
     let batch = |year: &str| {
         let r = run(&[
             "batch",
@@ -230,6 +230,23 @@ fn batch_under_2021_22_differs_from_2022_23_only_in_charges() {
         for (i, (x, y)) in a.iter().zip(b).enumerate() {
             if x != y {
                 differing.insert(h22[i].clone());
+            }
+        }
+        // The reasons differ only where the post-16 age is taken on 31 August before the year
+        // (Post-16 3): 2021-08-31 instead of 2022-08-31.
+        let reasons = col("reasons");
+        if a[reasons] != b[reasons] {
+            let ra: Vec<&str> = a[reasons].split(" | ").collect();
+            let rb: Vec<&str> = b[reasons].split(" | ").collect();
+            assert_eq!(ra.len(), rb.len(), "row {}", a[col("row")]);
+            for (x, y) in ra.iter().zip(&rb) {
+                if x != y {
+                    assert!(
+                        x.contains("on 2021-08-31") && y.contains("on 2022-08-31"),
+                        "row {}: reasons differ other than in the post-16 age date:\n{x}\n{y}",
+                        a[col("row")]
+                    );
+                }
             }
         }
         if a[pence] != b[pence] {
@@ -327,8 +344,13 @@ fn overlay_changing_a_value_without_a_quote_is_refused() {
         "[overlay]\nbase = \"../base\"\n\n[surplus_seat]\ncharge_gbp = 800.00\n",
     );
     let r = show(&t.path().join("y"));
-    assert!(r.stderr.contains("policy.toml, line 4"), "{}", r.stderr);
-    assert!(r.stderr.contains("gives no quote"), "{}", r.stderr);
+    assert!(r.stderr.contains("policy.toml, line 5"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("changes surplus_seat.charge_gbp but gives no new quote in [surplus_seat]"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

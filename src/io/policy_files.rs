@@ -128,7 +128,7 @@ fn base_of(path: &Path, sources: &[Source]) -> Result<Option<PathBuf>> {
     } else {
         path.parent().unwrap_or(Path::new("."))
     };
-    let resolved = dir.join(&base);
+    let resolved = lexical(&dir.join(&base));
     if !resolved.exists() {
         let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
         bail!(
@@ -137,6 +137,29 @@ fn base_of(path: &Path, sources: &[Source]) -> Result<Option<PathBuf>> {
         );
     }
     Ok(Some(resolved))
+}
+
+/// `policy/2021-22/../2022-23` as `policy/2022-23` (without touching the file system, so the
+/// path stays relative as given), for the file names decisions record.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
 }
 
 /// Reads a policy directory and, when it is an overlay, every base under it.

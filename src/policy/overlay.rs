@@ -58,7 +58,7 @@ pub fn path_text(path: &[Step]) -> String {
     for step in path {
         match step {
             Step::Key(k) => {
-                if !s.is_empty() {
+                if !s.is_empty() && !k.starts_with('[') {
                     s.push('.');
                 }
                 s.push_str(k);
@@ -213,7 +213,7 @@ fn apply_overlay(files: &mut [MergedFile], file: &str, text: &str) -> Result<(),
         };
         let slot = target.table.get_mut(&key).expect("key found above");
         let mut cx = Cx { file, text };
-        cx.merge(slot, value, &path, &path)?;
+        cx.merge(slot, value, &path, &path, None)?;
         if target.text.take().is_some() {
             target.name = format!("{} with {file}", target.name);
         } else if !target.name.ends_with(file) {
@@ -251,29 +251,28 @@ impl Cx<'_> {
     }
 
     /// Merges `over` into `base`. `shown` is the readable path (ids for matched items); `at` is
-    /// the path inside the overlay file, for its line.
+    /// the path inside the overlay file, for its line. `quoted` is, for the nearest enclosing
+    /// table of the base that has a `quote` (or `source`), its path and whether the overlay gives
+    /// a new one: a changed value must rest on a quote.
     fn merge(
         &mut self,
         base: &mut Value,
         over: Value,
         shown: &[Step],
         at: &[Step],
+        quoted: Option<(String, bool)>,
     ) -> Result<(), PolicyError> {
         let name = path_text(shown);
         match (base, over) {
             (Value::Table(b), Value::Table(o)) => {
-                let changes_values = o
-                    .iter()
-                    .any(|(k, v)| k != "id" && !v.is_table() && !is_tables(v));
-                if changes_values && !o.contains_key("quote") && !o.contains_key("source") {
-                    return Err(self.err(
-                        at,
-                        format!(
-                            "[{name}] changes values but gives no quote (or source): say what the \
-                             new values rest on"
-                        ),
-                    ));
-                }
+                let quoted = if b.contains_key("quote") || b.contains_key("source") {
+                    Some((
+                        name.clone(),
+                        o.contains_key("quote") || o.contains_key("source"),
+                    ))
+                } else {
+                    quoted
+                };
                 for (k, v) in o {
                     let mut s = shown.to_vec();
                     s.push(Step::Key(k.clone()));
@@ -288,7 +287,10 @@ impl Cx<'_> {
                             ),
                         ));
                     };
-                    self.merge(slot, v, &s, &a)?;
+                    if k == "id" {
+                        continue;
+                    }
+                    self.merge(slot, v, &s, &a, quoted.clone())?;
                 }
                 Ok(())
             }
@@ -304,6 +306,7 @@ impl Cx<'_> {
                             ),
                         ));
                     }
+                    self.quoted(at, &name, &quoted)?;
                     *b = o;
                     return Ok(());
                 }
@@ -322,7 +325,7 @@ impl Cx<'_> {
                     };
                     let mut s = shown.to_vec();
                     s.push(Step::Key(format!("[{}]", id.as_str().unwrap_or("?"))));
-                    self.merge(slot, item, &s, &a)?;
+                    self.merge(slot, item, &s, &a, quoted.clone())?;
                 }
                 Ok(())
             }
@@ -339,9 +342,38 @@ impl Cx<'_> {
                         ),
                     ));
                 }
+                self.quoted(at, &name, &quoted)?;
                 *b = o;
                 Ok(())
             }
+        }
+    }
+
+    /// A changed value needs a new quote (or source) in its nearest quoted table.
+    fn quoted(
+        &self,
+        at: &[Step],
+        name: &str,
+        quoted: &Option<(String, bool)>,
+    ) -> Result<(), PolicyError> {
+        match quoted {
+            Some((table, false)) => {
+                let (key, shown) = if table.is_empty() {
+                    ("quote", String::from("the file"))
+                } else if table == "policy" {
+                    ("source", format!("[{table}]"))
+                } else {
+                    ("quote", format!("[{table}]"))
+                };
+                Err(self.err(
+                    at,
+                    format!(
+                        "changes {name} but gives no new {key} in {shown}: say what the new value \
+                         rests on"
+                    ),
+                ))
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -425,7 +457,7 @@ limit = 6
     #[test]
     fn items_match_by_id_and_lists_without_ids_are_replaced() {
         let t = merged(
-            "[[rule]]\nid = \"b\"\nquote = \"q\"\nlimit = 7\n\n[[rule]]\nid = \"a\"\n  [[rule.band]]\n  years = 9\n",
+            "[[rule]]\nid = \"b\"\nlimit = 7\n\n[[rule]]\nid = \"a\"\n  [[rule.band]]\n  years = 9\n",
         )
         .unwrap();
         let rules = t["rule"].as_array().unwrap();
@@ -453,14 +485,18 @@ limit = 6
             e.starts_with("over/o.toml, line 1: overrides [surplus_seats]"),
             "{e}"
         );
-        let e = merged("[[rule]]\nid = \"c\"\nquote = \"q\"\nlimit = 1\n")
+        let e = merged("[[rule]]\nid = \"c\"\nlimit = 1\n")
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 1") && e.contains("id = \"c\""), "{e}");
         let e = merged("[surplus_seat]\ncharge_gbp = 1\n")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("gives no quote"), "{e}");
+        assert_eq!(
+            e,
+            "over/o.toml, line 2: changes surplus_seat.charge_gbp but gives no new quote in \
+             [surplus_seat]: say what the new value rests on"
+        );
         let e = merged("[surplus_seat]\nquote = \"q\"\ncharge_gbp = \"800\"\n")
             .unwrap_err()
             .to_string();
