@@ -32,6 +32,122 @@ fn names<T: serde::Serialize>(vs: &[T]) -> String {
     vs.iter().map(name).collect::<Vec<_>>().join(", ")
 }
 
+/// One line (or a few) for each circumstance rule form (clauses 1.1.8-1.1.13, 1.1.16, 1.5,
+/// 4.1-4.3; Post-16 sections 2 and 5).
+fn describe_circumstance(s: &mut String, r: &Rule) {
+    let findings = |fs: &[&crate::policy::Finding]| {
+        fs.iter()
+            .map(|f| name(&f.field))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let line = match r {
+        Rule::SplitResidency(x) => format!(
+            "rule {} [{}]: split residency decided from nominated_address, else gp_address",
+            x.id, x.cite.clause
+        ),
+        Rule::Bar(x) => format!(
+            "rule {} [{}]: {}: not eligible (basis {})",
+            x.id,
+            x.cite.clause,
+            name(&x.when),
+            x.basis.as_str()
+        ),
+        Rule::Note(x) => format!(
+            "rule {} [{}]: {}: note for the officer",
+            x.id,
+            x.cite.clause,
+            name(&x.when)
+        ),
+        Rule::TemporaryHousing(x) => format!(
+            "rule {} [{}]: at most {} school term(s) (term of re-housing counted: {}); records {}; \
+             age/distance of {}",
+            x.id,
+            x.cite.clause,
+            x.max_terms,
+            x.count_term_of_rehousing,
+            findings(&[&x.reason, &x.original_place]),
+            x.age_distance
+        ),
+        Rule::ChangingSchool(x) => format!(
+            "rule {} [{}]: to a {} school on the usual rules, else records {}; age/distance of {}",
+            x.id,
+            x.cite.clause,
+            name(&x.schools),
+            name(&x.supported.field),
+            x.age_distance
+        ),
+        Rule::MovingHouse(x) => format!(
+            "rule {} [{}]: remaining after a move: {} if a nearer school has places, else \
+             age/distance of {}",
+            x.id,
+            x.cite.clause,
+            x.preference_basis.as_str(),
+            x.age_distance
+        ),
+        Rule::Year11Move(x) => format!(
+            "rule {} [{}]: {}: remaining after a move; records {}",
+            x.id,
+            x.cite.clause,
+            x.years,
+            findings(&x.requires.iter().collect::<Vec<_>>())
+        ),
+        Rule::Placement(x) => format!(
+            "rule {} [{}]: when {}{}: school {}; age/distance of {}",
+            x.id,
+            x.cite.clause,
+            names(&x.when),
+            if x.unless.is_empty() {
+                String::new()
+            } else {
+                format!(" unless {}", names(&x.unless))
+            },
+            name(&x.school),
+            x.age_distance.as_deref().unwrap_or("none")
+        ),
+        Rule::Transitional(x) => format!(
+            "rule {} [{}]: {} years after the {}{}",
+            x.id,
+            x.cite.clause,
+            x.years,
+            name(&x.starts),
+            x.minimum_distance
+                .as_ref()
+                .map(|m| format!(
+                    "; walking route {} the recorded minimum distance",
+                    m.comparison.symbol()
+                ))
+                .unwrap_or_default()
+        ),
+        Rule::Post16Send(x) => format!(
+            "rule {} [{}]: {}: criteria of {}; records {}; contribution {} ({}% off for low \
+             income or a dis-applied distance); apply by {:02}-{:02}",
+            x.id,
+            x.cite.clause,
+            x.years,
+            x.criteria_of,
+            findings(&[&x.assessment, &x.disapplied]),
+            x.contribution_gbp.0.display_gbp(),
+            x.reduction_percent.0,
+            x.deadline.day,
+            x.deadline.month
+        ),
+        Rule::Post19(x) => format!(
+            "rule {} [{}]: {}: aged {}-{} on {:02}-{:02} with an EHCP; records {}: free",
+            x.id,
+            x.cite.clause,
+            x.years,
+            x.from_age,
+            x.to_age,
+            x.on_day,
+            x.on_month,
+            name(&x.necessity.field)
+        ),
+        _ => return,
+    };
+    let _ = writeln!(s, "{line}");
+}
+
 /// Renders every parameter of the policy with its clause.
 pub fn describe(p: &Policy) -> String {
     let mut s = String::new();
@@ -168,6 +284,8 @@ pub fn describe(p: &Policy) -> String {
                     "  low income, or medical circumstance at the nearest school or college"
                 );
             }
+            // Clauses 1.1.8-1.1.13, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2 and 5.
+            other => describe_circumstance(&mut s, other),
         }
     }
     let ss = &p.surplus_seat;
@@ -346,6 +464,16 @@ pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
             d.distances
                 .driven_m
                 .map(|m| Metres(m).miles_3dp())
+                .unwrap_or_else(|| "none".into()),
+        );
+    }
+    if let Some(e) = &expect.support_ends {
+        check(
+            "support ends",
+            e.clone(),
+            d.support_ends
+                .as_ref()
+                .map(|s| s.date.to_string())
                 .unwrap_or_else(|| "none".into()),
         );
     }

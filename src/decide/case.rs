@@ -53,6 +53,73 @@ pub struct Case {
     pub hours_per_week: Option<f64>,
     pub days_per_week: Option<u8>,
     pub schools_without_places: Vec<Urn>,
+    // Clauses 1.1.8-1.1.12, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2, 3 and 5. Option<bool> is a
+    // finding an officer records: yes, no, or not yet made.
+    /// The school the child attended before a house move or change of school.
+    pub previous_school: Option<Urn>,
+    /// The family has moved house (clauses 1.1.8, 1.1.11).
+    pub moved_house: bool,
+    /// Displaced from home because of family related issues (clause 1.1.8).
+    pub displaced_by_family_issues: bool,
+    /// The date the family was temporarily re-housed (clause 1.1.9).
+    pub temporarily_rehoused_on: Option<chrono::NaiveDate>,
+    /// The last days of the existing school's terms, from the school's calendar (clause 1.1.9).
+    pub school_term_ends: Vec<chrono::NaiveDate>,
+    pub rehousing_reason_accepted: Option<bool>,
+    pub place_secured_in_area: Option<bool>,
+    /// The parents decided to change school (clause 1.1.10).
+    pub changed_school: bool,
+    pub move_supported: Option<bool>,
+    pub year11_move_exceptional: Option<bool>,
+    pub existing_school_reasonable: Option<bool>,
+    /// A Professional Assessment (clause 1.1.12; Post-16 section 2).
+    pub professional_assessment: Option<bool>,
+    pub cic_manager_recommended: bool,
+    pub fair_access_allocated: bool,
+    /// A Managed Move (clause 1.1.16): through a panel, or on a parent's application.
+    pub managed_move: Option<ManagedMove>,
+    pub only_other_appropriate_school: Option<bool>,
+    pub alternative_provision: bool,
+    pub ap_remain: bool,
+    /// Clause 4.1: dates of implementation.
+    pub reorganised_on: Option<chrono::NaiveDate>,
+    pub catchment_changed_on: Option<chrono::NaiveDate>,
+    /// Clause 4.1: the minimum distance the Director set for this reorganisation, miles.
+    pub reorganisation_min_miles: Option<f64>,
+    /// Already receives transport support to the school (clause 4.1).
+    pub receives_transport: bool,
+    /// Split residency (section 1.5): the other parent's home, which address is nominated, and
+    /// which is on the child's GP record.
+    pub second_home: Option<geo::Point<f64>>,
+    pub nominated_address: Option<Address>,
+    pub gp_address: Option<Address>,
+    /// Post-16 section 2.
+    pub distance_criterion_disapplied: Option<bool>,
+    pub applied_on: Option<chrono::NaiveDate>,
+    pub course_starts: Option<chrono::NaiveDate>,
+    /// Post-16 sections 3 and 5.
+    pub ehcp_transport_necessary: Option<bool>,
+    pub medical_officer_evidence: Option<bool>,
+}
+
+/// How a Managed Move came about (clause 1.1.16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ManagedMove {
+    /// Through the In Year Fair Access process or the Local Inclusion Panel.
+    Panel,
+    /// Agreed as a result of a parent making an application.
+    Parent,
+}
+
+/// One of the two addresses of a child with split residency (section 1.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Address {
+    /// The home given in easting/northing (or latitude/longitude).
+    First,
+    /// The home given in second_easting/second_northing.
+    Second,
 }
 
 impl Case {
@@ -82,6 +149,87 @@ impl Case {
             hours_per_week: None,
             days_per_week: None,
             schools_without_places: Vec::new(),
+            previous_school: None,
+            moved_house: false,
+            displaced_by_family_issues: false,
+            temporarily_rehoused_on: None,
+            school_term_ends: Vec::new(),
+            rehousing_reason_accepted: None,
+            place_secured_in_area: None,
+            changed_school: false,
+            move_supported: None,
+            year11_move_exceptional: None,
+            existing_school_reasonable: None,
+            professional_assessment: None,
+            cic_manager_recommended: false,
+            fair_access_allocated: false,
+            managed_move: None,
+            only_other_appropriate_school: None,
+            alternative_provision: false,
+            ap_remain: false,
+            reorganised_on: None,
+            catchment_changed_on: None,
+            reorganisation_min_miles: None,
+            receives_transport: false,
+            second_home: None,
+            nominated_address: None,
+            gp_address: None,
+            distance_criterion_disapplied: None,
+            applied_on: None,
+            course_starts: None,
+            ehcp_transport_necessary: None,
+            medical_officer_evidence: None,
+        }
+    }
+
+    /// Split residency (section 1.5): the address the case is decided from, when a second home
+    /// is given: the nominated one, else the one on the GP record; `None` when neither is known.
+    pub fn split_residency_address(&self) -> Option<Address> {
+        self.second_home?;
+        self.nominated_address.or(self.gp_address)
+    }
+
+    /// The case as decided from the second home, when section 1.5 says so.
+    pub fn at_decided_home(&self) -> Option<Case> {
+        let (Some(Address::Second), Some(p)) = (self.split_residency_address(), self.second_home)
+        else {
+            return None;
+        };
+        let mut c = self.clone();
+        c.home = p;
+        c.access_point = None;
+        Some(c)
+    }
+
+    /// A recorded finding (clauses 1.1.9-1.1.16; Post-16 sections 2, 3, 5).
+    pub fn recorded(&self, r: crate::policy::Recorded) -> Option<bool> {
+        use crate::policy::Recorded as R;
+        match r {
+            R::RehousingReasonAccepted => self.rehousing_reason_accepted,
+            R::PlaceSecuredInArea => self.place_secured_in_area,
+            R::MoveSupported => self.move_supported,
+            R::Year11MoveExceptional => self.year11_move_exceptional,
+            R::ExistingSchoolReasonable => self.existing_school_reasonable,
+            R::ProfessionalAssessment => self.professional_assessment,
+            R::OnlyOtherAppropriateSchool => self.only_other_appropriate_school,
+            R::DistanceCriterionDisapplied => self.distance_criterion_disapplied,
+            R::EhcpTransportNecessary => self.ehcp_transport_necessary,
+            R::MedicalOfficerEvidence => self.medical_officer_evidence,
+        }
+    }
+
+    /// A yes/no circumstance (clauses 1.1.8, 1.1.13, 1.1.16, 4.2, 4.3).
+    pub fn flag(&self, f: crate::policy::Flag) -> bool {
+        use crate::policy::Flag as F;
+        match f {
+            F::ChildInCare => self.child_in_care,
+            F::CicManagerRecommended => self.cic_manager_recommended,
+            F::FairAccessAllocated => self.fair_access_allocated,
+            F::ManagedMoveByPanel => self.managed_move == Some(ManagedMove::Panel),
+            F::AlternativeProvision => self.alternative_provision,
+            F::ApRemain => self.ap_remain,
+            F::DisplacedByFamilyIssues => self.displaced_by_family_issues,
+            F::YoungCarer => self.young_carer,
         }
     }
 

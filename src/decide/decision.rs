@@ -80,6 +80,14 @@ pub struct SurplusPriority {
     pub tie_break_walking_m: Option<f64>,
 }
 
+/// When the support decided ends (clauses 1.1.9, 4.1; Post-16 section 2.4), and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SupportEnds {
+    pub date: chrono::NaiveDate,
+    pub clause: String,
+    pub note: String,
+}
+
 /// The school decided about.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SchoolRef {
@@ -104,6 +112,9 @@ pub struct Decision {
     pub warnings: Vec<String>,
     /// Why the case could not be decided (outcome `error`).
     pub error: Option<String>,
+    /// When the support ends, where a clause limits it (clauses 1.1.9, 4.1; Post-16 2.4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_ends: Option<SupportEnds>,
 }
 
 impl Decision {
@@ -122,6 +133,7 @@ impl Decision {
             reasons: Vec::new(),
             warnings: Vec::new(),
             error: Some(message),
+            support_ends: None,
         }
     }
 }

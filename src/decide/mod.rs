@@ -15,7 +15,8 @@ pub mod schools;
 pub use case::{Case, Sex};
 pub use context::{Ctx, DecideError};
 pub use decision::{
-    Charge, Decision, Distances, Outcome, Reason, SchoolRef, SurplusPriority, ThresholdApplied,
+    Charge, Decision, Distances, Outcome, Reason, SchoolRef, SupportEnds, SurplusPriority,
+    ThresholdApplied,
 };
 
 use crate::area::Area;
@@ -55,26 +56,36 @@ fn decide_inner(
     case: &Case,
     settings: &Settings,
 ) -> Result<Decision, DecideError> {
+    // Section 1.5: a child with split residency is decided from the nominated home address.
+    let moved = case.at_decided_home();
+    let case = moved.as_ref().unwrap_or(case);
     let ctx = Ctx::new(policy, area, case, settings)?;
     let mut findings: Vec<Finding> = Vec::with_capacity(policy.rules.len());
+    let mut rule_terms: Vec<context::Terms> = Vec::with_capacity(policy.rules.len());
     // Warnings (e.g. "close to the limit") belong to the rule that raised them, so that an
     // eligible decision carries only those of the rules that explain it.
     let mut rule_warnings: Vec<Vec<String>> = Vec::with_capacity(policy.rules.len());
     for rule in &policy.rules {
         findings.push(rules::apply(rule, &ctx)?);
         rule_warnings.push(ctx.take_warnings());
+        rule_terms.push(ctx.take_terms());
     }
-    // An eligible decision is explained by the rules up to the one that decided it; later
-    // rules (a referral, say) would only confuse the letter.
-    let last = findings
-        .iter()
-        .position(|f| matches!(f.verdict, Verdict::Eligible { .. }))
-        .map_or(findings.len(), |i| i + 1);
+    // The first rule that decides (eligible; or, for clauses that say so, not eligible or for an
+    // officer whatever later rules say) is explained by the rules up to it; later rules (a
+    // referral, say) would only confuse the letter.
+    let decisive = findings.iter().position(|f| {
+        matches!(
+            f.verdict,
+            Verdict::Eligible { .. } | Verdict::Bar { .. } | Verdict::Hold { .. }
+        )
+    });
+    let last = decisive.map_or(findings.len(), |i| i + 1);
+    let decided_terms = decisive.map(|i| rule_terms[i].clone()).unwrap_or_default();
     let mut reasons: Vec<Reason> = findings[..last]
         .iter()
         .flat_map(|f| f.reasons.iter().cloned())
         .collect();
-    let eligible = findings.iter().find_map(|f| match &f.verdict {
+    let eligible = decisive.and_then(|i| match &findings[i].verdict {
         Verdict::Eligible {
             basis,
             clause,
@@ -82,10 +93,18 @@ fn decide_inner(
         } => Some((*basis, clause, threshold)),
         _ => None,
     });
-    let refer = findings.iter().find_map(|f| match &f.verdict {
-        Verdict::Refer { basis, clause } => Some((*basis, clause)),
+    let barred = decisive.and_then(|i| match &findings[i].verdict {
+        Verdict::Bar { basis, clause } => Some((*basis, clause)),
         _ => None,
     });
+    let refer = match decisive.map(|i| &findings[i].verdict) {
+        Some(Verdict::Hold { basis, clause }) => Some((*basis, clause)),
+        Some(_) => None,
+        None => findings.iter().find_map(|f| match &f.verdict {
+            Verdict::Refer { basis, clause } => Some((*basis, clause)),
+            _ => None,
+        }),
+    };
     let unmet_qualifying = findings.iter().find_map(|f| match &f.verdict {
         Verdict::NotMet {
             basis,
@@ -144,6 +163,13 @@ fn decide_inner(
         name: ctx.school.name.clone(),
     });
     match (eligible, refer) {
+        (Some((basis, clause, threshold)), _) if decided_terms.charge.is_some() => {
+            d.outcome = Outcome::Eligible;
+            d.basis = Some(basis);
+            d.deciding_clause = Some(clause.clone());
+            d.threshold = threshold.clone();
+            d.charge = decided_terms.charge.clone();
+        }
         (Some((basis, clause, threshold)), _) => {
             d.outcome = Outcome::Eligible;
             d.basis = Some(basis);
@@ -171,7 +197,10 @@ fn decide_inner(
         }
         (None, None) => {
             d.outcome = Outcome::NotEligible;
-            if parental_preference {
+            if let Some((basis, clause)) = barred {
+                d.basis = Some(basis);
+                d.deciding_clause = Some(clause.clone());
+            } else if parental_preference {
                 d.basis = Some(Basis::ParentalPreference);
                 d.deciding_clause = Some(pp.cite.clause.clone());
                 reasons.push(Reason {
@@ -205,6 +234,9 @@ fn decide_inner(
         if d.outcome == Outcome::NotEligible {
             d.surplus_priority = rules::surplus_seat::priority(&ctx, preference_school);
         }
+    }
+    if d.outcome == Outcome::Eligible {
+        d.support_ends = decided_terms.ends;
     }
     d.distances = distances(&ctx);
     d.reasons = reasons;

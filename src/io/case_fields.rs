@@ -2,6 +2,7 @@
 //! validated [`Case`]. One parser for all three, so a field means the same wherever it is given.
 
 use crate::area::Urn;
+use crate::decide::case::{Address, ManagedMove};
 use crate::decide::{Case, Sex};
 use crate::geodesy::wgs84_to_bng;
 use crate::policy::YearGroup;
@@ -50,6 +51,38 @@ pub const FIELDS: &[&str] = &[
     "hours_per_week",
     "days_per_week",
     "schools_without_places",
+    // Clauses 1.1.8-1.1.12, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2, 3 and 5.
+    "previous_school_urn",
+    "moved_house",
+    "displaced_by_family_issues",
+    "temporarily_rehoused_on",
+    "school_term_ends",
+    "rehousing_reason_accepted",
+    "place_secured_in_area",
+    "changed_school",
+    "move_supported",
+    "year11_move_exceptional",
+    "existing_school_reasonable",
+    "professional_assessment",
+    "cic_manager_recommended",
+    "fair_access_allocated",
+    "managed_move",
+    "only_other_appropriate_school",
+    "alternative_provision",
+    "ap_remain",
+    "reorganised_on",
+    "reorganisation_min_miles",
+    "catchment_changed_on",
+    "receives_transport",
+    "second_easting",
+    "second_northing",
+    "nominated_address",
+    "gp_address",
+    "distance_criterion_disapplied",
+    "applied_on",
+    "course_starts",
+    "ehcp_transport_necessary",
+    "medical_officer_evidence",
 ];
 
 /// Parses a yes/no cell; `None` when empty.
@@ -212,7 +245,120 @@ pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Cas
             }
         }
     }
+    circumstances(&mut case, &get)?;
     Ok(case)
+}
+
+/// Clauses 1.1.8-1.1.12, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2, 3 and 5: the family
+/// circumstances and the findings an officer records (yes, no, or blank for not yet made).
+fn circumstances<'a>(
+    case: &mut Case,
+    get: &impl Fn(&str) -> Option<&'a str>,
+) -> Result<(), FieldError> {
+    let text = |f: &str| get(f).map(str::trim).filter(|s| !s.is_empty());
+    let finding = |f: &str| -> Result<Option<bool>, FieldError> {
+        get(f)
+            .map(|v| parse_bool(f, v))
+            .transpose()
+            .map(Option::flatten)
+    };
+    let flag = |f: &str| -> Result<bool, FieldError> { Ok(finding(f)?.unwrap_or(false)) };
+    let date = |f: &str| -> Result<Option<chrono::NaiveDate>, FieldError> {
+        text(f)
+            .map(|t| {
+                super::csvutil::parse_date(t)
+                    .ok_or_else(|| err(f, format!("\"{t}\" is not a date (YYYY-MM-DD)")))
+            })
+            .transpose()
+    };
+    let num = |f: &str| -> Result<Option<f64>, FieldError> {
+        get(f)
+            .map(|v| parse_f64(f, v))
+            .transpose()
+            .map(Option::flatten)
+    };
+    let address = |f: &str| -> Result<Option<Address>, FieldError> {
+        text(f)
+            .map(|t| match t.to_ascii_lowercase().as_str() {
+                "first" | "1" => Ok(Address::First),
+                "second" | "2" => Ok(Address::Second),
+                _ => Err(err(f, format!("\"{t}\" is not first or second"))),
+            })
+            .transpose()
+    };
+    case.previous_school = parse_urn(
+        "previous_school_urn",
+        text("previous_school_urn").unwrap_or(""),
+    )?;
+    case.moved_house = flag("moved_house")?;
+    case.displaced_by_family_issues = flag("displaced_by_family_issues")?;
+    case.temporarily_rehoused_on = date("temporarily_rehoused_on")?;
+    if let Some(list) = text("school_term_ends") {
+        for part in list
+            .split([';', ','])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let d = super::csvutil::parse_date(part).ok_or_else(|| {
+                err(
+                    "school_term_ends",
+                    format!("\"{part}\" is not a date (YYYY-MM-DD)"),
+                )
+            })?;
+            case.school_term_ends.push(d);
+        }
+        case.school_term_ends.sort();
+    }
+    case.rehousing_reason_accepted = finding("rehousing_reason_accepted")?;
+    case.place_secured_in_area = finding("place_secured_in_area")?;
+    case.changed_school = flag("changed_school")?;
+    case.move_supported = finding("move_supported")?;
+    case.year11_move_exceptional = finding("year11_move_exceptional")?;
+    case.existing_school_reasonable = finding("existing_school_reasonable")?;
+    case.professional_assessment = finding("professional_assessment")?;
+    case.cic_manager_recommended = flag("cic_manager_recommended")?;
+    case.fair_access_allocated = flag("fair_access_allocated")?;
+    case.managed_move = text("managed_move")
+        .map(|t| match t.to_ascii_lowercase().as_str() {
+            "panel" => Ok(ManagedMove::Panel),
+            "parent" => Ok(ManagedMove::Parent),
+            _ => Err(err(
+                "managed_move",
+                format!("\"{t}\" is not panel or parent"),
+            )),
+        })
+        .transpose()?;
+    case.only_other_appropriate_school = finding("only_other_appropriate_school")?;
+    case.alternative_provision = flag("alternative_provision")?;
+    case.ap_remain = flag("ap_remain")?;
+    case.reorganised_on = date("reorganised_on")?;
+    case.reorganisation_min_miles = num("reorganisation_min_miles")?;
+    if case.reorganisation_min_miles.is_some_and(|m| m < 0.0) {
+        return Err(err("reorganisation_min_miles", "must not be negative"));
+    }
+    case.catchment_changed_on = date("catchment_changed_on")?;
+    case.receives_transport = flag("receives_transport")?;
+    case.second_home = match (num("second_easting")?, num("second_northing")?) {
+        (Some(e), Some(n)) => Some(bng("second_easting", e, n)?),
+        (None, None) => None,
+        (Some(_), None) => return Err(err("second_northing", "is missing")),
+        (None, Some(_)) => return Err(err("second_easting", "is missing")),
+    };
+    case.nominated_address = address("nominated_address")?;
+    case.gp_address = address("gp_address")?;
+    if case.second_home.is_none() && (case.nominated_address.is_some() || case.gp_address.is_some())
+    {
+        return Err(err(
+            "second_easting",
+            "is missing: nominated_address and gp_address need the second home",
+        ));
+    }
+    case.distance_criterion_disapplied = finding("distance_criterion_disapplied")?;
+    case.applied_on = date("applied_on")?;
+    case.course_starts = date("course_starts")?;
+    case.ehcp_transport_necessary = finding("ehcp_transport_necessary")?;
+    case.medical_officer_evidence = finding("medical_officer_evidence")?;
+    Ok(())
 }
 
 /// A point on the British National Grid, checked to be plausible.

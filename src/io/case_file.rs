@@ -21,6 +21,8 @@ pub struct Expect {
     /// Walking distance in miles, compared at three decimals; "none" for no available route.
     pub walking_miles: Option<toml::Value>,
     pub driven_miles: Option<f64>,
+    /// The date support ends (clauses 1.1.9, 4.1; Post-16 2.4), `YYYY-MM-DD`, or "none".
+    pub support_ends: Option<String>,
     /// Text that must appear in some reason or warning.
     #[serde(default)]
     pub reasons_contain: Vec<String>,
@@ -75,6 +77,17 @@ pub fn load_case_file(path: &Path) -> Result<CaseFile> {
     let raw: RawCaseFile = toml::from_str(text)
         .with_context(|| format!("{} is not a valid case file", path.display()))?;
     let base = path.parent().unwrap_or(Path::new("."));
+    if let Some(k) = raw
+        .case
+        .keys()
+        .find(|k| !super::case_fields::FIELDS.contains(&k.as_str()))
+    {
+        anyhow::bail!(
+            "{}: [case] has an unknown field '{k}' (fields: {})",
+            path.display(),
+            super::case_fields::FIELDS.join(", ")
+        );
+    }
     let fields = raw
         .case
         .iter()

@@ -92,6 +92,13 @@ pub fn render(d: &Decision, origin: &Origin) -> String {
         };
         let _ = writeln!(s, "  Charge: {price}: {} (clause {})", c.note, c.clause);
     }
+    if let Some(e) = &d.support_ends {
+        let _ = writeln!(
+            s,
+            "  Support ends: {} ({}; clause {})",
+            e.date, e.note, e.clause
+        );
+    }
     if let Some(p) = &d.surplus_priority {
         let tie = p
             .tie_break_walking_m

@@ -6,6 +6,7 @@
 //! post-16 criteria, the surplus seat scheme); every number, comparison, year band, charge,
 //! priority and clause reference comes from the files.
 
+mod circumstances;
 pub mod diff;
 pub mod overlay;
 mod types;
@@ -14,6 +15,12 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use types::{Comparison, Gbp, Limit, Measure, Percent, YearGroup, YearRange};
+// Clauses 1.1.8-1.1.13, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2 and 5.
+pub use circumstances::{
+    Bar, ChangingSchool, Deadline, Finding, Flag, MovingHouse, Note, OnFinding, Placement,
+    PlacementSchool, Post16Send, Post19, Recorded, RecordedMinimum, SplitResidency,
+    TemporaryHousing, Transitional, TransitionalStart, Year11Move,
+};
 
 /// A clause reference and a short quote of the words it rests on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +49,8 @@ pub enum PolicyError {
     UnorderedRule(String),
     #[error("policy: rule id '{0}' is defined twice")]
     DuplicateRule(String),
+    #[error("policy: rule '{rule}' borrows the criteria of '{wanted}', which is not a rule of the right form")]
+    BadReference { rule: String, wanted: String },
     #[error("policy: rule '{rule}' band {band}: {message}")]
     Band {
         rule: String,
@@ -102,6 +111,21 @@ pub enum Basis {
     Post16Scheme,
     ParentalPreference,
     PreSchool,
+    // Clauses 1.1.8-1.1.12, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2 and 5.
+    MovingHouse,
+    TemporaryHousing,
+    ChangingSchool,
+    Year11Move,
+    SendMedical,
+    ManagedMove,
+    AlternativeProvision,
+    Reorganisation,
+    CatchmentChange,
+    ChildInCare,
+    FairAccess,
+    SplitResidency,
+    Post16Send,
+    Post19Ehcp,
 }
 
 impl Basis {
@@ -115,6 +139,21 @@ impl Basis {
             Basis::Post16Scheme => "post16_scheme",
             Basis::ParentalPreference => "parental_preference",
             Basis::PreSchool => "pre_school",
+            // Clauses 1.1.8-1.1.12, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2 and 5.
+            Basis::MovingHouse => "moving_house",
+            Basis::TemporaryHousing => "temporary_housing",
+            Basis::ChangingSchool => "changing_school",
+            Basis::Year11Move => "year11_move",
+            Basis::SendMedical => "send_medical",
+            Basis::ManagedMove => "managed_move",
+            Basis::AlternativeProvision => "alternative_provision",
+            Basis::Reorganisation => "reorganisation",
+            Basis::CatchmentChange => "catchment_change",
+            Basis::ChildInCare => "child_in_care",
+            Basis::FairAccess => "fair_access",
+            Basis::SplitResidency => "split_residency",
+            Basis::Post16Send => "post16_send",
+            Basis::Post19Ehcp => "post19_ehcp",
         }
     }
 }
@@ -330,6 +369,9 @@ pub struct Referral {
     pub schools: Option<SchoolSet>,
     /// What the officer needs to see.
     pub evidence: String,
+    /// Clause 1.1.12: once the officer records the finding, what follows.
+    #[serde(default)]
+    pub on_finding: Option<OnFinding>,
 }
 
 /// Case fields that can trigger a referral.
@@ -360,6 +402,13 @@ pub struct Post16Assistance {
     pub full_time: FullTime,
     pub low_income: Criterion,
     pub medical_alternative: Criterion,
+    /// Post-16 section 3: the EHCP must highlight transport as a necessity for the age extension.
+    #[serde(default)]
+    pub ehcp_necessity: Option<Finding>,
+    /// Post-16 section 3: "supporting evidence from the appropriate Medical Officer will always be
+    /// required" for the medical alternative.
+    #[serde(default)]
+    pub medical_evidence: Option<Finding>,
 }
 
 fn walking_required<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Limit, D::Error> {
@@ -472,6 +521,29 @@ struct PolicyDoc {
     referral: Vec<Referral>,
     #[serde(default)]
     post16_assistance: Vec<Post16Assistance>,
+    // Clauses 1.1.8-1.1.13, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2 and 5.
+    #[serde(default)]
+    split_residency: Vec<SplitResidency>,
+    #[serde(default)]
+    bar: Vec<Bar>,
+    #[serde(default)]
+    note: Vec<Note>,
+    #[serde(default)]
+    temporary_housing: Vec<TemporaryHousing>,
+    #[serde(default)]
+    changing_school: Vec<ChangingSchool>,
+    #[serde(default)]
+    moving_house: Vec<MovingHouse>,
+    #[serde(default)]
+    year11_move: Vec<Year11Move>,
+    #[serde(default)]
+    placement: Vec<Placement>,
+    #[serde(default)]
+    transitional: Vec<Transitional>,
+    #[serde(default)]
+    post16_send: Vec<Post16Send>,
+    #[serde(default)]
+    post19: Vec<Post19>,
 }
 
 /// A rule in decision order.
@@ -482,6 +554,18 @@ pub enum Rule {
     Distance(DistanceRule),
     Referral(Referral),
     Post16(Post16Assistance),
+    // Clauses 1.1.8-1.1.13, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2 and 5.
+    SplitResidency(SplitResidency),
+    Bar(Bar),
+    Note(Note),
+    TemporaryHousing(TemporaryHousing),
+    ChangingSchool(ChangingSchool),
+    MovingHouse(MovingHouse),
+    Year11Move(Year11Move),
+    Placement(Placement),
+    Transitional(Transitional),
+    Post16Send(Post16Send),
+    Post19(Post19),
 }
 
 impl Rule {
@@ -492,6 +576,17 @@ impl Rule {
             Rule::Distance(r) => &r.id,
             Rule::Referral(r) => &r.id,
             Rule::Post16(r) => &r.id,
+            Rule::SplitResidency(r) => &r.id,
+            Rule::Bar(r) => &r.id,
+            Rule::Note(r) => &r.id,
+            Rule::TemporaryHousing(r) => &r.id,
+            Rule::ChangingSchool(r) => &r.id,
+            Rule::MovingHouse(r) => &r.id,
+            Rule::Year11Move(r) => &r.id,
+            Rule::Placement(r) => &r.id,
+            Rule::Transitional(r) => &r.id,
+            Rule::Post16Send(r) => &r.id,
+            Rule::Post19(r) => &r.id,
         }
     }
 }
@@ -593,6 +688,22 @@ impl Policy {
             rules.extend(doc.distance_rule.into_iter().map(Rule::Distance));
             rules.extend(doc.referral.into_iter().map(Rule::Referral));
             rules.extend(doc.post16_assistance.into_iter().map(Rule::Post16));
+            // Clauses 1.1.8-1.1.13, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2 and 5.
+            rules.extend(doc.split_residency.into_iter().map(Rule::SplitResidency));
+            rules.extend(doc.bar.into_iter().map(Rule::Bar));
+            rules.extend(doc.note.into_iter().map(Rule::Note));
+            rules.extend(
+                doc.temporary_housing
+                    .into_iter()
+                    .map(Rule::TemporaryHousing),
+            );
+            rules.extend(doc.changing_school.into_iter().map(Rule::ChangingSchool));
+            rules.extend(doc.moving_house.into_iter().map(Rule::MovingHouse));
+            rules.extend(doc.year11_move.into_iter().map(Rule::Year11Move));
+            rules.extend(doc.placement.into_iter().map(Rule::Placement));
+            rules.extend(doc.transitional.into_iter().map(Rule::Transitional));
+            rules.extend(doc.post16_send.into_iter().map(Rule::Post16Send));
+            rules.extend(doc.post19.into_iter().map(Rule::Post19));
         }
         let decision: DecisionOrder = required(decision, "decision")?;
         for (i, r) in rules.iter().enumerate() {
@@ -616,6 +727,7 @@ impl Policy {
                 check_bands(d)?;
             }
         }
+        check_references(&ordered)?;
         let pref: ParentalPreference = required(pref, "parental_preference")?;
         for id in &pref.accepted_by {
             if !ordered.iter().any(|r| r.id() == id) {
@@ -648,6 +760,41 @@ fn read_doc(f: &overlay::MergedFile) -> Result<PolicyDoc, PolicyError> {
         file: f.name.clone(),
         message: e.to_string().trim_end().to_string(),
     })
+}
+
+/// Rules that borrow another rule's criteria (clauses 1.1.9, 1.1.10, 1.1.8, 1.1.16, 4.2, 4.3;
+/// Post-16 section 2) must name a rule of the right form.
+fn check_references(rules: &[Rule]) -> Result<(), PolicyError> {
+    let distance = |id: &str| {
+        rules
+            .iter()
+            .any(|r| matches!(r, Rule::Distance(d) if d.id == id))
+    };
+    let post16 = |id: &str| {
+        rules
+            .iter()
+            .any(|r| matches!(r, Rule::Post16(p) if p.id == id))
+    };
+    for r in rules {
+        let (wanted, ok) = match r {
+            Rule::TemporaryHousing(t) => (&t.age_distance, distance(&t.age_distance)),
+            Rule::ChangingSchool(c) => (&c.age_distance, distance(&c.age_distance)),
+            Rule::MovingHouse(m) => (&m.age_distance, distance(&m.age_distance)),
+            Rule::Placement(p) => match &p.age_distance {
+                Some(a) => (a, distance(a)),
+                None => continue,
+            },
+            Rule::Post16Send(p) => (&p.criteria_of, post16(&p.criteria_of)),
+            _ => continue,
+        };
+        if !ok {
+            return Err(PolicyError::BadReference {
+                rule: r.id().to_string(),
+                wanted: wanted.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Bands of one rule must not overlap, or a year group would have two answers.

@@ -188,7 +188,7 @@ pub(super) fn school_accepted(set: SchoolSet, count: Option<usize>, ctx: &Ctx) -
 }
 
 /// Measures the distance a limit speaks of and compares it, unrounded.
-fn check_limit(
+pub(super) fn check_limit(
     limit: &Limit,
     clause: &str,
     urn: Urn,

@@ -7,12 +7,37 @@
 //! * `referral`     – SEND, disability and medical needs sent to an officer (clause 1.1.12).
 //! * `post16`       – the 16+ Assistance Scheme criteria (Post-16 policy section 3).
 //! * `surplus_seat` – charges and priority for those not eligible (clauses 1.3.1-1.3.3, 1.2.1).
+//! * `split_residency` – the nominated or GP-record address of a child with two homes (1.5).
+//! * `bar`          – recorded circumstances under which no support is given (clause 1.1.8).
+//! * `note`         – circumstances the officer is told of, eligibility unchanged (clause 1.1.13).
+//! * `temporary_housing` – support for at most two school terms after re-housing (1.1.9).
+//! * `changing_school` – a parent's change of school (clause 1.1.10).
+//! * `moving_house` – remaining at the existing school after a move (clause 1.1.8).
+//! * `year11_move`  – remaining at the existing school after a move in Year 11 (clause 1.1.11).
+//! * `placement`    – panel and council placements (clauses 1.1.16, 4.2, 4.3).
+//! * `transitional` – reorganisations and catchment changes (clause 4.1).
+//! * `post16_send`  – 16-18 SEND and medical travel assistance (Post-16 policy section 2).
+//! * `post19`       – 19-25 travel assistance where the EHCP makes it necessary (section 5).
+//! * `recorded`     – shared helpers: officer findings, borrowed age/distance criteria.
 
 pub mod distance;
 pub mod not_provided;
 pub mod post16;
 pub mod referral;
 pub mod surplus_seat;
+// Clauses 1.1.8-1.1.13, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2 and 5.
+pub mod bar;
+pub mod changing_school;
+pub mod moving_house;
+pub mod note;
+pub mod placement;
+pub mod post16_send;
+pub mod post19;
+pub mod recorded;
+pub mod split_residency;
+pub mod temporary_housing;
+pub mod transitional;
+pub mod year11_move;
 
 use crate::policy::{Basis, Rule};
 
@@ -40,6 +65,11 @@ pub enum Verdict {
     },
     /// An officer must decide on evidence.
     Refer { basis: Basis, clause: String },
+    // Clauses 1.1.8-1.1.10, 1.5: verdicts that decide whatever later rules say.
+    /// The clause says no transport support is provided, whatever later rules say.
+    Bar { basis: Basis, clause: String },
+    /// An officer must record a finding before any later rule can decide.
+    Hold { basis: Basis, clause: String },
 }
 
 /// A verdict with the reasons that led to it.
@@ -66,5 +96,16 @@ pub fn apply(rule: &Rule, ctx: &Ctx) -> Result<Finding, DecideError> {
         Rule::Distance(r) => distance::apply(r, ctx),
         Rule::Referral(r) => Ok(referral::apply(r, ctx)),
         Rule::Post16(r) => post16::apply(r, ctx),
+        Rule::SplitResidency(r) => Ok(split_residency::apply(r, ctx)),
+        Rule::Bar(r) => Ok(bar::apply(r, ctx)),
+        Rule::Note(r) => Ok(note::apply(r, ctx)),
+        Rule::TemporaryHousing(r) => temporary_housing::apply(r, ctx),
+        Rule::ChangingSchool(r) => changing_school::apply(r, ctx),
+        Rule::MovingHouse(r) => moving_house::apply(r, ctx),
+        Rule::Year11Move(r) => Ok(year11_move::apply(r, ctx)),
+        Rule::Placement(r) => placement::apply(r, ctx),
+        Rule::Transitional(r) => transitional::apply(r, ctx),
+        Rule::Post16Send(r) => post16_send::apply(r, ctx),
+        Rule::Post19(r) => post19::apply(r, ctx),
     }
 }

@@ -17,16 +17,22 @@ use super::{Finding, Verdict};
 /// The date on which age is taken: the given month/day immediately preceding the policy's
 /// academic year start.
 fn age_date(rule: &Post16Assistance, starts: NaiveDate) -> Option<NaiveDate> {
-    let same_year = NaiveDate::from_ymd_opt(starts.year(), rule.age.on_month, rule.age.on_day)?;
+    last_before(starts, rule.age.on_month, rule.age.on_day)
+}
+
+/// The last date with this month and day before `starts` (31 August before the academic year;
+/// 31 May before the course, Post-16 section 2.4).
+pub(super) fn last_before(starts: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> {
+    let same_year = NaiveDate::from_ymd_opt(starts.year(), month, day)?;
     if same_year < starts {
         Some(same_year)
     } else {
-        NaiveDate::from_ymd_opt(starts.year() - 1, rule.age.on_month, rule.age.on_day)
+        NaiveDate::from_ymd_opt(starts.year() - 1, month, day)
     }
 }
 
 /// Whole years between birth and the date.
-fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
+pub(super) fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
     let mut age = on.year() - dob.year();
     if (on.month(), on.day()) < (dob.month(), dob.day()) {
         age -= 1;
@@ -79,14 +85,36 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
     let age = age_on(dob, on);
     let under = i32::from(rule.age.under);
     let ehcp_max = i32::from(rule.age.with_ehcp_up_to);
-    let age_ok = age < under || (case.ehcp && age <= ehcp_max);
+    // "up to 25 if a Section139a/Education, Health and Care Plan highlights transport is a
+    // necessity": an officer may record that the plan does not (ehcp_transport_necessary = no).
+    let ehcp_ok = case.ehcp && case.ehcp_transport_necessary != Some(false);
+    if case.ehcp && age >= under && age <= ehcp_max {
+        if let Some(n) = &rule.ehcp_necessity {
+            match case.ehcp_transport_necessary {
+                None => ctx.warn(format!(
+                    "{clause}: the age extension needs an EHCP that highlights transport as a                      necessity: {} (record ehcp_transport_necessary)",
+                    n.evidence
+                )),
+                Some(v) => say(
+                    v,
+                    format!(
+                        "the EHCP {} transport as a necessity (ehcp_transport_necessary): \"{}\"",
+                        if v { "highlights" } else { "does not highlight" },
+                        n.quote
+                    ),
+                    None,
+                ),
+            }
+        }
+    }
+    let age_ok = age < under || (ehcp_ok && age <= ehcp_max);
     say(
         age_ok,
         format!(
             "aged {age} on {on}{}",
             if age < under {
                 format!(", under {under}")
-            } else if case.ehcp && age <= ehcp_max {
+            } else if ehcp_ok && age <= ehcp_max {
                 format!(", {under} or over but up to {ehcp_max} with an EHCP")
             } else {
                 format!(", not under {under}")
@@ -154,7 +182,9 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
 
     let low = ctx.low_income();
     let nearest = ctx.sets.is_nearest(case.school);
-    let medical = case.medical_condition && nearest;
+    // "supporting evidence from the appropriate Medical Officer will always be required": an
+    // officer may record that it is not given (medical_officer_evidence = no).
+    let medical = case.medical_condition && nearest && case.medical_officer_evidence != Some(false);
     say(
         low.is_some() || medical,
         match (&low, medical) {
@@ -165,7 +195,10 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
             ),
             (None, false) => format!(
                 "no qualifying benefit{} ({})",
-                if case.medical_condition {
+                if case.medical_condition && nearest {
+                    "; the Medical Officer's evidence for the medical alternative is recorded as \
+                     not given"
+                } else if case.medical_condition {
                     "; the medical alternative applies to the nearest school or college only"
                 } else {
                     ""

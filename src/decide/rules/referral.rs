@@ -38,6 +38,48 @@ pub fn apply(rule: &Referral, ctx: &Ctx) -> Finding {
             };
         }
     }
+    // Clause 1.1.12: once an officer records the Professional Assessment, what follows.
+    if let Some(on) = &rule.on_finding {
+        match ctx.case.recorded(on.field) {
+            Some(true) => {
+                return Finding {
+                    verdict: Verdict::Eligible {
+                        basis: on.basis,
+                        clause: on.cite.clause.clone(),
+                        threshold: None,
+                    },
+                    reasons: vec![Reason {
+                        clause: on.cite.clause.clone(),
+                        text: format!(
+                            "A Professional Assessment is recorded: the child cannot walk to {}                              even accompanied, so is eligible for travel assistance whatever                              the distance: \"{}\"",
+                            ctx.school.name, on.cite.quote
+                        ),
+                        figures: None,
+                    }],
+                };
+            }
+            Some(false) => {
+                return Finding {
+                    verdict: Verdict::NotMet {
+                        basis: rule.basis,
+                        clause: rule.cite.clause.clone(),
+                        threshold: None,
+                        school_qualifies: true,
+                    },
+                    reasons: vec![Reason {
+                        clause: rule.cite.clause.clone(),
+                        text: format!(
+                            "The Professional Assessment does not support the need (recorded \
+                             professional_assessment = no): \"{}\"",
+                            on.cite.quote
+                        ),
+                        figures: None,
+                    }],
+                };
+            }
+            None => {}
+        }
+    }
     Finding {
         verdict: Verdict::Refer {
             basis: rule.basis,

@@ -1,0 +1,57 @@
+//! Changing school for other reasons (clause 1.1.10): support after a parent's decision to
+//! change schools is not approved unless the new school is the catchment/nearest school, or all
+//! avenues of support at the current school have been pursued and the move is supported by the
+//! Alternative Provision Team, the School Attendance Team or another professional. The officer
+//! records that support (`move_supported`); the age/distance criteria then apply.
+
+use crate::decide::context::{Ctx, DecideError};
+use crate::decide::decision::Reason;
+use crate::policy::ChangingSchool;
+
+use super::recorded::{age_distance, finding, finding_reason, not_met_at, unmet_finding};
+use super::{Finding, Verdict};
+
+/// Applies clause 1.1.10.
+pub fn apply(rule: &ChangingSchool, ctx: &Ctx) -> Result<Finding, DecideError> {
+    if !ctx.case.changed_school {
+        return Ok(Finding::not_applicable());
+    }
+    let clause = rule.cite.clause.as_str();
+    let (accepted, why) = super::distance::school_accepted(rule.schools, None, ctx);
+    let mut reasons = vec![Reason {
+        clause: clause.to_string(),
+        text: format!("The parents decided to change school: {why}"),
+        figures: None,
+    }];
+    if accepted {
+        // The usual rules decide a transfer to the catchment/nearest school.
+        return Ok(Finding {
+            verdict: Verdict::NotApplicable,
+            reasons,
+        });
+    }
+    reasons.push(Reason {
+        clause: clause.to_string(),
+        text: format!("\"{}\"", rule.cite.quote),
+        figures: None,
+    });
+    let value = ctx.case.move_supported;
+    reasons.push(finding_reason(clause, &rule.supported, value));
+    if let Some(v) = unmet_finding(value, rule.basis, clause) {
+        return Ok(finding(v, reasons));
+    }
+    let Some(ad) = age_distance(&rule.age_distance, ctx)? else {
+        return Ok(Finding::not_applicable());
+    };
+    reasons.extend(ad.reasons);
+    let verdict = if ad.met {
+        Verdict::Eligible {
+            basis: rule.basis,
+            clause: clause.to_string(),
+            threshold: Some(ad.threshold),
+        }
+    } else {
+        not_met_at(rule.basis, ad.threshold)
+    };
+    Ok(finding(verdict, reasons))
+}

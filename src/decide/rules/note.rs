@@ -1,0 +1,19 @@
+//! Circumstances that leave eligibility as it is but which the officer must weigh when the
+//! transport is arranged: clause 1.1.13, young carers who receive transport support "may be
+//! considered for alternative methods of transport".
+
+use crate::decide::context::Ctx;
+use crate::policy::Note;
+
+use super::Finding;
+
+/// Adds the clause's note as a warning when the circumstance is on the case.
+pub fn apply(rule: &Note, ctx: &Ctx) -> Finding {
+    if ctx.case.flag(rule.when) {
+        ctx.warn(format!(
+            "clause {}: {} (\"{}\")",
+            rule.cite.clause, rule.text, rule.cite.quote
+        ));
+    }
+    Finding::not_applicable()
+}

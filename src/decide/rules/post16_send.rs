@@ -1,0 +1,262 @@
+//! Travel assistance for students aged 16-18 with SEND or compelling medical circumstances
+//! (Post-16 policy section 2). A student who meets the section 3 criteria of residence, age,
+//! distance and full-time study may have additional support when a professional assessment shows
+//! they could not use public transport, or reach their place of learning, because of their SEN or
+//! disability. Every young person contributes (GBP 825 in 2022-23), halved for low income; in
+//! exceptional circumstances the "over 3 miles" criterion may be dis-applied and the contribution
+//! is then halved. Applications are due by 31 May before the course, and are made again for each
+//! year of study. The assessment and the exceptional dis-application are an officer's findings.
+
+use chrono::NaiveDate;
+
+use crate::decide::context::{Ctx, DecideError};
+use crate::decide::decision::{Charge, Reason, SupportEnds, ThresholdApplied};
+use crate::network::Mode;
+use crate::policy::{Post16Send, Rule};
+use crate::units::Metres;
+
+use super::post16::{age_on, last_before};
+use super::recorded::{academic_year_end, finding, finding_reason, not_met};
+use super::{Finding, Verdict};
+
+/// Applies section 2.
+pub fn apply(rule: &Post16Send, ctx: &Ctx) -> Result<Finding, DecideError> {
+    let case = ctx.case;
+    if !rule.years.contains(case.year_group)
+        || !(case.mobility_need || case.professional_assessment.is_some())
+    {
+        return Ok(Finding::not_applicable());
+    }
+    let Some(Rule::Post16(s3)) = ctx.policy.rules.iter().find(|r| r.id() == rule.criteria_of)
+    else {
+        return Ok(Finding::not_applicable());
+    };
+    let clause = rule.cite.clause.as_str();
+    let missing = |field: &'static str| DecideError::MissingInput {
+        field,
+        clause: clause.to_string(),
+    };
+    let dob = case.date_of_birth.ok_or_else(|| missing("date_of_birth"))?;
+    let on = last_before(ctx.policy.meta.starts, s3.age.on_month, s3.age.on_day)
+        .ok_or_else(|| missing("a valid age date in the policy"))?;
+    let age = age_on(dob, on);
+    let under = i32::from(s3.age.under);
+    if age >= under {
+        // Aged 19 or over: section 5 (post-19) or the section 3 EHCP extension.
+        return Ok(Finding::not_applicable());
+    }
+    let s3c = s3.cite.clause.as_str();
+    let mut reasons = vec![Reason {
+        clause: clause.to_string(),
+        text: format!(
+            "A special educational need, disability or medical need is stated; aged {age} on \
+             {on}, under {under}: \"{}\"",
+            rule.cite.quote
+        ),
+        figures: Some(format!("age {age} < {under}")),
+    }];
+    let mut all = true;
+    let mut say =
+        |reasons: &mut Vec<Reason>, ok: bool, c: &str, text: String, f: Option<String>| {
+            all &= ok;
+            reasons.push(Reason {
+                clause: c.to_string(),
+                text: format!("{} {text}", if ok { "Met:" } else { "Not met:" }),
+                figures: f,
+            });
+        };
+    say(
+        &mut reasons,
+        case.dorset_resident,
+        s3c,
+        format!(
+            "{} ({})",
+            if case.dorset_resident {
+                "resident in the council's area"
+            } else {
+                "not resident in the council's area"
+            },
+            s3.resident.quote
+        ),
+        None,
+    );
+    let hours = case
+        .hours_per_week
+        .ok_or_else(|| missing("hours_per_week"))?;
+    let days = case.days_per_week.ok_or_else(|| missing("days_per_week"))?;
+    let ft = &s3.full_time;
+    say(
+        &mut reasons,
+        hours >= ft.min_hours && days >= ft.min_days,
+        s3c,
+        format!("{hours} hours over {days} days a week ({})", ft.quote),
+        Some(format!(
+            "hours {hours} {} {}, days {days} {} {}",
+            if hours >= ft.min_hours { ">=" } else { "<" },
+            ft.min_hours,
+            if days >= ft.min_days { ">=" } else { "<" },
+            ft.min_days
+        )),
+    );
+    // "Live over 3 miles", unless dis-applied in exceptional circumstances (2.5).
+    let d = &s3.distance;
+    let walk = ctx.measure(case.school, Mode::Walk)?;
+    let over = match &walk {
+        Some(m) => d.comparison.holds(m.length_m, d.metres.0),
+        None => {
+            ctx.policy.unavailable_route.beyond_every_walking_limit
+                && d.comparison.holds_for_unbounded()
+        }
+    };
+    let value = walk
+        .as_ref()
+        .map(|m| Metres(m.length_m).miles_3dp())
+        .unwrap_or_else(|| "none available".into());
+    let dist_figures = format!(
+        "walking route {value} mi {} {} mi",
+        if over {
+            d.comparison.symbol()
+        } else {
+            d.comparison.negated_symbol()
+        },
+        d.miles
+    );
+    let mut pending = false;
+    let mut disapplied = false;
+    if over {
+        say(
+            &mut reasons,
+            true,
+            s3c,
+            format!("{} ({})", d.describe(), s3.distance_quote),
+            Some(dist_figures),
+        );
+    } else {
+        reasons.push(Reason {
+            clause: s3c.to_string(),
+            text: format!(
+                "The distance criterion ({}) is not met: {}.",
+                s3.distance_quote, dist_figures
+            ),
+            figures: Some(dist_figures),
+        });
+        let v = case.recorded(rule.disapplied.field);
+        reasons.push(finding_reason(clause, &rule.disapplied, v));
+        match v {
+            Some(true) => disapplied = true,
+            Some(false) => all = false,
+            None => pending = true,
+        }
+    }
+    let a = case.recorded(rule.assessment.field);
+    reasons.push(finding_reason(clause, &rule.assessment, a));
+    match a {
+        Some(true) => {}
+        Some(false) => all = false,
+        None => pending = true,
+    }
+    // Applications by 31 May before the course.
+    let course = case.course_starts.unwrap_or(ctx.policy.meta.starts);
+    let deadline = last_before(course, rule.deadline.month, rule.deadline.day)
+        .ok_or_else(|| missing("a valid application deadline in the policy"))?;
+    let late = match case.applied_on {
+        None => {
+            ctx.warn(format!(
+                "{clause}: the date the application was received is not given (applied_on); it \
+                 is due by {deadline} for a course starting {course}"
+            ));
+            false
+        }
+        Some(on) => {
+            let late = on > deadline;
+            reasons.push(Reason {
+                clause: clause.to_string(),
+                text: if late {
+                    format!(
+                        "The application, received {on}, is late: \"{}\" The deadline for a \
+                         course starting {course} was {deadline}; applications are late from {}. \
+                         The policy does not say from when a late application is met: an officer \
+                         decides.",
+                        rule.deadline.quote,
+                        deadline.succ_opt().unwrap_or(deadline)
+                    )
+                } else {
+                    format!(
+                        "The application, received {on}, is on time (due by {deadline} for a \
+                         course starting {course})."
+                    )
+                },
+                figures: Some(format!(
+                    "received {on} {} deadline {deadline}",
+                    if late { ">" } else { "<=" }
+                )),
+            });
+            late
+        }
+    };
+    let threshold = Some(ThresholdApplied {
+        clause: s3c.to_string(),
+        limits: vec![d.describe()],
+    });
+    if !all {
+        return Ok(finding(not_met(rule.basis, clause, threshold), reasons));
+    }
+    if pending || late {
+        let v = Verdict::Refer {
+            basis: rule.basis,
+            clause: clause.to_string(),
+        };
+        return Ok(finding(v, reasons));
+    }
+    // The contribution, halved for low income or where the distance criterion was dis-applied.
+    let full = rule.contribution_gbp.0;
+    let low = ctx.low_income();
+    let why_half = match (&low, disapplied) {
+        (Some(r), _) => Some(format!("{} ({})", r.text, rule.low_income_quote)),
+        (None, true) => Some(format!(
+            "the distance criterion was dis-applied ({})",
+            rule.disapplied.quote
+        )),
+        (None, false) => None,
+    };
+    let charge = match &why_half {
+        Some(why) => {
+            let r = rule.reduction_percent.reduce(full);
+            Charge {
+                pence: Some(r.0),
+                clause: rule.contribution.clause.clone(),
+                note: format!(
+                    "contribution {} reduced by {}%: {}; {why}",
+                    full.display_gbp(),
+                    rule.reduction_percent.0,
+                    r.display_gbp()
+                ),
+            }
+        }
+        None => Charge {
+            pence: Some(full.0),
+            clause: rule.contribution.clause.clone(),
+            note: format!(
+                "contribution {} ({})",
+                full.display_gbp(),
+                rule.contribution.quote
+            ),
+        },
+    };
+    ctx.set_charge(charge);
+    let ends: NaiveDate =
+        academic_year_end(course).ok_or_else(|| missing("a course start within the calendar"))?;
+    ctx.set_support_ends(SupportEnds {
+        date: ends,
+        clause: rule.reapply.clause.clone(),
+        note: format!("the end of this year of study: {}", rule.reapply.quote),
+    });
+    Ok(finding(
+        Verdict::Eligible {
+            basis: rule.basis,
+            clause: clause.to_string(),
+            threshold,
+        },
+        reasons,
+    ))
+}

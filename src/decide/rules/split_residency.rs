@@ -1,0 +1,67 @@
+//! Split residency (section 1.5, "Points of Clarification"): a child with two homes is decided
+//! from the nominated home address; where that is unclear or disputed, from the address on the
+//! child's registered GP record. The engine has already placed the case at that address
+//! ([`crate::decide::Case::at_decided_home`]); this form says so, or refers the case when
+//! neither address is known.
+
+use crate::decide::case::Address;
+use crate::decide::context::Ctx;
+use crate::decide::decision::Reason;
+use crate::policy::SplitResidency;
+
+use super::{Finding, Verdict};
+
+fn which(a: Address) -> &'static str {
+    match a {
+        Address::First => "first",
+        Address::Second => "second",
+    }
+}
+
+/// Explains which address the case is decided from, or refers it.
+pub fn apply(rule: &SplitResidency, ctx: &Ctx) -> Finding {
+    let case = ctx.case;
+    if case.second_home.is_none() {
+        return Finding::not_applicable();
+    }
+    let clause = rule.cite.clause.clone();
+    let (text, verdict) = match (case.nominated_address, case.gp_address) {
+        (Some(a), _) => (
+            format!(
+                "Split residency: decided from the nominated home address (the {} address, \
+                 nominated_address): \"{}\"",
+                which(a),
+                rule.cite.quote
+            ),
+            Verdict::NotApplicable,
+        ),
+        (None, Some(a)) => (
+            format!(
+                "Split residency with no agreed nomination: decided from the address on the \
+                 child's registered GP record (the {} address, gp_address): \"{}\"",
+                which(a),
+                rule.gp_quote
+            ),
+            Verdict::NotApplicable,
+        ),
+        (None, None) => (
+            format!(
+                "Split residency: neither a nominated home address nor the GP record address is \
+                 given, so the address to decide from is not known. Needed: {}.",
+                rule.evidence
+            ),
+            Verdict::Hold {
+                basis: rule.basis,
+                clause: clause.clone(),
+            },
+        ),
+    };
+    Finding {
+        verdict,
+        reasons: vec![Reason {
+            clause,
+            text,
+            figures: None,
+        }],
+    }
+}

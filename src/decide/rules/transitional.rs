@@ -1,0 +1,147 @@
+//! Transitional protection (clause 4.1): children displaced by a school reorganisation keep or
+//! gain transport eligibility for three years after the date of implementation, at a minimum
+//! distance the Director of Children's Services sets case by case (recorded on the case); children
+//! who attend the previous catchment school after a catchment change, and receive transport
+//! support, keep it for up to six years. The period is counted in whole years and ends the day
+//! before the anniversary; support is due for the academic year if the period has not ended by
+//! the day it starts.
+
+use crate::decide::context::{Ctx, DecideError};
+use crate::decide::decision::{Reason, SupportEnds, ThresholdApplied};
+use crate::network::Mode;
+use crate::policy::{Transitional, TransitionalStart};
+use crate::units::Metres;
+
+use super::recorded::{finding, not_met, period_end};
+use super::{Finding, Verdict};
+
+/// Applies clause 4.1.
+pub fn apply(rule: &Transitional, ctx: &Ctx) -> Result<Finding, DecideError> {
+    let case = ctx.case;
+    let (from, field) = match rule.starts {
+        TransitionalStart::Reorganisation => (case.reorganised_on, "reorganised_on"),
+        TransitionalStart::CatchmentChange => (case.catchment_changed_on, "catchment_changed_on"),
+    };
+    let Some(from) = from else {
+        return Ok(Finding::not_applicable());
+    };
+    if let Some(set) = rule.unless_school_in {
+        if super::distance::school_accepted(set, None, ctx).0 {
+            return Ok(Finding::not_applicable());
+        }
+    }
+    let clause = rule.cite.clause.as_str();
+    let mut reasons = vec![Reason {
+        clause: clause.to_string(),
+        text: format!("Implemented on {from} ({field}): \"{}\"", rule.cite.quote),
+        figures: None,
+    }];
+    if rule.requires_receiving_transport && !case.receives_transport {
+        reasons.push(Reason {
+            clause: clause.to_string(),
+            text: "The child does not already receive transport support to the school \
+                   (receives_transport), which this protection continues."
+                .into(),
+            figures: None,
+        });
+        return Ok(finding(not_met(rule.basis, clause, None), reasons));
+    }
+    let ends = period_end(from, rule.years).ok_or_else(|| DecideError::MissingInput {
+        field: "a date of implementation within the calendar",
+        clause: clause.to_string(),
+    })?;
+    let starts = ctx.policy.meta.starts;
+    let over = ends < starts;
+    reasons.push(Reason {
+        clause: clause.to_string(),
+        text: format!(
+            "The period of {} years after {from} ends on {ends}; the academic year starts on \
+             {starts}, so the period {}.",
+            rule.years,
+            if over {
+                "has ended"
+            } else {
+                "covers the start of the year"
+            }
+        ),
+        figures: Some(format!(
+            "period ends {ends} {} year starts {starts}",
+            if over { "<" } else { ">=" }
+        )),
+    });
+    if over {
+        return Ok(finding(not_met(rule.basis, clause, None), reasons));
+    }
+    let mut threshold = None;
+    if let Some(min) = &rule.minimum_distance {
+        let Some(miles) = case.reorganisation_min_miles else {
+            reasons.push(Reason {
+                clause: clause.to_string(),
+                text: format!(
+                    "The minimum distance is not recorded (reorganisation_min_miles): \"{}\". \
+                     Needed: {}.",
+                    min.quote, min.evidence
+                ),
+                figures: None,
+            });
+            let v = Verdict::Hold {
+                basis: rule.basis,
+                clause: clause.to_string(),
+            };
+            return Ok(finding(v, reasons));
+        };
+        let limit_m = Metres::from_miles(miles).0;
+        let walk = ctx.measure(ctx.school.urn, Mode::Walk)?;
+        let met = match &walk {
+            Some(m) => min.comparison.holds(m.length_m, limit_m),
+            None => {
+                ctx.policy.unavailable_route.beyond_every_walking_limit
+                    && min.comparison.holds_for_unbounded()
+            }
+        };
+        let value = walk
+            .as_ref()
+            .map(|m| Metres(m.length_m).miles_3dp())
+            .unwrap_or_else(|| "none available".into());
+        let describe = format!("walking route {} {miles} mi", min.comparison.symbol());
+        reasons.push(Reason {
+            clause: clause.to_string(),
+            text: format!(
+                "Shortest available walking route to {}: {value} mi against the minimum distance \
+                 set for this reorganisation, {} {miles} mi, which is {}.",
+                ctx.school.name,
+                min.comparison.symbol(),
+                if met { "met" } else { "not met" }
+            ),
+            figures: Some(format!(
+                "walking route {value} mi {} {miles} mi",
+                if met {
+                    min.comparison.symbol()
+                } else {
+                    min.comparison.negated_symbol()
+                }
+            )),
+        });
+        let t = ThresholdApplied {
+            clause: clause.to_string(),
+            limits: vec![describe],
+        };
+        if !met {
+            return Ok(finding(not_met(rule.basis, clause, Some(t)), reasons));
+        }
+        threshold = Some(t);
+    }
+    ctx.set_support_ends(SupportEnds {
+        date: ends,
+        clause: clause.to_string(),
+        note: format!("{} years after implementation on {from}", rule.years),
+    });
+    Ok(finding(
+        Verdict::Eligible {
+            basis: rule.basis,
+            clause: clause.to_string(),
+            threshold,
+        },
+        reasons,
+    ))
+}
