@@ -3,6 +3,7 @@
 //! changing this code. Tables are compared key by key, arrays of tables item by item on their
 //! `id` (or by position when their items have no `id`), and every other value as a whole.
 
+use super::overlay::is_array_of_tables;
 use serde::Serialize;
 use toml::{Table, Value};
 
@@ -90,10 +91,6 @@ fn one(change: Change, path: String, clause: Option<&str>, v: &Value) -> Differe
     }
 }
 
-fn is_tables(a: &[Value]) -> bool {
-    !a.is_empty() && a.iter().all(Value::is_table)
-}
-
 fn id_of(v: &Value) -> Option<String> {
     v.get("id").map(|id| match id {
         Value::String(s) => s.clone(),
@@ -114,7 +111,9 @@ fn same(a: &Value, b: &Value) -> bool {
 fn values(a: &Value, b: &Value, path: &str, clause: Option<&str>, out: &mut Vec<Difference>) {
     match (a, b) {
         (Value::Table(ta), Value::Table(tb)) => tables(ta, tb, path, clause, out),
-        (Value::Array(la), Value::Array(lb)) if is_tables(la) && is_tables(lb) => {
+        (Value::Array(la), Value::Array(lb))
+            if is_array_of_tables(la) && is_array_of_tables(lb) =>
+        {
             let by_id = la.iter().chain(lb).all(|v| id_of(v).is_some());
             if by_id {
                 for ia in la {

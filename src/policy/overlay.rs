@@ -241,7 +241,8 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn is_array_of_tables(a: &[Value]) -> bool {
+/// A non-empty list whose items are all tables: a list of rules matched by `id`, not a value.
+pub(crate) fn is_array_of_tables(a: &[Value]) -> bool {
     !a.is_empty() && a.iter().all(Value::is_table)
 }
 
@@ -376,10 +377,6 @@ impl Cx<'_> {
             _ => Ok(()),
         }
     }
-}
-
-fn is_tables(v: &Value) -> bool {
-    matches!(v, Value::Array(a) if is_array_of_tables(a))
 }
 
 fn is_tables_list(a: &[Value]) -> bool {
