@@ -249,6 +249,15 @@ fn batch_under_2021_22_differs_from_2022_23_only_in_charges_and_the_post16_age_d
                 }
             }
         }
+        // Warnings differ only in dates that follow the academic year (the Post-16 2.4 deadline
+        // of 31 May before the course): the same text a year earlier.
+        let warnings = col("warnings");
+        assert_eq!(
+            a[warnings],
+            b[warnings].replace("2022-", "2021-"),
+            "row {}: warnings differ other than in the year",
+            a[col("row")]
+        );
         if a[pence] != b[pence] {
             charged += 1;
             let (p21, p22): (i64, i64) = (a[pence].parse().unwrap(), b[pence].parse().unwrap());
@@ -266,7 +275,7 @@ fn batch_under_2021_22_differs_from_2022_23_only_in_charges_and_the_post16_age_d
     let allowed: BTreeSet<String> = [&h22[pence], &h22[charge], &h22[policy_sha]]
         .into_iter()
         .cloned()
-        .chain(["reasons".to_string()])
+        .chain(["reasons".to_string(), "warnings".to_string()])
         .collect();
     assert!(
         differing.is_subset(&allowed),
