@@ -246,6 +246,10 @@ pub struct CaseFlags {
     /// URNs of schools with no place for this child (clause 1.1.4), separated by ';' or ','.
     #[arg(long, value_name = "URNS")]
     pub no_places: Option<String>,
+    /// Any other case field, as in a case file or CSV column (docs/formats.md), e.g.
+    /// --set letter_received_on=2022-07-04 or --set pickup_easting=401000. Repeatable.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// Arguments of `check`.

@@ -329,7 +329,79 @@ pub fn describe(p: &Policy) -> String {
         "  tie-break [{}]: furthest walking distance first",
         ss.tie_break.clause
     );
+    describe_follow_ups(&mut s, &p.follow_up);
     s
+}
+
+/// Clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2: what follows from a decision.
+fn describe_follow_ups(s: &mut String, f: &crate::policy::FollowUps) {
+    let _ = writeln!(s, "\nwhat follows from a decision:");
+    if let Some(r) = &f.fuel_contribution {
+        let _ = writeln!(
+            s,
+            "[{}] fuel contribution ({}): {}p a mile on the shortest driven route x {} per return journey",
+            r.cite.clause, r.years, r.pence_per_mile, r.legs_per_return_journey
+        );
+    }
+    if let Some(r) = &f.pickup_point {
+        for b in &r.bands {
+            let _ = writeln!(
+                s,
+                "[{}] transport to the pick-up point ({}): {}",
+                r.cite.clause,
+                b.years,
+                b.walking.describe()
+            );
+        }
+    }
+    if let Some(r) = &f.adult_pass {
+        let kinds: Vec<&str> = r.transport.iter().map(|t| t.as_str()).collect();
+        let _ = writeln!(
+            s,
+            "[{}] adult pass ({}) on {}",
+            r.cite.clause,
+            r.years,
+            kinds.join(", ")
+        );
+    }
+    if let Some(r) = &f.appeal {
+        let _ = writeln!(
+            s,
+            "[{}] appeal: stage 1 within {} days of the letter, review within {} days, stage 2 within {} days; residents only: {}; {} per journey per year",
+            r.cite.clause, r.stage1_days, r.review_days, r.stage2_days, r.residents_only, r.per_journey_per_year
+        );
+    }
+    if let Some(r) = &f.withdrawal_after_error {
+        let _ = writeln!(
+            s,
+            "[{}] approved in error: {} to the end of the academic year; not started: at once; else the end of the half-term",
+            r.cite.clause, r.end_of_year_for
+        );
+    }
+    if let Some(r) = &f.liability {
+        let _ = writeln!(
+            s,
+            "[{}] liable from {} days after the earliest of authorisation, appeal hearing, safety audit",
+            r.cite.clause, r.days_after
+        );
+    }
+    if let Some(r) = &f.lost_pass {
+        let _ = writeln!(
+            s,
+            "[{}] lost pass: {} the first time, {} after",
+            r.cite.clause,
+            r.first_gbp.0.display_gbp(),
+            r.later_gbp.0.display_gbp()
+        );
+    }
+    if let Some(r) = &f.exceptional_cost {
+        let _ = writeln!(
+            s,
+            "[{}] exceptional support: at most {} a day",
+            r.cite.clause,
+            r.max_gbp_per_day.0.display_gbp()
+        );
+    }
 }
 
 /// Runs `policy show`.
@@ -477,6 +549,17 @@ pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
                 .unwrap_or_else(|| "none".into()),
         );
     }
+    for (topic, want) in &expect.follow_up {
+        check(
+            &format!("follow-up {topic}"),
+            want.clone(),
+            d.follow_ups
+                .iter()
+                .find(|f| &f.topic == topic)
+                .map(|f| f.value.clone())
+                .unwrap_or_else(|| "none".into()),
+        );
+    }
     for needle in &expect.reasons_contain {
         let found = d.reasons.iter().any(|r| {
             r.text.contains(needle.as_str())
@@ -485,6 +568,12 @@ pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
                     .is_some_and(|f| f.contains(needle.as_str()))
                 || r.clause.contains(needle.as_str())
         }) || d.warnings.iter().any(|w| w.contains(needle.as_str()))
+            || d.follow_ups.iter().any(|f| {
+                f.text.contains(needle.as_str())
+                    || f.figures
+                        .as_deref()
+                        .is_some_and(|g| g.contains(needle.as_str()))
+            })
             || d.error
                 .as_deref()
                 .is_some_and(|e| e.contains(needle.as_str()));

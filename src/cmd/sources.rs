@@ -138,6 +138,16 @@ pub fn case_and_fields(
     for (k, v) in flag_fields(flags) {
         fields.insert(k.to_string(), v);
     }
+    for kv in &flags.set {
+        let (k, v) = kv
+            .split_once('=')
+            .with_context(|| format!("--set {kv}: give FIELD=VALUE"))?;
+        let k = k.trim();
+        if !crate::io::case_fields::FIELDS.contains(&k) {
+            anyhow::bail!("--set {kv}: {k} is not a case field (see docs/formats.md)");
+        }
+        fields.insert(k.to_string(), v.to_string());
+    }
     let case = case_from_fields(|f| fields.get(f).map(String::as_str))
         .with_context(|| format!("the case given by {what} is not valid"))?;
     let fields = fields

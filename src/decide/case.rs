@@ -100,6 +100,42 @@ pub struct Case {
     /// Post-16 sections 3 and 5.
     pub ehcp_transport_necessary: Option<bool>,
     pub medical_officer_evidence: Option<bool>,
+    /// Facts about what follows the decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.3, 2.4, 5.2).
+    pub follow_up: FollowUpFacts,
+}
+
+/// What the letter needs to know besides eligibility: where the child would be picked up, how
+/// the child travels, the dates of letters, appeals, authorisations and audits, lost passes and
+/// the cost of exceptional support. All optional; each follow-up is stated only when its facts
+/// are given.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FollowUpFacts {
+    /// The nearest pick-up point offered (clause 2.3), BNG metres.
+    pub pickup_point: Option<geo::Point<f64>>,
+    /// How the child travels (clause 2.4).
+    pub transport_type: Option<crate::policy::TransportType>,
+    /// When the family received the refusal letter (clause 5.2, stage 1).
+    pub letter_received_on: Option<chrono::NaiveDate>,
+    /// When the stage 1 appeal was submitted (clause 5.2, review).
+    pub appeal_submitted_on: Option<chrono::NaiveDate>,
+    /// When the family was told the review's result (clause 5.2, stage 2).
+    pub review_notified_on: Option<chrono::NaiveDate>,
+    /// Appeals already made for this journey in this academic year (clause 5.2).
+    pub appeals_this_year: u32,
+    /// When an approval made in error was found (clause 1.5.1).
+    pub error_found_on: Option<chrono::NaiveDate>,
+    /// Whether the transport approved in error had started (clause 1.5.1).
+    pub transport_started: Option<bool>,
+    /// The last days of the school's half-terms (clause 1.5.1).
+    pub half_term_ends: Vec<chrono::NaiveDate>,
+    /// Dates from which the council's liability for the cost runs (clause 1.5.2).
+    pub authorised_on: Option<chrono::NaiveDate>,
+    pub appeal_heard_on: Option<chrono::NaiveDate>,
+    pub safety_audit_on: Option<chrono::NaiveDate>,
+    /// How many times the contract vehicle pass has been lost, this loss included (1.5.2).
+    pub passes_lost: u32,
+    /// The cost per day of the support considered under exceptional circumstances (1.1.14).
+    pub exceptional_cost_per_day: Option<crate::units::Pence>,
 }
 
 /// How a Managed Move came about (clause 1.1.16).
@@ -179,6 +215,7 @@ impl Case {
             course_starts: None,
             ehcp_transport_necessary: None,
             medical_officer_evidence: None,
+            follow_up: FollowUpFacts::default(),
         }
     }
 

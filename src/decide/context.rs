@@ -91,6 +91,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Where the home was placed on `mode`'s network (clause 2.3 measures from it too).
+    pub fn home_snap(&self, mode: Mode) -> Result<&crate::network::Snap, AreaError> {
+        self.located.snap(mode)
+    }
+
     /// A measurement already taken, if any (never measures).
     pub fn measured(&self, urn: Urn, mode: Mode) -> Option<Result<Option<Measured>, AreaError>> {
         self.cache

@@ -88,6 +88,19 @@ pub struct SupportEnds {
     pub note: String,
 }
 
+/// Something the letter states that follows from the decision without changing it (clauses
+/// 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2): a topic, its value in a fixed form (pence, a
+/// date, yes/no) for machines and worked cases, and the sentence for the family.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FollowUp {
+    pub topic: String,
+    pub clause: String,
+    pub value: String,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures: Option<String>,
+}
+
 /// The school decided about.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SchoolRef {
@@ -115,6 +128,9 @@ pub struct Decision {
     /// When the support ends, where a clause limits it (clauses 1.1.9, 4.1; Post-16 2.4).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub support_ends: Option<SupportEnds>,
+    /// What follows from the decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<FollowUp>,
 }
 
 impl Decision {
@@ -134,6 +150,7 @@ impl Decision {
             warnings: Vec::new(),
             error: Some(message),
             support_ends: None,
+            follow_ups: Vec::new(),
         }
     }
 }

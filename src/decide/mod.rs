@@ -9,14 +9,15 @@
 pub mod case;
 pub mod context;
 pub mod decision;
+pub mod follow_up;
 pub mod rules;
 pub mod schools;
 
 pub use case::{Case, Sex};
 pub use context::{Ctx, DecideError};
 pub use decision::{
-    Charge, Decision, Distances, Outcome, Reason, SchoolRef, SupportEnds, SurplusPriority,
-    ThresholdApplied,
+    Charge, Decision, Distances, FollowUp, Outcome, Reason, SchoolRef, SupportEnds,
+    SurplusPriority, ThresholdApplied,
 };
 
 use crate::area::Area;
@@ -251,6 +252,7 @@ fn decide_inner(
         }
     }
     d.warnings = warnings;
+    d.follow_ups = follow_up::follow_ups(&ctx, &d);
     Ok(d)
 }
 

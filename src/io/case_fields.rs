@@ -2,10 +2,11 @@
 //! validated [`Case`]. One parser for all three, so a field means the same wherever it is given.
 
 use crate::area::Urn;
-use crate::decide::case::{Address, ManagedMove};
+use crate::decide::case::{Address, FollowUpFacts, ManagedMove};
 use crate::decide::{Case, Sex};
 use crate::geodesy::wgs84_to_bng;
-use crate::policy::YearGroup;
+use crate::policy::{TransportType, YearGroup};
+use crate::units::Pence;
 
 /// A problem with one field of one case.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -83,6 +84,22 @@ pub const FIELDS: &[&str] = &[
     "course_starts",
     "ehcp_transport_necessary",
     "medical_officer_evidence",
+    // Clauses 1.1.14, 1.5.1, 1.5.2, 2.3, 2.4, 5.2: what follows from the decision.
+    "pickup_easting",
+    "pickup_northing",
+    "transport_type",
+    "letter_received_on",
+    "appeal_submitted_on",
+    "review_notified_on",
+    "appeals_this_year",
+    "error_found_on",
+    "transport_started",
+    "half_term_ends",
+    "authorised_on",
+    "appeal_heard_on",
+    "safety_audit_on",
+    "passes_lost",
+    "exceptional_cost_per_day",
 ];
 
 /// Parses a yes/no cell; `None` when empty.
@@ -246,7 +263,109 @@ pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Cas
         }
     }
     circumstances(&mut case, &get)?;
+    follow_up_facts(&mut case.follow_up, &get)?;
     Ok(case)
+}
+
+/// A list of dates separated by `;` or `,`, sorted.
+fn parse_dates(field: &str, list: &str) -> Result<Vec<chrono::NaiveDate>, FieldError> {
+    let mut out = Vec::new();
+    for part in list
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        out.push(
+            super::csvutil::parse_date(part)
+                .ok_or_else(|| err(field, format!("\"{part}\" is not a date (YYYY-MM-DD)")))?,
+        );
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Clauses 1.1.14, 1.5.1, 1.5.2, 2.3, 2.4, 5.2: the facts the follow-ups of a decision need.
+fn follow_up_facts<'a>(
+    f: &mut FollowUpFacts,
+    get: &impl Fn(&str) -> Option<&'a str>,
+) -> Result<(), FieldError> {
+    let text = |k: &str| get(k).map(str::trim).filter(|s| !s.is_empty());
+    let date = |k: &str| -> Result<Option<chrono::NaiveDate>, FieldError> {
+        text(k)
+            .map(|t| {
+                super::csvutil::parse_date(t)
+                    .ok_or_else(|| err(k, format!("\"{t}\" is not a date (YYYY-MM-DD)")))
+            })
+            .transpose()
+    };
+    let count = |k: &str| -> Result<u32, FieldError> {
+        text(k)
+            .map(|t| {
+                t.parse::<u32>()
+                    .map_err(|_| err(k, format!("\"{t}\" is not a whole number")))
+            })
+            .transpose()
+            .map(|c| c.unwrap_or(0))
+    };
+    let num = |k: &str| -> Result<Option<f64>, FieldError> {
+        get(k)
+            .map(|v| parse_f64(k, v))
+            .transpose()
+            .map(Option::flatten)
+    };
+    f.pickup_point = match (num("pickup_easting")?, num("pickup_northing")?) {
+        (Some(e), Some(n)) => Some(bng("pickup_easting", e, n)?),
+        (None, None) => None,
+        (Some(_), None) => return Err(err("pickup_northing", "is missing")),
+        (None, Some(_)) => return Err(err("pickup_easting", "is missing")),
+    };
+    f.transport_type = text("transport_type")
+        .map(
+            |t| match t.to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
+                "public_bus" => Ok(TransportType::PublicBus),
+                "contract" | "contract_bus" | "taxi" => Ok(TransportType::Contract),
+                _ => Err(err(
+                    "transport_type",
+                    format!("\"{t}\" is not public_bus or contract"),
+                )),
+            },
+        )
+        .transpose()?;
+    f.letter_received_on = date("letter_received_on")?;
+    f.appeal_submitted_on = date("appeal_submitted_on")?;
+    f.review_notified_on = date("review_notified_on")?;
+    f.appeals_this_year = count("appeals_this_year")?;
+    f.error_found_on = date("error_found_on")?;
+    f.transport_started = get("transport_started")
+        .map(|v| parse_bool("transport_started", v))
+        .transpose()?
+        .flatten();
+    if let Some(list) = text("half_term_ends") {
+        f.half_term_ends = parse_dates("half_term_ends", list)?;
+    }
+    f.authorised_on = date("authorised_on")?;
+    f.appeal_heard_on = date("appeal_heard_on")?;
+    f.safety_audit_on = date("safety_audit_on")?;
+    f.passes_lost = count("passes_lost")?;
+    f.exceptional_cost_per_day = text("exceptional_cost_per_day")
+        .map(|t| {
+            let gbp = t.trim_start_matches(['£']).trim();
+            match gbp.parse::<f64>() {
+                Ok(v)
+                    if v.is_finite()
+                        && v >= 0.0
+                        && ((v * 100.0).round() - v * 100.0).abs() < 1e-6 =>
+                {
+                    Ok(Pence((v * 100.0).round() as i64))
+                }
+                _ => Err(err(
+                    "exceptional_cost_per_day",
+                    format!("\"{t}\" is not an amount of pounds and pence"),
+                )),
+            }
+        })
+        .transpose()?;
+    Ok(())
 }
 
 /// Clauses 1.1.8-1.1.12, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2, 3 and 5: the family
@@ -294,20 +413,7 @@ fn circumstances<'a>(
     case.displaced_by_family_issues = flag("displaced_by_family_issues")?;
     case.temporarily_rehoused_on = date("temporarily_rehoused_on")?;
     if let Some(list) = text("school_term_ends") {
-        for part in list
-            .split([';', ','])
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            let d = super::csvutil::parse_date(part).ok_or_else(|| {
-                err(
-                    "school_term_ends",
-                    format!("\"{part}\" is not a date (YYYY-MM-DD)"),
-                )
-            })?;
-            case.school_term_ends.push(d);
-        }
-        case.school_term_ends.sort();
+        case.school_term_ends = parse_dates("school_term_ends", list)?;
     }
     case.rehousing_reason_accepted = finding("rehousing_reason_accepted")?;
     case.place_secured_in_area = finding("place_secured_in_area")?;
@@ -427,6 +533,42 @@ mod tests {
         v[1] = ("easting", "-2.1");
         v[2] = ("northing", "50.7");
         assert_eq!(parse(&v).unwrap_err().field, "easting");
+    }
+
+    #[test]
+    fn follow_up_facts_are_read_and_checked() {
+        let mut v = BASE.to_vec();
+        v.push(("pickup_easting", "391500"));
+        v.push(("pickup_northing", "87000"));
+        v.push(("transport_type", "Public bus"));
+        v.push(("half_term_ends", "2023-02-17; 2022-10-21"));
+        v.push(("passes_lost", "2"));
+        v.push(("exceptional_cost_per_day", "£35.00"));
+        let c = parse(&v).unwrap();
+        assert_eq!(
+            c.follow_up.pickup_point,
+            Some(geo::Point::new(391500.0, 87000.0))
+        );
+        assert_eq!(c.follow_up.transport_type, Some(TransportType::PublicBus));
+        assert_eq!(c.follow_up.half_term_ends[0].to_string(), "2022-10-21");
+        assert_eq!(c.follow_up.passes_lost, 2);
+        assert_eq!(c.follow_up.exceptional_cost_per_day, Some(Pence(3500)));
+        for (field, value) in [
+            ("transport_type", "bicycle"),
+            ("exceptional_cost_per_day", "35.001"),
+            ("exceptional_cost_per_day", "-1"),
+            ("passes_lost", "two"),
+            ("letter_received_on", "04/07/2022"),
+            ("half_term_ends", "2023-02-30"),
+            ("transport_started", "perhaps"),
+        ] {
+            let mut v = BASE.to_vec();
+            v.push((field, value));
+            assert_eq!(parse(&v).unwrap_err().field, field, "{field}={value}");
+        }
+        let mut v = BASE.to_vec();
+        v.push(("pickup_easting", "391500"));
+        assert_eq!(parse(&v).unwrap_err().field, "pickup_northing");
     }
 
     #[test]

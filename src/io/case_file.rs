@@ -23,6 +23,10 @@ pub struct Expect {
     pub driven_miles: Option<f64>,
     /// The date support ends (clauses 1.1.9, 4.1; Post-16 2.4), `YYYY-MM-DD`, or "none".
     pub support_ends: Option<String>,
+    /// What follows from the decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2): topic
+    /// to value (pence, a date, yes/no); "none" expects the topic to be absent.
+    #[serde(default)]
+    pub follow_up: std::collections::BTreeMap<String, String>,
     /// Text that must appear in some reason or warning.
     #[serde(default)]
     pub reasons_contain: Vec<String>,

@@ -89,6 +89,7 @@ pub const COLUMNS: &[&str] = &[
     "deciding_clause",
     "reasons",
     "warnings",
+    "follow_ups",
     "error",
     "policy_sha256",
     "data_sha256",
@@ -180,6 +181,11 @@ pub fn row_cells(d: &Decision, row: u64, stamp: &Stamp) -> Vec<String> {
         d.deciding_clause.clone().unwrap_or_default(),
         reasons.join(" | "),
         d.warnings.join(" | "),
+        d.follow_ups
+            .iter()
+            .map(|f| format!("{}={} ({})", f.topic, f.value, f.clause))
+            .collect::<Vec<_>>()
+            .join(" | "),
         d.error.clone().unwrap_or_default(),
         stamp.policy_sha256.clone(),
         stamp.data_sha256.clone(),

@@ -119,6 +119,15 @@ pub fn render(d: &Decision, origin: &Origin) -> String {
             }
         }
     }
+    if !d.follow_ups.is_empty() {
+        let _ = writeln!(s, "  What follows:");
+        for f in &d.follow_ups {
+            let _ = writeln!(s, "    [{}] {}", f.clause, f.text);
+            if let Some(fig) = &f.figures {
+                let _ = writeln!(s, "       {fig}");
+            }
+        }
+    }
     for w in &d.warnings {
         let _ = writeln!(s, "  Warning: {w}");
     }

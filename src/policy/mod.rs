@@ -8,6 +8,7 @@
 
 mod circumstances;
 pub mod diff;
+mod follow_up;
 pub mod overlay;
 mod types;
 
@@ -20,6 +21,11 @@ pub use circumstances::{
     Bar, ChangingSchool, Deadline, Finding, Flag, MovingHouse, Note, OnFinding, Placement,
     PlacementSchool, Post16Send, Post19, Recorded, RecordedMinimum, SplitResidency,
     TemporaryHousing, Transitional, TransitionalStart, Year11Move,
+};
+// Clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2: what follows from a decision.
+pub use follow_up::{
+    AdultPass, Appeal, ExceptionalCost, FollowUps, FuelContribution, Liability, LostPass,
+    PickupBand, PickupPoint, TransportType, WithdrawalAfterError,
 };
 
 /// A clause reference and a short quote of the words it rests on.
@@ -513,6 +519,7 @@ struct PolicyDoc {
     network_date: Option<NetworkDate>,
     parental_preference: Option<ParentalPreference>,
     surplus_seat: Option<SurplusSeat>,
+    follow_up: Option<FollowUps>,
     #[serde(default)]
     not_provided: Vec<NotProvided>,
     #[serde(default)]
@@ -603,6 +610,8 @@ pub struct Policy {
     pub network_date: NetworkDate,
     pub parental_preference: ParentalPreference,
     pub surplus_seat: SurplusSeat,
+    /// What follows from a decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2).
+    pub follow_up: FollowUps,
     pub rules: Vec<Rule>,
 }
 
@@ -657,6 +666,7 @@ impl Policy {
         let mut network_date = None;
         let mut pref = None;
         let mut surplus = None;
+        let mut follow_up = None;
         let mut rules: Vec<Rule> = Vec::new();
         for (file, doc) in docs {
             let file = &file;
@@ -684,6 +694,7 @@ impl Policy {
                 "parental_preference",
             )?;
             take_once(&mut surplus, doc.surplus_seat, file, "surplus_seat")?;
+            take_once(&mut follow_up, doc.follow_up, file, "follow_up")?;
             rules.extend(doc.not_provided.into_iter().map(Rule::NotProvided));
             rules.extend(doc.distance_rule.into_iter().map(Rule::Distance));
             rules.extend(doc.referral.into_iter().map(Rule::Referral));
@@ -744,6 +755,7 @@ impl Policy {
             network_date: required(network_date, "network_date")?,
             parental_preference: pref,
             surplus_seat: required(surplus, "surplus_seat")?,
+            follow_up: follow_up.map(|(f, _)| f).unwrap_or_default(),
             rules: ordered,
         })
     }

@@ -1,0 +1,181 @@
+//! What follows from a decision without changing it: the amounts, dates and options a letter
+//! states (Appendix A clauses 1.1.14 with 1.5.2, 1.5.1, 1.5.2, 2.1, 2.3, 2.4 and 5.2). Each is an
+//! optional table under `[follow_up]`; every rate, period, year band and limit comes from the
+//! file with its clause and quote.
+
+use serde::{Deserialize, Serialize};
+
+use super::types::{Limit, Measure};
+use super::{Cite, Gbp, YearRange};
+
+/// The `[follow_up]` section: each entry is optional (a policy without it states nothing).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUps {
+    pub fuel_contribution: Option<FuelContribution>,
+    pub pickup_point: Option<PickupPoint>,
+    pub adult_pass: Option<AdultPass>,
+    pub appeal: Option<Appeal>,
+    pub withdrawal_after_error: Option<WithdrawalAfterError>,
+    pub liability: Option<Liability>,
+    pub lost_pass: Option<LostPass>,
+    pub exceptional_cost: Option<ExceptionalCost>,
+}
+
+/// Clause 2.1: a fuel contribution for the shortest available driven route, per mile, for each
+/// return journey (there and back).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FuelContribution {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// The year groups this policy's transport arrangements cover.
+    pub years: YearRange,
+    /// Pence paid per mile driven.
+    pub pence_per_mile: u32,
+    /// How many times the driven route one return journey covers.
+    pub legs_per_return_journey: u32,
+}
+
+/// Clause 2.3: transport to the pick-up point when the walk to it is over a limit for the age.
+#[derive(Debug, Clone, Serialize)]
+pub struct PickupPoint {
+    pub cite: Cite,
+    pub bands: Vec<PickupBand>,
+}
+
+/// One year band of clause 2.3 with its walking limit.
+#[derive(Debug, Clone, Serialize)]
+pub struct PickupBand {
+    pub years: YearRange,
+    pub walking: Limit,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPickupPoint {
+    clause: String,
+    quote: String,
+    band: Vec<RawPickupBand>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPickupBand {
+    years: YearRange,
+    #[serde(deserialize_with = "walking_limit")]
+    walking: Limit,
+}
+
+fn walking_limit<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Limit, D::Error> {
+    Limit::read(Measure::Walking, d)
+}
+
+impl<'de> Deserialize<'de> for PickupPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawPickupPoint::deserialize(d)?;
+        Ok(PickupPoint {
+            cite: Cite {
+                clause: raw.clause,
+                quote: raw.quote,
+            },
+            bands: raw
+                .band
+                .into_iter()
+                .map(|b| PickupBand {
+                    years: b.years,
+                    walking: b.walking,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// How the eligible child travels, where a clause turns on it (clause 2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportType {
+    /// A local public bus service.
+    PublicBus,
+    /// A council contract vehicle (bus or taxi).
+    Contract,
+}
+
+impl TransportType {
+    /// The name used in case fields and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportType::PublicBus => "public_bus",
+            TransportType::Contract => "contract",
+        }
+    }
+}
+
+/// Clause 2.4: bus passes for adults accompanying younger children on public buses only.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdultPass {
+    #[serde(flatten)]
+    pub cite: Cite,
+    pub years: YearRange,
+    /// The kinds of transport on which an adult pass may be given.
+    pub transport: Vec<TransportType>,
+}
+
+/// Clause 5.2: who may appeal, and the periods of each stage, in days.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Appeal {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Days from receipt of the refusal letter to submit the stage 1 appeal.
+    pub stage1_days: u32,
+    /// Days from the stage 1 submission within which the family is told the review's result.
+    pub review_days: u32,
+    /// Days from the review's result to ask for stage 2.
+    pub stage2_days: u32,
+    /// Appeals are heard only for residents of the council's area.
+    pub residents_only: bool,
+    /// Appeals allowed for the same journey in one academic year.
+    pub per_journey_per_year: u32,
+}
+
+/// Clause 1.5.1: when support approved in error is withdrawn.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalAfterError {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Year groups whose support runs to the end of the academic year.
+    pub end_of_year_for: YearRange,
+}
+
+/// Clause 1.5.2: the council is liable for costs from a period after the earliest of the
+/// authorisation, the appeal hearing and the road safety audit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Liability {
+    #[serde(flatten)]
+    pub cite: Cite,
+    pub days_after: u32,
+}
+
+/// Clause 1.5.2: replacement of a lost contract vehicle pass.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LostPass {
+    #[serde(flatten)]
+    pub cite: Cite,
+    pub first_gbp: Gbp,
+    pub later_gbp: Gbp,
+}
+
+/// Clauses 1.1.14 and 1.5.2: support under exceptional circumstances only within a daily cost.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionalCost {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// The highest cost per child per day that may be considered ("does not exceed").
+    pub max_gbp_per_day: Gbp,
+}
