@@ -225,7 +225,7 @@ impl Area {
     }
 
     /// The catchments containing the point, in file order.
-    fn catchments_at(&self, p: geo::Point<f64>) -> Vec<&Catchment> {
+    pub fn catchments_at(&self, p: geo::Point<f64>) -> Vec<&Catchment> {
         let mut hits: Vec<usize> = self
             .catchment_index
             .locate_all_at_point(&[p.x(), p.y()])

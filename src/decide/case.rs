@@ -100,6 +100,11 @@ pub struct Case {
     /// Post-16 sections 3 and 5.
     pub ehcp_transport_necessary: Option<bool>,
     pub medical_officer_evidence: Option<bool>,
+    /// Clause 1.1.7: the application refused at the catchment/nearest school for a full year
+    /// group, and whether it was on time.
+    pub year_group_full: Option<Application>,
+    /// Clause 1.1.7: a sibling eligible for transport to this school remains on roll.
+    pub sibling_eligible_on_roll: bool,
     /// Facts about what follows the decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.3, 2.4, 5.2).
     pub follow_up: FollowUpFacts,
 }
@@ -136,6 +141,16 @@ pub struct FollowUpFacts {
     pub passes_lost: u32,
     /// The cost per day of the support considered under exceptional circumstances (1.1.14).
     pub exceptional_cost_per_day: Option<crate::units::Pence>,
+}
+
+/// When an application refused for a full year group was made (clause 1.1.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Application {
+    /// By the nationally recognised deadline.
+    OnTime,
+    /// After it, though it could have been made on time.
+    Late,
 }
 
 /// How a Managed Move came about (clause 1.1.16).
@@ -215,6 +230,8 @@ impl Case {
             course_starts: None,
             ehcp_transport_necessary: None,
             medical_officer_evidence: None,
+            year_group_full: None,
+            sibling_eligible_on_roll: false,
             follow_up: FollowUpFacts::default(),
         }
     }
@@ -267,6 +284,9 @@ impl Case {
             F::ApRemain => self.ap_remain,
             F::DisplacedByFamilyIssues => self.displaced_by_family_issues,
             F::YoungCarer => self.young_carer,
+            F::YearGroupFullOnTime => self.year_group_full == Some(Application::OnTime),
+            F::YearGroupFullLate => self.year_group_full == Some(Application::Late),
+            F::SiblingEligibleOnRoll => self.sibling_eligible_on_roll,
         }
     }
 

@@ -56,7 +56,7 @@ impl<'a> Ctx<'a> {
         let school = area
             .school(case.school)
             .ok_or(AreaError::UnknownSchool(case.school))?;
-        let sets = SchoolSets::new(area, &policy.suitable_schools, case);
+        let sets = SchoolSets::new(area, policy, case);
         let located = area.locate(case.home, case.access_point);
         Ok(Ctx {
             policy,

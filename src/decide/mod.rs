@@ -82,9 +82,18 @@ fn decide_inner(
     });
     let last = decisive.map_or(findings.len(), |i| i + 1);
     let decided_terms = decisive.map(|i| rule_terms[i].clone()).unwrap_or_default();
-    let mut reasons: Vec<Reason> = findings[..last]
+    // Clause 1.1.3: how an area rule read catchment or nearest for this school comes first.
+    let mut reasons: Vec<Reason> = ctx
+        .sets
+        .area_notes
         .iter()
-        .flat_map(|f| f.reasons.iter().cloned())
+        .filter(|(u, _)| *u == ctx.school.urn)
+        .map(|(_, r)| r.clone())
+        .chain(
+            findings[..last]
+                .iter()
+                .flat_map(|f| f.reasons.iter().cloned()),
+        )
         .collect();
     let eligible = decisive.and_then(|i| match &findings[i].verdict {
         Verdict::Eligible {

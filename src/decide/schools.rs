@@ -3,9 +3,11 @@
 //! (clause 1.1.15).
 
 use crate::area::{Area, Gender, School, Urn};
-use crate::policy::{Suitability, YearGroup};
+use crate::policy::{AreaRule, AreaRuleForm, Policy, Suitability, YearGroup, YearRange};
+use crate::units::Metres;
 
 use super::case::{Case, Sex};
+use super::decision::Reason;
 
 /// Whether a child of this year group (and sex, when known) could physically attend the school:
 /// its statutory age range covers the year, it admits the child's sex, and it is not of an
@@ -53,26 +55,164 @@ pub fn by_straight_line(area: &Area, rules: &Suitability, case: &Case) -> Vec<(U
 /// The qualifying school sets for one case, worked out once.
 #[derive(Debug, Clone)]
 pub struct SchoolSets {
-    /// Suitable schools whose catchment contains the home.
+    /// Suitable schools whose catchment contains the home (as the area rules of clause 1.1.3
+    /// read it).
     pub catchment: Vec<Urn>,
     /// Suitable schools by straight-line distance.
     pub ranked: Vec<(Urn, f64)>,
+    /// Schools whose "nearest" an area rule decides (clause 1.1.3): (school, is the nearest).
+    pub nearest_by_rule: Vec<(Urn, bool)>,
+    /// What the area rules did, by the school it concerns, for the reasons of a decision.
+    pub area_notes: Vec<(Urn, Reason)>,
+}
+
+/// Whether the school's statutory age range covers every year of the range (clause 1.1.3: a
+/// school "providing KS4 provision (year 10 and 11)").
+fn provides(school: &School, years: YearRange) -> bool {
+    i16::from(school.low_age) < years.first.age_reached()
+        && years.last.age_reached() <= i16::from(school.high_age)
 }
 
 impl SchoolSets {
-    /// Works out the sets for a case.
-    pub fn new(area: &Area, rules: &Suitability, case: &Case) -> SchoolSets {
-        let catchment = area
-            .catchment_schools(case.home)
-            .into_iter()
-            .filter(|u| {
-                area.school(*u)
-                    .is_some_and(|s| suitable(rules, s, case.year_group, case.sex))
-            })
-            .collect();
+    /// Works out the sets for a case, applying the policy's area rules (clause 1.1.3).
+    pub fn new(area: &Area, policy: &Policy, case: &Case) -> SchoolSets {
+        let rules = &policy.suitable_schools;
+        let fits = |u: &Urn| {
+            area.school(*u)
+                .is_some_and(|s| suitable(rules, s, case.year_group, case.sex))
+        };
+        let straight = |u: Urn| {
+            area.school(u)
+                .map_or(f64::INFINITY, |s| area.straight_line_m(case.home, s))
+        };
+        let applies = |r: &&AreaRule| r.years.is_none_or(|y| y.contains(case.year_group));
+        let mut notes: Vec<(Urn, Reason)> = Vec::new();
+        let mut catchment: Vec<Urn> = Vec::new();
+        for c in area.catchments_at(case.home) {
+            let mut schools: Vec<Urn> = c.schools.iter().copied().filter(fits).collect();
+            let joint_rule = policy.area_rules.iter().filter(applies).find(|r| {
+                r.form == AreaRuleForm::NearestOfJointCatchment
+                    && r.catchment_name_contains
+                        .iter()
+                        .any(|t| c.name.to_lowercase().contains(&t.to_lowercase()))
+            });
+            if let (Some(r), true) = (joint_rule, schools.len() > 1) {
+                let least = schools
+                    .iter()
+                    .map(|u| straight(*u))
+                    .fold(f64::INFINITY, f64::min);
+                let (kept, dropped): (Vec<Urn>, Vec<Urn>) =
+                    schools.iter().partition(|u| straight(**u) == least);
+                let name = |u: &Urn| area.school(*u).map_or(u.to_string(), |s| s.name.clone());
+                let kept_names: Vec<String> = kept.iter().map(name).collect();
+                for u in &schools {
+                    notes.push((
+                        *u,
+                        Reason {
+                            clause: r.cite.clause.clone(),
+                            text: format!(
+                                "The home is in a joint catchment ({}): transport is provided \
+                                 only to the nearest catchment school, {} ({} by straight \
+                                 line){}.",
+                                c.name,
+                                kept_names.join(", "),
+                                Metres(least).miles_3dp() + " mi",
+                                if dropped.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(
+                                        "; {} does not count as a catchment school",
+                                        dropped.iter().map(name).collect::<Vec<_>>().join(", ")
+                                    )
+                                }
+                            ),
+                            figures: None,
+                        },
+                    ));
+                }
+                schools = kept;
+            }
+            catchment.extend(schools);
+        }
+        let home_catchments = area.catchment_schools(case.home);
+        for r in policy.area_rules.iter().filter(applies) {
+            let Some(target) = r.school_urn.map(Urn) else {
+                continue;
+            };
+            if r.form != AreaRuleForm::CatchmentOf || !fits(&target) {
+                continue;
+            }
+            if let Some(via) = r
+                .catchments_of
+                .iter()
+                .map(|u| Urn(*u))
+                .find(|u| home_catchments.contains(u))
+            {
+                catchment.push(target);
+                let name = area.school(via).map_or(via.to_string(), |s| s.name.clone());
+                notes.push((
+                    target,
+                    Reason {
+                        clause: r.cite.clause.clone(),
+                        text: format!(
+                            "The home is in the catchment of {name}, part of the transport \
+                             priority area of {}: it counts as the catchment school.",
+                            area.school(target)
+                                .map_or(String::new(), |s| s.name.clone())
+                        ),
+                        figures: None,
+                    },
+                ));
+            }
+        }
+        catchment.sort();
+        catchment.dedup();
+        let ranked = by_straight_line(area, rules, case);
+        let mut nearest_by_rule = Vec::new();
+        for r in policy.area_rules.iter().filter(applies) {
+            let (AreaRuleForm::NearestProviding, Some(target), Some(years)) =
+                (r.form, r.school_urn.map(Urn), r.years_provided)
+            else {
+                continue;
+            };
+            if !fits(&target) {
+                continue;
+            }
+            let providing: Vec<(Urn, f64)> = ranked
+                .iter()
+                .filter(|(u, _)| area.school(*u).is_some_and(|s| provides(s, years)))
+                .copied()
+                .collect();
+            let least = providing.first().map_or(f64::INFINITY, |p| p.1);
+            let is = providing
+                .iter()
+                .take_while(|(_, d)| *d == least)
+                .any(|(u, _)| *u == target);
+            nearest_by_rule.push((target, is));
+            let first = providing
+                .first()
+                .and_then(|(u, _)| area.school(*u))
+                .map_or("none".to_string(), |s| s.name.clone());
+            notes.push((
+                target,
+                Reason {
+                    clause: r.cite.clause.clone(),
+                    text: format!(
+                        "{} counts as the nearest school only if it is the nearest school \
+                         providing {years}: the nearest such school is {first}, so it {}.",
+                        area.school(target)
+                            .map_or(String::new(), |s| s.name.clone()),
+                        if is { "does" } else { "does not" }
+                    ),
+                    figures: None,
+                },
+            ));
+        }
         SchoolSets {
             catchment,
-            ranked: by_straight_line(area, rules, case),
+            ranked,
+            nearest_by_rule,
+            area_notes: notes,
         }
     }
 
@@ -85,6 +225,9 @@ impl SchoolSets {
     /// Whether the school is the nearest suitable school, or as near as it: the policy gives no
     /// tie-break, so every school at the least straight-line distance counts as the nearest.
     pub fn is_nearest(&self, urn: Urn) -> bool {
+        if let Some((_, is)) = self.nearest_by_rule.iter().find(|(u, _)| *u == urn) {
+            return *is;
+        }
         let Some(&(_, least)) = self.ranked.first() else {
             return false;
         };

@@ -2,7 +2,7 @@
 //! validated [`Case`]. One parser for all three, so a field means the same wherever it is given.
 
 use crate::area::Urn;
-use crate::decide::case::{Address, FollowUpFacts, ManagedMove};
+use crate::decide::case::{Address, Application, FollowUpFacts, ManagedMove};
 use crate::decide::{Case, Sex};
 use crate::geodesy::wgs84_to_bng;
 use crate::policy::{TransportType, YearGroup};
@@ -84,6 +84,8 @@ pub const FIELDS: &[&str] = &[
     "course_starts",
     "ehcp_transport_necessary",
     "medical_officer_evidence",
+    "year_group_full",
+    "sibling_eligible_on_roll",
     // Clauses 1.1.14, 1.5.1, 1.5.2, 2.3, 2.4, 5.2: what follows from the decision.
     "pickup_easting",
     "pickup_northing",
@@ -463,6 +465,19 @@ fn circumstances<'a>(
     case.applied_on = date("applied_on")?;
     case.course_starts = date("course_starts")?;
     case.ehcp_transport_necessary = finding("ehcp_transport_necessary")?;
+    case.year_group_full = text("year_group_full")
+        .map(
+            |t| match t.to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
+                "on_time" => Ok(Application::OnTime),
+                "late" => Ok(Application::Late),
+                _ => Err(err(
+                    "year_group_full",
+                    format!("\"{t}\" is not on_time or late"),
+                )),
+            },
+        )
+        .transpose()?;
+    case.sibling_eligible_on_roll = flag("sibling_eligible_on_roll")?;
     case.medical_officer_evidence = finding("medical_officer_evidence")?;
     Ok(())
 }

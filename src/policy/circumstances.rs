@@ -31,6 +31,14 @@ pub enum Flag {
     /// Displaced from home because of family related issues (1.1.8).
     DisplacedByFamilyIssues,
     YoungCarer,
+    /// An on-time application for the normal year of entry to the catchment (or nearest) school
+    /// was refused because the year group is full (1.1.7).
+    YearGroupFullOnTime,
+    /// As above, but the application was late though it could have been made on time (1.1.7).
+    YearGroupFullLate,
+    /// A brother or sister is eligible for transport to this school, other than the
+    /// catchment/nearest, and remains on roll (1.1.7).
+    SiblingEligibleOnRoll,
 }
 
 /// A finding only an officer can make, recorded on the case as yes, no or blank (not yet made).
@@ -185,6 +193,10 @@ pub enum PlacementSchool {
     /// The next nearest appropriate school (the nearest suitable school other than the previous
     /// one), or a school recorded as the only other appropriate school (1.1.16).
     NextNearestOrOnlyOther,
+    /// The nearest suitable school with places (after the refusal) in the council's own area,
+    /// unless a closer school with places in a neighbouring authority is under the qualifying
+    /// distance (1.1.7).
+    NearestWithPlaces,
 }
 
 /// A placement made by the council or a panel (clauses 1.1.16, 4.2, 4.3): the school it names
@@ -207,6 +219,10 @@ pub struct Placement {
     /// The distance rule whose year bands are "the age/distance criteria"; none: no distance
     /// criterion applies.
     pub age_distance: Option<String>,
+    /// For [`PlacementSchool::NearestWithPlaces`]: the council's own LA codes; schools with
+    /// another code are in neighbouring authorities.
+    #[serde(default)]
+    pub home_la_codes: Vec<String>,
 }
 
 /// What starts a transitional period (clause 4.1).

@@ -6,6 +6,7 @@
 //! post-16 criteria, the surplus seat scheme); every number, comparison, year band, charge,
 //! priority and clause reference comes from the files.
 
+mod area_rule;
 mod circumstances;
 pub mod diff;
 mod follow_up;
@@ -22,6 +23,8 @@ pub use circumstances::{
     PlacementSchool, Post16Send, Post19, Recorded, RecordedMinimum, SplitResidency,
     TemporaryHousing, Transitional, TransitionalStart, Year11Move,
 };
+// Clause 1.1.3: area specific rules.
+pub use area_rule::{AreaRule, AreaRuleForm};
 // Clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2: what follows from a decision.
 pub use follow_up::{
     AdultPass, Appeal, ExceptionalCost, FollowUps, FuelContribution, Liability, LostPass,
@@ -55,6 +58,8 @@ pub enum PolicyError {
     UnorderedRule(String),
     #[error("policy: rule id '{0}' is defined twice")]
     DuplicateRule(String),
+    #[error("policy: [[area_rule]] '{id}': {message}")]
+    AreaRule { id: String, message: String },
     #[error("policy: rule '{rule}' borrows the criteria of '{wanted}', which is not a rule of the right form")]
     BadReference { rule: String, wanted: String },
     #[error("policy: rule '{rule}' band {band}: {message}")]
@@ -132,6 +137,9 @@ pub enum Basis {
     SplitResidency,
     Post16Send,
     Post19Ehcp,
+    // Clause 1.1.7.
+    YearGroupFull,
+    Sibling,
 }
 
 impl Basis {
@@ -160,6 +168,8 @@ impl Basis {
             Basis::SplitResidency => "split_residency",
             Basis::Post16Send => "post16_send",
             Basis::Post19Ehcp => "post19_ehcp",
+            Basis::YearGroupFull => "year_group_full",
+            Basis::Sibling => "sibling",
         }
     }
 }
@@ -521,6 +531,8 @@ struct PolicyDoc {
     surplus_seat: Option<SurplusSeat>,
     follow_up: Option<FollowUps>,
     #[serde(default)]
+    area_rule: Vec<AreaRule>,
+    #[serde(default)]
     not_provided: Vec<NotProvided>,
     #[serde(default)]
     distance_rule: Vec<DistanceRule>,
@@ -612,6 +624,8 @@ pub struct Policy {
     pub surplus_seat: SurplusSeat,
     /// What follows from a decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2).
     pub follow_up: FollowUps,
+    /// Area specific readings of catchment and nearest (clause 1.1.3).
+    pub area_rules: Vec<AreaRule>,
     pub rules: Vec<Rule>,
 }
 
@@ -667,6 +681,7 @@ impl Policy {
         let mut pref = None;
         let mut surplus = None;
         let mut follow_up = None;
+        let mut area_rules: Vec<AreaRule> = Vec::new();
         let mut rules: Vec<Rule> = Vec::new();
         for (file, doc) in docs {
             let file = &file;
@@ -695,6 +710,7 @@ impl Policy {
             )?;
             take_once(&mut surplus, doc.surplus_seat, file, "surplus_seat")?;
             take_once(&mut follow_up, doc.follow_up, file, "follow_up")?;
+            area_rules.extend(doc.area_rule);
             rules.extend(doc.not_provided.into_iter().map(Rule::NotProvided));
             rules.extend(doc.distance_rule.into_iter().map(Rule::Distance));
             rules.extend(doc.referral.into_iter().map(Rule::Referral));
@@ -715,6 +731,12 @@ impl Policy {
             rules.extend(doc.transitional.into_iter().map(Rule::Transitional));
             rules.extend(doc.post16_send.into_iter().map(Rule::Post16Send));
             rules.extend(doc.post19.into_iter().map(Rule::Post19));
+        }
+        for (i, a) in area_rules.iter().enumerate() {
+            a.check()?;
+            if area_rules[..i].iter().any(|o| o.id == a.id) {
+                return Err(PolicyError::DuplicateRule(a.id.clone()));
+            }
         }
         let decision: DecisionOrder = required(decision, "decision")?;
         for (i, r) in rules.iter().enumerate() {
@@ -756,6 +778,7 @@ impl Policy {
             parental_preference: pref,
             surplus_seat: required(surplus, "surplus_seat")?,
             follow_up: follow_up.map(|(f, _)| f).unwrap_or_default(),
+            area_rules,
             rules: ordered,
         })
     }

@@ -10,7 +10,9 @@ use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
 use crate::policy::{Placement, PlacementSchool};
 
-use super::recorded::{age_distance, finding, finding_reason, not_met, not_met_at};
+use super::recorded::{
+    age_distance, age_distance_to, finding, finding_reason, not_met, not_met_at,
+};
 use super::{Finding, Verdict};
 
 /// Applies a placement rule.
@@ -76,6 +78,11 @@ pub fn apply(rule: &Placement, ctx: &Ctx) -> Result<Finding, DecideError> {
             }
         }
     }
+    if rule.school == PlacementSchool::NearestWithPlaces {
+        if let Some(f) = nearest_with_places(rule, ctx, &mut reasons)? {
+            return Ok(f);
+        }
+    }
     let Some(rule_id) = &rule.age_distance else {
         reasons.push(Reason {
             clause: clause.to_string(),
@@ -108,4 +115,98 @@ pub fn apply(rule: &Placement, ctx: &Ctx) -> Result<Finding, DecideError> {
         not_met_at(rule.basis, ad.threshold)
     };
     Ok(finding(verdict, reasons))
+}
+
+/// Clause 1.1.7: after an on-time application to the catchment/nearest school was refused, the
+/// school must be the nearest suitable school with places in the council's own area, and no
+/// closer school with places in a neighbouring authority may be under the qualifying distance.
+/// `Some` is the finding when the school does not qualify; `None` lets the age/distance criteria
+/// decide.
+fn nearest_with_places(
+    rule: &Placement,
+    ctx: &Ctx,
+    reasons: &mut Vec<Reason>,
+) -> Result<Option<Finding>, DecideError> {
+    let clause = rule.cite.clause.as_str();
+    let own = |u: &crate::area::Urn| {
+        rule.home_la_codes.is_empty()
+            || ctx
+                .area
+                .school(*u)
+                .is_some_and(|s| rule.home_la_codes.contains(&s.la_code))
+    };
+    // The school refused: the catchment school, or the nearest where there is none.
+    let refused: Vec<crate::area::Urn> = if ctx.sets.catchment.is_empty() {
+        ctx.sets.nearest().into_iter().collect()
+    } else {
+        ctx.sets.catchment.clone()
+    };
+    let with_places: Vec<crate::area::Urn> = ctx
+        .sets
+        .nearest_with_places(ctx.area, ctx.case, usize::MAX)
+        .into_iter()
+        .filter(|u| !refused.contains(u))
+        .collect();
+    let nearest_own = with_places.iter().copied().find(own);
+    let disqualified = |reasons: &mut Vec<Reason>| {
+        let mut v = not_met(rule.basis, clause, None);
+        if let Verdict::NotMet {
+            school_qualifies, ..
+        } = &mut v
+        {
+            *school_qualifies = false;
+        }
+        Some(finding(v, std::mem::take(reasons)))
+    };
+    if nearest_own != Some(ctx.school.urn) {
+        reasons.push(Reason {
+            clause: clause.to_string(),
+            text: format!(
+                "The nearest suitable school with places (by straight line, the refused and full \
+                 schools left out) is {}; {} is not it.",
+                nearest_own
+                    .map(|u| ctx.school_name(u))
+                    .unwrap_or_else(|| "none".into()),
+                ctx.school.name
+            ),
+            figures: None,
+        });
+        return Ok(disqualified(reasons));
+    }
+    reasons.push(Reason {
+        clause: clause.to_string(),
+        text: format!(
+            "{} is the nearest suitable school with places (by straight line, the refused and \
+             full schools left out).",
+            ctx.school.name
+        ),
+        figures: None,
+    });
+    let Some(rule_id) = &rule.age_distance else {
+        return Ok(None);
+    };
+    for n in with_places
+        .iter()
+        .copied()
+        .take_while(|u| *u != ctx.school.urn)
+        .filter(|u| !own(u))
+    {
+        let Some(ad) = age_distance_to(rule_id, ctx, n)? else {
+            continue;
+        };
+        if !ad.met {
+            reasons.push(Reason {
+                clause: clause.to_string(),
+                text: format!(
+                    "{} in a neighbouring authority is closer and has places, and it is under the \
+                     qualifying distance: transport is not provided to the alternative school; \
+                     the family is told of the places there.",
+                    ctx.school_name(n)
+                ),
+                figures: ad.reasons.iter().find_map(|r| r.figures.clone()),
+            });
+            return Ok(disqualified(reasons));
+        }
+    }
+    Ok(None)
 }

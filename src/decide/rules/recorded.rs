@@ -53,6 +53,16 @@ pub struct AgeDistance {
 /// child's year, to the school applied for, without the band's school set. `None` when no band
 /// covers the year.
 pub fn age_distance(rule_id: &str, ctx: &Ctx) -> Result<Option<AgeDistance>, DecideError> {
+    age_distance_to(rule_id, ctx, ctx.school.urn)
+}
+
+/// [`age_distance`] to another school (clause 1.1.7: is a closer school in a neighbouring
+/// authority "under the qualifying distance"?).
+pub fn age_distance_to(
+    rule_id: &str,
+    ctx: &Ctx,
+    urn: crate::area::Urn,
+) -> Result<Option<AgeDistance>, DecideError> {
     let Some(Rule::Distance(rule)) = ctx.policy.rules.iter().find(|r| r.id() == rule_id) else {
         return Ok(None);
     };
@@ -66,8 +76,7 @@ pub fn age_distance(rule_id: &str, ctx: &Ctx) -> Result<Option<AgeDistance>, Dec
     let mut met = true;
     let mut reasons = Vec::new();
     for limit in &band.limits {
-        let (holds, mut rs) =
-            super::distance::check_limit(limit, &band.cite.clause, ctx.school.urn, ctx)?;
+        let (holds, mut rs) = super::distance::check_limit(limit, &band.cite.clause, urn, ctx)?;
         met &= holds;
         reasons.append(&mut rs);
     }
