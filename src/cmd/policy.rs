@@ -211,6 +211,26 @@ pub fn describe(p: &Policy) -> String {
         "  tie-break [{}]: furthest walking distance first",
         ss.tie_break.clause
     );
+    if let Some(sc) = &p.surplus_seat_scheme {
+        let _ = writeln!(
+            s,
+            "[{}] surplus seats: applied for as [{}] says (quoted in reports)",
+            sc.cite.clause, sc.application.clause
+        );
+    }
+    if let Some(a) = &p.appeal {
+        let _ = writeln!(
+            s,
+            "\n[{}] appeals: {} grounds; stage 1 within {} days [{}], stage 2 within {} days [{}] \
+             (quoted in reports)",
+            a.cite.clause,
+            a.grounds.len(),
+            a.stage1.days,
+            a.stage1.cite.clause,
+            a.stage2.days,
+            a.stage2.cite.clause
+        );
+    }
     s
 }
 

@@ -451,6 +451,42 @@ pub enum Circumstance {
     LowIncome,
 }
 
+/// The Surplus Seat Travel Scheme as a family meets it (clause 1.3.1: availability; clause 1.3.3:
+/// when and how to apply). Decides nothing: quoted in letters next to the charge and priority.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurplusSeatScheme {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// How and when to apply for a seat.
+    pub application: Cite,
+}
+
+/// Transport appeals (clause 5.2): the grounds a refused family may appeal on and the days each
+/// stage allows. Decides nothing: a letter quotes it so the family knows its deadline.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Appeal {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// The grounds, in the policy's order (i, ii, iii), as the policy words them.
+    pub grounds: Vec<String>,
+    /// Stage 1: a Transport Appeal form within `days` of the letter.
+    pub stage1: AppealStage,
+    /// Stage 2: the appeal panel, within `days` of the stage 1 result.
+    pub stage2: AppealStage,
+}
+
+/// One stage of an appeal and its time limit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppealStage {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Days allowed (the policy counts days, not working days).
+    pub days: u32,
+}
+
 /// One policy file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -464,6 +500,8 @@ struct PolicyDoc {
     network_date: Option<NetworkDate>,
     parental_preference: Option<ParentalPreference>,
     surplus_seat: Option<SurplusSeat>,
+    surplus_seat_scheme: Option<SurplusSeatScheme>,
+    appeal: Option<Appeal>,
     #[serde(default)]
     not_provided: Vec<NotProvided>,
     #[serde(default)]
@@ -508,6 +546,10 @@ pub struct Policy {
     pub network_date: NetworkDate,
     pub parental_preference: ParentalPreference,
     pub surplus_seat: SurplusSeat,
+    /// How to apply for a surplus seat (clauses 1.3.1, 1.3.3), when the policy gives it.
+    pub surplus_seat_scheme: Option<SurplusSeatScheme>,
+    /// Appeal grounds and deadlines (clause 5.2), when the policy gives them.
+    pub appeal: Option<Appeal>,
     pub rules: Vec<Rule>,
 }
 
@@ -562,6 +604,8 @@ impl Policy {
         let mut network_date = None;
         let mut pref = None;
         let mut surplus = None;
+        let mut scheme = None;
+        let mut appeal = None;
         let mut rules: Vec<Rule> = Vec::new();
         for (file, doc) in docs {
             let file = &file;
@@ -589,6 +633,13 @@ impl Policy {
                 "parental_preference",
             )?;
             take_once(&mut surplus, doc.surplus_seat, file, "surplus_seat")?;
+            take_once(
+                &mut scheme,
+                doc.surplus_seat_scheme,
+                file,
+                "surplus_seat_scheme",
+            )?;
+            take_once(&mut appeal, doc.appeal, file, "appeal")?;
             rules.extend(doc.not_provided.into_iter().map(Rule::NotProvided));
             rules.extend(doc.distance_rule.into_iter().map(Rule::Distance));
             rules.extend(doc.referral.into_iter().map(Rule::Referral));
@@ -632,6 +683,8 @@ impl Policy {
             network_date: required(network_date, "network_date")?,
             parental_preference: pref,
             surplus_seat: required(surplus, "surplus_seat")?,
+            surplus_seat_scheme: scheme.map(|(v, _)| v),
+            appeal: appeal.map(|(v, _)| v),
             rules: ordered,
         })
     }
