@@ -281,13 +281,6 @@ fn figures(s: &mut String, sc: &Scenario) {
     s.push_str("</table>\n");
 }
 
-fn roman(i: usize) -> &'static str {
-    ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
-        .get(i)
-        .copied()
-        .unwrap_or("-")
-}
-
 fn next_steps(s: &mut String, policy: &Policy, sc: &Scenario, avoided: &[String]) {
     let d = &sc.decision;
     s.push_str("<h2>What you can do next</h2>\n");
@@ -380,12 +373,13 @@ fn next_steps(s: &mut String, policy: &Policy, sc: &Scenario, avoided: &[String]
                 quote_block(s, &a.stage1.cite.clause, &a.stage1.cite.quote);
                 let _ = writeln!(
                     s,
-                    "<p>An appeal can be made only on these grounds (clause {}):</p>\n<ol \
-                     class=\"r-grounds\" type=\"i\">",
+                    "<p>An appeal can be made only on these grounds (clause {}):</p>",
                     esc(&a.cite.clause)
                 );
+                quote_block(s, &a.cite.clause, &a.cite.quote);
+                s.push_str("<ol class=\"r-grounds\" type=\"i\">\n");
                 for (i, g) in a.grounds.iter().enumerate() {
-                    let _ = write!(s, "<li>({}) {}", roman(i), esc(g));
+                    let _ = write!(s, "<li>{}", esc(g));
                     if i + 1 == a.grounds.len() && !avoided.is_empty() {
                         let _ = write!(
                             s,
@@ -398,7 +392,6 @@ fn next_steps(s: &mut String, policy: &Policy, sc: &Scenario, avoided: &[String]
                     s.push_str("</li>\n");
                 }
                 s.push_str("</ol>\n");
-                quote_block(s, &a.cite.clause, &a.cite.quote);
                 let _ = writeln!(
                     s,
                     "<p>You will be told the result of the review in writing. If you are still not \

@@ -433,7 +433,7 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
     let map_h = (max_n - min_n) * scale;
     let legend = legend_items(m);
     let rows = legend.len();
-    let legend_h = 26.0 + 20.0 * rows as f64;
+    let legend_h = (26.0 + 20.0 * rows as f64).max(112.0);
     let (w, h) = (MAP_W + 2.0 * PAD, map_h + 2.0 * PAD + legend_h + 28.0);
     let top = PAD + map_h;
     let mut s = String::new();
@@ -643,42 +643,8 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
         coord(MAP_W),
         coord(map_h)
     );
-    // North arrow, top right: grid north (BNG), which the map's y axis follows.
-    let (nx, ny) = (PAD + MAP_W - 30.0, PAD + 14.0);
-    let _ = writeln!(
-        s,
-        "<g id=\"{p}north-arrow\"><rect x=\"{}\" y=\"{}\" width=\"28\" height=\"46\" fill=\"#fff\" fill-opacity=\"0.85\"/>\
-         <path d=\"M{} {} l8 22 l-8 -6 l-8 6 z\" fill=\"#1a1a1a\"/>\
-         <text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"bold\">N</text></g>",
-        coord(nx - 14.0),
-        coord(ny - 8.0),
-        coord(nx),
-        coord(ny),
-        coord(nx),
-        coord(ny + 36.0)
-    );
-    // Scale bar, bottom left.
-    let max_mi = MAP_W * 0.3 / scale / METRES_PER_MILE;
-    let bar_mi = scale_bar_miles(max_mi);
-    let bar_m = bar_mi * METRES_PER_MILE;
-    let bar_px = bar_m * scale;
-    let (bx, by) = (PAD + 12.0, top - 16.0);
-    let _ = writeln!(
-        s,
-        "<g id=\"{p}scale-bar\" data-miles=\"{bar_mi}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"30\" fill=\"#fff\" fill-opacity=\"0.85\"/>\
-         <path d=\"M{} {} v6 h{} v-6\" fill=\"none\" stroke=\"#1a1a1a\" stroke-width=\"2\"/>\
-         <text x=\"{}\" y=\"{}\">{bar_mi} mi ({:.0} m)</text></g>",
-        coord(bx - 6.0),
-        coord(by - 20.0),
-        coord(bar_px + 130.0),
-        coord(bx),
-        coord(by - 6.0),
-        coord(bar_px),
-        coord(bx + bar_px + 8.0),
-        coord(by),
-        bar_m
-    );
-    // Legend below the map.
+    // Legend below the map, with the north arrow and the scale bar at its right, where they can
+    // never hide part of the route.
     let ly = top + 14.0;
     let _ = writeln!(
         s,
@@ -707,6 +673,35 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
             esc(text)
         );
     }
+    // North arrow: grid north (BNG), which the map's y axis follows.
+    let (nx, ny) = (PAD + MAP_W - 30.0, ly + 14.0);
+    let _ = writeln!(
+        s,
+        "<g id=\"{p}north-arrow\"><path d=\"M{} {} l8 22 l-8 -6 l-8 6 z\" fill=\"#1a1a1a\"/>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"bold\">N</text></g>",
+        coord(nx),
+        coord(ny),
+        coord(nx),
+        coord(ny + 36.0)
+    );
+    // Scale bar.
+    let max_mi = MAP_W * 0.28 / scale / METRES_PER_MILE;
+    let bar_mi = scale_bar_miles(max_mi);
+    let bar_m = bar_mi * METRES_PER_MILE;
+    let bar_px = bar_m * scale;
+    let (bx, by) = (PAD + MAP_W - 16.0 - bar_px, ly + 96.0);
+    let _ = writeln!(
+        s,
+        "<g id=\"{p}scale-bar\" data-miles=\"{bar_mi}\">\
+         <path d=\"M{} {} v6 h{} v-6\" fill=\"none\" stroke=\"#1a1a1a\" stroke-width=\"2\"/>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\">Scale: {bar_mi} mi ({:.0} m)</text></g>",
+        coord(bx),
+        coord(by),
+        coord(bar_px),
+        coord(PAD + MAP_W - 16.0),
+        coord(by - 8.0),
+        bar_m
+    );
     s.push_str("</g>\n");
     let _ = writeln!(
         s,
