@@ -215,5 +215,9 @@ pub fn run(args: ReportArgs) -> Result<Exit> {
         write_out(p, &svg(&map), "map")?;
     }
     // A case that cannot be decided is bad input: the page says why, the exit code too.
-    Ok(if failed { Exit::Failure } else { Exit::Success })
+    if failed {
+        eprintln!("schoolrun: the case could not be decided; the report says why");
+        return Ok(Exit::Failure);
+    }
+    Ok(Exit::Success)
 }

@@ -452,7 +452,7 @@ fn warnings(s: &mut String, d: &Decision) {
     for w in &d.warnings {
         let _ = writeln!(
             s,
-            "<p class=\"r-warning\"><strong>Checked by hand:</strong> {}</p>",
+            "<p class=\"r-warning\"><strong>For the officer:</strong> {}</p>",
             esc(w)
         );
     }
