@@ -45,6 +45,10 @@ pub enum Command {
     /// Re-run a decision record against the files it names and report "reproduced" or exactly
     /// what differs (a file, an input, a distance, the outcome).
     Replay(ReplayArgs),
+    /// Write the decision for a case or a decision record as a self-contained HTML letter (the
+    /// outcome, why with the policy's words, what the family can do next, and a map of the
+    /// measured route), or the map alone as SVG. With a what-if, both decisions and routes.
+    Report(ReportArgs),
 }
 
 /// Where the policy and the area data come from.
@@ -503,4 +507,40 @@ pub struct ReplayArgs {
     /// have the recorded fingerprints).
     #[arg(long, value_name = "DIR")]
     pub area: Option<PathBuf>,
+}
+
+/// What `report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// The HTML page (inline CSS and SVG, nothing fetched; prints to PDF).
+    Html,
+    /// The map alone, as an SVG file (EPSG:27700 metres, north up).
+    Svg,
+}
+
+/// Arguments of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+    /// A case file (TOML with a [case] table); flags given as well override its fields.
+    #[arg(long, value_name = "FILE", conflicts_with = "record")]
+    pub case: Option<PathBuf>,
+    #[command(flatten)]
+    pub flags: CaseFlags,
+    /// Report on this decision record (from `check --record` or `batch --records`) instead of a
+    /// case: it is re-decided on the files it names, which must still have their recorded
+    /// SHA-256 and give the recorded decision. --as-of, --mark-unsafe and --ignore-audit then
+    /// ask a what-if of it; --policy and --area are not used.
+    #[arg(long, value_name = "RECORD.json")]
+    pub record: Option<PathBuf>,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Where to write it ('-' for standard output).
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
+    pub output: PathBuf,
+    /// Also write the map as a standalone SVG file (the what-if's map when one is asked).
+    #[arg(long, value_name = "MAP.svg")]
+    pub svg: Option<PathBuf>,
 }

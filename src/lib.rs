@@ -9,6 +9,7 @@
 //! * [`geodesy`] – latitude/longitude to British National Grid (OSTN15).
 //! * [`osm`]     – OpenStreetMap extracts (`.osm.pbf`) to network edges, school sites and entrances.
 //! * [`appeal`]  – for appeal panels: comparing two runs of decisions case by case.
+//! * [`report`]  – the HTML letter and SVG map of a decision (clause 5.2, clause 1.5.3).
 //! * [`io`]      – file formats: CSV, GeoJSON and TOML readers and writers, with file/line context.
 //! * [`cmd`]     – one module per subcommand; [`cli`] holds the argument definitions.
 
@@ -22,4 +23,5 @@ pub mod io;
 pub mod network;
 pub mod osm;
 pub mod policy;
+pub mod report;
 pub mod units;

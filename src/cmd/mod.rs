@@ -8,6 +8,7 @@ pub mod network;
 pub mod policy;
 pub mod policy_diff;
 pub mod replay;
+pub mod report;
 pub mod route;
 pub mod schools;
 pub mod sources;
@@ -52,5 +53,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Network(NetworkCommand::Export(a)) => network::export(a),
         Command::Diff(a) => diff::run(a),
         Command::Replay(a) => replay::run(a),
+        Command::Report(a) => report::run(a),
     }
 }

@@ -366,6 +366,26 @@ pub fn describe(p: &Policy) -> String {
         );
     }
     describe_follow_ups(&mut s, &p.follow_up);
+    if let Some(sc) = &p.surplus_seat_scheme {
+        let _ = writeln!(
+            s,
+            "[{}] surplus seats: applied for as [{}] says (quoted in reports)",
+            sc.cite.clause, sc.application.clause
+        );
+    }
+    if let Some(a) = &p.appeal {
+        let _ = writeln!(
+            s,
+            "\n[{}] appeals: {} grounds; stage 1 within {} days [{}], stage 2 within {} days [{}] \
+             (quoted in reports)",
+            a.cite.clause,
+            a.grounds.len(),
+            a.stage1.days,
+            a.stage1.cite.clause,
+            a.stage2.days,
+            a.stage2.cite.clause
+        );
+    }
     s
 }
 
@@ -403,8 +423,8 @@ fn describe_follow_ups(s: &mut String, f: &crate::policy::FollowUps) {
     if let Some(r) = &f.appeal {
         let _ = writeln!(
             s,
-            "[{}] appeal: stage 1 within {} days of the letter, review within {} days, stage 2 within {} days; residents only: {}; {} per journey per year",
-            r.cite.clause, r.stage1_days, r.review_days, r.stage2_days, r.residents_only, r.per_journey_per_year
+            "[{}] appeal: review result within {} days; residents only: {}; {} per journey per year",
+            r.cite.clause, r.review_days, r.residents_only, r.per_journey_per_year
         );
     }
     if let Some(r) = &f.withdrawal_after_error {

@@ -5,16 +5,17 @@
 //! same bytes; otherwise every differing value is listed.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::appeal::replay::{changed_files, differences};
+use crate::appeal::replay::{changed_files, differences, FileChange};
 use crate::cli::{ReplayArgs, Sources};
 use crate::decide::decide;
 use crate::io::case_fields::case_from_fields;
+use crate::io::decisions::Origin;
 use crate::io::hash::FileHash;
-use crate::io::record::{read_record, StoredRecord};
+use crate::io::record::{read_record, RecordIn, StoredRecord};
 
 use super::sources::{load_paths, record_bytes, Loaded};
 use super::Exit;
@@ -43,6 +44,48 @@ fn pairs(files: &[FileHash]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The sources a record names, or archived copies of its policy and area.
+pub(super) fn sources_of(rec: &RecordIn, policy: Option<&Path>, area: Option<&Path>) -> Sources {
+    Sources {
+        policy: policy.map_or_else(|| PathBuf::from(&rec.sources.policy), Path::to_path_buf),
+        academic_year: None,
+        area: area.map_or_else(|| PathBuf::from(&rec.sources.area), Path::to_path_buf),
+        max_snap: rec.sources.max_snap_m,
+        as_of: rec.sources.as_of.clone(),
+        mark_unsafe: rec.sources.what_if.mark_unsafe.clone(),
+        ignore_audit: rec.sources.what_if.ignore_audits.clone(),
+        margin_miles: rec.sources.margin_miles,
+    }
+}
+
+/// The policy and area files whose fingerprints differ from the record's, in order.
+pub(super) fn changed_since(rec: &RecordIn, loaded: &Loaded) -> Vec<FileChange> {
+    let mut changed = changed_files(
+        "policy",
+        &pairs(&rec.origin.policy_files),
+        &pairs(&loaded.origin.policy_files),
+    );
+    changed.extend(changed_files(
+        "area",
+        &pairs(&rec.origin.area_files),
+        &pairs(&loaded.origin.area_files),
+    ));
+    changed
+}
+
+/// The origin of the loaded sources with the recorded file paths: the same files, perhaps in
+/// another folder, are recorded under their recorded paths.
+pub(super) fn origin_as_recorded(rec: &RecordIn, loaded: &Loaded) -> Origin {
+    let mut origin = loaded.origin.clone();
+    for (now, then) in origin.policy_files.iter_mut().zip(&rec.origin.policy_files) {
+        now.path.clone_from(&then.path);
+    }
+    for (now, then) in origin.area_files.iter_mut().zip(&rec.origin.area_files) {
+        now.path.clone_from(&then.path);
+    }
+    origin
+}
+
 /// Replays one record: `(reproduced, report text)`.
 /// Sources already loaded in this run, by what was asked (records of one batch share them).
 type Cache = HashMap<String, Result<Loaded, String>>;
@@ -53,24 +96,8 @@ fn replay_one(
     cache: &mut Cache,
 ) -> Result<(bool, String)> {
     let rec = &stored.record;
-    let policy: PathBuf = args
-        .policy
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&rec.sources.policy));
-    let area: PathBuf = args
-        .area
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&rec.sources.area));
-    let sources = Sources {
-        policy: policy.clone(),
-        academic_year: None,
-        area: area.clone(),
-        max_snap: rec.sources.max_snap_m,
-        as_of: rec.sources.as_of.clone(),
-        mark_unsafe: rec.sources.what_if.mark_unsafe.clone(),
-        ignore_audit: rec.sources.what_if.ignore_audits.clone(),
-        margin_miles: rec.sources.margin_miles,
-    };
+    let sources = sources_of(rec, args.policy.as_deref(), args.area.as_deref());
+    let (policy, area) = (sources.policy.clone(), sources.area.clone());
     let key = format!(
         "{}\n{}\n{}",
         policy.display(),
@@ -92,16 +119,7 @@ fn replay_one(
             ))
         }
     };
-    let mut changed = changed_files(
-        "policy",
-        &pairs(&rec.origin.policy_files),
-        &pairs(&loaded.origin.policy_files),
-    );
-    changed.extend(changed_files(
-        "area",
-        &pairs(&rec.origin.area_files),
-        &pairs(&loaded.origin.area_files),
-    ));
+    let changed = changed_since(rec, loaded);
     if !changed.is_empty() {
         let mut s = String::from(
             "NOT REPRODUCED: the data is not what the decision was made from, so it was not \
@@ -112,14 +130,7 @@ fn replay_one(
         }
         return Ok((false, s));
     }
-    // The same files, perhaps in another folder: record them under their recorded paths.
-    let mut origin = loaded.origin.clone();
-    for (now, then) in origin.policy_files.iter_mut().zip(&rec.origin.policy_files) {
-        now.path.clone_from(&then.path);
-    }
-    for (now, then) in origin.area_files.iter_mut().zip(&rec.origin.area_files) {
-        now.path.clone_from(&then.path);
-    }
+    let origin = origin_as_recorded(rec, loaded);
     let case = case_from_fields(|f| rec.case.get(f).map(String::as_str))
         .context("the recorded case is not valid")?;
     let d = decide(

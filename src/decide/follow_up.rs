@@ -237,31 +237,32 @@ fn appeal(ctx: &Ctx, f: &FollowUps, out: &mut Vec<FollowUp>) {
             .into(),
         None,
     ));
+    let stage_days = |f: fn(&crate::policy::Appeal) -> u32| ctx.policy.appeal.as_ref().map(f);
     let stages = [
         (
             "appeal_stage1_by",
             facts.letter_received_on,
-            rule.stage1_days,
+            stage_days(|a| a.stage1.days),
             "the letter was received",
             "The stage 1 appeal must be submitted by",
         ),
         (
             "appeal_review_by",
             facts.appeal_submitted_on,
-            rule.review_days,
+            Some(rule.review_days),
             "the stage 1 appeal was submitted",
             "The family is to be told the result of the review by",
         ),
         (
             "appeal_stage2_by",
             facts.review_notified_on,
-            rule.stage2_days,
+            stage_days(|a| a.stage2.days),
             "the review's result was notified",
             "A request to move the appeal to stage 2 must be made by",
         ),
     ];
     for (topic, from, days, what, lead) in stages {
-        if let Some(from) = from {
+        if let (Some(from), Some(days)) = (from, days) {
             let by = plus_days(from, days);
             out.push(item(
                 topic,

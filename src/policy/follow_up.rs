@@ -15,7 +15,7 @@ pub struct FollowUps {
     pub fuel_contribution: Option<FuelContribution>,
     pub pickup_point: Option<PickupPoint>,
     pub adult_pass: Option<AdultPass>,
-    pub appeal: Option<Appeal>,
+    pub appeal: Option<AppealRules>,
     pub withdrawal_after_error: Option<WithdrawalAfterError>,
     pub liability: Option<Liability>,
     pub lost_pass: Option<LostPass>,
@@ -122,18 +122,15 @@ pub struct AdultPass {
     pub transport: Vec<TransportType>,
 }
 
-/// Clause 5.2: who may appeal, and the periods of each stage, in days.
+/// Clause 5.2: who may appeal, how often, and the days the review takes. The days of stages 1
+/// and 2 are those of the policy's `[appeal]` section (quoted in letters), not repeated here.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Appeal {
+pub struct AppealRules {
     #[serde(flatten)]
     pub cite: Cite,
-    /// Days from receipt of the refusal letter to submit the stage 1 appeal.
-    pub stage1_days: u32,
     /// Days from the stage 1 submission within which the family is told the review's result.
     pub review_days: u32,
-    /// Days from the review's result to ask for stage 2.
-    pub stage2_days: u32,
     /// Appeals are heard only for residents of the council's area.
     pub residents_only: bool,
     /// Appeals allowed for the same journey in one academic year.

@@ -27,7 +27,7 @@ pub use circumstances::{
 pub use area_rule::{AreaRule, AreaRuleForm};
 // Clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2: what follows from a decision.
 pub use follow_up::{
-    AdultPass, Appeal, ExceptionalCost, FollowUps, FuelContribution, Liability, LostPass,
+    AdultPass, AppealRules, ExceptionalCost, FollowUps, FuelContribution, Liability, LostPass,
     PickupBand, PickupPoint, TransportType, WithdrawalAfterError,
 };
 
@@ -516,6 +516,42 @@ pub enum Circumstance {
     LowIncome,
 }
 
+/// The Surplus Seat Travel Scheme as a family meets it (clause 1.3.1: availability; clause 1.3.3:
+/// when and how to apply). Decides nothing: quoted in letters next to the charge and priority.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurplusSeatScheme {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// How and when to apply for a seat.
+    pub application: Cite,
+}
+
+/// Transport appeals (clause 5.2): the grounds a refused family may appeal on and the days each
+/// stage allows. Decides nothing: a letter quotes it so the family knows its deadline.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Appeal {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// The grounds, in the policy's order (i, ii, iii), as the policy words them.
+    pub grounds: Vec<String>,
+    /// Stage 1: a Transport Appeal form within `days` of the letter.
+    pub stage1: AppealStage,
+    /// Stage 2: the appeal panel, within `days` of the stage 1 result.
+    pub stage2: AppealStage,
+}
+
+/// One stage of an appeal and its time limit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppealStage {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Days allowed (the policy counts days, not working days).
+    pub days: u32,
+}
+
 /// One policy file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -532,6 +568,8 @@ struct PolicyDoc {
     follow_up: Option<FollowUps>,
     #[serde(default)]
     area_rule: Vec<AreaRule>,
+    surplus_seat_scheme: Option<SurplusSeatScheme>,
+    appeal: Option<Appeal>,
     #[serde(default)]
     not_provided: Vec<NotProvided>,
     #[serde(default)]
@@ -626,6 +664,10 @@ pub struct Policy {
     pub follow_up: FollowUps,
     /// Area specific readings of catchment and nearest (clause 1.1.3).
     pub area_rules: Vec<AreaRule>,
+    /// How to apply for a surplus seat (clauses 1.3.1, 1.3.3), when the policy gives it.
+    pub surplus_seat_scheme: Option<SurplusSeatScheme>,
+    /// Appeal grounds and deadlines (clause 5.2), when the policy gives them.
+    pub appeal: Option<Appeal>,
     pub rules: Vec<Rule>,
 }
 
@@ -682,6 +724,8 @@ impl Policy {
         let mut surplus = None;
         let mut follow_up = None;
         let mut area_rules: Vec<AreaRule> = Vec::new();
+        let mut scheme = None;
+        let mut appeal = None;
         let mut rules: Vec<Rule> = Vec::new();
         for (file, doc) in docs {
             let file = &file;
@@ -711,6 +755,13 @@ impl Policy {
             take_once(&mut surplus, doc.surplus_seat, file, "surplus_seat")?;
             take_once(&mut follow_up, doc.follow_up, file, "follow_up")?;
             area_rules.extend(doc.area_rule);
+            take_once(
+                &mut scheme,
+                doc.surplus_seat_scheme,
+                file,
+                "surplus_seat_scheme",
+            )?;
+            take_once(&mut appeal, doc.appeal, file, "appeal")?;
             rules.extend(doc.not_provided.into_iter().map(Rule::NotProvided));
             rules.extend(doc.distance_rule.into_iter().map(Rule::Distance));
             rules.extend(doc.referral.into_iter().map(Rule::Referral));
@@ -779,6 +830,8 @@ impl Policy {
             surplus_seat: required(surplus, "surplus_seat")?,
             follow_up: follow_up.map(|(f, _)| f).unwrap_or_default(),
             area_rules,
+            surplus_seat_scheme: scheme.map(|(v, _)| v),
+            appeal: appeal.map(|(v, _)| v),
             rules: ordered,
         })
     }
