@@ -329,6 +329,14 @@ pub fn describe(p: &Policy) -> String {
         "  tie-break [{}]: furthest walking distance first",
         ss.tie_break.clause
     );
+    if let Some(e) = &p.ehcp_provision {
+        let _ = writeln!(
+            s,
+            "[{}] EHCP: special schools (types containing {}) only for children with an EHCP, at the closest appropriate one",
+            e.cite.clause,
+            e.special_types_containing.join(", ")
+        );
+    }
     for a in &p.area_rules {
         let _ = writeln!(
             s,

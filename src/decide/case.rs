@@ -105,6 +105,11 @@ pub struct Case {
     pub year_group_full: Option<Application>,
     /// Clause 1.1.7: a sibling eligible for transport to this school remains on roll.
     pub sibling_eligible_on_roll: bool,
+    /// Clause 1.1.2: the child (with an EHCP) attends the school's base provision.
+    pub base_provision: bool,
+    /// Clause 1.1.2: the SEN team's finding that the school is the closest appropriate special
+    /// school or base provision for the child's needs.
+    pub closest_appropriate_provision: Option<bool>,
     /// Facts about what follows the decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.3, 2.4, 5.2).
     pub follow_up: FollowUpFacts,
 }
@@ -232,6 +237,8 @@ impl Case {
             medical_officer_evidence: None,
             year_group_full: None,
             sibling_eligible_on_roll: false,
+            base_provision: false,
+            closest_appropriate_provision: None,
             follow_up: FollowUpFacts::default(),
         }
     }

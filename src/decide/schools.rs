@@ -52,6 +52,9 @@ pub fn by_straight_line(area: &Area, rules: &Suitability, case: &Case) -> Vec<(U
     v
 }
 
+/// Schools with their straight-line distance, nearest first.
+type Ranked = Vec<(Urn, f64)>;
+
 /// The qualifying school sets for one case, worked out once.
 #[derive(Debug, Clone)]
 pub struct SchoolSets {
@@ -66,6 +69,93 @@ pub struct SchoolSets {
     pub area_notes: Vec<(Urn, Reason)>,
 }
 
+/// Clause 1.1.2 for a child with an EHCP: a special school counts as "nearest" when it is the
+/// closest appropriate special school (the nearest suitable special school by straight line,
+/// unless the SEN team records otherwise); a base provision when the SEN team records it as the
+/// closest appropriate one.
+fn ehcp_provision(
+    e: &crate::policy::EhcpProvision,
+    area: &Area,
+    case: &Case,
+    special_ranked: &[(Urn, f64)],
+    nearest_by_rule: &mut Vec<(Urn, bool)>,
+    notes: &mut Vec<(Urn, Reason)>,
+) {
+    let target = case.school;
+    let Some(school) = area.school(target) else {
+        return;
+    };
+    let name = |u: Urn| area.school(u).map_or(u.to_string(), |s| s.name.clone());
+    let recorded = case.closest_appropriate_provision;
+    let note = |text: String| Reason {
+        clause: e.cite.clause.clone(),
+        text,
+        figures: None,
+    };
+    if e.is_special(&school.establishment_type) {
+        let least = special_ranked.first().map_or(f64::INFINITY, |p| p.1);
+        let nearest: Vec<Urn> = special_ranked
+            .iter()
+            .take_while(|(_, d)| *d == least)
+            .map(|(u, _)| *u)
+            .collect();
+        let is_nearest = nearest.contains(&target);
+        let is = recorded.unwrap_or(is_nearest);
+        nearest_by_rule.push((target, is));
+        let nearest_names: Vec<String> = nearest.iter().map(|u| name(*u)).collect();
+        let text = match recorded {
+            Some(true) => format!(
+                "{} is recorded by the SEN team as the closest appropriate special school for \
+                 the child's needs.",
+                school.name
+            ),
+            Some(false) => format!(
+                "{} is recorded by the SEN team as not the closest appropriate special school \
+                 for the child's needs.",
+                school.name
+            ),
+            None => format!(
+                "The nearest suitable special school by straight line is {}; {} {} it (the SEN \
+                 team may record another as the closest appropriate for the child's needs: \
+                 closest_appropriate_provision).",
+                if nearest_names.is_empty() {
+                    "none".to_string()
+                } else {
+                    nearest_names.join(", ")
+                },
+                school.name,
+                if is_nearest { "is" } else { "is not" }
+            ),
+        };
+        notes.push((target, note(text)));
+    } else if case.base_provision {
+        if recorded == Some(true) {
+            nearest_by_rule.push((target, true));
+        }
+        notes.push((
+            target,
+            note(match recorded {
+                Some(true) => format!(
+                    "The child attends the base provision at {}, recorded by the SEN team as the \
+                     closest appropriate base provision.",
+                    school.name
+                ),
+                Some(false) => format!(
+                    "The base provision at {} is recorded as not the closest appropriate one: \
+                     the school qualifies only as a catchment or nearest mainstream school.",
+                    school.name
+                ),
+                None => format!(
+                    "Whether the base provision at {} is the closest appropriate one is not \
+                     recorded (closest_appropriate_provision): until it is, the school qualifies \
+                     only as a catchment or nearest mainstream school.",
+                    school.name
+                ),
+            }),
+        ));
+    }
+}
+
 /// Whether the school's statutory age range covers every year of the range (clause 1.1.3: a
 /// school "providing KS4 provision (year 10 and 11)").
 fn provides(school: &School, years: YearRange) -> bool {
@@ -77,9 +167,17 @@ impl SchoolSets {
     /// Works out the sets for a case, applying the policy's area rules (clause 1.1.3).
     pub fn new(area: &Area, policy: &Policy, case: &Case) -> SchoolSets {
         let rules = &policy.suitable_schools;
+        // Clause 1.1.2: special schools serve only children with an EHCP, and never as their
+        // catchment or nearest mainstream school.
+        let special = |s: &School| {
+            policy
+                .ehcp_provision
+                .as_ref()
+                .is_some_and(|e| e.is_special(&s.establishment_type))
+        };
         let fits = |u: &Urn| {
             area.school(*u)
-                .is_some_and(|s| suitable(rules, s, case.year_group, case.sex))
+                .is_some_and(|s| suitable(rules, s, case.year_group, case.sex) && !special(s))
         };
         let straight = |u: Urn| {
             area.school(u)
@@ -167,8 +265,21 @@ impl SchoolSets {
         }
         catchment.sort();
         catchment.dedup();
-        let ranked = by_straight_line(area, rules, case);
+        let all_ranked = by_straight_line(area, rules, case);
+        let (special_ranked, ranked): (Ranked, Ranked) = all_ranked
+            .into_iter()
+            .partition(|(u, _)| area.school(*u).is_some_and(special));
         let mut nearest_by_rule = Vec::new();
+        if let (Some(e), true) = (&policy.ehcp_provision, case.ehcp) {
+            ehcp_provision(
+                e,
+                area,
+                case,
+                &special_ranked,
+                &mut nearest_by_rule,
+                &mut notes,
+            );
+        }
         for r in policy.area_rules.iter().filter(applies) {
             let (AreaRuleForm::NearestProviding, Some(target), Some(years)) =
                 (r.form, r.school_urn.map(Urn), r.years_provided)

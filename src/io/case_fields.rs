@@ -86,6 +86,8 @@ pub const FIELDS: &[&str] = &[
     "medical_officer_evidence",
     "year_group_full",
     "sibling_eligible_on_roll",
+    "base_provision",
+    "closest_appropriate_provision",
     // Clauses 1.1.14, 1.5.1, 1.5.2, 2.3, 2.4, 5.2: what follows from the decision.
     "pickup_easting",
     "pickup_northing",
@@ -478,6 +480,8 @@ fn circumstances<'a>(
         )
         .transpose()?;
     case.sibling_eligible_on_roll = flag("sibling_eligible_on_roll")?;
+    case.base_provision = flag("base_provision")?;
+    case.closest_appropriate_provision = finding("closest_appropriate_provision")?;
     case.medical_officer_evidence = finding("medical_officer_evidence")?;
     Ok(())
 }

@@ -200,6 +200,29 @@ pub struct Suitability {
     pub respect_single_sex: bool,
 }
 
+/// Children with an EHCP (clause 1.1.2): special schools serve only them, and they qualify at
+/// their catchment or nearest mainstream school, the closest appropriate base provision, or the
+/// closest appropriate special school.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EhcpProvision {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Establishment types (GIAS `TypeOfEstablishment`) containing any of these words, any case,
+    /// are special schools: never the "nearest" or a catchment school for other children.
+    pub special_types_containing: Vec<String>,
+}
+
+impl EhcpProvision {
+    /// Whether the school is a special school.
+    pub fn is_special(&self, establishment_type: &str) -> bool {
+        let t = establishment_type.to_lowercase();
+        self.special_types_containing
+            .iter()
+            .any(|w| t.contains(&w.to_lowercase()))
+    }
+}
+
 /// Low-income families (clauses 1.1.4, 1.1.5).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -566,6 +589,7 @@ struct PolicyDoc {
     parental_preference: Option<ParentalPreference>,
     surplus_seat: Option<SurplusSeat>,
     follow_up: Option<FollowUps>,
+    ehcp_provision: Option<EhcpProvision>,
     #[serde(default)]
     area_rule: Vec<AreaRule>,
     surplus_seat_scheme: Option<SurplusSeatScheme>,
@@ -664,6 +688,8 @@ pub struct Policy {
     pub follow_up: FollowUps,
     /// Area specific readings of catchment and nearest (clause 1.1.3).
     pub area_rules: Vec<AreaRule>,
+    /// Special schools and base provision for children with an EHCP (clause 1.1.2).
+    pub ehcp_provision: Option<EhcpProvision>,
     /// How to apply for a surplus seat (clauses 1.3.1, 1.3.3), when the policy gives it.
     pub surplus_seat_scheme: Option<SurplusSeatScheme>,
     /// Appeal grounds and deadlines (clause 5.2), when the policy gives them.
@@ -724,6 +750,7 @@ impl Policy {
         let mut surplus = None;
         let mut follow_up = None;
         let mut area_rules: Vec<AreaRule> = Vec::new();
+        let mut ehcp = None;
         let mut scheme = None;
         let mut appeal = None;
         let mut rules: Vec<Rule> = Vec::new();
@@ -755,6 +782,7 @@ impl Policy {
             take_once(&mut surplus, doc.surplus_seat, file, "surplus_seat")?;
             take_once(&mut follow_up, doc.follow_up, file, "follow_up")?;
             area_rules.extend(doc.area_rule);
+            take_once(&mut ehcp, doc.ehcp_provision, file, "ehcp_provision")?;
             take_once(
                 &mut scheme,
                 doc.surplus_seat_scheme,
@@ -830,6 +858,7 @@ impl Policy {
             surplus_seat: required(surplus, "surplus_seat")?,
             follow_up: follow_up.map(|(f, _)| f).unwrap_or_default(),
             area_rules,
+            ehcp_provision: ehcp.map(|(e, _)| e),
             surplus_seat_scheme: scheme.map(|(v, _)| v),
             appeal: appeal.map(|(v, _)| v),
             rules: ordered,
