@@ -50,6 +50,7 @@ fn school(i: usize, at: (f64, f64), primary: bool) -> School {
         la_code: "838".into(),
         operator_model: OperatorModel::CouncilContract,
         operator_pass_price: None,
+        psvar_compliant: None,
         has_places: true,
     }
 }

@@ -60,6 +60,9 @@ pub struct School {
     pub operator_pass_price: Option<Pence>,
     /// Whether the school has places in the relevant year groups (clauses 1.1.4, 1.1.7).
     pub has_places: bool,
+    /// Whether the vehicles on the school's routes meet the Public Service Vehicle Accessibility
+    /// Regulations (clause 1.3.4); `None` when not recorded.
+    pub psvar_compliant: Option<bool>,
 }
 
 /// A school entrance ("nearest available entrance to school grounds", clause 1.1.1).

@@ -373,6 +373,13 @@ pub fn describe(p: &Policy) -> String {
                 .unwrap_or_default()
         );
     }
+    if let Some(ps) = &ss.psvar {
+        let _ = writeln!(
+            s,
+            "[{}] PSVAR enforced on paying passengers: {} (no seat on non-compliant vehicles when enforced)",
+            ps.cite.clause, ps.enforced
+        );
+    }
     describe_follow_ups(&mut s, &p.follow_up);
     if let Some(sc) = &p.surplus_seat_scheme {
         let _ = writeln!(
@@ -554,10 +561,13 @@ pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
                 .unwrap_or_default(),
         );
     }
-    if let Some(p) = expect.charge_pence {
+    if let Some(p) = &expect.charge_pence {
         check(
             "charge (pence)",
-            p.to_string(),
+            match p {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            },
             d.charge
                 .as_ref()
                 .and_then(|c| c.pence)

@@ -15,7 +15,8 @@ pub struct Expect {
     pub basis: Option<String>,
     pub deciding_clause: Option<String>,
     pub school_urn: Option<u32>,
-    pub charge_pence: Option<i64>,
+    /// Pence, or "none" when no price can be stated (no seat scheme, operator's price unknown).
+    pub charge_pence: Option<toml::Value>,
     /// Surplus seat priority category; 0 means "no priority".
     pub surplus_priority: Option<u8>,
     /// Walking distance in miles, compared at three decimals; "none" for no available route.

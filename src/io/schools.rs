@@ -40,6 +40,7 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec::optional("OperatorModel", &[]),
     FieldSpec::optional("OperatorPassPrice", &[]),
     FieldSpec::optional("HasPlaces", &[]),
+    FieldSpec::optional("PsvarCompliant", &[]),
 ];
 
 /// Reads a schools file.
@@ -169,6 +170,7 @@ fn school(row: &Row<'_>) -> anyhow::Result<School> {
         operator_model,
         operator_pass_price: row.opt_pence("OperatorPassPrice").at(row)?,
         has_places: row.bool_or("HasPlaces", true).at(row)?,
+        psvar_compliant: row.opt_bool("PsvarCompliant").at(row)?,
     })
 }
 

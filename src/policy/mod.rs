@@ -507,6 +507,20 @@ pub struct SurplusSeat {
     pub tie_break: Cite,
     #[serde(rename = "priority")]
     pub priorities: Vec<Priority>,
+    /// Clause 1.3.4: paying passengers only on PSVAR compliant vehicles, once enforced.
+    pub psvar: Option<Psvar>,
+}
+
+/// The Public Service Vehicle Accessibility Regulations and surplus seats (clause 1.3.4).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Psvar {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// Whether the regulations are enforced on routes carrying paying passengers: then no
+    /// surplus seat is sold on a vehicle recorded as not compliant. While only intended, such
+    /// seats are sold with a warning.
+    pub enforced: bool,
 }
 
 /// One surplus seat priority category (clause 1.3.3 (i)-(iv)).

@@ -12,6 +12,23 @@ use crate::units::Pence;
 pub fn seat_price(ctx: &Ctx) -> Charge {
     let ss = &ctx.policy.surplus_seat;
     let model = ctx.school.operator_model;
+    // Clause 1.3.4: paying passengers only on PSVAR compliant vehicles, once enforced.
+    if let (Some(p), Some(false)) = (&ss.psvar, ctx.school.psvar_compliant) {
+        if p.enforced {
+            return Charge {
+                pence: None,
+                clause: p.cite.clause.clone(),
+                note: "no surplus seat: the vehicles on the school's routes are not PSVAR \
+                       compliant, and paying passengers may travel only on compliant vehicles"
+                    .into(),
+            };
+        }
+        ctx.warn(format!(
+            "clause {}: the vehicles on {}'s routes are recorded as not PSVAR compliant; if the \
+             regulations are enforced on paying passengers, surplus seats on them will end",
+            p.cite.clause, ctx.school.name
+        ));
+    }
     if ss.unavailable.contains(&model) {
         Charge {
             pence: None,
