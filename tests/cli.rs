@@ -810,3 +810,26 @@ fn network_export_csv_lengths_are_exact_and_match_an_independent_dijkstra() {
     let g: Value = serde_json::from_str(&std::fs::read_to_string(&geojson_path).unwrap()).unwrap();
     assert_eq!(g["features"].as_array().unwrap().len(), 19);
 }
+
+/// The demo applications exercise every basis the policy can decide on (so that the demo batch
+/// shows an officer each kind of decision).
+#[test]
+fn demo_batch_shows_every_basis() {
+    let r = run(&[
+        "batch",
+        "fixtures/demo/applications.csv",
+        "-o",
+        "-",
+        "--no-progress",
+    ]);
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    let (h, rows) = parse_csv(&r.stdout);
+    let col = h.iter().position(|c| c == "basis").unwrap();
+    let seen: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[col].as_str()).collect();
+    let missing: Vec<&str> = schoolrun::policy::Basis::ALL
+        .iter()
+        .map(|b| b.as_str())
+        .filter(|b| !seen.contains(b))
+        .collect();
+    assert!(missing.is_empty(), "the demo never decides on: {missing:?}");
+}

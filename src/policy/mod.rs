@@ -143,6 +143,33 @@ pub enum Basis {
 }
 
 impl Basis {
+    /// Every basis, so a test can check the demo exercises each one.
+    pub const ALL: &'static [Basis] = &[
+        Basis::StatutoryDistance,
+        Basis::LowIncome,
+        Basis::ReligionOrBelief,
+        Basis::SendReferral,
+        Basis::Post16Scheme,
+        Basis::ParentalPreference,
+        Basis::PreSchool,
+        Basis::MovingHouse,
+        Basis::TemporaryHousing,
+        Basis::ChangingSchool,
+        Basis::Year11Move,
+        Basis::SendMedical,
+        Basis::ManagedMove,
+        Basis::AlternativeProvision,
+        Basis::Reorganisation,
+        Basis::CatchmentChange,
+        Basis::ChildInCare,
+        Basis::FairAccess,
+        Basis::SplitResidency,
+        Basis::Post16Send,
+        Basis::Post19Ehcp,
+        Basis::YearGroupFull,
+        Basis::Sibling,
+    ];
+
     /// The name written in CSV and JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
