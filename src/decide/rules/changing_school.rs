@@ -8,7 +8,7 @@ use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
 use crate::policy::ChangingSchool;
 
-use super::recorded::{age_distance, finding, finding_reason, not_met_at, unmet_finding};
+use super::recorded::{age_distance, age_distance_finding, finding, finding_reason, unmet_finding};
 use super::{Finding, Verdict};
 
 /// Applies clause 1.1.10.
@@ -43,15 +43,5 @@ pub fn apply(rule: &ChangingSchool, ctx: &Ctx) -> Result<Finding, DecideError> {
     let Some(ad) = age_distance(&rule.age_distance, ctx)? else {
         return Ok(Finding::not_applicable());
     };
-    reasons.extend(ad.reasons);
-    let verdict = if ad.met {
-        Verdict::Eligible {
-            basis: rule.basis,
-            clause: clause.to_string(),
-            threshold: Some(ad.threshold),
-        }
-    } else {
-        not_met_at(rule.basis, ad.threshold)
-    };
-    Ok(finding(verdict, reasons))
+    Ok(age_distance_finding(rule.basis, clause, ad, reasons))
 }

@@ -11,7 +11,7 @@ use crate::decide::decision::Reason;
 use crate::policy::MovingHouse;
 use crate::units::Metres;
 
-use super::recorded::{age_distance, finding, not_met_at};
+use super::recorded::{age_distance, age_distance_finding, finding};
 use super::{Finding, Verdict};
 
 /// Suitable schools nearer than the school applied for, split into those with and without
@@ -104,15 +104,5 @@ pub fn apply(rule: &MovingHouse, ctx: &Ctx) -> Result<Finding, DecideError> {
         ),
         figures: None,
     });
-    reasons.extend(ad.reasons);
-    let verdict = if ad.met {
-        Verdict::Eligible {
-            basis: rule.basis,
-            clause: clause.to_string(),
-            threshold: Some(ad.threshold),
-        }
-    } else {
-        not_met_at(rule.basis, ad.threshold)
-    };
-    Ok(finding(verdict, reasons))
+    Ok(age_distance_finding(rule.basis, clause, ad, reasons))
 }

@@ -11,7 +11,7 @@ use crate::decide::decision::Reason;
 use crate::policy::{Placement, PlacementSchool};
 
 use super::recorded::{
-    age_distance, age_distance_to, finding, finding_reason, not_met, not_met_at,
+    age_distance, age_distance_finding, age_distance_to, finding, finding_reason, not_met,
 };
 use super::{Finding, Verdict};
 
@@ -104,17 +104,7 @@ pub fn apply(rule: &Placement, ctx: &Ctx) -> Result<Finding, DecideError> {
     let Some(ad) = age_distance(rule_id, ctx)? else {
         return Ok(Finding::not_applicable());
     };
-    reasons.extend(ad.reasons);
-    let verdict = if ad.met {
-        Verdict::Eligible {
-            basis: rule.basis,
-            clause: clause.to_string(),
-            threshold: Some(ad.threshold),
-        }
-    } else {
-        not_met_at(rule.basis, ad.threshold)
-    };
-    Ok(finding(verdict, reasons))
+    Ok(age_distance_finding(rule.basis, clause, ad, reasons))
 }
 
 /// Clause 1.1.7: after an on-time application to the catchment/nearest school was refused, the

@@ -90,6 +90,27 @@ pub fn age_distance_to(
     }))
 }
 
+/// The finding of the borrowed age/distance criteria: eligible under `basis` and `clause` when
+/// met, else not met at the band's limits; `reasons` followed by the measurements'.
+pub fn age_distance_finding(
+    basis: Basis,
+    clause: &str,
+    ad: AgeDistance,
+    mut reasons: Vec<Reason>,
+) -> Finding {
+    reasons.extend(ad.reasons);
+    let verdict = if ad.met {
+        Verdict::Eligible {
+            basis,
+            clause: clause.to_string(),
+            threshold: Some(ad.threshold),
+        }
+    } else {
+        not_met_at(basis, ad.threshold)
+    };
+    finding(verdict, reasons)
+}
+
 /// Eligible, not met, barred or held, with reasons.
 pub fn finding(verdict: Verdict, reasons: Vec<Reason>) -> Finding {
     Finding { verdict, reasons }
