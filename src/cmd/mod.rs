@@ -7,6 +7,7 @@ pub mod diff;
 pub mod network;
 pub mod policy;
 pub mod policy_diff;
+pub mod prepare;
 pub mod replay;
 pub mod route;
 pub mod schools;
@@ -52,5 +53,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Network(NetworkCommand::Export(a)) => network::export(a),
         Command::Diff(a) => diff::run(a),
         Command::Replay(a) => replay::run(a),
+        Command::Prepare(a) => prepare::run(a),
     }
 }

@@ -7,10 +7,14 @@
 //! profile). With `schools_from_osm = true`, OSM supplies the site point and entrances of the
 //! schools the schools file lists; it never supplies a school by itself, because OSM has no age
 //! range or admission sex and the tool must not guess them.
+//!
+//! Wherever an area is loaded, a prepared area file (`crate::io::prepared`) may stand in for the
+//! directory.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
+use rstar::RTree;
 use toml::Spanned;
 
 use super::audits::read_audits;
@@ -18,11 +22,12 @@ use super::catchments::read_catchments;
 use super::entrances::read_entrances;
 use super::hash::FileHash;
 use super::network_geojson::read_network_geojson;
+use super::prepared::{is_prepared, read_prepared, PreparedInfo};
 use super::read_bytes;
 use super::schools::read_schools;
 use crate::area::{Area, AreaError, Catchment, Gate, School, Urn};
 use crate::network::dated::{apply_audits, select_as_of, what_if_audits, WhatIf};
-use crate::network::{Audit, AuditApplied, AuditError, Network, RawEdge};
+use crate::network::{Audit, AuditApplied, AuditError, Network, RawEdge, Segment};
 use crate::osm::{import_osm_bytes, ImportReport, Profile, DEFAULT_PROFILE_NAME};
 
 /// The manifest's default for how far a home or entrance may be from a usable edge.
@@ -192,6 +197,9 @@ pub struct LoadedArea {
     pub audits: Vec<AuditApplied>,
     /// What the OpenStreetMap import did, when the network came from OSM.
     pub osm: Option<OsmSummary>,
+    /// When the area was loaded from a prepared area file: that file and its fingerprint (the
+    /// source files and their fingerprints are in `files`, as from the directory).
+    pub prepared: Option<PreparedInfo>,
 }
 
 /// What an area's OpenStreetMap import did, and how its schools met the schools file.
@@ -211,8 +219,9 @@ pub struct OsmSummary {
     pub listed_schools_not_in_osm: Vec<Urn>,
 }
 
-/// Everything read from an area's files, before the network is built.
-#[derive(Debug)]
+/// Everything read from an area's files, before the network is built (and before the network
+/// date and audits are applied): what a prepared area file stores.
+#[derive(Debug, Clone)]
 pub(crate) struct AreaFiles {
     pub manifest_path: PathBuf,
     pub manifest: AreaManifest,
@@ -229,7 +238,7 @@ pub(crate) struct AreaFiles {
 }
 
 /// Where each file was found, for messages about cross-references.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct FilePaths {
     pub schools: PathBuf,
     pub entrances: Option<PathBuf>,
@@ -428,13 +437,41 @@ pub fn load_area_as_of(
 
 /// [`load_area_as_of`] with an appeal panel's what-if applied after the real audits: stretches
 /// (edge ids or audit references) marked unsafe, audits ignored.
+///
+/// `manifest` may also be a prepared area file (`schoolrun prepare`, told apart by its magic
+/// bytes): its stored sources go through the same steps, so the decisions and the source
+/// fingerprints are those of the directory it was prepared from.
 pub fn load_area_what_if(
     manifest: &Path,
     max_snap_override: Option<f64>,
     as_of: Option<chrono::NaiveDate>,
     what_if: &WhatIf,
 ) -> anyhow::Result<LoadedArea> {
-    let mut f = read_area_files(manifest)?;
+    if is_prepared(manifest) {
+        let p = read_prepared(manifest)?;
+        let (mut loaded, reused) =
+            finish_loading(p.files, Some(p.indexes), max_snap_override, as_of, what_if)?;
+        loaded.prepared = Some(PreparedInfo {
+            indexes_reused: reused,
+            ..p.info
+        });
+        return Ok(loaded);
+    }
+    let f = read_area_files(manifest)?;
+    finish_loading(f, None, max_snap_override, as_of, what_if).map(|(loaded, _)| loaded)
+}
+
+/// The network date, audits and what-if applied to an area's parsed sources, the network built
+/// (with the snapping indexes of a prepared file where they fit) and the area cross-checked: the
+/// one path by which both an area directory and a prepared area file become a [`LoadedArea`],
+/// so that both give the same decisions. Also returns which modes' stored indexes were used.
+pub(crate) fn finish_loading(
+    mut f: AreaFiles,
+    stored_indexes: Option<[RTree<Segment>; 3]>,
+    max_snap_override: Option<f64>,
+    as_of: Option<chrono::NaiveDate>,
+    what_if: &WhatIf,
+) -> anyhow::Result<(LoadedArea, [bool; 3])> {
     let edges_not_yet_open = select_as_of(&mut f.edges, as_of);
     for g in &mut f.gates {
         if !g.valid.exists_on(as_of) {
@@ -468,8 +505,8 @@ pub fn load_area_what_if(
         }
         None => f.manifest.max_snap_m,
     };
-    let network =
-        Network::build(f.edges).map_err(|e| anyhow!("{}: {e}", f.paths.network.display()))?;
+    let (network, reused) = Network::build_reusing(f.edges, stored_indexes)
+        .map_err(|e| anyhow!("{}: {e}", f.paths.network.display()))?;
     let area = Area::new(f.schools, f.gates, f.catchments, network, max_snap_m).map_err(|e| {
         let at = match &e {
             AreaError::DuplicateSchool(_) => Some(&f.paths.schools),
@@ -489,17 +526,21 @@ pub fn load_area_what_if(
         };
         anyhow!("{}: {e}{closed}", at.display())
     })?;
-    Ok(LoadedArea {
-        name: f.manifest.name,
-        area,
-        files: f.files,
-        skipped_closed_schools: f.skipped_closed,
-        skipped_unlocated_schools: f.skipped_no_location,
-        as_of,
-        edges_not_yet_open,
-        audits,
-        osm: f.osm,
-    })
+    Ok((
+        LoadedArea {
+            name: f.manifest.name,
+            area,
+            files: f.files,
+            skipped_closed_schools: f.skipped_closed,
+            skipped_unlocated_schools: f.skipped_no_location,
+            as_of,
+            edges_not_yet_open,
+            audits,
+            osm: f.osm,
+            prepared: None,
+        },
+        reused,
+    ))
 }
 
 #[cfg(test)]

@@ -180,6 +180,19 @@ impl Network {
     /// length is the sum of the edge lengths. Nodes are numbered in order of first appearance, so
     /// the same input always yields the same network.
     pub fn build(edges: Vec<RawEdge>) -> Result<Network, NetworkError> {
+        Network::build_reusing(edges, None).map(|(net, _)| net)
+    }
+
+    /// [`Network::build`], taking each mode's snapping index from `stored` (a prepared area
+    /// file) when it is exactly the index this network needs (see `snap::index_matches`), and
+    /// bulk-loading it otherwise. Returns which modes' indexes were reused. Bulk-loading the
+    /// R-trees is most of the build time on a real network, so this is what makes a prepared
+    /// area load fast; a stored index that does not match (another `--as-of`, a what-if, a
+    /// damaged file) costs time, never a wrong answer.
+    pub(crate) fn build_reusing(
+        edges: Vec<RawEdge>,
+        stored: Option<[RTree<Segment>; 3]>,
+    ) -> Result<(Network, [bool; 3]), NetworkError> {
         if edges.is_empty() {
             return Err(NetworkError::Empty);
         }
@@ -273,21 +286,39 @@ impl Network {
             }
             g
         });
+        let mut reused = [false; 3];
+        let mut stored = stored.map(|s| s.map(Some));
         let index = Mode::ALL.map(|m| {
             let slot = m.slot();
-            snap::build_index(
+            let edges = || {
                 data.iter()
                     .zip(&topo)
-                    .map(|(d, t)| (&d.geometry, t.dirs[slot] != 0)),
-            )
+                    .map(|(d, t)| (&d.geometry, t.dirs[slot] != 0))
+            };
+            match stored.as_mut().and_then(|s| s[slot].take()) {
+                Some(tree) if snap::index_matches(&tree, edges()) => {
+                    reused[slot] = true;
+                    tree
+                }
+                _ => snap::build_index(edges()),
+            }
         });
-        Ok(Network {
-            topo,
-            data,
-            nodes: noder.nodes,
-            graphs,
-            index,
-        })
+        Ok((
+            Network {
+                topo,
+                data,
+                nodes: noder.nodes,
+                graphs,
+                index,
+            },
+            reused,
+        ))
+    }
+
+    /// The snapping index of every mode, in [`Mode::ALL`] order, for storing in a prepared
+    /// area file.
+    pub(crate) fn indexes(&self) -> &[RTree<Segment>; 3] {
+        &self.index
     }
 
     /// Number of source edges.

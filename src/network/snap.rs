@@ -8,7 +8,7 @@
 //! footpath for driving.
 
 use geo::{Coord, Distance, Euclidean, LineString};
-use rstar::{PointDistance, RTree, RTreeObject, AABB};
+use rstar::{Envelope, PointDistance, RTree, RTreeNode, RTreeObject, AABB};
 use thiserror::Error;
 
 use super::{Mode, Network};
@@ -53,8 +53,9 @@ pub enum SnapError {
     NonFinite,
 }
 
-/// One straight segment of a source edge, as stored in a mode's R-tree.
-#[derive(Debug, Clone, Copy)]
+/// One straight segment of a source edge, as stored in a mode's R-tree (and, through serde, in a
+/// prepared area file, so that loading one does not have to bulk-load the trees again).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Segment {
     a: [f64; 2],
     b: [f64; 2],
@@ -122,6 +123,68 @@ pub(crate) fn build_index<'a>(
         }
     }
     RTree::bulk_load(segs)
+}
+
+/// Whether a stored R-tree (from a prepared area file) is exactly an index of `edges` (as given
+/// to [`build_index`]): the same segments, each once, and every parent's bounding box the union
+/// of its children's. Queries then give the same answers as on a freshly built tree, because
+/// [`snap`] breaks ties on (distance, edge, segment) and never on the tree's layout. A tree built
+/// for another network (another `--as-of`, a what-if) fails the check and is built again.
+pub(crate) fn index_matches<'a>(
+    tree: &RTree<Segment>,
+    edges: impl Iterator<Item = (&'a LineString<f64>, bool)>,
+) -> bool {
+    // First segment number of each edge, so that every (edge, segment) has one slot.
+    let mut first = Vec::new();
+    let mut geoms = Vec::new();
+    let (mut slots, mut expected) = (0usize, 0usize);
+    for (geometry, usable) in edges {
+        first.push(slots);
+        slots += geometry.0.len().saturating_sub(1);
+        if usable {
+            expected += geometry.0.windows(2).filter(|w| w[0] != w[1]).count();
+        }
+        geoms.push((geometry, usable));
+    }
+    if tree.size() != expected {
+        return false;
+    }
+    let mut seen = vec![false; slots];
+    let mut leaves = 0usize;
+    // Depth-first with an explicit stack: a stored tree's depth is not to be trusted.
+    let mut stack = vec![tree.root()];
+    while let Some(node) = stack.pop() {
+        let mut env = AABB::new_empty();
+        for child in node.children() {
+            match child {
+                RTreeNode::Leaf(s) => {
+                    let Some(&(geometry, usable)) = geoms.get(s.edge as usize) else {
+                        return false;
+                    };
+                    let i = s.seg as usize;
+                    let ok = usable
+                        && i + 1 < geometry.0.len()
+                        && s.a == [geometry.0[i].x, geometry.0[i].y]
+                        && s.b == [geometry.0[i + 1].x, geometry.0[i + 1].y]
+                        && s.a != s.b;
+                    let slot = first[s.edge as usize] + i;
+                    if !ok || std::mem::replace(&mut seen[slot], true) {
+                        return false;
+                    }
+                    leaves += 1;
+                    env.merge(&s.envelope());
+                }
+                RTreeNode::Parent(p) => {
+                    env.merge(&p.envelope());
+                    stack.push(p);
+                }
+            }
+        }
+        if !node.children().is_empty() && env != node.envelope() {
+            return false;
+        }
+    }
+    leaves == expected
 }
 
 /// See [`Network::snap`].
