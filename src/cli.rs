@@ -520,8 +520,9 @@ pub struct PrepareArgs {
     /// Where to write the prepared area file.
     #[arg(short, long, value_name = "AREA.prepared")]
     pub output: PathBuf,
-    /// Policy directory whose network date (clause 1.5.3) the stored snapping indexes are built
-    /// for. Any other date still works on the prepared file, only loads more slowly.
+    /// Policy directory whose network date (clause 1.5.3) the area is checked to load as of
+    /// before it is written. The prepared file holds every dated stretch, so it serves any
+    /// --as-of.
     #[arg(
         long,
         value_name = "DIR",
@@ -537,8 +538,7 @@ pub struct PrepareArgs {
         conflicts_with = "policy"
     )]
     pub academic_year: Option<String>,
-    /// Build the stored snapping indexes for the network as of this date (YYYY-MM-DD) instead
-    /// of the policy's network date.
+    /// Check the area loads as of this date (YYYY-MM-DD) instead of the policy's network date.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 }

@@ -29,21 +29,15 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
     let as_of = network_as_of(&policy, args.as_of.as_deref())?;
     let t = Instant::now();
     let files = read_area_files(&args.area)?;
-    // Load it exactly as a command would, so that a prepared file is known to load, and keep
-    // the snapping indexes of the network as of the date prepared for.
-    let (loaded, _) = finish_loading(files.clone(), None, None, as_of, &WhatIf::default())?;
+    // Load it exactly as a command would, so that a prepared file is known to load.
+    let loaded = finish_loading(files.clone(), None, as_of, &WhatIf::default())?;
     let net = loaded.area.network();
-    let payload = Payload::new(
-        &args.area.display().to_string(),
-        &files,
-        as_of,
-        net.indexes().clone(),
-    );
+    let payload = Payload::new(&args.area.display().to_string(), &files, as_of);
     let (sha256, size) = write_prepared(&args.output, &payload)?;
     let secs = t.elapsed().as_secs_f64();
     eprintln!(
         "prepared {} from {}: {} schools, {} entrances, {} catchments, {} edges ({} junctions), {} \
-         audits; indexes for the network as of {}",
+         audits; checked as of {}",
         loaded.name,
         args.area.display(),
         loaded.area.schools().len(),

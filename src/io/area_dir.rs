@@ -14,7 +14,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
-use rstar::RTree;
 use toml::Spanned;
 
 use super::audits::read_audits;
@@ -27,7 +26,7 @@ use super::read_bytes;
 use super::schools::read_schools;
 use crate::area::{Area, AreaError, Catchment, Gate, School, Urn};
 use crate::network::dated::{apply_audits, select_as_of, what_if_audits, WhatIf};
-use crate::network::{Audit, AuditApplied, AuditError, Network, RawEdge, Segment};
+use crate::network::{Audit, AuditApplied, AuditError, Network, RawEdge};
 use crate::osm::{import_osm_bytes, ImportReport, Profile, DEFAULT_PROFILE_NAME};
 
 /// The manifest's default for how far a home or entrance may be from a usable edge.
@@ -449,29 +448,23 @@ pub fn load_area_what_if(
 ) -> anyhow::Result<LoadedArea> {
     if is_prepared(manifest) {
         let p = read_prepared(manifest)?;
-        let (mut loaded, reused) =
-            finish_loading(p.files, Some(p.indexes), max_snap_override, as_of, what_if)?;
-        loaded.prepared = Some(PreparedInfo {
-            indexes_reused: reused,
-            ..p.info
-        });
+        let mut loaded = finish_loading(p.files, max_snap_override, as_of, what_if)?;
+        loaded.prepared = Some(p.info);
         return Ok(loaded);
     }
     let f = read_area_files(manifest)?;
-    finish_loading(f, None, max_snap_override, as_of, what_if).map(|(loaded, _)| loaded)
+    finish_loading(f, max_snap_override, as_of, what_if)
 }
 
 /// The network date, audits and what-if applied to an area's parsed sources, the network built
-/// (with the snapping indexes of a prepared file where they fit) and the area cross-checked: the
-/// one path by which both an area directory and a prepared area file become a [`LoadedArea`],
-/// so that both give the same decisions. Also returns which modes' stored indexes were used.
+/// and the area cross-checked: the one path by which both an area directory and a prepared area
+/// file become a [`LoadedArea`], so that both give the same decisions.
 pub(crate) fn finish_loading(
     mut f: AreaFiles,
-    stored_indexes: Option<[RTree<Segment>; 3]>,
     max_snap_override: Option<f64>,
     as_of: Option<chrono::NaiveDate>,
     what_if: &WhatIf,
-) -> anyhow::Result<(LoadedArea, [bool; 3])> {
+) -> anyhow::Result<LoadedArea> {
     let edges_not_yet_open = select_as_of(&mut f.edges, as_of);
     for g in &mut f.gates {
         if !g.valid.exists_on(as_of) {
@@ -505,8 +498,8 @@ pub(crate) fn finish_loading(
         }
         None => f.manifest.max_snap_m,
     };
-    let (network, reused) = Network::build_reusing(f.edges, stored_indexes)
-        .map_err(|e| anyhow!("{}: {e}", f.paths.network.display()))?;
+    let network =
+        Network::build(f.edges).map_err(|e| anyhow!("{}: {e}", f.paths.network.display()))?;
     let area = Area::new(f.schools, f.gates, f.catchments, network, max_snap_m).map_err(|e| {
         let at = match &e {
             AreaError::DuplicateSchool(_) => Some(&f.paths.schools),
@@ -526,21 +519,18 @@ pub(crate) fn finish_loading(
         };
         anyhow!("{}: {e}{closed}", at.display())
     })?;
-    Ok((
-        LoadedArea {
-            name: f.manifest.name,
-            area,
-            files: f.files,
-            skipped_closed_schools: f.skipped_closed,
-            skipped_unlocated_schools: f.skipped_no_location,
-            as_of,
-            edges_not_yet_open,
-            audits,
-            osm: f.osm,
-            prepared: None,
-        },
-        reused,
-    ))
+    Ok(LoadedArea {
+        name: f.manifest.name,
+        area,
+        files: f.files,
+        skipped_closed_schools: f.skipped_closed,
+        skipped_unlocated_schools: f.skipped_no_location,
+        as_of,
+        edges_not_yet_open,
+        audits,
+        osm: f.osm,
+        prepared: None,
+    })
 }
 
 #[cfg(test)]

@@ -1,14 +1,14 @@
 //! Prepared area files (`schoolrun prepare`): everything an area directory gives (schools,
 //! entrances, catchments, the network with its validity dates, route safety audits, and the
-//! SHA-256 of every source file) in one binary file that loads in milliseconds, plus the
-//! network's snapping indexes (R-trees) so they need not be bulk-loaded again.
+//! SHA-256 of every source file) in one binary file that loads in milliseconds: no CSV, GeoJSON
+//! or OpenStreetMap parsing, no coordinate conversion, no re-hashing of the sources.
 //!
 //! The file holds the sources as parsed, before the network date (clause 1.5.3) and the audits
 //! (clause 1.5.4) are applied: loading applies them exactly as loading the directory does, so a
 //! prepared area gives the same decisions, with the same source fingerprints, for any `--as-of`
-//! or what-if. The stored indexes are those of the network as of the date it was prepared for;
-//! they are used only when they match the network being built (checked segment by segment),
-//! otherwise rebuilt (see `Network::build_reusing`).
+//! or what-if. No derived structure (graph, R-tree) is stored: building the graphs from the
+//! stored edges takes a few milliseconds, and the snapping R-trees are built only when a run
+//! snaps enough points to need them (see `Network::index`).
 //!
 //! Layout (see `docs/formats.md`): a 16-byte magic, the format version (u32, little-endian),
 //! the payload length (u64, little-endian), the SHA-256 of the payload (32 bytes), then the
@@ -17,11 +17,11 @@
 //!
 //! Encoding and decoding are pure; [`read_prepared`] and [`write_prepared`] are the file edges.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use geo::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon};
-use rstar::RTree;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -29,7 +29,7 @@ use thiserror::Error;
 use super::area_dir::{AreaFiles, AreaManifest, FilePaths, NetworkSource, OsmSummary};
 use super::hash::FileHash;
 use crate::area::{Catchment, Gate, Gender, OperatorModel, School, Urn};
-use crate::network::{Audit, EdgeAttrs, Oneway, RawEdge, Segment, Validity};
+use crate::network::{Audit, EdgeAttrs, Oneway, RawEdge, Validity};
 use crate::osm::ImportReport;
 use crate::units::Pence;
 
@@ -77,11 +77,9 @@ pub enum PreparedError {
     Tool { found: String, current: String },
 }
 
-/// A prepared area as read: the parsed sources, the stored snapping indexes, and what the file
-/// says about itself.
+/// A prepared area as read: the parsed sources and what the file says about itself.
 pub(crate) struct Prepared {
     pub files: AreaFiles,
-    pub indexes: [RTree<Segment>; 3],
     pub info: PreparedInfo,
 }
 
@@ -95,11 +93,8 @@ pub struct PreparedInfo {
     pub sha256: String,
     /// The area directory it was prepared from, as given to `prepare`.
     pub source: String,
-    /// The network date the stored indexes were built for.
+    /// The network date `prepare` checked the area loads as of (any other date works too).
     pub prepared_as_of: Option<NaiveDate>,
-    /// Which modes' snapping indexes were taken from the file (the rest were rebuilt because the
-    /// network asked for differs: another `--as-of`, a what-if).
-    pub indexes_reused: [bool; 3],
 }
 
 type Xy = [f64; 2];
@@ -118,12 +113,12 @@ fn coords(l: &LineString<f64>) -> Vec<Xy> {
 
 /// The payload, field by field as stored (postcard: fields in this order, no names).
 #[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct Payload {
+pub(crate) struct Payload<'a> {
     /// `schoolrun X.Y.Z` that wrote it.
     tool: String,
     /// The area directory or manifest as given to `prepare`.
     source: String,
-    /// The network date the indexes were built for.
+    /// The network date `prepare` checked the area loads as of.
     prepared_as_of: Option<NaiveDate>,
     manifest: PManifest,
     manifest_path: String,
@@ -137,7 +132,10 @@ pub(crate) struct Payload {
     edges: Vec<PEdge>,
     audits: Vec<PAudit>,
     osm: Option<POsm>,
-    indexes: [RTree<Segment>; 3],
+    /// Every edge's coordinates, edge after edge (`PEdge::points` each), as little-endian f64
+    /// x, y pairs: one block of bytes decodes far faster than a list of numbers.
+    #[serde(borrow)]
+    edge_coords: Cow<'a, [u8]>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -238,7 +236,8 @@ struct PEdge {
     unsafe_walk: bool,
     unsafe_ref: Option<String>,
     valid: PValidity,
-    geometry: Vec<Xy>,
+    /// Number of coordinates of the edge in `Payload::edge_coords`.
+    points: u32,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -284,15 +283,13 @@ pub fn tool_id() -> String {
     format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
 }
 
-impl Payload {
-    /// The payload for an area's parsed sources and the indexes of its network as of
-    /// `prepared_as_of`.
+impl Payload<'static> {
+    /// The payload for an area's parsed sources, checked to load as of `prepared_as_of`.
     pub(crate) fn new(
         source: &str,
         files: &AreaFiles,
         prepared_as_of: Option<NaiveDate>,
-        indexes: [RTree<Segment>; 3],
-    ) -> Payload {
+    ) -> Payload<'static> {
         let m = &files.manifest;
         Payload {
             tool: tool_id(),
@@ -397,7 +394,7 @@ impl Payload {
                         unsafe_walk: a.unsafe_walk,
                         unsafe_ref: a.unsafe_ref.clone(),
                         valid: pvalid(&a.valid),
-                        geometry: coords(&e.geometry),
+                        points: e.geometry.0.len() as u32,
                     }
                 })
                 .collect(),
@@ -425,14 +422,40 @@ impl Payload {
                     .map(|u| u.0)
                     .collect(),
             }),
-            indexes,
+            edge_coords: Cow::Owned(
+                files
+                    .edges
+                    .iter()
+                    .flat_map(|e| &e.geometry.0)
+                    .flat_map(|c| [c.x.to_le_bytes(), c.y.to_le_bytes()])
+                    .flatten()
+                    .collect(),
+            ),
         }
     }
+}
 
+impl Payload<'_> {
     /// Back to the parsed sources, as reading the area directory gave them. `shown` (the
     /// prepared file's name) is put before each source path so that messages about the sources
     /// name both.
-    pub(crate) fn into_prepared(self, shown: &str, sha256: String) -> Prepared {
+    pub(crate) fn into_prepared(
+        self,
+        shown: &str,
+        sha256: String,
+    ) -> Result<Prepared, PreparedError> {
+        let total: u64 = self.edges.iter().map(|e| u64::from(e.points)).sum();
+        if total.checked_mul(16) != Some(self.edge_coords.len() as u64) {
+            return Err(PreparedError::Decode(format!(
+                "{} bytes of edge coordinates for {total} points",
+                self.edge_coords.len()
+            )));
+        }
+        let mut raw = self.edge_coords.chunks_exact(16).map(|c| {
+            let (x, y) = c.split_at(8);
+            let f = |b: &[u8]| f64::from_le_bytes(b.try_into().expect("8 bytes"));
+            Coord { x: f(x), y: f(y) }
+        });
         let within = |p: &str| PathBuf::from(format!("{shown} (prepared from {p})"));
         let m = self.manifest;
         let files = AreaFiles {
@@ -529,7 +552,7 @@ impl Payload {
                         unsafe_ref: e.unsafe_ref,
                         valid: validity(e.valid),
                     },
-                    geometry: line(&e.geometry),
+                    geometry: LineString::new(raw.by_ref().take(e.points as usize).collect()),
                 })
                 .collect(),
             audits: self
@@ -567,17 +590,15 @@ impl Payload {
                     .collect(),
             }),
         };
-        Prepared {
+        Ok(Prepared {
             files,
-            indexes: self.indexes,
             info: PreparedInfo {
                 path: shown.to_string(),
                 sha256,
                 source: self.source,
                 prepared_as_of: self.prepared_as_of,
-                indexes_reused: [false; 3],
             },
-        }
+        })
     }
 }
 
@@ -599,7 +620,7 @@ pub(crate) fn encode(payload: &Payload) -> Result<Vec<u8>, PreparedError> {
 
 /// Checks the header, length and checksum, and decodes the payload; returns it with the
 /// payload's SHA-256 (hex). Pure; never panics on any input.
-pub(crate) fn decode(bytes: &[u8]) -> Result<(Payload, String), PreparedError> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<(Payload<'_>, String), PreparedError> {
     let have = bytes.len() as u64;
     let magic_len = bytes.len().min(MAGIC.len());
     if bytes[..magic_len] != MAGIC[..magic_len] {
@@ -669,7 +690,9 @@ pub(crate) fn read_prepared(path: &Path) -> anyhow::Result<Prepared> {
     let shown = path.display().to_string();
     let bytes = super::read_bytes(path)?;
     let (payload, sha256) = decode(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-    Ok(payload.into_prepared(&shown, sha256))
+    payload
+        .into_prepared(&shown, sha256)
+        .map_err(|e| anyhow::anyhow!("{shown}: {e}"))
 }
 
 /// Writes a prepared area file next to `path` and renames it into place, so that an

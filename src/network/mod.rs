@@ -22,7 +22,6 @@ mod testutil;
 
 pub use dated::{Audit, AuditApplied, AuditError, Validity, WhatIf};
 pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge};
-pub(crate) use snap::Segment;
 pub use snap::{Snap, SnapError};
 pub use tree::{Route, Tree};
 

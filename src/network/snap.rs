@@ -5,10 +5,11 @@
 //! nearest segment of the nearest usable edge, splitting that edge in two; the route then counts
 //! only the part of the edge beyond the foot. One R-tree per mode holds the individual segments of
 //! the edges that mode may use, so a home is never placed on a motorway for walking or on a
-//! footpath for driving.
+//! footpath for driving. The tree is built on demand: the first few points of a run are snapped
+//! by scanning the edges (same answer), which is all a single `check` needs.
 
 use geo::{Coord, Distance, Euclidean, LineString};
-use rstar::{Envelope, PointDistance, RTree, RTreeNode, RTreeObject, AABB};
+use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use thiserror::Error;
 
 use super::{Mode, Network};
@@ -53,9 +54,8 @@ pub enum SnapError {
     NonFinite,
 }
 
-/// One straight segment of a source edge, as stored in a mode's R-tree (and, through serde, in a
-/// prepared area file, so that loading one does not have to bulk-load the trees again).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+/// One straight segment of a source edge, as stored in a mode's R-tree.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Segment {
     a: [f64; 2],
     b: [f64; 2],
@@ -125,66 +125,73 @@ pub(crate) fn build_index<'a>(
     RTree::bulk_load(segs)
 }
 
-/// Whether a stored R-tree (from a prepared area file) is exactly an index of `edges` (as given
-/// to [`build_index`]): the same segments, each once, and every parent's bounding box the union
-/// of its children's. Queries then give the same answers as on a freshly built tree, because
-/// [`snap`] breaks ties on (distance, edge, segment) and never on the tree's layout. A tree built
-/// for another network (another `--as-of`, a what-if) fails the check and is built again.
-pub(crate) fn index_matches<'a>(
-    tree: &RTree<Segment>,
-    edges: impl Iterator<Item = (&'a LineString<f64>, bool)>,
-) -> bool {
-    // First segment number of each edge, so that every (edge, segment) has one slot.
-    let mut first = Vec::new();
-    let mut geoms = Vec::new();
-    let (mut slots, mut expected) = (0usize, 0usize);
-    for (geometry, usable) in edges {
-        first.push(slots);
-        slots += geometry.0.len().saturating_sub(1);
-        if usable {
-            expected += geometry.0.windows(2).filter(|w| w[0] != w[1]).count();
-        }
-        geoms.push((geometry, usable));
-    }
-    if tree.size() != expected {
-        return false;
-    }
-    let mut seen = vec![false; slots];
-    let mut leaves = 0usize;
-    // Depth-first with an explicit stack: a stored tree's depth is not to be trusted.
-    let mut stack = vec![tree.root()];
-    while let Some(node) = stack.pop() {
-        let mut env = AABB::new_empty();
-        for child in node.children() {
-            match child {
-                RTreeNode::Leaf(s) => {
-                    let Some(&(geometry, usable)) = geoms.get(s.edge as usize) else {
-                        return false;
-                    };
-                    let i = s.seg as usize;
-                    let ok = usable
-                        && i + 1 < geometry.0.len()
-                        && s.a == [geometry.0[i].x, geometry.0[i].y]
-                        && s.b == [geometry.0[i + 1].x, geometry.0[i + 1].y]
-                        && s.a != s.b;
-                    let slot = first[s.edge as usize] + i;
-                    if !ok || std::mem::replace(&mut seen[slot], true) {
-                        return false;
-                    }
-                    leaves += 1;
-                    env.merge(&s.envelope());
+/// Squared distance, segment-edge index and segment index: the smallest such triple over every
+/// usable segment is where a point snaps, whichever way it is found.
+type Nearest = (f64, u32, u32);
+
+/// A little more than `d2`, so that candidates equally near up to rounding are still looked at.
+fn with_slack(d2: f64) -> f64 {
+    d2 + d2 * 1e-9 + 1e-12
+}
+
+/// The nearest usable segment by the R-tree. The iterator yields segments by increasing distance;
+/// keep reading while distances could still tie (with a little slack for rounding in envelope
+/// bounds) and keep the smallest (distance, edge, segment), so the answer does not depend on the
+/// tree's layout.
+pub(crate) fn nearest_in_tree(tree: &RTree<Segment>, q: [f64; 2]) -> Option<Nearest> {
+    let mut best: Option<Nearest> = None;
+    for (s, d2) in tree.nearest_neighbor_iter_with_distance_2(&q) {
+        let key = (d2, s.edge, s.seg);
+        match best {
+            None => best = Some(key),
+            Some(b) => {
+                if d2 > with_slack(b.0) {
+                    break;
                 }
-                RTreeNode::Parent(p) => {
-                    env.merge(&p.envelope());
-                    stack.push(p);
+                if key < b {
+                    best = Some(key);
                 }
             }
         }
-        if !node.children().is_empty() && env != node.envelope() {
-            return false;
+    }
+    best
+}
+
+/// The nearest usable segment by looking at every usable edge, skipping those whose bounding box
+/// is further than the best found: the same smallest (distance, edge, segment) as
+/// [`nearest_in_tree`], with the same distance computation, without building a tree.
+pub(crate) fn nearest_by_scan(net: &Network, mode: Mode, q: [f64; 2]) -> Option<Nearest> {
+    let slot = mode.slot();
+    let mut best: Option<Nearest> = None;
+    for edge in 0..net.edge_count() {
+        if net.topo(edge).dirs[slot] == 0 {
+            continue;
+        }
+        if let Some(b) = best {
+            let [x0, y0, x1, y1] = *net.bbox(edge);
+            let dx = (x0 - q[0]).max(q[0] - x1).max(0.0);
+            let dy = (y0 - q[1]).max(q[1] - y1).max(0.0);
+            if dx * dx + dy * dy > with_slack(b.0) {
+                continue;
+            }
+        }
+        for (seg, w) in net.geometry(edge).0.windows(2).enumerate() {
+            if w[0] == w[1] {
+                continue;
+            }
+            let s = Segment {
+                a: [w[0].x, w[0].y],
+                b: [w[1].x, w[1].y],
+                edge: edge as u32,
+                seg: seg as u32,
+            };
+            let key = (s.distance_2(&q), s.edge, s.seg);
+            if best.is_none_or(|b| key < b) {
+                best = Some(key);
+            }
         }
     }
-    leaves == expected
+    best
 }
 
 /// See [`Network::snap`].
@@ -197,26 +204,11 @@ pub(crate) fn snap(
     if !p.x().is_finite() || !p.y().is_finite() {
         return Err(SnapError::NonFinite);
     }
-    let tree = net.index(mode);
     let q = [p.x(), p.y()];
-    // The iterator yields segments by increasing distance; keep reading while distances could
-    // still tie (with a little slack for rounding in envelope bounds) and keep the smallest
-    // (distance, edge, segment), so the answer does not depend on the tree's layout.
-    let mut best: Option<(f64, u32, u32)> = None;
-    for (s, d2) in tree.nearest_neighbor_iter_with_distance_2(&q) {
-        let key = (d2, s.edge, s.seg);
-        match best {
-            None => best = Some(key),
-            Some(b) => {
-                if d2 > b.0 + b.0 * 1e-9 + 1e-12 {
-                    break;
-                }
-                if key < b {
-                    best = Some(key);
-                }
-            }
-        }
-    }
+    let best = match net.index(mode) {
+        Some(tree) => nearest_in_tree(tree, q),
+        None => nearest_by_scan(net, mode, q),
+    };
     let Some((_, edge, seg)) = best else {
         return Err(SnapError::NoEdges);
     };
