@@ -268,8 +268,12 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
         .file_name()
         .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
     let mut files = vec![FileHash::of_bytes(recorded_name, &bytes)];
-    let text =
-        std::str::from_utf8(&bytes).map_err(|e| anyhow!("{shown}: not valid UTF-8 text: {e}"))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        anyhow!(
+            "{shown}: neither an area.toml (not valid UTF-8 text: {e}) nor a prepared area \
+                 file (it does not start with the prepared-area magic bytes)"
+        )
+    })?;
     let manifest = AreaManifest::from_toml_str(&shown, text)?;
 
     let mut read = |key: &str, rel: &str| -> anyhow::Result<(PathBuf, Vec<u8>)> {

@@ -162,7 +162,7 @@ pub struct Network {
     /// scanning skips edges that cannot be nearer than the best found.
     bbox: Vec<[f64; 4]>,
     /// Per mode: the R-tree of the usable segments, once built.
-    index: [OnceLock<RTree<Segment>>; 3],
+    pub(super) index: [OnceLock<RTree<Segment>>; 3],
     /// Per mode: points snapped by scanning so far.
     scans: [AtomicUsize; 3],
 }

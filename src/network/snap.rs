@@ -346,6 +346,48 @@ mod tests {
     }
 
     #[test]
+    fn scanning_and_the_r_tree_snap_to_the_same_place() {
+        // A jittered grid with bends, footpaths, one-way and unsafe streets; points anywhere,
+        // including exactly on junctions and vertices (ties between edges). Every mode must give
+        // the same (distance, edge, segment) by scanning as by the R-tree, so a run that
+        // switches from one to the other mid-way never changes a result.
+        let net = Network::build(crate::network::synthetic::grid(
+            12,
+            9,
+            100.0,
+            (1000.0, 2000.0),
+            3,
+        ))
+        .unwrap();
+        let mut rng = crate::network::synthetic::SplitMix(11);
+        let mut points: Vec<[f64; 2]> = (0..400)
+            .map(|_| [900.0 + rng.unit() * 1300.0, 1900.0 + rng.unit() * 1000.0])
+            .collect();
+        for (_, g, _) in net.edges() {
+            points.extend(g.0.iter().map(|c| [c.x, c.y]));
+        }
+        for mode in Mode::ALL {
+            let tree = net.build_index(mode);
+            for q in &points {
+                assert_eq!(
+                    nearest_by_scan(&net, mode, *q),
+                    nearest_in_tree(&tree, *q),
+                    "{mode:?} at {q:?}"
+                );
+            }
+        }
+        // Past the first snaps, the network snaps through its R-tree, with the same answers.
+        let p = Point::new(1234.5, 2345.6);
+        let first = net.snap(Mode::Walk, p, 500.0).unwrap();
+        for _ in 0..100 {
+            net.snap(Mode::Walk, Point::new(1500.0, 2500.0), 500.0)
+                .unwrap();
+        }
+        assert!(net.index[Mode::Walk.slot()].get().is_some());
+        assert_eq!(net.snap(Mode::Walk, p, 500.0).unwrap(), first);
+    }
+
+    #[test]
     fn many_segments_still_find_the_true_nearest() {
         // A zig-zag of 200 segments; a point near segment 137 must land on it whatever the
         // R-tree's layout.
