@@ -426,6 +426,26 @@ pub enum NetworkCommand {
     /// GeoJSON for QGIS and as a CSV edge list with junction ids and lengths in millimetres, so
     /// anyone can check distances independently.
     Export(ExportArgs),
+    /// The tool's own shortest distances between pairs of junctions (ids as `network export`
+    /// numbers them), to check against an independent shortest-path implementation.
+    Distances(DistancesArgs),
+}
+
+/// Arguments of `network distances`.
+#[derive(Debug, Args)]
+pub struct DistancesArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+    /// CSV of junction pairs with columns from_node and to_node.
+    #[arg(long, value_name = "PAIRS.csv")]
+    pub pairs: PathBuf,
+    /// Travel mode (driving respects one-way streets).
+    #[arg(long, value_enum, default_value_t = RouteMode::Walk)]
+    pub mode: RouteMode,
+    /// Where to write from_node, to_node, length_m (empty when unreachable); '-' for standard
+    /// output.
+    #[arg(short, long, value_name = "OUT.csv", default_value = "-")]
+    pub output: PathBuf,
 }
 
 /// Arguments of `network export`.
@@ -436,8 +456,8 @@ pub struct ExportArgs {
     /// Where to write the network GeoJSON (EPSG:27700).
     #[arg(long, value_name = "OUT.geojson")]
     pub geojson: Option<PathBuf>,
-    /// Where to write the CSV edge list: from_node, to_node, length_mm, walk, drive, walk_safe,
-    /// oneway, edge_id.
+    /// Where to write the CSV edge list: from_node, to_node, length_mm, length_m, walk, drive,
+    /// walk_safe, oneway, edge_id.
     #[arg(long, value_name = "OUT.csv")]
     pub csv: Option<PathBuf>,
 }

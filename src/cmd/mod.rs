@@ -51,6 +51,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Route(a) => route::run(a),
         Command::Network(NetworkCommand::ImportOsm(a)) => network::import_osm(a),
         Command::Network(NetworkCommand::Export(a)) => network::export(a),
+        Command::Network(NetworkCommand::Distances(a)) => network::distances(a),
         Command::Diff(a) => diff::run(a),
         Command::Replay(a) => replay::run(a),
         Command::Prepare(a) => prepare::run(a),

@@ -384,6 +384,11 @@ impl Network {
         })
     }
 
+    /// Coordinate of junction `node`.
+    pub(crate) fn nodes_coord(&self, node: usize) -> Coord<f64> {
+        self.nodes[node]
+    }
+
     pub(crate) fn topo(&self, edge: usize) -> &Topo {
         &self.topo[edge]
     }
