@@ -456,8 +456,8 @@ pub struct ExportArgs {
     /// Where to write the network GeoJSON (EPSG:27700).
     #[arg(long, value_name = "OUT.geojson")]
     pub geojson: Option<PathBuf>,
-    /// Where to write the CSV edge list: from_node, to_node, length_mm, length_m, walk, drive,
-    /// walk_safe, oneway, edge_id.
+    /// Where to write the CSV edge list: from_node, to_node, length_mm, walk, drive, walk_safe,
+    /// oneway, edge_id, length_m.
     #[arg(long, value_name = "OUT.csv")]
     pub csv: Option<PathBuf>,
 }

@@ -201,12 +201,12 @@ pub fn write_edge_list(w: impl Write, net: &Network) -> Result<()> {
         "from_node",
         "to_node",
         "length_mm",
-        "length_m",
         "walk",
         "drive",
         "walk_safe",
         "oneway",
         "edge_id",
+        "length_m",
     ])?;
     for (i, (a, _, len)) in net.edges().enumerate() {
         let (from, to) = net
@@ -217,9 +217,6 @@ pub fn write_edge_list(w: impl Write, net: &Network) -> Result<()> {
             from.to_string(),
             to.to_string(),
             format!("{}", (len * 1000.0).round() as i64),
-            // The exact f64 the tool routes with (shortest text that reads back to it), so that
-            // an independent check sums the same numbers and does not drift by rounding.
-            format!("{len}"),
             yes(a.walk).into(),
             yes(a.drive).into(),
             yes(a.walk && !a.unsafe_walk).into(),
@@ -230,6 +227,10 @@ pub fn write_edge_list(w: impl Write, net: &Network) -> Result<()> {
             }
             .into(),
             crate::io::decisions::spreadsheet_safe(&a.id),
+            // The exact f64 the tool routes with (shortest text that reads back to it), so that
+            // an independent check sums the same numbers and does not drift by rounding. Last,
+            // so that the earlier columns keep their places.
+            format!("{len}"),
         ])?;
     }
     out.flush()?;
