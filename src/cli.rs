@@ -49,6 +49,10 @@ pub enum Command {
     /// outcome, why with the policy's words, what the family can do next, and a map of the
     /// measured route), or the map alone as SVG. With a what-if, both decisions and routes.
     Report(ReportArgs),
+    /// Turn an area directory into one prepared area file that loads in milliseconds; every
+    /// --area accepts it in place of the directory, with the same decisions and source
+    /// fingerprints.
+    Prepare(PrepareArgs),
 }
 
 /// Where the policy and the area data come from.
@@ -71,8 +75,8 @@ pub struct Sources {
         conflicts_with = "policy"
     )]
     pub academic_year: Option<String>,
-    /// Area directory holding area.toml (schools, entrances, catchments, network), or the
-    /// area.toml file itself.
+    /// Area directory holding area.toml (schools, entrances, catchments, network), the
+    /// area.toml file itself, or a prepared area file (from `schoolrun prepare`).
     #[arg(
         long,
         value_name = "DIR",
@@ -430,6 +434,26 @@ pub enum NetworkCommand {
     /// GeoJSON for QGIS and as a CSV edge list with junction ids and lengths in millimetres, so
     /// anyone can check distances independently.
     Export(ExportArgs),
+    /// The tool's own shortest distances between pairs of junctions (ids as `network export`
+    /// numbers them), to check against an independent shortest-path implementation.
+    Distances(DistancesArgs),
+}
+
+/// Arguments of `network distances`.
+#[derive(Debug, Args)]
+pub struct DistancesArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+    /// CSV of junction pairs with columns from_node and to_node.
+    #[arg(long, value_name = "PAIRS.csv")]
+    pub pairs: PathBuf,
+    /// Travel mode (driving respects one-way streets).
+    #[arg(long, value_enum, default_value_t = RouteMode::Walk)]
+    pub mode: RouteMode,
+    /// Where to write from_node, to_node, length_m (empty when unreachable); '-' for standard
+    /// output.
+    #[arg(short, long, value_name = "OUT.csv", default_value = "-")]
+    pub output: PathBuf,
 }
 
 /// Arguments of `network export`.
@@ -441,7 +465,7 @@ pub struct ExportArgs {
     #[arg(long, value_name = "OUT.geojson")]
     pub geojson: Option<PathBuf>,
     /// Where to write the CSV edge list: from_node, to_node, length_mm, walk, drive, walk_safe,
-    /// oneway, edge_id.
+    /// oneway, edge_id, length_m.
     #[arg(long, value_name = "OUT.csv")]
     pub csv: Option<PathBuf>,
 }
@@ -543,4 +567,42 @@ pub struct ReportArgs {
     /// Also write the map as a standalone SVG file (the what-if's map when one is asked).
     #[arg(long, value_name = "MAP.svg")]
     pub svg: Option<PathBuf>,
+}
+
+/// Arguments of `prepare`.
+#[derive(Debug, Args)]
+pub struct PrepareArgs {
+    /// Area directory holding area.toml (schools, entrances, catchments, network or OSM
+    /// extract, audits), or the area.toml file itself.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "fixtures/demo",
+        env = "SCHOOLRUN_AREA"
+    )]
+    pub area: PathBuf,
+    /// Where to write the prepared area file.
+    #[arg(short, long, value_name = "AREA.prepared")]
+    pub output: PathBuf,
+    /// Policy directory whose network date (clause 1.5.3) the area is checked to load as of
+    /// before it is written. The prepared file holds every dated stretch, so it serves any
+    /// --as-of.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = DEFAULT_POLICY,
+        env = "SCHOOLRUN_POLICY"
+    )]
+    pub policy: PathBuf,
+    /// Academic year whose policy gives the network date, e.g. 2021-22. Instead of --policy.
+    #[arg(
+        long,
+        value_name = "YEAR",
+        env = "SCHOOLRUN_ACADEMIC_YEAR",
+        conflicts_with = "policy"
+    )]
+    pub academic_year: Option<String>,
+    /// Check the area loads as of this date (YYYY-MM-DD) instead of the policy's network date.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }

@@ -195,6 +195,11 @@ fn help_replay() {
 }
 
 #[test]
+fn help_prepare() {
+    insta::assert_snapshot!("help_prepare", help(&["prepare"]));
+}
+
+#[test]
 fn top_level_help_documents_exit_codes() {
     let h = help(&[]);
     for code in ["0", "1", "2", "3", "4"] {

@@ -91,6 +91,13 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         loaded.policy.policy.meta.name,
         loaded.policy.policy.meta.academic_year
     );
+    if let Some(p) = &loaded.area.prepared {
+        // The decisions name the source files; the prepared file itself is named here.
+        eprintln!(
+            "area loaded from the prepared file {} (payload sha256 {}, prepared from {})",
+            p.path, p.sha256, p.source
+        );
+    }
     // Open the output before deciding, so a bad path fails at once, not after the work.
     let out: Box<dyn Write> = if args.output.as_os_str() == "-" {
         Box::new(std::io::stdout().lock())

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod network;
 pub mod policy;
 pub mod policy_diff;
+pub mod prepare;
 pub mod replay;
 pub mod report;
 pub mod route;
@@ -51,8 +52,10 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Route(a) => route::run(a),
         Command::Network(NetworkCommand::ImportOsm(a)) => network::import_osm(a),
         Command::Network(NetworkCommand::Export(a)) => network::export(a),
+        Command::Network(NetworkCommand::Distances(a)) => network::distances(a),
         Command::Diff(a) => diff::run(a),
         Command::Replay(a) => replay::run(a),
         Command::Report(a) => report::run(a),
+        Command::Prepare(a) => prepare::run(a),
     }
 }

@@ -1,7 +1,9 @@
 //! `schoolrun network import-osm`: converts an OpenStreetMap extract into this tool's network
 //! GeoJSON with the same import an area with `osm = "..."` uses, so that a council can look at
 //! exactly what will be measured on (in QGIS), check the report of what was kept and dropped, and
-//! review the school entrances OSM suggests before relying on them.
+//! review the school entrances OSM suggests before relying on them. `network export` writes the
+//! routing network for QGIS and as an edge list, and `network distances` gives the tool's own
+//! junction-to-junction distances, so that both can be checked independently.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -11,10 +13,10 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 
 use crate::area::Gate;
-use crate::cli::{ExportArgs, ImportOsmArgs};
+use crate::cli::{DistancesArgs, ExportArgs, ImportOsmArgs};
 use crate::io::entrances::write_entrances_csv;
 use crate::io::network_geojson::write_network_geojson;
-use crate::network::Network;
+use crate::network::{distances_to_junction, Network};
 use crate::osm::{import_osm_file, OsmImport, Profile};
 
 use super::Exit;
@@ -120,8 +122,79 @@ pub fn export(args: ExportArgs) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// Runs `network distances`: the tool's own shortest distances between junction pairs (ids as
+/// `network export` numbers them), one tree per distinct destination, for checking against an
+/// independent implementation on the exported edge list.
+pub fn distances(args: DistancesArgs) -> Result<Exit> {
+    let loaded = super::sources::load(&args.sources)?;
+    let net = loaded.area.area.network();
+    let mode = super::route::mode_of(args.mode);
+    let shown = args.pairs.display().to_string();
+    let mut rdr = csv::ReaderBuilder::new()
+        .from_path(&args.pairs)
+        .with_context(|| format!("cannot read {shown}"))?;
+    let headers = rdr
+        .headers()
+        .with_context(|| format!("{shown}: cannot read the header"))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| anyhow!("{shown}: no {name} column (expected from_node,to_node)"))
+    };
+    let (from_col, to_col) = (col("from_node")?, col("to_node")?);
+    let mut pairs = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.with_context(|| format!("{shown}: line {line}: not valid CSV"))?;
+        let node = |c: usize, name: &str| -> Result<usize> {
+            let v = rec.get(c).unwrap_or("").trim();
+            v.parse::<usize>()
+                .ok()
+                .filter(|&n| n < net.node_count())
+                .ok_or_else(|| {
+                    anyhow!(
+                        "{shown}: line {line}, field {name}: \"{v}\" is not a junction id of \
+                         this network (0 to {})",
+                        net.node_count().saturating_sub(1)
+                    )
+                })
+        };
+        pairs.push((node(from_col, "from_node")?, node(to_col, "to_node")?));
+    }
+    let mut trees: std::collections::HashMap<usize, Vec<Option<f64>>> = Default::default();
+    let mut out = csv::Writer::from_writer(create(&args.output)?);
+    out.write_record(["from_node", "to_node", "length_m"])?;
+    let mut unreachable = 0usize;
+    for &(from, to) in &pairs {
+        let d = trees.entry(to).or_insert_with(|| {
+            distances_to_junction(net, mode, to).expect("checked to be a junction")
+        })[from];
+        unreachable += usize::from(d.is_none());
+        out.write_record([
+            from.to_string(),
+            to.to_string(),
+            d.map_or(String::new(), |d| format!("{d}")),
+        ])?;
+    }
+    out.flush()
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    eprintln!(
+        "{} pairs, {} destinations, {unreachable} unreachable ({:?} network as of {})",
+        pairs.len(),
+        trees.len(),
+        mode,
+        loaded
+            .area
+            .as_of
+            .map_or("any date".to_string(), |d| d.to_string())
+    );
+    Ok(Exit::Success)
+}
+
 /// The CSV edge list: one row per source edge with its junction ids, its length in whole
-/// millimetres (rounded half away from zero) and what it allows.
+/// millimetres (rounded half away from zero) and in metres exactly as routed, and what it allows.
 pub fn write_edge_list(w: impl Write, net: &Network) -> Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record([
@@ -133,6 +206,7 @@ pub fn write_edge_list(w: impl Write, net: &Network) -> Result<()> {
         "walk_safe",
         "oneway",
         "edge_id",
+        "length_m",
     ])?;
     for (i, (a, _, len)) in net.edges().enumerate() {
         let (from, to) = net
@@ -153,6 +227,10 @@ pub fn write_edge_list(w: impl Write, net: &Network) -> Result<()> {
             }
             .into(),
             crate::io::decisions::spreadsheet_safe(&a.id),
+            // The exact f64 the tool routes with (shortest text that reads back to it), so that
+            // an independent check sums the same numbers and does not drift by rounding. Last,
+            // so that the earlier columns keep their places.
+            format!("{len}"),
         ])?;
     }
     out.flush()?;

@@ -29,6 +29,15 @@ fn pt(p: geo::Point<f64>) -> GeometryValue {
     GeometryValue::new_point(vec![p.x(), p.y()])
 }
 
+/// The network mode a `--mode` flag names.
+pub(crate) fn mode_of(mode: RouteMode) -> Mode {
+    match mode {
+        RouteMode::Walk => Mode::Walk,
+        RouteMode::WalkIgnoringSafety => Mode::WalkIgnoringSafety,
+        RouteMode::Drive => Mode::Drive,
+    }
+}
+
 /// Runs `route`.
 pub fn run(args: RouteArgs) -> Result<Exit> {
     let case = case_from(args.case.as_deref(), &args.flags)?;
@@ -37,11 +46,7 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
     let school = area
         .school(case.school)
         .with_context(|| format!("unknown school URN {}", case.school))?;
-    let mode = match args.mode {
-        RouteMode::Walk => Mode::Walk,
-        RouteMode::WalkIgnoringSafety => Mode::WalkIgnoringSafety,
-        RouteMode::Drive => Mode::Drive,
-    };
+    let mode = mode_of(args.mode);
     let located = area.locate(case.home, case.access_point);
     let (Some(m), Some(route)) = (
         area.measure(&located, case.school, mode)?,

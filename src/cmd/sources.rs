@@ -30,13 +30,7 @@ pub struct Loaded {
 /// Loads a policy and an area from explicit paths.
 pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loaded> {
     let policy = load_policy(policy)?;
-    let as_of = match &sources.as_of {
-        Some(s) => Some(
-            crate::io::csvutil::parse_date(s.trim())
-                .ok_or_else(|| anyhow::anyhow!("--as-of: \"{s}\" is not a date (YYYY-MM-DD)"))?,
-        ),
-        None => policy.policy.network_date.as_of(policy.policy.meta.starts),
-    };
+    let as_of = network_as_of(&policy, sources.as_of.as_deref())?;
     let what_if = WhatIf {
         mark_unsafe: sources.mark_unsafe.clone(),
         ignore_audits: sources.ignore_audit.clone(),
@@ -65,6 +59,21 @@ pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loade
         area,
         settings,
         origin,
+    })
+}
+
+/// The date the network is taken as of: `--as-of` when given, else the policy's network date
+/// (clause 1.5.3).
+pub fn network_as_of(
+    policy: &LoadedPolicy,
+    as_of: Option<&str>,
+) -> Result<Option<chrono::NaiveDate>> {
+    Ok(match as_of {
+        Some(s) => Some(
+            crate::io::csvutil::parse_date(s.trim())
+                .ok_or_else(|| anyhow::anyhow!("--as-of: \"{s}\" is not a date (YYYY-MM-DD)"))?,
+        ),
+        None => policy.policy.network_date.as_of(policy.policy.meta.starts),
     })
 }
 

@@ -7,6 +7,9 @@
 //! profile). With `schools_from_osm = true`, OSM supplies the site point and entrances of the
 //! schools the schools file lists; it never supplies a school by itself, because OSM has no age
 //! range or admission sex and the tool must not guess them.
+//!
+//! Wherever an area is loaded, a prepared area file (`crate::io::prepared`) may stand in for the
+//! directory.
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +21,7 @@ use super::catchments::read_catchments;
 use super::entrances::read_entrances;
 use super::hash::FileHash;
 use super::network_geojson::read_network_geojson;
+use super::prepared::{is_prepared, read_prepared, PreparedInfo};
 use super::read_bytes;
 use super::schools::read_schools;
 use crate::area::{Area, AreaError, Catchment, Gate, School, Urn};
@@ -192,6 +196,9 @@ pub struct LoadedArea {
     pub audits: Vec<AuditApplied>,
     /// What the OpenStreetMap import did, when the network came from OSM.
     pub osm: Option<OsmSummary>,
+    /// When the area was loaded from a prepared area file: that file and its fingerprint (the
+    /// source files and their fingerprints are in `files`, as from the directory).
+    pub prepared: Option<PreparedInfo>,
 }
 
 /// What an area's OpenStreetMap import did, and how its schools met the schools file.
@@ -211,8 +218,9 @@ pub struct OsmSummary {
     pub listed_schools_not_in_osm: Vec<Urn>,
 }
 
-/// Everything read from an area's files, before the network is built.
-#[derive(Debug)]
+/// Everything read from an area's files, before the network is built (and before the network
+/// date and audits are applied): what a prepared area file stores.
+#[derive(Debug, Clone)]
 pub(crate) struct AreaFiles {
     pub manifest_path: PathBuf,
     pub manifest: AreaManifest,
@@ -229,7 +237,7 @@ pub(crate) struct AreaFiles {
 }
 
 /// Where each file was found, for messages about cross-references.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct FilePaths {
     pub schools: PathBuf,
     pub entrances: Option<PathBuf>,
@@ -260,8 +268,12 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
         .file_name()
         .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
     let mut files = vec![FileHash::of_bytes(recorded_name, &bytes)];
-    let text =
-        std::str::from_utf8(&bytes).map_err(|e| anyhow!("{shown}: not valid UTF-8 text: {e}"))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        anyhow!(
+            "{shown}: neither an area.toml (not valid UTF-8 text: {e}) nor a prepared area \
+                 file (it does not start with the prepared-area magic bytes)"
+        )
+    })?;
     let manifest = AreaManifest::from_toml_str(&shown, text)?;
 
     let mut read = |key: &str, rel: &str| -> anyhow::Result<(PathBuf, Vec<u8>)> {
@@ -428,13 +440,35 @@ pub fn load_area_as_of(
 
 /// [`load_area_as_of`] with an appeal panel's what-if applied after the real audits: stretches
 /// (edge ids or audit references) marked unsafe, audits ignored.
+///
+/// `manifest` may also be a prepared area file (`schoolrun prepare`, told apart by its magic
+/// bytes): its stored sources go through the same steps, so the decisions and the source
+/// fingerprints are those of the directory it was prepared from.
 pub fn load_area_what_if(
     manifest: &Path,
     max_snap_override: Option<f64>,
     as_of: Option<chrono::NaiveDate>,
     what_if: &WhatIf,
 ) -> anyhow::Result<LoadedArea> {
-    let mut f = read_area_files(manifest)?;
+    if is_prepared(manifest) {
+        let p = read_prepared(manifest)?;
+        let mut loaded = finish_loading(p.files, max_snap_override, as_of, what_if)?;
+        loaded.prepared = Some(p.info);
+        return Ok(loaded);
+    }
+    let f = read_area_files(manifest)?;
+    finish_loading(f, max_snap_override, as_of, what_if)
+}
+
+/// The network date, audits and what-if applied to an area's parsed sources, the network built
+/// and the area cross-checked: the one path by which both an area directory and a prepared area
+/// file become a [`LoadedArea`], so that both give the same decisions.
+pub(crate) fn finish_loading(
+    mut f: AreaFiles,
+    max_snap_override: Option<f64>,
+    as_of: Option<chrono::NaiveDate>,
+    what_if: &WhatIf,
+) -> anyhow::Result<LoadedArea> {
     let edges_not_yet_open = select_as_of(&mut f.edges, as_of);
     for g in &mut f.gates {
         if !g.valid.exists_on(as_of) {
@@ -499,6 +533,7 @@ pub fn load_area_what_if(
         edges_not_yet_open,
         audits,
         osm: f.osm,
+        prepared: None,
     })
 }
 

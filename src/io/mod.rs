@@ -10,7 +10,8 @@
 //! * [`catchments`]      – `catchments.geojson`.
 //! * [`network_geojson`] – `network.geojson` to raw edges.
 //! * [`hash`]            – SHA-256 of inputs, recorded in every decision.
-//! * [`area_dir`]        – `area.toml`: loads a whole area.
+//! * [`area_dir`]        – `area.toml`: loads a whole area (or a prepared area file).
+//! * [`prepared`]        – prepared area files (`schoolrun prepare`): one binary file per area.
 //! * [`policy_files`]    – a policy directory of TOML files.
 //! * [`case_fields`]     – one application from named fields (CSV row, case file, flags).
 //! * [`applications`]    – the applications CSV: every row kept, bad rows as error rows.
@@ -34,6 +35,7 @@ mod geojson_util;
 pub mod hash;
 pub mod network_geojson;
 pub mod policy_files;
+pub mod prepared;
 pub mod record;
 pub mod schools;
 pub mod text;

@@ -8,6 +8,8 @@
 //! drivers only) are settled once, at build time, and the shortest-path code stays mode-blind.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use geo::{Coord, Distance, Euclidean, Length, LineString};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -138,8 +140,15 @@ struct EdgeData {
     cum: Vec<f64>,
 }
 
-/// The routable network: one graph per [`Mode`], an R-tree per mode for snapping, and the full
-/// geometry of every edge for maps.
+/// How many points a mode snaps by scanning every edge before its R-tree is built. Bulk-loading
+/// the R-trees is most of the time it takes to build a real network (Newport: about 190 ms of
+/// 200 ms) while one `check` snaps a few dozen points, each scanned in well under a millisecond;
+/// a batch passes this count at once and gets the tree. Both give the same answer (see
+/// `snap::nearest_by_scan`).
+const SNAPS_BEFORE_INDEX: usize = 64;
+
+/// The routable network: one graph per [`Mode`], an R-tree per mode for snapping (built on
+/// demand), and the full geometry of every edge for maps.
 ///
 /// Edge indices (0-based, in the order given to [`Network::build`]) are stable and are what
 /// [`Network::edge_attrs`] and friends take.
@@ -149,13 +158,20 @@ pub struct Network {
     data: Vec<EdgeData>,
     nodes: Vec<Coord<f64>>,
     graphs: [ModeGraph; 3],
-    index: [RTree<Segment>; 3],
+    /// Bounding box of each edge's geometry (min x, min y, max x, max y), so that a snap by
+    /// scanning skips edges that cannot be nearer than the best found.
+    bbox: Vec<[f64; 4]>,
+    /// Per mode: the R-tree of the usable segments, once built.
+    pub(super) index: [OnceLock<RTree<Segment>>; 3],
+    /// Per mode: points snapped by scanning so far.
+    scans: [AtomicUsize; 3],
 }
 
-/// Merges end points into nodes: equal to the millimetre means the same junction.
-#[derive(Default)]
+/// Merges end points into nodes: equal to the millimetre means the same junction. Nodes are
+/// numbered in order of first appearance, so the hasher (a fast one: this runs for every edge
+/// end of every load) never shows in the result.
 struct Noder {
-    keys: HashMap<(i64, i64), u32>,
+    keys: HashMap<(i64, i64), u32, foldhash::fast::RandomState>,
     nodes: Vec<Coord<f64>>,
 }
 
@@ -183,7 +199,10 @@ impl Network {
         if edges.is_empty() {
             return Err(NetworkError::Empty);
         }
-        let mut noder = Noder::default();
+        let mut noder = Noder {
+            keys: HashMap::with_capacity_and_hasher(edges.len() + 1, Default::default()),
+            nodes: Vec::with_capacity(edges.len() + 1),
+        };
         let mut topo = Vec::with_capacity(edges.len());
         let mut data = Vec::with_capacity(edges.len());
         for RawEdge {
@@ -213,8 +232,14 @@ impl Network {
                 acc += Euclidean.distance(w[0], w[1]);
                 cum.push(acc);
             }
-            let len = Euclidean.length(&geometry);
-            debug_assert_eq!(len, acc, "cumulative lengths must sum as geo does");
+            // The sum of the segment lengths in order is exactly what geo's `Euclidean.length`
+            // gives (checked in debug builds); summing once saves a second pass of `hypot`.
+            let len = acc;
+            debug_assert_eq!(
+                len,
+                Euclidean.length(&geometry),
+                "cumulative lengths must sum as geo does"
+            );
             if !len.is_finite() {
                 return Err(NetworkError::NonFinite { id: attrs.id });
             }
@@ -273,20 +298,23 @@ impl Network {
             }
             g
         });
-        let index = Mode::ALL.map(|m| {
-            let slot = m.slot();
-            snap::build_index(
-                data.iter()
-                    .zip(&topo)
-                    .map(|(d, t)| (&d.geometry, t.dirs[slot] != 0)),
-            )
-        });
+        let bbox = data
+            .iter()
+            .map(|d| {
+                d.geometry.0.iter().fold(
+                    [f64::INFINITY, f64::INFINITY, -f64::INFINITY, -f64::INFINITY],
+                    |b, c| [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)],
+                )
+            })
+            .collect();
         Ok(Network {
             topo,
             data,
             nodes: noder.nodes,
             graphs,
-            index,
+            bbox,
+            index: Default::default(),
+            scans: Default::default(),
         })
     }
 
@@ -356,6 +384,11 @@ impl Network {
         })
     }
 
+    /// Coordinate of junction `node`.
+    pub(crate) fn nodes_coord(&self, node: usize) -> Coord<f64> {
+        self.nodes[node]
+    }
+
     pub(crate) fn topo(&self, edge: usize) -> &Topo {
         &self.topo[edge]
     }
@@ -364,8 +397,33 @@ impl Network {
         &self.graphs[mode.slot()]
     }
 
-    pub(crate) fn index(&self, mode: Mode) -> &RTree<Segment> {
-        &self.index[mode.slot()]
+    /// `mode`'s R-tree when it is built or worth building now; `None` while snapping by
+    /// scanning is cheaper (the first [`SNAPS_BEFORE_INDEX`] snaps in the mode).
+    pub(crate) fn index(&self, mode: Mode) -> Option<&RTree<Segment>> {
+        let slot = mode.slot();
+        if let Some(tree) = self.index[slot].get() {
+            return Some(tree);
+        }
+        if self.scans[slot].fetch_add(1, Ordering::Relaxed) < SNAPS_BEFORE_INDEX {
+            return None;
+        }
+        Some(self.index[slot].get_or_init(|| self.build_index(mode)))
+    }
+
+    /// Builds `mode`'s R-tree now (benchmarks, and tests comparing it with scanning).
+    pub(crate) fn build_index(&self, mode: Mode) -> RTree<Segment> {
+        let slot = mode.slot();
+        snap::build_index(
+            self.data
+                .iter()
+                .zip(&self.topo)
+                .map(|(d, t)| (&d.geometry, t.dirs[slot] != 0)),
+        )
+    }
+
+    /// Bounding box (min x, min y, max x, max y) of the source edge at `edge`.
+    pub(crate) fn bbox(&self, edge: usize) -> &[f64; 4] {
+        &self.bbox[edge]
     }
 
     pub(crate) fn geometry(&self, edge: usize) -> &LineString<f64> {

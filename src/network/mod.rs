@@ -23,7 +23,7 @@ mod testutil;
 pub use dated::{Audit, AuditApplied, AuditError, Validity, WhatIf};
 pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge};
 pub use snap::{Snap, SnapError};
-pub use tree::{Route, Tree};
+pub use tree::{distances_to_junction, Route, Tree};
 
 /// How the child travels on the network for a given measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]

@@ -5,7 +5,8 @@
 //! nearest segment of the nearest usable edge, splitting that edge in two; the route then counts
 //! only the part of the edge beyond the foot. One R-tree per mode holds the individual segments of
 //! the edges that mode may use, so a home is never placed on a motorway for walking or on a
-//! footpath for driving.
+//! footpath for driving. The tree is built on demand: the first few points of a run are snapped
+//! by scanning the edges (same answer), which is all a single `check` needs.
 
 use geo::{Coord, Distance, Euclidean, LineString};
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
@@ -124,6 +125,75 @@ pub(crate) fn build_index<'a>(
     RTree::bulk_load(segs)
 }
 
+/// Squared distance, segment-edge index and segment index: the smallest such triple over every
+/// usable segment is where a point snaps, whichever way it is found.
+type Nearest = (f64, u32, u32);
+
+/// A little more than `d2`, so that candidates equally near up to rounding are still looked at.
+fn with_slack(d2: f64) -> f64 {
+    d2 + d2 * 1e-9 + 1e-12
+}
+
+/// The nearest usable segment by the R-tree. The iterator yields segments by increasing distance;
+/// keep reading while distances could still tie (with a little slack for rounding in envelope
+/// bounds) and keep the smallest (distance, edge, segment), so the answer does not depend on the
+/// tree's layout.
+pub(crate) fn nearest_in_tree(tree: &RTree<Segment>, q: [f64; 2]) -> Option<Nearest> {
+    let mut best: Option<Nearest> = None;
+    for (s, d2) in tree.nearest_neighbor_iter_with_distance_2(&q) {
+        let key = (d2, s.edge, s.seg);
+        match best {
+            None => best = Some(key),
+            Some(b) => {
+                if d2 > with_slack(b.0) {
+                    break;
+                }
+                if key < b {
+                    best = Some(key);
+                }
+            }
+        }
+    }
+    best
+}
+
+/// The nearest usable segment by looking at every usable edge, skipping those whose bounding box
+/// is further than the best found: the same smallest (distance, edge, segment) as
+/// [`nearest_in_tree`], with the same distance computation, without building a tree.
+pub(crate) fn nearest_by_scan(net: &Network, mode: Mode, q: [f64; 2]) -> Option<Nearest> {
+    let slot = mode.slot();
+    let mut best: Option<Nearest> = None;
+    for edge in 0..net.edge_count() {
+        if net.topo(edge).dirs[slot] == 0 {
+            continue;
+        }
+        if let Some(b) = best {
+            let [x0, y0, x1, y1] = *net.bbox(edge);
+            let dx = (x0 - q[0]).max(q[0] - x1).max(0.0);
+            let dy = (y0 - q[1]).max(q[1] - y1).max(0.0);
+            if dx * dx + dy * dy > with_slack(b.0) {
+                continue;
+            }
+        }
+        for (seg, w) in net.geometry(edge).0.windows(2).enumerate() {
+            if w[0] == w[1] {
+                continue;
+            }
+            let s = Segment {
+                a: [w[0].x, w[0].y],
+                b: [w[1].x, w[1].y],
+                edge: edge as u32,
+                seg: seg as u32,
+            };
+            let key = (s.distance_2(&q), s.edge, s.seg);
+            if best.is_none_or(|b| key < b) {
+                best = Some(key);
+            }
+        }
+    }
+    best
+}
+
 /// See [`Network::snap`].
 pub(crate) fn snap(
     net: &Network,
@@ -134,26 +204,11 @@ pub(crate) fn snap(
     if !p.x().is_finite() || !p.y().is_finite() {
         return Err(SnapError::NonFinite);
     }
-    let tree = net.index(mode);
     let q = [p.x(), p.y()];
-    // The iterator yields segments by increasing distance; keep reading while distances could
-    // still tie (with a little slack for rounding in envelope bounds) and keep the smallest
-    // (distance, edge, segment), so the answer does not depend on the tree's layout.
-    let mut best: Option<(f64, u32, u32)> = None;
-    for (s, d2) in tree.nearest_neighbor_iter_with_distance_2(&q) {
-        let key = (d2, s.edge, s.seg);
-        match best {
-            None => best = Some(key),
-            Some(b) => {
-                if d2 > b.0 + b.0 * 1e-9 + 1e-12 {
-                    break;
-                }
-                if key < b {
-                    best = Some(key);
-                }
-            }
-        }
-    }
+    let best = match net.index(mode) {
+        Some(tree) => nearest_in_tree(tree, q),
+        None => nearest_by_scan(net, mode, q),
+    };
     let Some((_, edge, seg)) = best else {
         return Err(SnapError::NoEdges);
     };
@@ -288,6 +343,48 @@ mod tests {
             let s = star.snap(Mode::Drive, Point::new(0.0, 0.0), 1.0).unwrap();
             assert_eq!((s.edge_id.as_str(), s.offset_m), ("e", 0.0));
         }
+    }
+
+    #[test]
+    fn scanning_and_the_r_tree_snap_to_the_same_place() {
+        // A jittered grid with bends, footpaths, one-way and unsafe streets; points anywhere,
+        // including exactly on junctions and vertices (ties between edges). Every mode must give
+        // the same (distance, edge, segment) by scanning as by the R-tree, so a run that
+        // switches from one to the other mid-way never changes a result.
+        let net = Network::build(crate::network::synthetic::grid(
+            12,
+            9,
+            100.0,
+            (1000.0, 2000.0),
+            3,
+        ))
+        .unwrap();
+        let mut rng = crate::network::synthetic::SplitMix(11);
+        let mut points: Vec<[f64; 2]> = (0..400)
+            .map(|_| [900.0 + rng.unit() * 1300.0, 1900.0 + rng.unit() * 1000.0])
+            .collect();
+        for (_, g, _) in net.edges() {
+            points.extend(g.0.iter().map(|c| [c.x, c.y]));
+        }
+        for mode in Mode::ALL {
+            let tree = net.build_index(mode);
+            for q in &points {
+                assert_eq!(
+                    nearest_by_scan(&net, mode, *q),
+                    nearest_in_tree(&tree, *q),
+                    "{mode:?} at {q:?}"
+                );
+            }
+        }
+        // Past the first snaps, the network snaps through its R-tree, with the same answers.
+        let p = Point::new(1234.5, 2345.6);
+        let first = net.snap(Mode::Walk, p, 500.0).unwrap();
+        for _ in 0..100 {
+            net.snap(Mode::Walk, Point::new(1500.0, 2500.0), 500.0)
+                .unwrap();
+        }
+        assert!(net.index[Mode::Walk.slot()].get().is_some());
+        assert_eq!(net.snap(Mode::Walk, p, 500.0).unwrap(), first);
     }
 
     #[test]

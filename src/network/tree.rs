@@ -359,6 +359,44 @@ impl Tree {
     }
 }
 
+/// Shortest distance in `mode` from every junction to junction `to` (node ids as
+/// [`Network::edge_nodes`] and `network export` give them), `None` where unreachable; `None`
+/// overall when `to` is not a junction. This is the very search that measures homes to schools
+/// (a tree grown from a target, here placed on the junction itself), exposed so that the tool's
+/// own distances can be checked against an independent shortest-path implementation on the
+/// exported edge list.
+pub fn distances_to_junction(net: &Network, mode: Mode, to: usize) -> Option<Vec<Option<f64>>> {
+    if to >= net.node_count() {
+        return None;
+    }
+    // An edge ending at the junction, one usable in `mode` when there is one (the lowest index).
+    let ends = |e: usize| {
+        let t = net.topo(e);
+        t.from as usize == to || t.to as usize == to
+    };
+    let edge = (0..net.edge_count())
+        .filter(|&e| ends(e))
+        .min_by_key(|&e| net.topo(e).dirs[mode.slot()] == 0)?;
+    let t = net.topo(edge);
+    let offset_m = if t.from as usize == to { 0.0 } else { t.len };
+    let point = geo::Point(net.nodes_coord(to));
+    let target = Snap {
+        from: point,
+        point,
+        distance_m: 0.0,
+        edge_id: net.attrs(edge).id.clone(),
+        edge,
+        offset_m,
+    };
+    let tree = Tree::grow(net, mode, std::slice::from_ref(&target));
+    let mut out: Vec<Option<f64>> = (0..net.node_count())
+        .map(|n| tree.node_distance(n))
+        .collect();
+    // The junction itself is where the route ends, whether or not `mode` can leave it.
+    out[to] = Some(0.0);
+    Some(out)
+}
+
 /// Appends the interior vertices of edge `e` lying strictly between offsets `a` and `b`, in the
 /// order met when travelling from `a` to `b`. The caller adds the points at `a` and `b`.
 fn along(net: &Network, e: usize, a: f64, b: f64, out: &mut Vec<Coord<f64>>) {
@@ -426,6 +464,33 @@ mod tests {
             road("da", &[(0.0, 100.0), (0.0, 0.0)]),
         ])
         .unwrap()
+    }
+
+    #[test]
+    fn distances_to_a_junction_respect_one_way_for_drivers_only() {
+        // Block A(0) B(1) C(2) D(3) with ab one-way B -> A, plus a footpath from C to E(4).
+        // To A: walk from B 100 (ab), driving from B 100 too (B -> A allowed). To B: walking
+        // from A 100, driving from A must go A -> D -> C -> B = 300. E is off the drive network.
+        let mut edges = vec![
+            oneway("ab", &[(0.0, 0.0), (100.0, 0.0)], Oneway::Backward),
+            road("bc", &[(100.0, 0.0), (100.0, 100.0)]),
+            road("cd", &[(100.0, 100.0), (0.0, 100.0)]),
+            road("da", &[(0.0, 100.0), (0.0, 0.0)]),
+        ];
+        edges.push(path("ce", &[(100.0, 100.0), (200.0, 100.0)]));
+        let net = Network::build(edges).unwrap();
+        let walk_to_b = distances_to_junction(&net, Mode::Walk, 1).unwrap();
+        let drive_to_b = distances_to_junction(&net, Mode::Drive, 1).unwrap();
+        let drive_to_a = distances_to_junction(&net, Mode::Drive, 0).unwrap();
+        assert_eq!(walk_to_b[0], Some(100.0));
+        assert_eq!(drive_to_b[0], Some(300.0));
+        assert_eq!(drive_to_a[1], Some(100.0));
+        assert_eq!(walk_to_b[4], Some(200.0));
+        assert_eq!(drive_to_b[4], None, "E is reached on foot only");
+        let drive_to_e = distances_to_junction(&net, Mode::Drive, 4).unwrap();
+        assert_eq!(drive_to_e[0], None);
+        assert_eq!(drive_to_e[4], Some(0.0));
+        assert!(distances_to_junction(&net, Mode::Walk, 5).is_none());
     }
 
     #[test]

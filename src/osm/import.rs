@@ -82,7 +82,7 @@ pub struct OsmSchool {
 }
 
 /// Counts of everything read, kept and dropped, so that a council can check a conversion.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportReport {
     /// The file as named by the user.
     pub file: String,
@@ -145,7 +145,7 @@ pub struct ImportReport {
 }
 
 /// Schools and entrances found.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SchoolReport {
     /// `amenity=school` nodes, ways and relations in the file.
     pub found: u64,

@@ -54,3 +54,18 @@ pub fn run(args: &[&str]) -> Run {
     );
     r
 }
+
+/// A file of the real open data beside the repository (`../shared/data/REL`), or `None` with a
+/// message saying the test is skipped (a fresh clone has no `../shared`).
+pub fn shared_data(rel: &str) -> Option<PathBuf> {
+    let p = root().join("../shared/data").join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        println!(
+            "skipping: {} not found (../shared/data is absent)",
+            p.display()
+        );
+        None
+    }
+}

@@ -1,0 +1,782 @@
+//! Prepared area files (`schoolrun prepare`): everything an area directory gives (schools,
+//! entrances, catchments, the network with its validity dates, route safety audits, and the
+//! SHA-256 of every source file) in one binary file that loads in milliseconds: no CSV, GeoJSON
+//! or OpenStreetMap parsing, no coordinate conversion, no re-hashing of the sources.
+//!
+//! The file holds the sources as parsed, before the network date (clause 1.5.3) and the audits
+//! (clause 1.5.4) are applied: loading applies them exactly as loading the directory does, so a
+//! prepared area gives the same decisions, with the same source fingerprints, for any `--as-of`
+//! or what-if. No derived structure (graph, R-tree) is stored: building the graphs from the
+//! stored edges takes a few milliseconds, and the snapping R-trees are built only when a run
+//! snaps enough points to need them (see `Network::index`).
+//!
+//! Layout (see `docs/formats.md`): a 16-byte magic, the format version (u32, little-endian),
+//! the payload length (u64, little-endian), the SHA-256 of the payload (32 bytes), then the
+//! payload: [postcard](https://docs.rs/postcard) of [`Payload`]. The types here mirror the core
+//! types so that the file layout changes only when [`FORMAT_VERSION`] says so.
+//!
+//! Encoding and decoding are pure; [`read_prepared`] and [`write_prepared`] are the file edges.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use geo::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use super::area_dir::{AreaFiles, AreaManifest, FilePaths, NetworkSource, OsmSummary};
+use super::hash::FileHash;
+use crate::area::{Catchment, Gate, Gender, OperatorModel, School, Urn};
+use crate::network::{Audit, EdgeAttrs, Oneway, RawEdge, Validity};
+use crate::osm::ImportReport;
+use crate::units::Pence;
+
+/// The first bytes of every prepared area file. The leading non-ASCII byte keeps it from being
+/// taken for text (an `area.toml`), as in PNG.
+pub const MAGIC: &[u8; 16] = b"\x89SCHOOLRUN-AREA\n";
+
+/// The layout version; bumped whenever [`Payload`] changes. Files of another version are
+/// refused with a message to prepare them again.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Magic, version, payload length and payload SHA-256.
+const HEADER_LEN: usize = 16 + 4 + 8 + 32;
+
+/// Why a prepared area file cannot be used. The caller adds the file name.
+#[derive(Debug, Error, PartialEq)]
+pub enum PreparedError {
+    /// Not made by `schoolrun prepare` at all.
+    #[error("not a prepared area file (it does not start with the prepared-area magic bytes)")]
+    NotPrepared,
+    /// Cut short: shorter than its header, or than the payload length its header gives.
+    #[error("truncated: {have} bytes, the header says {need}; prepare it again")]
+    Truncated { have: u64, need: u64 },
+    /// Written by a schoolrun with another layout.
+    #[error(
+        "prepared area format version {found}, but this schoolrun reads version {supported}; \
+         prepare it again from the area directory"
+    )]
+    Version { found: u32, supported: u32 },
+    /// Bytes after the payload: not a file this tool wrote.
+    #[error("damaged: {extra} unexpected bytes after the payload")]
+    TrailingBytes { extra: u64 },
+    /// The payload is not what was written.
+    #[error("damaged: the payload's SHA-256 does not match the checksum in the header")]
+    Checksum,
+    /// The payload passed the checksum but does not decode (should not happen for a file this
+    /// version wrote).
+    #[error("damaged: the payload cannot be decoded: {0}")]
+    Decode(String),
+    /// Prepared by another version of the tool, whose reading of the sources may differ.
+    #[error(
+        "prepared by {found}, but this is {current}; prepare it again so that the sources are \
+         read as this version reads them"
+    )]
+    Tool { found: String, current: String },
+}
+
+/// A prepared area as read: the parsed sources and what the file says about itself.
+pub(crate) struct Prepared {
+    pub files: AreaFiles,
+    pub info: PreparedInfo,
+}
+
+/// What a loaded prepared area file says about itself, for summaries and decision records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedInfo {
+    /// The prepared file, as given.
+    pub path: String,
+    /// SHA-256 of the file's payload (the checksum in its header): the prepared file's own
+    /// fingerprint, beside the source fingerprints it carries.
+    pub sha256: String,
+    /// The area directory it was prepared from, as given to `prepare`.
+    pub source: String,
+    /// The network date `prepare` checked the area loads as of (any other date works too).
+    pub prepared_as_of: Option<NaiveDate>,
+}
+
+type Xy = [f64; 2];
+
+fn xy(c: &Coord<f64>) -> Xy {
+    [c.x, c.y]
+}
+
+fn line(coords: &[Xy]) -> LineString<f64> {
+    LineString::new(coords.iter().map(|&[x, y]| Coord { x, y }).collect())
+}
+
+fn coords(l: &LineString<f64>) -> Vec<Xy> {
+    l.0.iter().map(xy).collect()
+}
+
+/// The payload, field by field as stored (postcard: fields in this order, no names).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Payload<'a> {
+    /// `schoolrun X.Y.Z` that wrote it.
+    tool: String,
+    /// The area directory or manifest as given to `prepare`.
+    source: String,
+    /// The network date `prepare` checked the area loads as of.
+    prepared_as_of: Option<NaiveDate>,
+    manifest: PManifest,
+    manifest_path: String,
+    paths: PPaths,
+    files: Vec<FileHash>,
+    skipped_closed: u64,
+    skipped_no_location: u64,
+    schools: Vec<PSchool>,
+    gates: Vec<PGate>,
+    catchments: Vec<PCatchment>,
+    edges: Vec<PEdge>,
+    audits: Vec<PAudit>,
+    osm: Option<POsm>,
+    /// Every edge's coordinates, edge after edge (`PEdge::points` each), as little-endian f64
+    /// x, y pairs: one block of bytes decodes far faster than a list of numbers.
+    #[serde(borrow)]
+    edge_coords: Cow<'a, [u8]>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PManifest {
+    name: String,
+    schools: String,
+    entrances: Option<String>,
+    catchments: Option<String>,
+    network: PNetworkSource,
+    audits: Option<String>,
+    max_snap_m: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+enum PNetworkSource {
+    GeoJson(String),
+    Osm {
+        file: String,
+        profile: Option<String>,
+        schools_from_osm: bool,
+    },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PPaths {
+    schools: String,
+    entrances: Option<String>,
+    catchments: Option<String>,
+    network: String,
+    audits: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+enum PGender {
+    Mixed,
+    Boys,
+    Girls,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PSchool {
+    urn: u32,
+    name: String,
+    location: Xy,
+    low_age: u8,
+    high_age: u8,
+    gender: PGender,
+    religious_character: Option<String>,
+    establishment_type: String,
+    la_code: String,
+    operator_model: OperatorModel,
+    operator_pass_price: Option<i64>,
+    has_places: bool,
+    psvar_compliant: Option<bool>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PValidity {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PGate {
+    urn: u32,
+    name: String,
+    point: Xy,
+    open: bool,
+    valid: PValidity,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PPolygon {
+    exterior: Vec<Xy>,
+    interiors: Vec<Vec<Xy>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PCatchment {
+    name: String,
+    schools: Vec<u32>,
+    polygons: Vec<PPolygon>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+enum POneway {
+    No,
+    Forward,
+    Backward,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PEdge {
+    id: String,
+    name: Option<String>,
+    walk: bool,
+    drive: bool,
+    oneway: POneway,
+    unsafe_walk: bool,
+    unsafe_ref: Option<String>,
+    valid: PValidity,
+    /// Number of coordinates of the edge in `Payload::edge_coords`.
+    points: u32,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PAudit {
+    reference: String,
+    date: Option<NaiveDate>,
+    edge_ids: Vec<String>,
+    lines: Option<Vec<Vec<Xy>>>,
+    tolerance_m: f64,
+    unsafe_walk: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct POsm {
+    report: ImportReport,
+    schools_from_osm: bool,
+    schools_located: u64,
+    entrances_used: u64,
+    osm_schools_not_listed: Vec<u32>,
+    listed_schools_not_in_osm: Vec<u32>,
+}
+
+fn pvalid(v: &Validity) -> PValidity {
+    PValidity {
+        from: v.from,
+        to: v.to,
+    }
+}
+
+fn validity(v: PValidity) -> Validity {
+    Validity {
+        from: v.from,
+        to: v.to,
+    }
+}
+
+fn path_str(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// The tool name and version written into, and required of, every prepared file.
+pub fn tool_id() -> String {
+    format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+}
+
+impl Payload<'static> {
+    /// The payload for an area's parsed sources, checked to load as of `prepared_as_of`.
+    pub(crate) fn new(
+        source: &str,
+        files: &AreaFiles,
+        prepared_as_of: Option<NaiveDate>,
+    ) -> Payload<'static> {
+        let m = &files.manifest;
+        Payload {
+            tool: tool_id(),
+            source: source.to_string(),
+            prepared_as_of,
+            manifest: PManifest {
+                name: m.name.clone(),
+                schools: m.schools.clone(),
+                entrances: m.entrances.clone(),
+                catchments: m.catchments.clone(),
+                network: match &m.network {
+                    NetworkSource::GeoJson(f) => PNetworkSource::GeoJson(f.clone()),
+                    NetworkSource::Osm {
+                        file,
+                        profile,
+                        schools_from_osm,
+                    } => PNetworkSource::Osm {
+                        file: file.clone(),
+                        profile: profile.clone(),
+                        schools_from_osm: *schools_from_osm,
+                    },
+                },
+                audits: m.audits.clone(),
+                max_snap_m: m.max_snap_m,
+            },
+            manifest_path: path_str(&files.manifest_path),
+            paths: PPaths {
+                schools: path_str(&files.paths.schools),
+                entrances: files.paths.entrances.as_deref().map(path_str),
+                catchments: files.paths.catchments.as_deref().map(path_str),
+                network: path_str(&files.paths.network),
+                audits: files.paths.audits.as_deref().map(path_str),
+            },
+            files: files.files.clone(),
+            skipped_closed: files.skipped_closed as u64,
+            skipped_no_location: files.skipped_no_location as u64,
+            schools: files
+                .schools
+                .iter()
+                .map(|s| PSchool {
+                    urn: s.urn.0,
+                    name: s.name.clone(),
+                    location: [s.location.x(), s.location.y()],
+                    low_age: s.low_age,
+                    high_age: s.high_age,
+                    gender: match s.gender {
+                        Gender::Mixed => PGender::Mixed,
+                        Gender::Boys => PGender::Boys,
+                        Gender::Girls => PGender::Girls,
+                    },
+                    religious_character: s.religious_character.clone(),
+                    establishment_type: s.establishment_type.clone(),
+                    la_code: s.la_code.clone(),
+                    operator_model: s.operator_model,
+                    operator_pass_price: s.operator_pass_price.map(|p| p.0),
+                    has_places: s.has_places,
+                    psvar_compliant: s.psvar_compliant,
+                })
+                .collect(),
+            gates: files
+                .gates
+                .iter()
+                .map(|g| PGate {
+                    urn: g.urn.0,
+                    name: g.name.clone(),
+                    point: [g.point.x(), g.point.y()],
+                    open: g.open,
+                    valid: pvalid(&g.valid),
+                })
+                .collect(),
+            catchments: files
+                .catchments
+                .iter()
+                .map(|c| PCatchment {
+                    name: c.name.clone(),
+                    schools: c.schools.iter().map(|u| u.0).collect(),
+                    polygons: c
+                        .area
+                        .0
+                        .iter()
+                        .map(|p| PPolygon {
+                            exterior: coords(p.exterior()),
+                            interiors: p.interiors().iter().map(coords).collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            edges: files
+                .edges
+                .iter()
+                .map(|e| {
+                    let a = &e.attrs;
+                    PEdge {
+                        id: a.id.clone(),
+                        name: a.name.clone(),
+                        walk: a.walk,
+                        drive: a.drive,
+                        oneway: match a.oneway {
+                            Oneway::No => POneway::No,
+                            Oneway::Forward => POneway::Forward,
+                            Oneway::Backward => POneway::Backward,
+                        },
+                        unsafe_walk: a.unsafe_walk,
+                        unsafe_ref: a.unsafe_ref.clone(),
+                        valid: pvalid(&a.valid),
+                        points: e.geometry.0.len() as u32,
+                    }
+                })
+                .collect(),
+            audits: files
+                .audits
+                .iter()
+                .map(|a| PAudit {
+                    reference: a.reference.clone(),
+                    date: a.date,
+                    edge_ids: a.edge_ids.clone(),
+                    lines: a.lines.as_ref().map(|m| m.0.iter().map(coords).collect()),
+                    tolerance_m: a.tolerance_m,
+                    unsafe_walk: a.unsafe_walk,
+                })
+                .collect(),
+            osm: files.osm.as_ref().map(|o| POsm {
+                report: o.report.clone(),
+                schools_from_osm: o.schools_from_osm,
+                schools_located: o.schools_located as u64,
+                entrances_used: o.entrances_used as u64,
+                osm_schools_not_listed: o.osm_schools_not_listed.iter().map(|u| u.0).collect(),
+                listed_schools_not_in_osm: o
+                    .listed_schools_not_in_osm
+                    .iter()
+                    .map(|u| u.0)
+                    .collect(),
+            }),
+            edge_coords: Cow::Owned(
+                files
+                    .edges
+                    .iter()
+                    .flat_map(|e| &e.geometry.0)
+                    .flat_map(|c| [c.x.to_le_bytes(), c.y.to_le_bytes()])
+                    .flatten()
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl Payload<'_> {
+    /// Back to the parsed sources, as reading the area directory gave them. `shown` (the
+    /// prepared file's name) is put before each source path so that messages about the sources
+    /// name both.
+    pub(crate) fn into_prepared(
+        self,
+        shown: &str,
+        sha256: String,
+    ) -> Result<Prepared, PreparedError> {
+        let total: u64 = self.edges.iter().map(|e| u64::from(e.points)).sum();
+        if total.checked_mul(16) != Some(self.edge_coords.len() as u64) {
+            return Err(PreparedError::Decode(format!(
+                "{} bytes of edge coordinates for {total} points",
+                self.edge_coords.len()
+            )));
+        }
+        let mut raw = self.edge_coords.chunks_exact(16).map(|c| {
+            let (x, y) = c.split_at(8);
+            let f = |b: &[u8]| f64::from_le_bytes(b.try_into().expect("8 bytes"));
+            Coord { x: f(x), y: f(y) }
+        });
+        let within = |p: &str| PathBuf::from(format!("{shown} (prepared from {p})"));
+        let m = self.manifest;
+        let files = AreaFiles {
+            manifest_path: within(&self.manifest_path),
+            manifest: AreaManifest {
+                name: m.name,
+                schools: m.schools,
+                entrances: m.entrances,
+                catchments: m.catchments,
+                network: match m.network {
+                    PNetworkSource::GeoJson(f) => NetworkSource::GeoJson(f),
+                    PNetworkSource::Osm {
+                        file,
+                        profile,
+                        schools_from_osm,
+                    } => NetworkSource::Osm {
+                        file,
+                        profile,
+                        schools_from_osm,
+                    },
+                },
+                audits: m.audits,
+                max_snap_m: m.max_snap_m,
+            },
+            schools: self
+                .schools
+                .into_iter()
+                .map(|s| School {
+                    urn: Urn(s.urn),
+                    name: s.name,
+                    location: Point::new(s.location[0], s.location[1]),
+                    low_age: s.low_age,
+                    high_age: s.high_age,
+                    gender: match s.gender {
+                        PGender::Mixed => Gender::Mixed,
+                        PGender::Boys => Gender::Boys,
+                        PGender::Girls => Gender::Girls,
+                    },
+                    religious_character: s.religious_character,
+                    establishment_type: s.establishment_type,
+                    la_code: s.la_code,
+                    operator_model: s.operator_model,
+                    operator_pass_price: s.operator_pass_price.map(Pence),
+                    has_places: s.has_places,
+                    psvar_compliant: s.psvar_compliant,
+                })
+                .collect(),
+            skipped_closed: self.skipped_closed as usize,
+            skipped_no_location: self.skipped_no_location as usize,
+            gates: self
+                .gates
+                .into_iter()
+                .map(|g| Gate {
+                    urn: Urn(g.urn),
+                    name: g.name,
+                    point: Point::new(g.point[0], g.point[1]),
+                    open: g.open,
+                    valid: validity(g.valid),
+                })
+                .collect(),
+            catchments: self
+                .catchments
+                .into_iter()
+                .map(|c| Catchment {
+                    name: c.name,
+                    schools: c.schools.into_iter().map(Urn).collect(),
+                    area: MultiPolygon::new(
+                        c.polygons
+                            .iter()
+                            .map(|p| {
+                                Polygon::new(
+                                    line(&p.exterior),
+                                    p.interiors.iter().map(|r| line(r)).collect(),
+                                )
+                            })
+                            .collect(),
+                    ),
+                })
+                .collect(),
+            edges: self
+                .edges
+                .into_iter()
+                .map(|e| RawEdge {
+                    attrs: EdgeAttrs {
+                        id: e.id,
+                        name: e.name,
+                        walk: e.walk,
+                        drive: e.drive,
+                        oneway: match e.oneway {
+                            POneway::No => Oneway::No,
+                            POneway::Forward => Oneway::Forward,
+                            POneway::Backward => Oneway::Backward,
+                        },
+                        unsafe_walk: e.unsafe_walk,
+                        unsafe_ref: e.unsafe_ref,
+                        valid: validity(e.valid),
+                    },
+                    geometry: LineString::new(raw.by_ref().take(e.points as usize).collect()),
+                })
+                .collect(),
+            audits: self
+                .audits
+                .into_iter()
+                .map(|a| Audit {
+                    reference: a.reference,
+                    date: a.date,
+                    edge_ids: a.edge_ids,
+                    lines: a
+                        .lines
+                        .map(|ls| MultiLineString::new(ls.iter().map(|l| line(l)).collect())),
+                    tolerance_m: a.tolerance_m,
+                    unsafe_walk: a.unsafe_walk,
+                })
+                .collect(),
+            files: self.files,
+            paths: FilePaths {
+                schools: within(&self.paths.schools),
+                entrances: self.paths.entrances.as_deref().map(within),
+                catchments: self.paths.catchments.as_deref().map(within),
+                network: within(&self.paths.network),
+                audits: self.paths.audits.as_deref().map(within),
+            },
+            osm: self.osm.map(|o| OsmSummary {
+                report: o.report,
+                schools_from_osm: o.schools_from_osm,
+                schools_located: o.schools_located as usize,
+                entrances_used: o.entrances_used as usize,
+                osm_schools_not_listed: o.osm_schools_not_listed.into_iter().map(Urn).collect(),
+                listed_schools_not_in_osm: o
+                    .listed_schools_not_in_osm
+                    .into_iter()
+                    .map(Urn)
+                    .collect(),
+            }),
+        };
+        Ok(Prepared {
+            files,
+            info: PreparedInfo {
+                path: shown.to_string(),
+                sha256,
+                source: self.source,
+                prepared_as_of: self.prepared_as_of,
+            },
+        })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The file's bytes: header, then the payload. Pure.
+pub(crate) fn encode(payload: &Payload) -> Result<Vec<u8>, PreparedError> {
+    let body = postcard::to_stdvec(payload).map_err(|e| PreparedError::Decode(e.to_string()))?;
+    let mut out = Vec::with_capacity(HEADER_LEN + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&Sha256::digest(&body));
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// Checks the header, length and checksum, and decodes the payload; returns it with the
+/// payload's SHA-256 (hex). Pure; never panics on any input.
+pub(crate) fn decode(bytes: &[u8]) -> Result<(Payload<'_>, String), PreparedError> {
+    let have = bytes.len() as u64;
+    let magic_len = bytes.len().min(MAGIC.len());
+    if bytes[..magic_len] != MAGIC[..magic_len] {
+        return Err(PreparedError::NotPrepared);
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(PreparedError::Truncated {
+            have,
+            need: HEADER_LEN as u64,
+        });
+    }
+    let version = u32::from_le_bytes(bytes[16..20].try_into().expect("4 bytes"));
+    if version != FORMAT_VERSION {
+        return Err(PreparedError::Version {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let len = u64::from_le_bytes(bytes[20..28].try_into().expect("8 bytes"));
+    let need = (HEADER_LEN as u64).saturating_add(len);
+    if have < need {
+        return Err(PreparedError::Truncated { have, need });
+    }
+    if have > need {
+        return Err(PreparedError::TrailingBytes { extra: have - need });
+    }
+    let body = &bytes[HEADER_LEN..];
+    let digest = Sha256::digest(body);
+    if digest[..] != bytes[28..60] {
+        return Err(PreparedError::Checksum);
+    }
+    let payload: Payload =
+        postcard::from_bytes(body).map_err(|e| PreparedError::Decode(e.to_string()))?;
+    if payload.tool != tool_id() {
+        return Err(PreparedError::Tool {
+            found: payload.tool,
+            current: tool_id(),
+        });
+    }
+    Ok((payload, hex(&digest)))
+}
+
+/// Whether `path` is a prepared area file (rather than an area directory or `area.toml`): a
+/// file whose first bytes are the magic, or a start of it (a file cut inside the magic is a
+/// truncated prepared file, and is reported as one).
+pub fn is_prepared(path: &Path) -> bool {
+    use std::io::Read;
+    if !path.is_file() {
+        return false;
+    }
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = [0u8; 16];
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => n += k,
+        }
+    }
+    n > 0 && head[..n] == MAGIC[..n]
+}
+
+/// Reads a prepared area file; every error names the file.
+pub(crate) fn read_prepared(path: &Path) -> anyhow::Result<Prepared> {
+    let shown = path.display().to_string();
+    let bytes = super::read_bytes(path)?;
+    let (payload, sha256) = decode(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    payload
+        .into_prepared(&shown, sha256)
+        .map_err(|e| anyhow::anyhow!("{shown}: {e}"))
+}
+
+/// Writes a prepared area file next to `path` and renames it into place, so that an
+/// interrupted run never leaves a half-written file under the final name. Returns the payload
+/// SHA-256 and the file size.
+pub(crate) fn write_prepared(path: &Path, payload: &Payload) -> anyhow::Result<(String, u64)> {
+    use anyhow::Context;
+    let bytes = encode(payload).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let tmp = path.with_extension("prepare-tmp");
+    std::fs::write(&tmp, &bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))?;
+    Ok((hex(&bytes[28..60]), bytes.len() as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Vec<u8> {
+        let body = b"not a real payload";
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        out.extend_from_slice(&Sha256::digest(body));
+        out.extend_from_slice(body);
+        out
+    }
+
+    #[test]
+    fn header_errors_are_told_apart() {
+        let good = tiny();
+        let err = |b: &[u8]| decode(b).map(|_| ()).unwrap_err();
+        assert_eq!(err(b"name = \"x\"\n"), PreparedError::NotPrepared);
+        assert_eq!(
+            err(&good[..5]),
+            PreparedError::Truncated { have: 5, need: 60 }
+        );
+        assert_eq!(err(&[]), PreparedError::Truncated { have: 0, need: 60 });
+        let n = good.len() as u64;
+        assert_eq!(
+            err(&good[..good.len() - 1]),
+            PreparedError::Truncated {
+                have: n - 1,
+                need: n
+            }
+        );
+        let mut v = good.clone();
+        v[16] = 9;
+        assert_eq!(
+            err(&v),
+            PreparedError::Version {
+                found: 9,
+                supported: FORMAT_VERSION
+            }
+        );
+        let mut v = good.clone();
+        v.push(0);
+        assert_eq!(err(&v), PreparedError::TrailingBytes { extra: 1 });
+        let mut v = good.clone();
+        let last = v.len() - 1;
+        v[last] ^= 1;
+        assert_eq!(err(&v), PreparedError::Checksum);
+        // A huge length never allocates or overflows.
+        let mut v = good.clone();
+        v[20..28].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(matches!(err(&v), PreparedError::Truncated { .. }));
+        // The checksum holds but the payload is not one.
+        assert!(matches!(err(&good), PreparedError::Decode(_)));
+    }
+
+    #[test]
+    fn every_cut_and_every_flipped_byte_is_an_error_not_a_panic() {
+        let good = tiny();
+        for cut in 0..good.len() {
+            assert!(decode(&good[..cut]).is_err());
+        }
+        for i in 0..good.len() {
+            let mut v = good.clone();
+            v[i] ^= 0x40;
+            assert!(decode(&v).is_err());
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! Prepared area files (`schoolrun prepare`), through the real binary: a prepared area gives
+//! byte-identical decisions to the directory it came from (batch CSV, check JSON and text, routes,
+//! schools near, network export, for the default date, another `--as-of` and a what-if), decision
+//! records made from it replay, and damaged, truncated, wrong-version or foreign files are refused
+//! with the file's name, never with a panic. The real Rutland extract is prepared when
+//! `../shared/data` is present.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{run, shared_data, Run};
+
+/// Prepares `area` into `dir/name` and returns the path.
+fn prepare(area: &str, dir: &Path, name: &str) -> PathBuf {
+    let out = dir.join(name);
+    let r = run(&["prepare", "--area", area, "-o", out.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "prepare {area} failed:\n{}", r.stderr);
+    assert!(r.stderr.contains("wrote"), "{}", r.stderr);
+    out
+}
+
+/// Runs `args` with `--area raw` and with `--area prepared`; both must succeed alike and print
+/// the same bytes.
+fn same(args: &[&str], raw: &str, prepared: &Path) -> Run {
+    let mut a: Vec<&str> = args.to_vec();
+    a.extend(["--area", raw]);
+    let from_raw = run(&a);
+    let mut b: Vec<&str> = args.to_vec();
+    b.extend(["--area", prepared.to_str().unwrap()]);
+    let from_prepared = run(&b);
+    assert_eq!(from_raw.code, from_prepared.code, "{args:?}: exit codes");
+    assert_eq!(
+        from_raw.stdout,
+        from_prepared.stdout,
+        "{args:?}: output differs between {raw} and {}",
+        prepared.display()
+    );
+    from_prepared
+}
+
+#[test]
+fn demo_area_prepared_gives_byte_identical_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = prepare("fixtures/demo", dir.path(), "demo.prepared");
+    // The whole demo intake, as CSV, byte for byte (decisions, reasons, fingerprints).
+    let raw_csv = dir.path().join("raw.csv");
+    let prep_csv = dir.path().join("prepared.csv");
+    let a = run(&[
+        "batch",
+        "fixtures/demo/applications.csv",
+        "-o",
+        raw_csv.to_str().unwrap(),
+        "--no-progress",
+    ]);
+    let b = run(&[
+        "batch",
+        "fixtures/demo/applications.csv",
+        "-o",
+        prep_csv.to_str().unwrap(),
+        "--no-progress",
+        "--area",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!((a.code, b.code), (Some(3), Some(3)), "{}", b.stderr);
+    let (raw, prepared) = (
+        std::fs::read(&raw_csv).unwrap(),
+        std::fs::read(&prep_csv).unwrap(),
+    );
+    assert!(raw.len() > 10_000);
+    assert!(raw == prepared, "batch CSV differs");
+    // One child, as JSON (with every source file's SHA-256) and as text.
+    let home = [
+        "--easting",
+        "394813",
+        "--northing",
+        "99708",
+        "--year",
+        "9",
+        "--school",
+        "141526",
+    ];
+    let mut json = vec!["check", "--format", "json"];
+    json.extend(home);
+    let r = same(&json, "fixtures/demo", &p);
+    assert!(r.stdout.contains("\"sha256\""), "{}", r.stdout);
+    assert!(r.stdout.contains("network.geojson"), "{}", r.stdout);
+    let mut text = vec!["check"];
+    text.extend(home);
+    same(&text, "fixtures/demo", &p);
+    let mut route = vec!["route", "--mode", "drive"];
+    route.extend(home);
+    same(&route, "fixtures/demo", &p);
+    same(
+        &[
+            "schools",
+            "near",
+            "--easting",
+            "394813",
+            "--northing",
+            "99708",
+            "--year",
+            "9",
+        ],
+        "fixtures/demo",
+        &p,
+    );
+}
+
+#[test]
+fn dated_area_prepared_serves_any_date_and_what_if() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = "fixtures/areas/dated";
+    let p = prepare(raw, dir.path(), "dated.prepared");
+    let case = "fixtures/cases/1.5.3-network-date/default-network-date-path-not-yet-open.toml";
+    for extra in [
+        vec![],
+        vec!["--as-of", "2022-04-01"],
+        vec!["--as-of", "2022-09-01"],
+        vec![
+            "--as-of",
+            "2022-09-01",
+            "--ignore-audit",
+            "RSA-D-2 Meadow footpath",
+        ],
+    ] {
+        let mut args = vec!["check", "--case", case, "--format", "json"];
+        args.extend(extra.iter().copied());
+        let r = same(&args, raw, &p);
+        assert_eq!(r.code, Some(0), "{args:?}: {}", r.stderr);
+        let mut route = vec!["route", "--case", case];
+        route.extend(extra.iter().copied());
+        same(&route, raw, &p);
+    }
+    // The network as of two dates exports the same from both.
+    for as_of in ["2021-09-01", "2022-04-01"] {
+        let mut outs = Vec::new();
+        for area in [raw.to_string(), p.display().to_string()] {
+            let csv = dir.path().join(format!("edges-{}.csv", outs.len()));
+            let r = run(&[
+                "network",
+                "export",
+                "--area",
+                &area,
+                "--as-of",
+                as_of,
+                "--csv",
+                csv.to_str().unwrap(),
+            ]);
+            assert_eq!(r.code, Some(0), "{}", r.stderr);
+            outs.push(std::fs::read(&csv).unwrap());
+        }
+        assert!(outs[0] == outs[1], "export as of {as_of} differs");
+    }
+}
+
+#[test]
+fn records_made_from_a_prepared_area_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = prepare("fixtures/areas/dated", dir.path(), "dated.prepared");
+    let rec = dir.path().join("decision.json");
+    let r = run(&[
+        "check",
+        "--case",
+        "fixtures/cases/1.5.3-network-date/as-of-2022-04-path-open.toml",
+        "--area",
+        p.to_str().unwrap(),
+        "--as-of",
+        "2022-04-01",
+        "--record",
+        rec.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let text = std::fs::read_to_string(&rec).unwrap();
+    assert!(text.contains("network.geojson"), "{text}");
+    let r = run(&["replay", rec.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("reproduced"), "{}", r.stdout);
+    // The source fingerprints are those of the directory, so the directory replays it too.
+    let r = run(&[
+        "replay",
+        rec.to_str().unwrap(),
+        "--area",
+        "fixtures/areas/dated",
+    ]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+}
+
+/// Runs `check` on `file` and returns stderr, asserting a clean refusal naming the file.
+fn refused(file: &Path) -> String {
+    let r = run(&[
+        "check",
+        "--area",
+        file.to_str().unwrap(),
+        "--easting",
+        "394813",
+        "--northing",
+        "99708",
+        "--year",
+        "9",
+        "--school",
+        "141526",
+    ]);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr.contains(&file.display().to_string()),
+        "the error must name {}: {}",
+        file.display(),
+        r.stderr
+    );
+    r.stderr
+}
+
+#[test]
+fn damaged_truncated_wrong_version_and_foreign_files_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = prepare("fixtures/areas/boundary", dir.path(), "good.prepared");
+    let good = std::fs::read(&p).unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let f = dir.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        f
+    };
+    // One byte of the payload changed.
+    let mut v = good.clone();
+    let mid = 60 + (v.len() - 60) / 2;
+    v[mid] ^= 0x01;
+    let e = refused(&write("flipped.prepared", &v));
+    assert!(e.contains("damaged") && e.contains("SHA-256"), "{e}");
+    // Cut short: inside the payload, inside the header, inside the magic.
+    for (name, cut) in [
+        ("cut.prepared", good.len() / 2),
+        ("head.prepared", 30),
+        ("magic.prepared", 5),
+    ] {
+        let e = refused(&write(name, &good[..cut]));
+        assert!(e.contains("truncated"), "{name}: {e}");
+    }
+    // Another format version.
+    let mut v = good.clone();
+    v[16..20].copy_from_slice(&99u32.to_le_bytes());
+    let e = refused(&write("future.prepared", &v));
+    assert!(
+        e.contains("format version 99") && e.contains("prepare it again"),
+        "{e}"
+    );
+    // Extra bytes at the end.
+    let mut v = good.clone();
+    v.extend_from_slice(b"more");
+    let e = refused(&write("long.prepared", &v));
+    assert!(e.contains("damaged"), "{e}");
+    // Not a prepared file at all (binary, another magic): named, with what was expected.
+    let e = refused(&write(
+        "photo.png",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe",
+    ));
+    assert!(e.contains("prepared area file"), "{e}");
+    // prepare refuses a prepared file as its input.
+    let out = dir.path().join("again.prepared");
+    let r = run(&[
+        "prepare",
+        "--area",
+        p.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr.contains("already a prepared area file"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn real_rutland_extract_prepared_decides_as_the_extract() {
+    let Some(pbf) = shared_data("osm/rutland-2018-02.osm.pbf") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let area = dir.path().join("rutland");
+    std::fs::create_dir(&area).unwrap();
+    std::fs::write(
+        area.join("area.toml"),
+        format!(
+            "name = \"Rutland from OSM\"\nschools = \"schools.csv\"\nosm = {:?}\n\
+             schools_from_osm = true\n",
+            pbf.display().to_string()
+        ),
+    )
+    .unwrap();
+    // Catmose College and Brooke Hill Academy (URNs as OSM tags them); ages from this file.
+    std::fs::write(
+        area.join("schools.csv"),
+        "URN,EstablishmentName,Easting,Northing,StatutoryLowAge,StatutoryHighAge\n\
+         138113,Catmose Primary School,485000,308000,4,11\n\
+         137358,Brooke Hill Academy,485000,308000,4,11\n",
+    )
+    .unwrap();
+    let raw = area.to_str().unwrap();
+    let p = prepare(raw, dir.path(), "rutland.prepared");
+    for (e, n, urn) in [
+        ("485900", "309100", "138113"),
+        ("486500", "307200", "137358"),
+        ("492000", "301000", "138113"),
+    ] {
+        let r = same(
+            &[
+                "check",
+                "--format",
+                "json",
+                "--easting",
+                e,
+                "--northing",
+                n,
+                "--year",
+                "3",
+                "--school",
+                urn,
+            ],
+            raw,
+            &p,
+        );
+        assert!(r.stdout.contains("rutland-2018-02.osm.pbf"), "{}", r.stdout);
+    }
+}
