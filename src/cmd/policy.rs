@@ -425,6 +425,15 @@ fn describe_follow_ups(s: &mut String, f: &crate::policy::FollowUps) {
             );
         }
     }
+    if let Some(r) = &f.journey_time {
+        for b in &r.bands {
+            let _ = writeln!(
+                s,
+                "[{}] journey time ({}): at most {} minutes each way",
+                r.cite.clause, b.years, b.max_minutes
+            );
+        }
+    }
     if let Some(r) = &f.adult_pass {
         let kinds: Vec<&str> = r.transport.iter().map(|t| t.as_str()).collect();
         let _ = writeln!(

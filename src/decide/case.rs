@@ -105,6 +105,10 @@ pub struct Case {
     pub year_group_full: Option<Application>,
     /// Clause 1.1.7: a sibling eligible for transport to this school remains on roll.
     pub sibling_eligible_on_roll: bool,
+    /// Clause 1.1.7: the child attended an LA-nominated alternative school and transfers to its
+    /// pyramid's receiver school; and the officer's finding on the catchment school.
+    pub attended_la_alternative: bool,
+    pub catchment_cannot_continue: Option<bool>,
     /// Clause 1.1.2: the child (with an EHCP) attends the school's base provision.
     pub base_provision: bool,
     /// Clause 1.1.2: the SEN team's finding that the school is the closest appropriate special
@@ -122,6 +126,8 @@ pub struct Case {
 pub struct FollowUpFacts {
     /// The nearest pick-up point offered (clause 2.3), BNG metres.
     pub pickup_point: Option<geo::Point<f64>>,
+    /// The planned each-way journey, gate to gate, in minutes (clause 2.2).
+    pub journey_minutes: Option<u32>,
     /// How the child travels (clause 2.4).
     pub transport_type: Option<crate::policy::TransportType>,
     /// When the family received the refusal letter (clause 5.2, stage 1).
@@ -237,6 +243,8 @@ impl Case {
             medical_officer_evidence: None,
             year_group_full: None,
             sibling_eligible_on_roll: false,
+            attended_la_alternative: false,
+            catchment_cannot_continue: None,
             base_provision: false,
             closest_appropriate_provision: None,
             follow_up: FollowUpFacts::default(),
@@ -276,6 +284,7 @@ impl Case {
             R::DistanceCriterionDisapplied => self.distance_criterion_disapplied,
             R::EhcpTransportNecessary => self.ehcp_transport_necessary,
             R::MedicalOfficerEvidence => self.medical_officer_evidence,
+            R::CatchmentCannotContinue => self.catchment_cannot_continue,
         }
     }
 
@@ -294,6 +303,7 @@ impl Case {
             F::YearGroupFullOnTime => self.year_group_full == Some(Application::OnTime),
             F::YearGroupFullLate => self.year_group_full == Some(Application::Late),
             F::SiblingEligibleOnRoll => self.sibling_eligible_on_roll,
+            F::AttendedLaAlternative => self.attended_la_alternative,
         }
     }
 

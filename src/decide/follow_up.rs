@@ -21,6 +21,7 @@ pub fn follow_ups(ctx: &Ctx, d: &Decision) -> Vec<FollowUp> {
     if d.outcome == Outcome::Eligible {
         fuel(ctx, f, d, &mut out);
         pickup(ctx, f, &mut out);
+        journey_time(ctx, f, &mut out);
         adult_pass(ctx, f, &mut out);
     }
     if d.outcome == Outcome::NotEligible {
@@ -159,6 +160,44 @@ fn pickup(ctx: &Ctx, f: &FollowUps, out: &mut Vec<FollowUp>) {
         value,
         text,
         figures,
+    ));
+}
+
+/// Clause 2.2: whether the planned journey is within the maximum for the child's phase.
+fn journey_time(ctx: &Ctx, f: &FollowUps, out: &mut Vec<FollowUp>) {
+    let (Some(rule), Some(minutes)) = (&f.journey_time, ctx.case.follow_up.journey_minutes) else {
+        return;
+    };
+    let Some(band) = rule
+        .bands
+        .iter()
+        .find(|b| b.years.contains(ctx.case.year_group))
+    else {
+        return;
+    };
+    let within = minutes <= band.max_minutes;
+    out.push(item(
+        "journey_within_limit",
+        &rule.cite.clause,
+        yes_no(within),
+        if within {
+            format!(
+                "The planned journey is within the maximum for {} each way.",
+                band.years
+            )
+        } else {
+            format!(
+                "The planned journey is longer than the maximum for {} each way: other \
+                 arrangements are needed.",
+                band.years
+            )
+        },
+        Some(format!(
+            "journey {minutes} min {} {} min each way, clause {}",
+            if within { "<=" } else { ">" },
+            band.max_minutes,
+            rule.cite.clause
+        )),
     ));
 }
 

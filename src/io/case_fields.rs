@@ -86,11 +86,14 @@ pub const FIELDS: &[&str] = &[
     "medical_officer_evidence",
     "year_group_full",
     "sibling_eligible_on_roll",
+    "attended_la_alternative",
+    "catchment_cannot_continue",
     "base_provision",
     "closest_appropriate_provision",
     // Clauses 1.1.14, 1.5.1, 1.5.2, 2.3, 2.4, 5.2: what follows from the decision.
     "pickup_easting",
     "pickup_northing",
+    "journey_minutes",
     "transport_type",
     "letter_received_on",
     "appeal_submitted_on",
@@ -335,6 +338,16 @@ fn follow_up_facts<'a>(
             },
         )
         .transpose()?;
+    f.journey_minutes = text("journey_minutes")
+        .map(|t| {
+            t.parse::<u32>().map_err(|_| {
+                err(
+                    "journey_minutes",
+                    format!("\"{t}\" is not a whole number of minutes"),
+                )
+            })
+        })
+        .transpose()?;
     f.letter_received_on = date("letter_received_on")?;
     f.appeal_submitted_on = date("appeal_submitted_on")?;
     f.review_notified_on = date("review_notified_on")?;
@@ -480,6 +493,8 @@ fn circumstances<'a>(
         )
         .transpose()?;
     case.sibling_eligible_on_roll = flag("sibling_eligible_on_roll")?;
+    case.attended_la_alternative = flag("attended_la_alternative")?;
+    case.catchment_cannot_continue = finding("catchment_cannot_continue")?;
     case.base_provision = flag("base_provision")?;
     case.closest_appropriate_provision = finding("closest_appropriate_provision")?;
     case.medical_officer_evidence = finding("medical_officer_evidence")?;

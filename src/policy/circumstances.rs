@@ -39,6 +39,9 @@ pub enum Flag {
     /// A brother or sister is eligible for transport to this school, other than the
     /// catchment/nearest, and remains on roll (1.1.7).
     SiblingEligibleOnRoll,
+    /// The child attended an alternative school nominated by the LA (year group full or other
+    /// reason) and transfers to that pyramid's receiver school (1.1.7).
+    AttendedLaAlternative,
 }
 
 /// A finding only an officer can make, recorded on the case as yes, no or blank (not yet made).
@@ -67,6 +70,9 @@ pub enum Recorded {
     EhcpTransportNecessary,
     /// Supporting evidence from the appropriate Medical Officer (Post-16 section 3).
     MedicalOfficerEvidence,
+    /// The catchment area school does not operate the same age of transfer, or could not have
+    /// offered a place (1.1.7, continuation at the age of transfer).
+    CatchmentCannotContinue,
 }
 
 /// A recorded finding a rule needs, with the words it rests on and the evidence to ask for.
@@ -223,6 +229,8 @@ pub struct Placement {
     /// another code are in neighbouring authorities.
     #[serde(default)]
     pub home_la_codes: Vec<String>,
+    /// A finding the officer must record as yes before the placement qualifies (1.1.7).
+    pub requires: Option<Finding>,
 }
 
 /// What starts a transitional period (clause 4.1).

@@ -14,6 +14,7 @@ use super::{Cite, Gbp, YearRange};
 pub struct FollowUps {
     pub fuel_contribution: Option<FuelContribution>,
     pub pickup_point: Option<PickupPoint>,
+    pub journey_time: Option<JourneyTime>,
     pub adult_pass: Option<AdultPass>,
     pub appeal: Option<AppealRules>,
     pub withdrawal_after_error: Option<WithdrawalAfterError>,
@@ -89,6 +90,24 @@ impl<'de> Deserialize<'de> for PickupPoint {
                 .collect(),
         })
     }
+}
+
+/// Clause 2.2: the longest each-way journey, gate to gate, by phase.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JourneyTime {
+    #[serde(flatten)]
+    pub cite: Cite,
+    #[serde(rename = "band")]
+    pub bands: Vec<JourneyBand>,
+}
+
+/// One phase of clause 2.2 with its maximum minutes each way.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JourneyBand {
+    pub years: YearRange,
+    pub max_minutes: u32,
 }
 
 /// How the eligible child travels, where a clause turns on it (clause 2.4).

@@ -27,8 +27,8 @@ pub use circumstances::{
 pub use area_rule::{AreaRule, AreaRuleForm};
 // Clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2: what follows from a decision.
 pub use follow_up::{
-    AdultPass, AppealRules, ExceptionalCost, FollowUps, FuelContribution, Liability, LostPass,
-    PickupBand, PickupPoint, TransportType, WithdrawalAfterError,
+    AdultPass, AppealRules, ExceptionalCost, FollowUps, FuelContribution, JourneyBand, JourneyTime,
+    Liability, LostPass, PickupBand, PickupPoint, TransportType, WithdrawalAfterError,
 };
 
 /// A clause reference and a short quote of the words it rests on.
@@ -140,6 +140,7 @@ pub enum Basis {
     // Clause 1.1.7.
     YearGroupFull,
     Sibling,
+    TransferContinuation,
 }
 
 impl Basis {
@@ -168,6 +169,7 @@ impl Basis {
         Basis::Post19Ehcp,
         Basis::YearGroupFull,
         Basis::Sibling,
+        Basis::TransferContinuation,
     ];
 
     /// The name written in CSV and JSON output.
@@ -197,6 +199,7 @@ impl Basis {
             Basis::Post19Ehcp => "post19_ehcp",
             Basis::YearGroupFull => "year_group_full",
             Basis::Sibling => "sibling",
+            Basis::TransferContinuation => "transfer_continuation",
         }
     }
 }

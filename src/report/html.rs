@@ -103,6 +103,9 @@ fn basis_words(b: Basis) -> &'static str {
         Basis::Post19Ehcp => "post-19 travel assistance under an EHC plan",
         Basis::YearGroupFull => "the rules when the year group is full",
         Basis::Sibling => "the rule for brothers and sisters at the same school",
+        Basis::TransferContinuation => {
+            "continued support at the age of transfer from a school the council nominated"
+        }
     }
 }
 

@@ -27,6 +27,30 @@ pub fn apply(rule: &Placement, ctx: &Ctx) -> Result<Finding, DecideError> {
         text: format!("\"{}\"", rule.cite.quote),
         figures: None,
     }];
+    if let Some(req) = &rule.requires {
+        let value = case.recorded(req.field);
+        reasons.push(finding_reason(clause, req, value));
+        match value {
+            Some(true) => {}
+            Some(false) => {
+                let mut v = not_met(rule.basis, clause, None);
+                if let Verdict::NotMet {
+                    school_qualifies, ..
+                } = &mut v
+                {
+                    *school_qualifies = false;
+                }
+                return Ok(finding(v, reasons));
+            }
+            None => {
+                let v = Verdict::Hold {
+                    basis: rule.basis,
+                    clause: clause.to_string(),
+                };
+                return Ok(finding(v, reasons));
+            }
+        }
+    }
     if rule.school == PlacementSchool::NextNearestOrOnlyOther {
         let next = ctx
             .sets
