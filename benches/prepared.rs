@@ -108,6 +108,10 @@ fn main() {
         }
         let tmp = tempfile::tempdir().unwrap();
         let (dir, check) = area(tmp.path(), &pbf);
+        if std::env::var_os("SCHOOLRUN_BENCH_KEEP").is_some() {
+            // For profiling by hand: the area and the check's arguments stay behind.
+            println!("kept {}: check {}", tmp.path().display(), check.join(" "));
+        }
         let out = tmp.path().join("area.prepared");
         let (d, o) = (dir.to_str().unwrap(), out.to_str().unwrap());
         let prepare = (0..runs.min(5))
@@ -128,6 +132,9 @@ fn main() {
         let raw_args = with(d);
         let args: Vec<&str> = raw_args.iter().map(String::as_str).collect();
         let raw = (0..3).map(|_| timed(&args)).fold(f64::INFINITY, f64::min);
+        if std::env::var_os("SCHOOLRUN_BENCH_KEEP").is_some() {
+            let _ = tmp.keep();
+        }
         println!(
             "{name}: prepare {:.0} ms (best of {}), prepared file {:.2} MB; load + check from the \
              prepared file: min {:.1} ms, median {:.1} ms, mean {:.1} ms ({runs} runs); from the \
