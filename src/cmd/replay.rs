@@ -75,7 +75,43 @@ pub(super) fn changed_since(rec: &RecordIn, loaded: &Loaded) -> Vec<FileChange> 
 
 /// The origin of the loaded sources with the recorded file paths: the same files, perhaps in
 /// another folder, are recorded under their recorded paths.
-pub(super) fn origin_as_recorded(rec: &RecordIn, loaded: &Loaded) -> Origin {
+/// A record decided again on the files it names: the origin as recorded, the case, the new
+/// decision and the record it would write (compared byte for byte with the stored one).
+pub(super) struct Redecided {
+    pub origin: Origin,
+    pub case: crate::decide::Case,
+    pub d: crate::decide::Decision,
+    pub bytes: Vec<u8>,
+}
+
+/// Decides the recorded case again on the loaded files.
+pub(super) fn redecide(rec: &RecordIn, loaded: &Loaded) -> Result<Redecided> {
+    let origin = origin_as_recorded(rec, loaded);
+    let case = case_from_fields(|f| rec.case.get(f).map(String::as_str))
+        .context("the recorded case is not valid")?;
+    let d = decide(
+        &loaded.policy.policy,
+        &loaded.area.area,
+        &case,
+        &loaded.settings,
+    );
+    let bytes = record_bytes(
+        &loaded.area.area,
+        &origin,
+        &rec.sources,
+        &rec.case,
+        &case,
+        &d,
+    )?;
+    Ok(Redecided {
+        origin,
+        case,
+        d,
+        bytes,
+    })
+}
+
+fn origin_as_recorded(rec: &RecordIn, loaded: &Loaded) -> Origin {
     let mut origin = loaded.origin.clone();
     for (now, then) in origin.policy_files.iter_mut().zip(&rec.origin.policy_files) {
         now.path.clone_from(&then.path);
@@ -130,23 +166,7 @@ fn replay_one(
         }
         return Ok((false, s));
     }
-    let origin = origin_as_recorded(rec, loaded);
-    let case = case_from_fields(|f| rec.case.get(f).map(String::as_str))
-        .context("the recorded case is not valid")?;
-    let d = decide(
-        &loaded.policy.policy,
-        &loaded.area.area,
-        &case,
-        &loaded.settings,
-    );
-    let bytes = record_bytes(
-        &loaded.area.area,
-        &origin,
-        &rec.sources,
-        &rec.case,
-        &case,
-        &d,
-    )?;
+    let Redecided { d, bytes, .. } = redecide(rec, loaded)?;
     let files = rec.origin.policy_files.len() + rec.origin.area_files.len();
     if bytes == stored.bytes {
         return Ok((

@@ -14,15 +14,14 @@ use anyhow::{bail, Context, Result};
 use crate::appeal::record::{measured_routes, RecordedRoute};
 use crate::cli::{ReportArgs, ReportFormat, Sources};
 use crate::decide::{decide, Case, Outcome};
-use crate::io::case_fields::case_from_fields;
 use crate::io::decisions::Origin;
 use crate::io::record::read_record;
 use crate::network::WhatIf;
 use crate::report::html::what_if_words;
 use crate::report::{gather, page, svg, Report, Scenario};
 
-use super::replay::{changed_since, origin_as_recorded, sources_of};
-use super::sources::{case_from, load_paths, record_bytes, Loaded};
+use super::replay::{changed_since, redecide, sources_of, Redecided};
+use super::sources::{case_from, load_paths, Loaded};
 use super::Exit;
 
 /// Decides the case on the loaded sources and gathers its map.
@@ -88,23 +87,12 @@ fn from_record(path: &Path) -> Result<Base> {
             list.join("\n  ")
         );
     }
-    let origin = origin_as_recorded(rec, &loaded);
-    let case = case_from_fields(|f| rec.case.get(f).map(String::as_str))
-        .with_context(|| format!("{}: the recorded case is not valid", path.display()))?;
-    let d = decide(
-        &loaded.policy.policy,
-        &loaded.area.area,
-        &case,
-        &loaded.settings,
-    );
-    let bytes = record_bytes(
-        &loaded.area.area,
-        &origin,
-        &rec.sources,
-        &rec.case,
-        &case,
-        &d,
-    )?;
+    let Redecided {
+        origin,
+        case,
+        bytes,
+        ..
+    } = redecide(rec, &loaded).with_context(|| path.display().to_string())?;
     if bytes != stored.bytes {
         bail!(
             "{}: re-deciding the record on the same files does not give the recorded decision; \
