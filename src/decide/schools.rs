@@ -20,11 +20,10 @@ pub fn suitable(rules: &Suitability, school: &School, year: YearGroup, sex: Opti
             (school.gender, sex),
             (Gender::Boys, Some(Sex::Female)) | (Gender::Girls, Some(Sex::Male))
         );
-    let ty = school.establishment_type.to_lowercase();
     let type_fits = !rules
         .exclude_establishment_types_containing
         .iter()
-        .any(|w| ty.contains(&w.to_lowercase()));
+        .any(|w| crate::policy::contains_ignore_case(&school.establishment_type, w));
     ages_fit && sex_fits && type_fits
 }
 

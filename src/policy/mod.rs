@@ -246,11 +246,17 @@ pub struct EhcpProvision {
 impl EhcpProvision {
     /// Whether the school is a special school.
     pub fn is_special(&self, establishment_type: &str) -> bool {
-        let t = establishment_type.to_lowercase();
         self.special_types_containing
             .iter()
-            .any(|w| t.contains(&w.to_lowercase()))
+            .any(|w| contains_ignore_case(establishment_type, w))
     }
+}
+
+/// Whether `hay` contains `needle`, ignoring ASCII case: the policy's words matched against data
+/// (establishment types) without allocating, since it runs for every school of every case.
+pub fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// Low-income families (clauses 1.1.4, 1.1.5).
@@ -994,6 +1000,18 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn policy_words_match_data_in_any_case() {
+        assert!(contains_ignore_case("Community Special School", "special"));
+        assert!(contains_ignore_case(
+            "Other independent school",
+            "Independent"
+        ));
+        assert!(!contains_ignore_case("Academy converter", "special"));
+        assert!(!contains_ignore_case("spec", "special"));
+        assert!(contains_ignore_case("", ""));
     }
 
     #[test]
