@@ -9,7 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{run, shared_data, Run};
+use common::{run, shared_data, Run, STURMINSTER_Y9_QE};
 
 /// Prepares `area` into `dir/name` and returns the path.
 fn prepare(area: &str, dir: &Path, name: &str) -> PathBuf {
@@ -70,16 +70,7 @@ fn demo_area_prepared_gives_byte_identical_decisions() {
     assert!(raw.len() > 10_000);
     assert!(raw == prepared, "batch CSV differs");
     // One child, as JSON (with every source file's SHA-256) and as text.
-    let home = [
-        "--easting",
-        "394813",
-        "--northing",
-        "99708",
-        "--year",
-        "9",
-        "--school",
-        "141526",
-    ];
+    let home = STURMINSTER_Y9_QE;
     let mut json = vec!["check", "--format", "json"];
     json.extend(home);
     let r = same(&json, "fixtures/demo", &p);
@@ -188,19 +179,9 @@ fn records_made_from_a_prepared_area_replay() {
 
 /// Runs `check` on `file` and returns stderr, asserting a clean refusal naming the file.
 fn refused(file: &Path) -> String {
-    let r = run(&[
-        "check",
-        "--area",
-        file.to_str().unwrap(),
-        "--easting",
-        "394813",
-        "--northing",
-        "99708",
-        "--year",
-        "9",
-        "--school",
-        "141526",
-    ]);
+    let mut args = vec!["check", "--area", file.to_str().unwrap()];
+    args.extend(STURMINSTER_Y9_QE);
+    let r = run(&args);
     assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert!(

@@ -429,8 +429,11 @@ fn describe_follow_ups(s: &mut String, f: &crate::policy::FollowUps) {
         for b in &r.bands {
             let _ = writeln!(
                 s,
-                "[{}] journey time ({}): at most {} minutes each way",
-                r.cite.clause, b.years, b.max_minutes
+                "[{}] journey time ({}): journey {} {} minutes each way",
+                r.cite.clause,
+                b.years,
+                b.comparison.symbol(),
+                b.max_minutes
             );
         }
     }
@@ -477,8 +480,9 @@ fn describe_follow_ups(s: &mut String, f: &crate::policy::FollowUps) {
     if let Some(r) = &f.exceptional_cost {
         let _ = writeln!(
             s,
-            "[{}] exceptional support: at most {} a day",
+            "[{}] exceptional support: cost {} {} a day",
             r.cite.clause,
+            r.comparison.symbol(),
             r.max_gbp_per_day.0.display_gbp()
         );
     }

@@ -54,6 +54,15 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.to_string()
 }
 
+/// The comparison as written when it holds, else its negation (figures read "46 min > 45 min").
+fn symbol(c: crate::policy::Comparison, holds: bool) -> &'static str {
+    if holds {
+        c.symbol()
+    } else {
+        c.negated_symbol()
+    }
+}
+
 fn plus_days(d: NaiveDate, days: u32) -> NaiveDate {
     d.checked_add_days(Days::new(u64::from(days)))
         .unwrap_or(NaiveDate::MAX)
@@ -125,11 +134,7 @@ fn pickup(ctx: &Ctx, f: &FollowUps, out: &mut Vec<FollowUp>) {
         ),
         Some(Some(m)) => {
             let over = limit.comparison.holds(m, limit.metres.0);
-            let symbol = if over {
-                limit.comparison.symbol()
-            } else {
-                limit.comparison.negated_symbol()
-            };
+            let symbol = symbol(limit.comparison, over);
             (
                 yes_no(over),
                 if over {
@@ -175,7 +180,9 @@ fn journey_time(ctx: &Ctx, f: &FollowUps, out: &mut Vec<FollowUp>) {
     else {
         return;
     };
-    let within = minutes <= band.max_minutes;
+    let within = band
+        .comparison
+        .holds(f64::from(minutes), f64::from(band.max_minutes));
     out.push(item(
         "journey_within_limit",
         &rule.cite.clause,
@@ -194,7 +201,7 @@ fn journey_time(ctx: &Ctx, f: &FollowUps, out: &mut Vec<FollowUp>) {
         },
         Some(format!(
             "journey {minutes} min {} {} min each way, clause {}",
-            if within { "<=" } else { ">" },
+            symbol(band.comparison, within),
             band.max_minutes,
             rule.cite.clause
         )),
@@ -456,7 +463,7 @@ fn exceptional_cost(ctx: &Ctx, f: &FollowUps, out: &mut Vec<FollowUp>) {
         return;
     };
     let max = rule.max_gbp_per_day.0;
-    let within = cost <= max;
+    let within = rule.comparison.holds(cost.0 as f64, max.0 as f64);
     out.push(item(
         "exceptional_cost_within_limit",
         &rule.cite.clause,
@@ -474,7 +481,7 @@ fn exceptional_cost(ctx: &Ctx, f: &FollowUps, out: &mut Vec<FollowUp>) {
         Some(format!(
             "cost {} a day {} {} a day, clause {}",
             cost.display_gbp(),
-            if within { "<=" } else { ">" },
+            symbol(rule.comparison, within),
             max.display_gbp(),
             rule.cite.clause
         )),

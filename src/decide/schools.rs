@@ -185,7 +185,10 @@ impl SchoolSets {
         let applies = |r: &&AreaRule| r.years.is_none_or(|y| y.contains(case.year_group));
         let mut notes: Vec<(Urn, Reason)> = Vec::new();
         let mut catchment: Vec<Urn> = Vec::new();
-        for c in area.catchments_at(case.home) {
+        // The catchments are looked up once: the R-tree and point-in-polygon tests run for every
+        // case of a batch.
+        let home_in = area.catchments_at(case.home);
+        for c in &home_in {
             let mut schools: Vec<Urn> = c.schools.iter().copied().filter(fits).collect();
             let joint_rule = policy.area_rules.iter().filter(applies).find(|r| {
                 r.form == AreaRuleForm::NearestOfJointCatchment
@@ -231,7 +234,10 @@ impl SchoolSets {
             }
             catchment.extend(schools);
         }
-        let home_catchments = area.catchment_schools(case.home);
+        let home_catchments: Vec<Urn> = home_in
+            .iter()
+            .flat_map(|c| c.schools.iter().copied())
+            .collect();
         for r in policy.area_rules.iter().filter(applies) {
             let Some(target) = r.school_urn.map(Urn) else {
                 continue;

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::types::{Limit, Measure};
-use super::{Cite, Gbp, YearRange};
+use super::{Cite, Comparison, Gbp, YearRange};
 
 /// The `[follow_up]` section: each entry is optional (a policy without it states nothing).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -107,6 +107,8 @@ pub struct JourneyTime {
 #[serde(deny_unknown_fields)]
 pub struct JourneyBand {
     pub years: YearRange,
+    /// How the planned journey must compare with `max_minutes` ("maximum": `<=`).
+    pub comparison: Comparison,
     pub max_minutes: u32,
 }
 
@@ -192,6 +194,8 @@ pub struct LostPass {
 pub struct ExceptionalCost {
     #[serde(flatten)]
     pub cite: Cite,
-    /// The highest cost per child per day that may be considered ("does not exceed").
+    /// How the daily cost must compare with `max_gbp_per_day` ("does not exceed": `<=`).
+    pub comparison: Comparison,
+    /// The highest cost per child per day that may be considered.
     pub max_gbp_per_day: Gbp,
 }

@@ -520,6 +520,26 @@ pub struct FullTime {
     pub min_days: u8,
 }
 
+impl FullTime {
+    /// Whether the hours and days make full-time education, with the sentence and the figures
+    /// compared (Post-16 section 3; section 2 borrows it).
+    pub fn judge(&self, hours: f64, days: u8) -> (bool, String, String) {
+        let (h_ok, d_ok) = (hours >= self.min_hours, days >= self.min_days);
+        let sym = |ok: bool| if ok { ">=" } else { "<" };
+        (
+            h_ok && d_ok,
+            format!("{hours} hours over {days} days a week ({})", self.quote),
+            format!(
+                "hours {hours} {} {}, days {days} {} {}",
+                sym(h_ok),
+                self.min_hours,
+                sym(d_ok),
+                self.min_days
+            ),
+        )
+    }
+}
+
 /// The Surplus Seat Travel Scheme (clauses 1.3.1 to 1.3.3).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

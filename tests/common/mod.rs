@@ -10,6 +10,19 @@ use assert_cmd::Command;
 /// The boundary test area: a straight road with junctions at exact mile figures.
 pub const BOUNDARY: &str = "fixtures/areas/boundary";
 
+/// The demo's Sturminster Marshall home, Year 9, applying to Queen Elizabeth's School (its
+/// nearest upper school; committee report 2.3.3), as `check` flags.
+pub const STURMINSTER_Y9_QE: [&str; 8] = [
+    "--easting",
+    "394813",
+    "--northing",
+    "99708",
+    "--year",
+    "9",
+    "--school",
+    "141526",
+];
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

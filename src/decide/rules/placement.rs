@@ -28,27 +28,8 @@ pub fn apply(rule: &Placement, ctx: &Ctx) -> Result<Finding, DecideError> {
         figures: None,
     }];
     if let Some(req) = &rule.requires {
-        let value = case.recorded(req.field);
-        reasons.push(finding_reason(clause, req, value));
-        match value {
-            Some(true) => {}
-            Some(false) => {
-                let mut v = not_met(rule.basis, clause, None);
-                if let Verdict::NotMet {
-                    school_qualifies, ..
-                } = &mut v
-                {
-                    *school_qualifies = false;
-                }
-                return Ok(finding(v, reasons));
-            }
-            None => {
-                let v = Verdict::Hold {
-                    basis: rule.basis,
-                    clause: clause.to_string(),
-                };
-                return Ok(finding(v, reasons));
-            }
+        if let Some(f) = recorded_yes(rule, req, case, &mut reasons) {
+            return Ok(f);
         }
     }
     if rule.school == PlacementSchool::NextNearestOrOnlyOther {
@@ -78,27 +59,8 @@ pub fn apply(rule: &Placement, ctx: &Ctx) -> Result<Finding, DecideError> {
             let Some(only) = &rule.only_other else {
                 return Ok(finding(not_met(rule.basis, clause, None), reasons));
             };
-            let value = case.recorded(only.field);
-            reasons.push(finding_reason(clause, only, value));
-            match value {
-                Some(true) => {}
-                Some(false) => {
-                    let mut v = not_met(rule.basis, clause, None);
-                    if let Verdict::NotMet {
-                        school_qualifies, ..
-                    } = &mut v
-                    {
-                        *school_qualifies = false;
-                    }
-                    return Ok(finding(v, reasons));
-                }
-                None => {
-                    let v = Verdict::Hold {
-                        basis: rule.basis,
-                        clause: clause.to_string(),
-                    };
-                    return Ok(finding(v, reasons));
-                }
+            if let Some(f) = recorded_yes(rule, only, case, &mut reasons) {
+                return Ok(f);
             }
         }
     }
@@ -129,6 +91,40 @@ pub fn apply(rule: &Placement, ctx: &Ctx) -> Result<Finding, DecideError> {
         return Ok(Finding::not_applicable());
     };
     Ok(age_distance_finding(rule.basis, clause, ad, reasons))
+}
+
+/// The placement does not accept this school: later rules may, and with none of them the
+/// school is a parental preference (clause 1.1.6).
+fn not_this_school(basis: crate::policy::Basis, clause: &str) -> Verdict {
+    Verdict::NotMet {
+        basis,
+        clause: clause.to_string(),
+        threshold: None,
+        school_qualifies: false,
+    }
+}
+
+/// A finding the officer must record as yes before the placement qualifies (clauses 1.1.7,
+/// 1.1.16). `Some` is the finding when it is recorded as no (the school does not qualify) or not
+/// yet made (held for the officer); `None` lets the placement go on.
+fn recorded_yes(
+    rule: &Placement,
+    needed: &crate::policy::Finding,
+    case: &crate::decide::Case,
+    reasons: &mut Vec<Reason>,
+) -> Option<Finding> {
+    let clause = rule.cite.clause.as_str();
+    let value = case.recorded(needed.field);
+    reasons.push(finding_reason(clause, needed, value));
+    let verdict = match value {
+        Some(true) => return None,
+        Some(false) => not_this_school(rule.basis, clause),
+        None => Verdict::Hold {
+            basis: rule.basis,
+            clause: clause.to_string(),
+        },
+    };
+    Some(finding(verdict, std::mem::take(reasons)))
 }
 
 /// Clause 1.1.7: after an on-time application to the catchment/nearest school was refused, the
@@ -163,14 +159,10 @@ fn nearest_with_places(
         .collect();
     let nearest_own = with_places.iter().copied().find(own);
     let disqualified = |reasons: &mut Vec<Reason>| {
-        let mut v = not_met(rule.basis, clause, None);
-        if let Verdict::NotMet {
-            school_qualifies, ..
-        } = &mut v
-        {
-            *school_qualifies = false;
-        }
-        Some(finding(v, std::mem::take(reasons)))
+        Some(finding(
+            not_this_school(rule.basis, clause),
+            std::mem::take(reasons),
+        ))
     };
     if nearest_own != Some(ctx.school.urn) {
         reasons.push(Reason {

@@ -166,19 +166,8 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
             })
         }
     };
-    let ft = &rule.full_time;
-    let ft_ok = hours >= ft.min_hours && days >= ft.min_days;
-    say(
-        ft_ok,
-        format!("{hours} hours over {days} days a week ({})", ft.quote),
-        Some(format!(
-            "hours {hours} {} {}, days {days} {} {}",
-            if hours >= ft.min_hours { ">=" } else { "<" },
-            ft.min_hours,
-            if days >= ft.min_days { ">=" } else { "<" },
-            ft.min_days
-        )),
-    );
+    let (ft_ok, text, figures) = rule.full_time.judge(hours, days);
+    say(ft_ok, text, Some(figures));
 
     let low = ctx.low_income();
     let nearest = ctx.sets.is_nearest(case.school);

@@ -84,20 +84,8 @@ pub fn apply(rule: &Post16Send, ctx: &Ctx) -> Result<Finding, DecideError> {
         .hours_per_week
         .ok_or_else(|| missing("hours_per_week"))?;
     let days = case.days_per_week.ok_or_else(|| missing("days_per_week"))?;
-    let ft = &s3.full_time;
-    say(
-        &mut reasons,
-        hours >= ft.min_hours && days >= ft.min_days,
-        s3c,
-        format!("{hours} hours over {days} days a week ({})", ft.quote),
-        Some(format!(
-            "hours {hours} {} {}, days {days} {} {}",
-            if hours >= ft.min_hours { ">=" } else { "<" },
-            ft.min_hours,
-            if days >= ft.min_days { ">=" } else { "<" },
-            ft.min_days
-        )),
-    );
+    let (ft_ok, text, figures) = s3.full_time.judge(hours, days);
+    say(&mut reasons, ft_ok, s3c, text, Some(figures));
     // "Live over 3 miles", unless dis-applied in exceptional circumstances (2.5).
     let d = &s3.distance;
     let walk = ctx.measure(case.school, Mode::Walk)?;
