@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) => {
             eprintln!("schoolrun: error: {e:#}");
-            ExitCode::from(schoolrun::cmd::Exit::Failure as u8)
+            ExitCode::from(schoolrun::cmd::exit_for(&e) as u8)
         }
     }
 }

@@ -5,6 +5,7 @@ use anyhow::{Context, Result};
 use crate::cli::{CheckArgs, Format};
 use crate::decide::{decide, Outcome};
 use crate::io::decisions::Record;
+use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::text::render;
 
 use super::sources::{case_and_fields, load, record_bytes, recorded_sources};
@@ -12,6 +13,12 @@ use super::Exit;
 
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> Result<Exit> {
+    if let Some(path) = &args.record {
+        let mut inputs = super::sources::source_inputs(&args.sources);
+        inputs.extend(args.case.clone());
+        let inputs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
+        refuse_overwriting_inputs("--record", path, &inputs)?;
+    }
     let (case, fields) = case_and_fields(args.case.as_deref(), &args.flags)?;
     let loaded = load(&args.sources)?;
     let d = decide(
@@ -39,7 +46,7 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
             &case,
             &d,
         )?;
-        std::fs::write(path, bytes)
+        Output::write_whole(path, &bytes)
             .with_context(|| format!("cannot write the decision record {}", path.display()))?;
     }
     // A case that cannot be decided is bad input: say so in the exit code too.

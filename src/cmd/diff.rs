@@ -2,19 +2,19 @@
 //! priority differs between two decisions files, with the cause (a distance crossed a limit, the
 //! school changed, a policy parameter changed, another rule decided).
 
-use std::io::Write;
-
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::appeal::diff::{compare, CaseChange, Comparison};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::io::decisions::spreadsheet_safe;
 use crate::io::decisions_read::read_decisions;
+use crate::io::output::{refuse_overwriting_inputs, Output};
 
 use super::Exit;
 
 /// Runs `diff`.
 pub fn run(args: DiffArgs) -> Result<Exit> {
+    refuse_overwriting_inputs("-o", &args.output, &[&args.old, &args.new])?;
     let old = read_decisions(&args.old)?;
     let new = read_decisions(&args.new)?;
     let c = compare(&old, &new);
@@ -27,12 +27,7 @@ pub fn run(args: DiffArgs) -> Result<Exit> {
         }
         DiffFormat::Csv => render_csv(&c)?,
     };
-    if args.output.as_os_str() == "-" {
-        std::io::stdout().write_all(&bytes)?;
-    } else {
-        std::fs::write(&args.output, bytes)
-            .with_context(|| format!("cannot write {}", args.output.display()))?;
-    }
+    Output::write_whole(&args.output, &bytes)?;
     Ok(Exit::Success)
 }
 

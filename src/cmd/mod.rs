@@ -25,12 +25,24 @@ pub enum Exit {
     Success = 0,
     /// The command could not run (bad input file, missing file, bad policy).
     Failure = 1,
+    /// The command line is wrong (clap's own usage errors use this code too), e.g. an output
+    /// path that is one of the inputs.
+    Usage = 2,
     /// The batch finished, but some rows could not be decided (they are error rows).
     RowErrors = 3,
     /// Some worked cases did not give the expected decision.
     CasesFailed = 4,
     /// A replayed decision record was not reproduced (a file or the decision differs).
     NotReproduced = 5,
+}
+
+/// The exit code for an error that stopped a command.
+pub fn exit_for(e: &anyhow::Error) -> Exit {
+    if e.downcast_ref::<crate::io::output::UsageError>().is_some() {
+        Exit::Usage
+    } else {
+        Exit::Failure
+    }
 }
 
 /// Runs the subcommand.

@@ -5,9 +5,8 @@
 //! routing network for QGIS and as an edge list, and `network distances` gives the tool's own
 //! junction-to-junction distances, so that both can be checked independently.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{anyhow, Context, Result};
@@ -16,23 +15,27 @@ use crate::area::Gate;
 use crate::cli::{DistancesArgs, ExportArgs, ImportOsmArgs};
 use crate::io::entrances::write_entrances_csv;
 use crate::io::network_geojson::write_network_geojson;
+use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::network::{distances_to_junction, Network};
 use crate::osm::{import_osm_file, OsmImport, Profile};
 
 use super::Exit;
 
-/// Opens an output file ('-' is standard output), naming it on failure.
-fn create(path: &Path) -> Result<Box<dyn Write>> {
-    if path.as_os_str() == "-" {
-        Ok(Box::new(BufWriter::new(std::io::stdout().lock())))
-    } else {
-        let f = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        Ok(Box::new(BufWriter::new(f)))
-    }
+/// Opens an output ('-' is standard output): a file appears whole when finished.
+fn create(path: &Path) -> Result<Output> {
+    Output::create(path)
 }
 
 /// Runs `network import-osm`.
 pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
+    let mut inputs: Vec<&Path> = vec![&args.input];
+    if let Some(p) = &args.profile {
+        inputs.push(p);
+    }
+    refuse_overwriting_inputs("-o", &args.output, &inputs)?;
+    if let Some(p) = &args.entrances_out {
+        refuse_overwriting_inputs("--entrances-out", p, &inputs)?;
+    }
     let profile = match &args.profile {
         Some(p) => Profile::load(p)?.0,
         None => Profile::default_profile(),
@@ -54,14 +57,13 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
     })?;
     let mut out = create(&args.output)?;
     write_network_geojson(&mut out, net.edges().map(|(a, g, _)| (a, g)))
-        .and_then(|()| out.flush())
         .with_context(|| format!("cannot write {}", args.output.display()))?;
-    drop(out);
+    out.finish()?;
     if let Some(p) = &args.entrances_out {
         let mut w = create(p)?;
         write_entrances_csv(&mut w, &entrances)
-            .and_then(|()| Ok(w.flush()?))
             .with_context(|| format!("cannot write {}", p.display()))?;
+        w.finish()?;
     }
     eprintln!("{report}");
     eprintln!(
@@ -98,17 +100,25 @@ pub fn export(args: ExportArgs) -> Result<Exit> {
     if args.geojson.is_none() && args.csv.is_none() {
         return Err(anyhow!("give --geojson OUT.geojson and/or --csv OUT.csv"));
     }
+    let inputs = super::sources::source_inputs(&args.sources);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    for (flag, p) in [("--geojson", &args.geojson), ("--csv", &args.csv)] {
+        if let Some(p) = p {
+            refuse_overwriting_inputs(flag, p, &inputs)?;
+        }
+    }
     let loaded = super::sources::load(&args.sources)?;
     let net = loaded.area.area.network();
     if let Some(p) = &args.geojson {
         let mut w = create(p)?;
         write_network_geojson(&mut w, net.edges().map(|(a, g, _)| (a, g)))
             .with_context(|| format!("cannot write {}", p.display()))?;
-        w.flush()?;
+        w.finish()?;
     }
     if let Some(p) = &args.csv {
-        let w = create(p)?;
-        write_edge_list(w, net).with_context(|| format!("cannot write {}", p.display()))?;
+        let mut w = create(p)?;
+        write_edge_list(&mut w, net).with_context(|| format!("cannot write {}", p.display()))?;
+        w.finish()?;
     }
     eprintln!(
         "exported {} edges, {} junctions (network as of {})",
@@ -126,6 +136,10 @@ pub fn export(args: ExportArgs) -> Result<Exit> {
 /// `network export` numbers them), one tree per distinct destination, for checking against an
 /// independent implementation on the exported edge list.
 pub fn distances(args: DistancesArgs) -> Result<Exit> {
+    let mut inputs = super::sources::source_inputs(&args.sources);
+    inputs.push(args.pairs.clone());
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    refuse_overwriting_inputs("-o", &args.output, &inputs)?;
     let loaded = super::sources::load(&args.sources)?;
     let net = loaded.area.area.network();
     let mode = super::route::mode_of(args.mode);
@@ -178,8 +192,10 @@ pub fn distances(args: DistancesArgs) -> Result<Exit> {
             d.map_or(String::new(), |d| format!("{d}")),
         ])?;
     }
-    out.flush()
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    out.into_inner()
+        .map_err(|e| anyhow::Error::new(e.into_error()))
+        .with_context(|| format!("cannot write {}", args.output.display()))?
+        .finish()?;
     eprintln!(
         "{} pairs, {} destinations, {unreachable} unreachable ({:?} network as of {})",
         pairs.len(),
@@ -277,7 +293,7 @@ mod tests {
         std::fs::write(d.join("schools.csv"), schools).unwrap();
         let gates_of_catmose: Vec<Gate> =
             gates.into_iter().filter(|g| g.urn == Urn(138113)).collect();
-        let mut f = File::create(d.join("catmose-entrances.csv")).unwrap();
+        let mut f = std::fs::File::create(d.join("catmose-entrances.csv")).unwrap();
         write_entrances_csv(&mut f, &gates_of_catmose).unwrap();
         drop(f);
         std::fs::write(

@@ -25,6 +25,7 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
         );
     }
     let policy_dir = crate::cli::policy_dir(&args.policy, args.academic_year.as_deref());
+    crate::io::output::refuse_overwriting_inputs("-o", &args.output, &[&args.area, &policy_dir])?;
     let policy = load_policy(&policy_dir)?;
     let as_of = network_as_of(&policy, args.as_of.as_deref())?;
     let t = Instant::now();

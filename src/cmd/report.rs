@@ -15,6 +15,7 @@ use crate::appeal::record::{measured_routes, RecordedRoute};
 use crate::cli::{ReportArgs, ReportFormat, Sources};
 use crate::decide::{decide, Case, Outcome};
 use crate::io::decisions::Origin;
+use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::record::read_record;
 use crate::network::WhatIf;
 use crate::report::html::what_if_words;
@@ -136,17 +137,20 @@ fn from_case(args: &ReportArgs) -> Result<Base> {
 }
 
 fn write_out(path: &Path, text: &str, what: &str) -> Result<()> {
-    if path.as_os_str() == "-" {
-        print!("{text}");
-        Ok(())
-    } else {
-        std::fs::write(path, text)
-            .with_context(|| format!("cannot write the {what} {}", path.display()))
-    }
+    Output::write_whole(path, text.as_bytes())
+        .with_context(|| format!("cannot write the {what} {}", path.display()))
 }
 
 /// Runs `report`.
 pub fn run(args: ReportArgs) -> Result<Exit> {
+    let mut inputs = super::sources::source_inputs(&args.sources);
+    inputs.extend(args.case.clone());
+    inputs.extend(args.record.clone());
+    let inputs: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
+    refuse_overwriting_inputs("-o", &args.output, &inputs)?;
+    if let Some(p) = &args.svg {
+        refuse_overwriting_inputs("--svg", p, &inputs)?;
+    }
     let base = match &args.record {
         Some(p) => from_record(p)?,
         None => from_case(&args)?,

@@ -8,6 +8,7 @@ use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject};
 use serde_json::json;
 
 use crate::cli::{RouteArgs, RouteMode};
+use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::network::Mode;
 use crate::units::Metres;
 
@@ -40,6 +41,10 @@ pub(crate) fn mode_of(mode: RouteMode) -> Mode {
 
 /// Runs `route`.
 pub fn run(args: RouteArgs) -> Result<Exit> {
+    let mut inputs = super::sources::source_inputs(&args.sources);
+    inputs.extend(args.case.clone());
+    let inputs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
+    refuse_overwriting_inputs("-o", &args.output, &inputs)?;
     let case = case_from(args.case.as_deref(), &args.flags)?;
     let loaded = load(&args.sources)?;
     let area = &loaded.area.area;
@@ -110,12 +115,8 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
     );
     fc.foreign_members = Some(crs);
     let text = serde_json::to_string_pretty(&fc)?;
-    if args.output.as_os_str() == "-" {
-        println!("{text}");
-    } else {
-        let mut f = std::fs::File::create(&args.output)
-            .with_context(|| format!("cannot create {}", args.output.display()))?;
-        writeln!(f, "{text}")?;
-    }
+    let mut out = Output::create(&args.output)?;
+    writeln!(out, "{text}")?;
+    out.finish()?;
     Ok(Exit::Success)
 }

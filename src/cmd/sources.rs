@@ -77,6 +77,11 @@ pub fn network_as_of(
     })
 }
 
+/// The files and folders the common flags read, for refusing an output path that is one of them.
+pub fn source_inputs(sources: &Sources) -> Vec<std::path::PathBuf> {
+    vec![sources.area.clone(), sources.policy_dir()]
+}
+
 /// Loads the policy and area named by the common flags.
 pub fn load(sources: &Sources) -> Result<Loaded> {
     load_paths(&sources.policy_dir(), &sources.area, sources)

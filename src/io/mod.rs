@@ -12,6 +12,7 @@
 //! * [`hash`]            – SHA-256 of inputs, recorded in every decision.
 //! * [`area_dir`]        – `area.toml`: loads a whole area (or a prepared area file).
 //! * [`prepared`]        – prepared area files (`schoolrun prepare`): one binary file per area.
+//! * [`output`]        – every file written: whole or not at all, never over an input.
 //! * [`policy_files`]    – a policy directory of TOML files.
 //! * [`case_fields`]     – one application from named fields (CSV row, case file, flags).
 //! * [`applications`]    – the applications CSV: every row kept, bad rows as error rows.
@@ -34,6 +35,7 @@ pub mod entrances;
 mod geojson_util;
 pub mod hash;
 pub mod network_geojson;
+pub mod output;
 pub mod policy_files;
 pub mod prepared;
 pub mod record;

@@ -704,10 +704,8 @@ pub(crate) fn read_prepared(path: &Path) -> anyhow::Result<Prepared> {
 pub(crate) fn write_prepared(path: &Path, payload: &Payload) -> anyhow::Result<(String, u64)> {
     use anyhow::Context;
     let bytes = encode(payload).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let tmp = path.with_extension("prepare-tmp");
-    std::fs::write(&tmp, &bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))?;
+    super::output::Output::write_whole(path, &bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok((hex(&bytes[28..60]), bytes.len() as u64))
 }
 
