@@ -1,23 +1,35 @@
-//! `schoolrun batch`: decide every row of an applications CSV, in parallel, writing one output
-//! row per input row in input order (so the output is the same whatever the thread count), with
-//! a summary on stderr. No personal data is logged: the summary holds counts only.
+//! `schoolrun batch`: decide every row of an applications CSV, writing one output row per input
+//! row in input order (so the output is the same whatever the thread count), with a summary on
+//! stderr. No personal data is logged: the summary holds counts only.
+//!
+//! The file is streamed: rows are read, decided in parallel in chunks of [`CHUNK`] and written in
+//! order, so memory does not grow with the number of rows. Before anything is decided the file is
+//! scanned once for quoting that would lose rows (an unclosed quote), and the output path is
+//! checked not to be an input. The output appears whole when the run finishes and not at all if
+//! it fails or is killed (the previous file stays).
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufReader, IsTerminal, Read};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::cli::BatchArgs;
 use crate::decide::{decide, Decision, Outcome};
-use crate::io::applications::{read_applications, ColumnMap, Row};
+use crate::io::applications::{scan, Applications, ColumnMap, LineCount, Row};
 use crate::io::decisions::DecisionWriter;
+use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::record::record_file_name;
 use crate::units::Pence;
 
 use super::sources::{load, record_bytes, recorded_sources, Loaded};
 use super::Exit;
+
+/// Rows decided together: enough to keep every core busy, few enough that memory stays small
+/// (a decided row holds a few kilobytes until it is written).
+const CHUNK: usize = 4096;
 
 /// Counts for the end-of-run summary.
 #[derive(Debug, Default)]
@@ -27,11 +39,21 @@ pub struct Summary {
     pub errors: u64,
     pub by_outcome: BTreeMap<&'static str, u64>,
     pub by_basis: BTreeMap<&'static str, u64>,
-    pub charges_pence: i64,
+    /// The charges added up; `None` once the sum no longer fits (only a policy with absurd
+    /// charges could get there, and then no total is better than a wrapped one).
+    pub charges_pence: Option<i64>,
     pub charges_unpriced: u64,
+    pub lines: LineCount,
 }
 
 impl Summary {
+    fn new() -> Self {
+        Summary {
+            charges_pence: Some(0),
+            ..Summary::default()
+        }
+    }
+
     fn add(&mut self, d: &Decision) {
         self.rows += 1;
         if d.outcome == Outcome::Error {
@@ -45,7 +67,7 @@ impl Summary {
         }
         if let Some(c) = &d.charge {
             match c.pence {
-                Some(p) => self.charges_pence += p,
+                Some(p) => self.charges_pence = self.charges_pence.and_then(|t| t.checked_add(p)),
                 None => self.charges_unpriced += 1,
             }
         }
@@ -53,10 +75,15 @@ impl Summary {
 
     /// The summary as printed on stderr.
     pub fn render(&self) -> String {
+        let l = &self.lines;
         let mut s = format!(
+            "lines read: {} (header {}, rows {}, blank or empty and skipped {})\n",
+            l.total, l.header, l.in_rows, l.blank
+        );
+        s.push_str(&format!(
             "rows read: {}\ndecided: {}\nerrors: {}\n",
             self.rows, self.decided, self.errors
-        );
+        ));
         s.push_str("by outcome:\n");
         for (k, v) in &self.by_outcome {
             s.push_str(&format!("  {k}: {v}\n"));
@@ -65,22 +92,79 @@ impl Summary {
         for (k, v) in &self.by_basis {
             s.push_str(&format!("  {k}: {v}\n"));
         }
+        let total = match self.charges_pence {
+            Some(p) => Pence(p).display_gbp(),
+            None => "too large to add up (check the policy's charges)".to_string(),
+        };
         s.push_str(&format!(
-            "surplus seat and post-16 charges in total: {} ({} more set by operators, not recorded)\n",
-            Pence(self.charges_pence).display_gbp(),
+            "surplus seat and post-16 charges in total: {total} ({} more set by operators, not \
+             recorded)\n",
             self.charges_unpriced
         ));
         s
     }
 }
 
+/// The applications file, readable twice (once to scan, once to decide): a path, or standard
+/// input copied to a temporary file (it can be read only once).
+enum Input {
+    Path(PathBuf),
+    Spooled(tempfile::NamedTempFile),
+}
+
+impl Input {
+    fn new(path: &Path) -> Result<Input> {
+        if path.as_os_str() != "-" {
+            return Ok(Input::Path(path.to_path_buf()));
+        }
+        let mut tmp = tempfile::NamedTempFile::new()
+            .context("cannot create a temporary file for the applications on standard input")?;
+        std::io::copy(&mut std::io::stdin().lock(), tmp.as_file_mut())
+            .context("cannot read the applications from standard input")?;
+        Ok(Input::Spooled(tmp))
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Spooled(_) => "standard input".into(),
+        }
+    }
+
+    fn open(&self) -> Result<impl Read> {
+        match self {
+            Input::Path(p) => {
+                File::open(p).with_context(|| format!("cannot read applications {}", p.display()))
+            }
+            Input::Spooled(t) => t
+                .reopen()
+                .context("cannot read back the applications from standard input"),
+        }
+    }
+}
+
 /// Runs `batch`.
 pub fn run(args: BatchArgs) -> Result<Exit> {
+    // Nothing is read before the output is known not to be one of the inputs.
+    let policy_dir = args.sources.policy_dir();
+    let mut inputs: Vec<&Path> = vec![&args.input, &args.sources.area, &policy_dir];
+    if let Some(c) = &args.columns {
+        inputs.push(c);
+    }
+    refuse_overwriting_inputs("-o", &args.output, &inputs)?;
     let map = match &args.columns {
-        Some(p) => ColumnMap::load(p)?,
+        Some(p) => ColumnMap::load_for(p, crate::io::case_fields::FIELDS)?,
         None => ColumnMap::default(),
     };
-    let rows = read_applications(&args.input, &map)?;
+    let input = Input::new(&args.input)?;
+    let name = input.name();
+    // Refuse quoting that would lose rows before deciding anything.
+    let scanned = scan(&name, BufReader::with_capacity(1 << 16, input.open()?))?;
+    let mut apps = Applications::open(
+        &name,
+        BufReader::with_capacity(1 << 16, input.open()?),
+        &map,
+    )?;
     let loaded = load(&args.sources)?;
     eprintln!(
         "area: {} ({} schools; {} closed and {} without a location left out); policy: {} {}",
@@ -98,68 +182,67 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             p.path, p.sha256, p.source
         );
     }
-    // Open the output before deciding, so a bad path fails at once, not after the work.
-    let out: Box<dyn Write> = if args.output.as_os_str() == "-" {
-        Box::new(std::io::stdout().lock())
-    } else {
-        Box::new(BufWriter::new(File::create(&args.output).with_context(
-            || format!("cannot create {}", args.output.display()),
-        )?))
-    };
-    let mut w = DecisionWriter::new(out, &loaded.origin)?;
+    // The output is a temporary file until the run succeeds, so a bad path fails at once and a
+    // failed run leaves any previous output as it was.
+    let mut w = DecisionWriter::new(Output::create(&args.output)?, &loaded.origin)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    let bar = if !args.no_progress && std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new(rows.len() as u64);
+    let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(scanned.records.saturating_sub(1));
         b.set_style(
             indicatif::ProgressStyle::with_template(
                 "{spinner} deciding {pos}/{len} [{bar:40}] {per_sec} eta {eta}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
-        Some(b)
-    } else {
-        None
-    };
-    let policy = &loaded.policy.policy;
-    let area = &loaded.area.area;
-    let settings = &loaded.settings;
-    let input = args.input.display().to_string();
-    let decisions: Vec<Decision> = pool.install(|| {
-        rows.par_iter()
-            .map(|r| {
-                let d = match &r.case {
-                    Ok(case) => {
-                        let mut d = decide(policy, area, case, settings);
-                        if let Some(e) = &mut d.error {
-                            *e = format!("{input}: line {}: {e}", r.line);
-                        }
-                        d
-                    }
-                    Err(msg) => Decision::error(&r.id, msg.clone()),
-                };
-                if let Some(b) = &bar {
-                    b.inc(1);
-                }
-                d
-            })
-            .collect()
+        b
     });
+    if let Some(dir) = &args.records {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the records folder {}", dir.display()))?;
+    }
+    let header = apps.header().clone();
+    let mut summary = Summary::new();
+    let mut chunk = Vec::with_capacity(CHUNK);
+    loop {
+        chunk.clear();
+        while chunk.len() < CHUNK {
+            match apps.next_raw()? {
+                Some(raw) => chunk.push(raw),
+                None => break,
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let decided: Vec<(Row, Decision)> = pool.install(|| {
+            chunk
+                .par_drain(..)
+                .map(|raw| {
+                    let r = header.parse(raw);
+                    let d = decide_row(&loaded, &r, &name);
+                    (r, d)
+                })
+                .collect()
+        });
+        if let Some(dir) = &args.records {
+            pool.install(|| write_records(dir, &loaded, &args.sources, &decided))?;
+        }
+        for (r, d) in &decided {
+            w.write(d, r.row)?;
+            summary.add(d);
+        }
+        if let Some(b) = &bar {
+            b.inc(decided.len() as u64);
+        }
+    }
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    if let Some(dir) = &args.records {
-        write_records(dir, &loaded, &args.sources, &rows, &decisions)?;
-    }
-    let mut summary = Summary::default();
-    for (r, d) in rows.iter().zip(&decisions) {
-        w.write(d, r.row)?;
-        summary.add(d);
-    }
-    w.finish()
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    summary.lines = apps.lines();
+    w.into_inner()?.finish()?;
     eprint!("{}", summary.render());
     Ok(if summary.errors > 0 {
         Exit::RowErrors
@@ -168,36 +251,50 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     })
 }
 
+/// Decides one row; a row that could not be read is an error decision saying why.
+fn decide_row(loaded: &Loaded, r: &Row, input: &str) -> Decision {
+    match &r.case {
+        Ok(case) => {
+            let mut d = decide(
+                &loaded.policy.policy,
+                &loaded.area.area,
+                case,
+                &loaded.settings,
+            );
+            if let Some(e) = &mut d.error {
+                *e = format!("{input}: line {}: {e}", r.line);
+            }
+            d
+        }
+        Err(msg) => Decision::error(&r.id, msg.clone()),
+    }
+}
+
 /// Writes one decision record per decided row (error rows get none: there is no decision to
-/// reproduce, and the decisions CSV says why), in parallel but each to its own file.
+/// reproduce, and the decisions CSV says why), in parallel but each to its own file, each whole
+/// or not at all.
 fn write_records(
-    dir: &std::path::Path,
+    dir: &Path,
     loaded: &Loaded,
     sources: &crate::cli::Sources,
-    rows: &[Row],
-    decisions: &[Decision],
+    decided: &[(Row, Decision)],
 ) -> Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the records folder {}", dir.display()))?;
     let recorded = recorded_sources(sources);
-    rows.par_iter()
-        .zip(decisions)
-        .try_for_each(|(r, d)| -> Result<()> {
-            let Ok(case) = &r.case else {
-                return Ok(());
-            };
-            if d.outcome == Outcome::Error {
-                return Ok(());
-            }
-            let bytes = record_bytes(
-                &loaded.area.area,
-                &loaded.origin,
-                &recorded,
-                &r.fields,
-                case,
-                d,
-            )?;
-            let path = dir.join(record_file_name(&r.id, r.row));
-            std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
-        })
+    decided.par_iter().try_for_each(|(r, d)| -> Result<()> {
+        let Ok(case) = &r.case else {
+            return Ok(());
+        };
+        if d.outcome == Outcome::Error {
+            return Ok(());
+        }
+        let bytes = record_bytes(
+            &loaded.area.area,
+            &loaded.origin,
+            &recorded,
+            &r.fields,
+            case,
+            d,
+        )?;
+        Output::write_whole(&dir.join(record_file_name(&r.id, r.row)), &bytes)
+    })
 }

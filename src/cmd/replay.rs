@@ -26,7 +26,8 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
     let mut cache = HashMap::new();
     for path in &args.records {
         let stored = read_record(path)?;
-        let (ok, report) = replay_one(&stored, &args, &mut cache)?;
+        let (ok, report) = replay_one(&stored, &args, &mut cache)
+            .with_context(|| format!("{}: cannot replay", path.display()))?;
         print!("{}: {report}", path.display());
         all &= ok;
     }
@@ -88,7 +89,7 @@ pub(super) struct Redecided {
 pub(super) fn redecide(rec: &RecordIn, loaded: &Loaded) -> Result<Redecided> {
     let origin = origin_as_recorded(rec, loaded);
     let case = case_from_fields(|f| rec.case.get(f).map(String::as_str))
-        .context("the recorded case is not valid")?;
+        .context("the recorded case (\"case\") is not valid")?;
     let d = decide(
         &loaded.policy.policy,
         &loaded.area.area,

@@ -1,23 +1,42 @@
-//! Reading an applications CSV: every data row becomes either a [`Case`] or an error saying which
-//! row and field is wrong. No row is ever dropped: a row that cannot be read is still a row.
+//! Reading an applications CSV as a stream: every data row becomes either a [`Case`] or an error
+//! saying which line and field is wrong, and every physical line of the file is accounted for (the
+//! header, a row, part of a row whose quoted cell runs over several lines, or a blank line).
+//!
+//! The file is read twice. [`scan`] goes through it first, in constant memory, and refuses the
+//! whole file (before anything is decided) when a quote is never closed or a quoted cell runs over
+//! more than [`MAX_LINES_PER_ROW`] lines: either would silently fold the following children's rows
+//! into one cell. [`Applications`] then yields rows one at a time, so a batch holds only the rows
+//! it is deciding, however long the file.
+//!
+//! Messages never quote a cell: applications are personal data. They name the file, the line and
+//! the column.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::io::{BufRead, Read};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 
 use crate::decide::Case;
 
 use super::case_fields::{case_from_fields, FIELDS};
 pub use super::csvutil::ColumnMap;
-use super::csvutil::LineCounter;
 
-/// One data row: its 1-based number among data rows, its line in the file, and the case or why
-/// it could not be read.
+/// The most lines one row may span. A quoted cell may hold line breaks (an address typed on
+/// several lines), but one that runs further is almost surely a stray quote swallowing the rows
+/// after it, so the file is refused rather than guessed at.
+pub const MAX_LINES_PER_ROW: u64 = 5;
+
+/// The most bytes one row may hold; a longer "row" is a file that is not an applications CSV.
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// One data row: its 1-based number among data rows, the lines it spans in the file, and the case
+/// or why it could not be read.
 #[derive(Debug)]
 pub struct Row {
     pub row: u64,
     pub line: u64,
+    /// The last line of the row (the same as `line` unless a quoted cell holds line breaks).
+    pub end_line: u64,
     /// The application id if it could be read (for error rows), else `row N`.
     pub id: String,
     pub case: Result<Case, String>,
@@ -26,155 +45,597 @@ pub struct Row {
     pub fields: BTreeMap<String, String>,
 }
 
-/// Reads every row of the file. Fails only when the file cannot be read at all or lacks the
-/// required columns; bad rows come back as error rows.
-pub fn read_applications(path: &Path, map: &ColumnMap) -> Result<Vec<Row>> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("cannot read applications {}", path.display()))?;
-    parse_applications(&bytes, &path.display().to_string(), map)
+/// What [`scan`] found: enough to size a progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// Records in the file, the header included (blank lines are not records).
+    pub records: u64,
+    /// Physical lines in the file.
+    pub lines: u64,
 }
 
-/// Reads applications from bytes already in memory; `name` is used in messages.
-pub fn parse_applications(bytes: &[u8], name: &str, map: &ColumnMap) -> Result<Vec<Row>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        bail!("{name}: the file is empty (expected a header row and applications)");
+/// How the lines of a file were used, for the batch summary: they always add up to `total`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineCount {
+    pub total: u64,
+    pub header: u64,
+    /// Lines taken by data rows (more than the rows when a quoted cell holds line breaks).
+    pub in_rows: u64,
+    /// Empty or whitespace-only lines, and rows whose every cell is empty (spreadsheet leftovers),
+    /// which are skipped.
+    pub blank: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    RecordStart,
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted cell: the cell's end, or the first of a doubled quote.
+    QuoteInQuoted,
+}
+
+/// Follows the file byte by byte as `csv_core` reads it (RFC 4180 quoting, any of CR, LF or CRLF
+/// ending a line) to know the line of every record and where a quoted cell opened. `csv_core`
+/// reports neither, and counting afterwards would need the whole file in memory, so this small
+/// state machine mirrors its transitions (see `csv_core`'s `transition_nfa`).
+#[derive(Debug, Clone)]
+struct Tracker {
+    breaks: u64,
+    prev_cr: bool,
+    state: State,
+    at_start: bool,
+    record_line: u64,
+    record_end_line: u64,
+    quote_line: u64,
+    seen_any: bool,
+    last_was_break: bool,
+    /// Records ended by a line break so far.
+    records: u64,
+}
+
+impl Default for Tracker {
+    fn default() -> Self {
+        Tracker {
+            breaks: 0,
+            prev_cr: false,
+            state: State::RecordStart,
+            at_start: true,
+            record_line: 1,
+            record_end_line: 1,
+            quote_line: 0,
+            seen_any: false,
+            last_was_break: false,
+            records: 0,
+        }
     }
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let headers: Vec<String> = rdr
-        .byte_headers()
-        .with_context(|| format!("{name}: cannot read the header row"))?
+}
+
+/// Something wrong with the file's quoting, found by the tracker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteFault {
+    /// A quoted cell opened on `opened` runs past [`MAX_LINES_PER_ROW`] lines.
+    TooLong { opened: u64 },
+}
+
+impl Tracker {
+    fn line(&self) -> u64 {
+        self.breaks + 1
+    }
+
+    /// Follows `bytes`; stops at the first fault.
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), QuoteFault> {
+        let mut bytes = bytes;
+        if self.at_start {
+            // csv_core drops a UTF-8 byte-order mark at the very start.
+            if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+                bytes = rest;
+            }
+            if !bytes.is_empty() {
+                self.at_start = false;
+            }
+        }
+        for &b in bytes {
+            self.seen_any = true;
+            if b == b'\n' && self.prev_cr {
+                // The LF of a CRLF: the CR already ended the line.
+                self.prev_cr = false;
+                self.last_was_break = true;
+                continue;
+            }
+            let is_break = b == b'\n' || b == b'\r';
+            self.prev_cr = b == b'\r';
+            self.last_was_break = is_break;
+            if self.state == State::RecordStart {
+                if is_break {
+                    self.breaks += 1;
+                    continue;
+                }
+                self.record_line = self.line();
+                self.state = State::FieldStart;
+            }
+            self.state = match (self.state, b) {
+                (State::FieldStart, b'"') => {
+                    self.quote_line = self.line();
+                    State::Quoted
+                }
+                (State::Quoted, b'"') => State::QuoteInQuoted,
+                (State::Quoted, _) => State::Quoted,
+                (State::QuoteInQuoted, b'"') => State::Quoted,
+                (_, b',') => State::FieldStart,
+                (_, _) if is_break => {
+                    self.record_end_line = self.line();
+                    self.records += 1;
+                    State::RecordStart
+                }
+                (_, _) => State::Unquoted,
+            };
+            if is_break {
+                self.breaks += 1;
+                if self.state == State::Quoted
+                    && self.line() - self.record_line >= MAX_LINES_PER_ROW
+                {
+                    return Err(QuoteFault::TooLong {
+                        opened: self.quote_line,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The file's end: the line of a quote still open, if any.
+    fn open_quote(&self) -> Option<u64> {
+        (self.state == State::Quoted).then_some(self.quote_line)
+    }
+
+    /// Physical lines seen (a last line without a line break counts).
+    fn lines(&self) -> u64 {
+        if !self.seen_any {
+            0
+        } else if self.last_was_break {
+            self.breaks
+        } else {
+            self.breaks + 1
+        }
+    }
+
+    /// The record just ended (or ended by the file's end) spans these lines.
+    fn record_span(&self) -> (u64, u64) {
+        let end = if self.state == State::RecordStart {
+            self.record_end_line
+        } else {
+            self.line()
+        };
+        (self.record_line, end.max(self.record_line))
+    }
+}
+
+fn quote_error(name: &str, fault: QuoteFault) -> anyhow::Error {
+    match fault {
+        QuoteFault::TooLong { opened } => anyhow::anyhow!(
+            "{name}: line {opened}: a quoted cell opens here and runs over more than \
+             {MAX_LINES_PER_ROW} lines, which would fold the rows after it into one cell (a stray \
+             \" ?); the file was not decided: correct the quote and run again"
+        ),
+    }
+}
+
+/// Reads the whole file once, in constant memory, and refuses it when its quoting would lose
+/// rows: a quote never closed, or a quoted cell spanning more than [`MAX_LINES_PER_ROW`] lines.
+/// The error names the line where the quote opened.
+pub fn scan(name: &str, mut input: impl Read) -> Result<Scan> {
+    let mut t = Tracker::default();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => bail!("cannot read {name}: {e}"),
+        };
+        t.feed(&buf[..n]).map_err(|f| quote_error(name, f))?;
+    }
+    if let Some(opened) = t.open_quote() {
+        bail!(
+            "{name}: line {opened}: a quote (\") opens a cell here and is never closed, so the \
+             rest of the file would be read as one cell; the file was not decided: close or \
+             remove the quote and run again"
+        );
+    }
+    let records = t.records + u64::from(t.state != State::RecordStart);
+    Ok(Scan {
+        records,
+        lines: t.lines(),
+    })
+}
+
+/// One record as read: its cells (raw bytes) and its lines.
+struct RawRecord {
+    cells: Vec<Vec<u8>>,
+    line: u64,
+    end_line: u64,
+}
+
+/// Reads records from a byte stream with `csv_core`, following the lines with a [`Tracker`].
+struct RecordReader<R> {
+    input: R,
+    name: String,
+    csv: csv_core::Reader,
+    tracker: Tracker,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    done: bool,
+}
+
+impl<R: BufRead> RecordReader<R> {
+    fn new(name: &str, input: R) -> Self {
+        RecordReader {
+            input,
+            name: name.to_string(),
+            csv: csv_core::Reader::new(),
+            tracker: Tracker::default(),
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            done: false,
+        }
+    }
+
+    /// The next record, `None` at the end of the file.
+    fn next_record(&mut self) -> Result<Option<RawRecord>> {
+        use csv_core::ReadRecordResult as R;
+        if self.done {
+            return Ok(None);
+        }
+        let (mut nout, mut nend) = (0usize, 0usize);
+        loop {
+            let input = match self.input.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => bail!("cannot read {}: {e}", self.name),
+            };
+            let (res, nin, o, e) =
+                self.csv
+                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+            let used = &input[..nin];
+            self.tracker
+                .feed(used)
+                .map_err(|f| quote_error(&self.name, f))?;
+            self.input.consume(nin);
+            // csv_core gives field ends relative to the output slice it was handed.
+            for end in &mut self.ends[nend..nend + e] {
+                *end += nout;
+            }
+            nout += o;
+            nend += e;
+            match res {
+                R::InputEmpty => {}
+                R::OutputFull => {
+                    if self.out.len() >= MAX_ROW_BYTES {
+                        bail!(
+                            "{}: line {}: a row of more than {} bytes: this is not an \
+                             applications CSV",
+                            self.name,
+                            self.tracker.record_line,
+                            MAX_ROW_BYTES
+                        );
+                    }
+                    let len = self.out.len() * 2;
+                    self.out.resize(len, 0);
+                }
+                R::OutputEndsFull => {
+                    let len = self.ends.len() * 2;
+                    self.ends.resize(len, 0);
+                }
+                R::Record => {
+                    let mut cells = Vec::with_capacity(nend);
+                    let mut start = 0;
+                    for &end in &self.ends[..nend] {
+                        cells.push(self.out[start..end].to_vec());
+                        start = end;
+                    }
+                    let (line, end_line) = self.tracker.record_span();
+                    return Ok(Some(RawRecord {
+                        cells,
+                        line,
+                        end_line,
+                    }));
+                }
+                R::End => {
+                    self.done = true;
+                    if let Some(opened) = self.tracker.open_quote() {
+                        bail!(
+                            "{}: line {opened}: a quote (\") opens a cell here and is never closed",
+                            self.name
+                        );
+                    }
+                    return Ok(None);
+                }
+            }
+        }
+    }
+}
+
+/// Where each field is in the file: resolved once from the header row.
+#[derive(Debug, Clone)]
+pub struct Header {
+    name: String,
+    index: Vec<(&'static str, usize)>,
+    width: usize,
+}
+
+/// The applications of one file, one row at a time: first [`Applications::open`] reads and checks
+/// the header, then [`Applications::next_row`] reads each data row.
+pub struct Applications<R> {
+    reader: RecordReader<R>,
+    header: Header,
+    rows: u64,
+    lines: LineCount,
+}
+
+impl<R: BufRead> Applications<R> {
+    /// Reads the header row and resolves the columns; `name` names the file in messages.
+    /// Fails when the file is empty, its first line is not a header, a column is missing or
+    /// named twice, or the column map names a column the file lacks.
+    pub fn open(name: &str, input: R, map: &ColumnMap) -> Result<Self> {
+        let mut reader = RecordReader::new(name, input);
+        let Some(first) = reader.next_record()? else {
+            bail!("{name}: the file is empty (expected a header row and applications)");
+        };
+        if first.cells.iter().all(|c| c.trim_ascii().is_empty()) {
+            bail!("{name}: the file is empty (expected a header row and applications)");
+        }
+        let header = resolve_header(name, &first, map)?;
+        let lines = LineCount {
+            header: first.end_line - first.line + 1,
+            blank: first.line - 1,
+            ..LineCount::default()
+        };
+        Ok(Applications {
+            reader,
+            header,
+            rows: 0,
+            lines,
+        })
+    }
+
+    /// The header as resolved (for parsing rows elsewhere, e.g. on other threads).
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The next data row, unparsed; `None` at the end. Blank lines and rows of empty cells are
+    /// skipped (and counted).
+    pub fn next_raw(&mut self) -> Result<Option<RawRow>> {
+        loop {
+            let Some(rec) = self.reader.next_record()? else {
+                self.lines.total = self.reader.tracker.lines();
+                let counted = self.lines.header + self.lines.in_rows + self.lines.blank;
+                // Blank lines after the last row.
+                self.lines.blank += self.lines.total.saturating_sub(counted);
+                return Ok(None);
+            };
+            if rec.cells.iter().all(|c| c.trim_ascii().is_empty()) {
+                continue;
+            }
+            self.rows += 1;
+            self.lines.in_rows += rec.end_line - rec.line + 1;
+            return Ok(Some(RawRow {
+                row: self.rows,
+                cells: rec.cells,
+                line: rec.line,
+                end_line: rec.end_line,
+            }));
+        }
+    }
+
+    /// How the file's lines were used; complete once [`Applications::next_raw`] returned `None`.
+    pub fn lines(&self) -> LineCount {
+        self.lines
+    }
+}
+
+/// A data row as read, before its cells are checked; [`Header::parse`] makes it a [`Row`].
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub row: u64,
+    pub line: u64,
+    pub end_line: u64,
+    cells: Vec<Vec<u8>>,
+}
+
+/// The header row's cells: trimmed text (the header is not personal data unless the first line
+/// is really a row, which [`resolve_header`] checks before ever naming a cell).
+fn header_cells(first: &RawRecord) -> Vec<String> {
+    first
+        .cells
         .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().to_string())
-        .collect();
-    for k in map.0.keys() {
-        if !FIELDS.contains(&k.as_str()) {
-            bail!(
-                "column map: '{k}' is not a field (fields: {})",
-                FIELDS.join(", ")
-            );
+        .map(|c| String::from_utf8_lossy(c).trim().to_string())
+        .collect()
+}
+
+fn resolve_header(name: &str, first: &RawRecord, map: &ColumnMap) -> Result<Header> {
+    if let Some(k) = map.0.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        bail!(
+            "column map: '{k}' is not a field (fields: {})",
+            FIELDS.join(", ")
+        );
+    }
+    let headers = header_cells(first);
+    let line = first.line;
+    // The header each field is looked up by.
+    let wanted = |f: &str| -> String { map.0.get(f).cloned().unwrap_or_else(|| f.to_string()) };
+    let known: Vec<(&'static str, String)> = FIELDS.iter().map(|f| (*f, wanted(f))).collect();
+    let matches = |h: &str| known.iter().any(|(_, w)| h.eq_ignore_ascii_case(w));
+    let recognised = headers.iter().filter(|h| matches(h)).count();
+    if recognised == 0 {
+        if headers.len() == 1 {
+            if let Some(sep) = [';', '\t', '|']
+                .into_iter()
+                .find(|c| headers[0].contains(*c))
+            {
+                let shown = if sep == '\t' {
+                    "tab".to_string()
+                } else {
+                    format!("'{sep}'")
+                };
+                let parts = headers[0].split(sep).filter(|p| matches(p.trim())).count();
+                if parts > 0 {
+                    bail!(
+                        "{name}: line {line}: the header row is one column: the file is \
+                         separated by {shown}, not commas; save it as comma-separated CSV"
+                    );
+                }
+            }
+        }
+        bail!(
+            "{name}: line {line}: the first line looks like data, not a header: {} field{}, none \
+             matches a known column (expected at least id, easting, northing, year_group, \
+             school_urn; use --columns MAP.toml to map other names)",
+            headers.len(),
+            if headers.len() == 1 { "" } else { "s" }
+        );
+    }
+    let mut index: Vec<(&'static str, usize)> = Vec::new();
+    for (f, w) in &known {
+        let at: Vec<usize> = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.eq_ignore_ascii_case(w))
+            .map(|(i, _)| i)
+            .collect();
+        match at.as_slice() {
+            [] => {
+                if map.0.contains_key(*f) {
+                    bail!(
+                        "{name}: line {line}: the column map names column '{w}' for {f}, but the \
+                         header row has no such column (found: {})",
+                        headers.join(", ")
+                    );
+                }
+            }
+            [i] => index.push((f, *i)),
+            [a, b, ..] => bail!(
+                "{name}: line {line}: columns {} and {} are both '{}' ({f}); remove or rename one",
+                a + 1,
+                b + 1,
+                headers[*a]
+            ),
         }
     }
-    // field -> column index
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for f in FIELDS {
-        let header = map.0.get(*f).map(String::as_str).unwrap_or(f);
-        if let Some(i) = headers.iter().position(|h| h.eq_ignore_ascii_case(header)) {
-            index.insert(f, i);
-        } else if map.0.contains_key(*f) {
-            bail!(
-                "{name}: the column map names column '{header}' for {f}, but the header row has \
-                 no such column (found: {})",
-                headers.join(", ")
-            );
-        }
-    }
-    let has = |f: &str| index.contains_key(f);
+    let has = |f: &str| index.iter().any(|(k, _)| *k == f);
     let mut missing: Vec<&str> = ["id", "year_group", "school_urn"]
         .into_iter()
         .filter(|f| !has(f))
         .collect();
-    let has_grid = has("easting") && has("northing");
-    let has_degrees = has("latitude") && has("longitude");
-    if !has_grid && !has_degrees {
+    if !(has("easting") && has("northing") || has("latitude") && has("longitude")) {
         missing.push("easting/northing (or latitude/longitude)");
     }
     if !missing.is_empty() {
         bail!(
-            "{name}: line 1: missing column(s) {}; found: {} (use --columns MAP.toml to map \
+            "{name}: line {line}: missing column(s) {}; found: {} (use --columns MAP.toml to map \
              other names)",
             missing.join(", "),
             headers.join(", ")
         );
     }
-    let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    let mut n: u64 = 0;
-    let mut lines = LineCounter::default();
-    loop {
-        let before = rdr.position().byte();
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                n += 1;
-                let start = record.position().map_or(before, |p| p.byte());
-                let line = lines.line_at(bytes, start);
-                rows.push(read_row(&record, &index, headers.len(), n, line, name));
-            }
-            Err(e) => {
-                n += 1;
-                let line = lines.line_at(bytes, e.position().map_or(before, |p| p.byte()));
-                rows.push(Row {
-                    row: n,
-                    line,
-                    id: format!("row {n}"),
-                    case: Err(format!("{name}: line {line}: cannot read the row: {e}")),
-                    fields: BTreeMap::new(),
-                });
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-            }
-        }
-    }
-    Ok(rows)
+    Ok(Header {
+        name: name.to_string(),
+        index,
+        width: headers.len(),
+    })
 }
 
-fn read_row(
-    record: &csv::ByteRecord,
-    index: &HashMap<&str, usize>,
-    width: usize,
-    n: u64,
-    line: u64,
-    name: &str,
-) -> Row {
-    let mut values: HashMap<&str, String> = HashMap::new();
-    let mut bad_utf8 = None;
-    for (f, &i) in index {
-        if let Some(raw) = record.get(i) {
-            match std::str::from_utf8(raw) {
-                Ok(s) => {
-                    values.insert(f, s.to_string());
+impl Header {
+    /// Checks a row's cells and reads its case. Never quotes a cell in a message.
+    pub fn parse(&self, raw: RawRow) -> Row {
+        let RawRow {
+            row,
+            line,
+            end_line,
+            cells,
+        } = raw;
+        let name = &self.name;
+        let mut values: Vec<(&'static str, String)> = Vec::with_capacity(self.index.len());
+        let mut bad_utf8 = None;
+        for &(f, i) in &self.index {
+            if let Some(raw) = cells.get(i) {
+                match std::str::from_utf8(raw) {
+                    Ok(s) => values.push((f, s.to_string())),
+                    Err(_) => bad_utf8 = Some(f),
                 }
-                Err(_) => bad_utf8 = Some(*f),
             }
         }
-    }
-    let id = values
-        .get("id")
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("row {n}"));
-    let fail = |msg: String| Row {
-        row: n,
-        line,
-        id: id.clone(),
-        case: Err(format!("{name}: line {line}: {msg}")),
-        fields: BTreeMap::new(),
-    };
-    if let Some(f) = bad_utf8 {
-        return fail(format!("field {f}: not valid UTF-8 text"));
-    }
-    if record.len() != width {
-        return fail(format!(
-            "has {} fields but the header has {width}",
-            record.len()
-        ));
-    }
-    match case_from_fields(|f| values.get(f).map(String::as_str)) {
-        Ok(case) => Row {
-            row: n,
-            line,
-            id: id.clone(),
-            case: Ok(case),
-            fields: values
+        let get = |f: &str| {
+            values
                 .iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        },
-        Err(e) => fail(e.to_string()),
+                .find(|(k, _)| *k == f)
+                .map(|(_, v)| v.as_str())
+        };
+        let id = get("id")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("row {row}"));
+        let lines = if end_line > line {
+            format!("lines {line}-{end_line}")
+        } else {
+            format!("line {line}")
+        };
+        let fail = |msg: String| Row {
+            row,
+            line,
+            end_line,
+            id: id.clone(),
+            case: Err(format!("{name}: {lines}: {msg}")),
+            fields: BTreeMap::new(),
+        };
+        if let Some(f) = bad_utf8 {
+            return fail(format!("field {f}: not valid UTF-8 text"));
+        }
+        if cells.len() != self.width {
+            let mut msg = format!(
+                "has {} fields but the header has {}",
+                cells.len(),
+                self.width
+            );
+            if end_line > line {
+                msg.push_str(&format!(
+                    " (a quoted cell runs from line {line} to line {end_line}: if its quote is a \
+                     mistake, the rows on those lines were read into this one)"
+                ));
+            }
+            return fail(msg);
+        }
+        match case_from_fields(get) {
+            Ok(case) => Row {
+                row,
+                line,
+                end_line,
+                id: id.clone(),
+                case: Ok(case),
+                fields: values
+                    .iter()
+                    .filter(|(_, v)| !v.trim().is_empty())
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+            },
+            Err(e) => fail(e.to_string()),
+        }
     }
+}
+
+/// Reads every row of applications already in memory; `name` is used in messages. For tests and
+/// small inputs: a batch streams with [`Applications`].
+pub fn parse_applications(bytes: &[u8], name: &str, map: &ColumnMap) -> Result<Vec<Row>> {
+    scan(name, bytes)?;
+    let mut apps = Applications::open(name, bytes, map)?;
+    let mut rows = Vec::new();
+    while let Some(raw) = apps.next_raw()? {
+        rows.push(apps.header().parse(raw));
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]
@@ -183,38 +644,42 @@ mod tests {
 
     const HEAD: &str = "id,easting,northing,year_group,school_urn\n";
 
+    fn parse(text: &str) -> Result<Vec<Row>> {
+        parse_applications(text.as_bytes(), "apps.csv", &ColumnMap::default())
+    }
+
+    fn err(text: &str) -> String {
+        format!("{:#}", parse(text).unwrap_err())
+    }
+
     #[test]
     fn every_row_is_kept_even_bad_ones() {
         let text = format!(
             "\u{feff}{HEAD}A1,391000,87000,Y7,148737\r\nA2,NaN,87000,Y7,148737\r\nA3,1,2\r\nA4,391000,87000,Y15,1\r\n"
         );
-        let rows = parse_applications(text.as_bytes(), "apps.csv", &ColumnMap::default()).unwrap();
+        let rows = parse(&text).unwrap();
         assert_eq!(rows.len(), 4);
         assert!(rows[0].case.is_ok());
         let e = rows[1].case.as_ref().unwrap_err();
         assert!(e.contains("apps.csv: line 3: field easting"), "{e}");
+        assert!(!e.contains("NaN"), "a cell is never quoted: {e}");
         assert!(rows[2].case.as_ref().unwrap_err().contains("line 4"));
-        assert!(rows[3]
-            .case
-            .as_ref()
-            .unwrap_err()
-            .contains("field year_group"));
+        let e = rows[3].case.as_ref().unwrap_err();
+        assert!(e.contains("field year_group"), "{e}");
+        assert!(!e.contains("Y15"), "{e}");
         assert_eq!(rows[3].id, "A4");
     }
 
     #[test]
     fn missing_columns_and_empty_files_are_fatal() {
-        let e = parse_applications(b"id,year_group\n", "a.csv", &ColumnMap::default())
-            .unwrap_err()
-            .to_string();
+        let e = err("id,year_group\n");
         assert!(
-            e.contains("a.csv: line 1: missing column(s) school_urn"),
+            e.contains("a.csv: line 1: missing column(s) school_urn")
+                || e.contains("apps.csv: line 1: missing column(s) school_urn"),
             "{e}"
         );
-        let e = parse_applications(b"", "a.csv", &ColumnMap::default())
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("empty"));
+        assert!(err("").contains("empty"));
+        assert!(err("\n\r\n  \n").contains("empty"));
     }
 
     #[test]
@@ -225,5 +690,91 @@ mod tests {
         let text = "Ref,easting,northing,year_group,School\nX,391000,87000,R,5\n";
         let rows = parse_applications(text.as_bytes(), "a.csv", &map).unwrap();
         assert_eq!(rows[0].case.as_ref().unwrap().id, "X");
+    }
+
+    #[test]
+    fn an_unclosed_quote_refuses_the_file_naming_its_line() {
+        let text = format!(
+            "{HEAD}A1,391000,87000,Y7,1\n\"A2,391000,87000,Y7,1\nA3,1,2,Y7,1\nA4,1,2,Y7,1\n"
+        );
+        let e = err(&text);
+        assert!(e.contains("apps.csv: line 3: a quote"), "{e}");
+        assert!(e.contains("never closed"), "{e}");
+    }
+
+    #[test]
+    fn a_quoted_cell_over_too_many_lines_refuses_the_file() {
+        let mut text = format!("{HEAD}A1,\"391000");
+        for _ in 0..MAX_LINES_PER_ROW {
+            text.push_str("\nX,1,2,Y7,1");
+        }
+        text.push_str("\",87000,Y7,1\n");
+        let e = err(&text);
+        assert!(
+            e.contains("apps.csv: line 2: a quoted cell opens here"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_short_multi_line_cell_is_one_row_and_every_line_is_counted() {
+        let text = format!(
+            "{HEAD}\"A1\nsecond line\",391000,87000,Y7,1\n\n   \n,,,,\nA2,391000,87000,Y7,1\r\nA3,\"x\ny\",87000,Y7\n"
+        );
+        scan("apps.csv", text.as_bytes()).unwrap();
+        let mut apps =
+            Applications::open("apps.csv", text.as_bytes(), &ColumnMap::default()).unwrap();
+        let mut rows = Vec::new();
+        while let Some(r) = apps.next_raw().unwrap() {
+            rows.push(apps.header().parse(r));
+        }
+        assert_eq!(rows.len(), 3);
+        assert_eq!((rows[0].line, rows[0].end_line), (2, 3));
+        assert_eq!(rows[1].line, 7);
+        assert_eq!((rows[2].line, rows[2].end_line), (8, 9));
+        let e = rows[2].case.as_ref().unwrap_err();
+        assert!(e.contains("apps.csv: lines 8-9: has 4 fields"), "{e}");
+        let l = apps.lines();
+        assert_eq!(l.total, 9);
+        assert_eq!(l.header + l.in_rows + l.blank, l.total, "{l:?}");
+        assert_eq!(l.blank, 3);
+    }
+
+    #[test]
+    fn header_like_data_and_other_delimiters_are_described_without_their_cells() {
+        let e = err("P000,Jane Canary,1 Secret Lane,DT1 1AA\nP001,x,y,z\n");
+        assert!(
+            e.contains("the first line looks like data, not a header: 4 fields"),
+            "{e}"
+        );
+        assert!(!e.contains("Canary") && !e.contains("Secret"), "{e}");
+        let e = err("id;easting;northing;year_group;school_urn\nA;1;2;Y7;3\n");
+        assert!(e.contains("separated by ';'"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_columns_are_refused_naming_both() {
+        let e = err("id,easting,northing,year_group,school_urn,Easting\nA,1,2,Y7,3,4\n");
+        assert!(e.contains("columns 2 and 6 are both 'easting'"), "{e}");
+    }
+
+    #[test]
+    fn scan_counts_records_and_lines() {
+        let s = scan("a", "h\r\na\r\n\r\nb".as_bytes()).unwrap();
+        assert_eq!(
+            s,
+            Scan {
+                records: 3,
+                lines: 4
+            }
+        );
+        let s = scan("a", "h\n\"a\nb\"\n".as_bytes()).unwrap();
+        assert_eq!(
+            s,
+            Scan {
+                records: 2,
+                lines: 3
+            }
+        );
     }
 }

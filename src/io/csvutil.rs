@@ -108,6 +108,29 @@ impl ColumnMap {
         Self::from_toml_str(&path.display().to_string(), &text)
     }
 
+    /// Reads a column map for a loader whose fields are `known`: a key that is no field is an
+    /// error naming the map file and the key's line.
+    pub fn load_for(path: &Path, known: &[&str]) -> anyhow::Result<ColumnMap> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow!("cannot read column map {}: {e}", path.display()))?;
+        let file = path.display().to_string();
+        let map = Self::from_toml_str(&file, &text)?;
+        if let Some(k) = map.0.keys().find(|k| !known.contains(&k.as_str())) {
+            let line = toml_edit::ImDocument::parse(text.as_str())
+                .ok()
+                .and_then(|doc| {
+                    let start = doc.get("columns")?.as_table()?.key(k)?.span()?.start;
+                    Some(text[..start].matches('\n').count() + 1)
+                })
+                .map_or(String::new(), |l| format!(" line {l}:"));
+            return Err(anyhow!(
+                "{file}:{line} [columns] key '{k}' is not a field (fields: {})",
+                known.join(", ")
+            ));
+        }
+        Ok(map)
+    }
+
     /// Parses the `[columns]` table of a column map; `file` names the source in messages.
     pub fn from_toml_str(file: &str, text: &str) -> anyhow::Result<ColumnMap> {
         let parsed: ColumnMapFile =

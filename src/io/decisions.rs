@@ -225,6 +225,13 @@ impl<W: Write> DecisionWriter<W> {
         self.inner.flush()?;
         Ok(())
     }
+
+    /// Flushes the CSV and hands back the output (to be finished: renamed into place).
+    pub fn into_inner(self) -> Result<W> {
+        self.inner
+            .into_inner()
+            .map_err(|e| anyhow::Error::new(e.into_error()))
+    }
 }
 
 #[cfg(test)]
