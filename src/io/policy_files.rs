@@ -201,11 +201,19 @@ pub fn read_policy_layers(path: &Path) -> Result<PolicyLayers> {
     Ok(PolicyLayers { layers, files })
 }
 
+/// The policy of the layers; a section missing from every file is reported against the folder.
+fn from_layers(path: &Path, read: &PolicyLayers) -> Result<Policy> {
+    Policy::from_layers(&read.layers).map_err(|e| match e {
+        crate::policy::PolicyError::Missing(_) => anyhow::anyhow!("{}: {e}", path.display()),
+        e => e.into(),
+    })
+}
+
 /// Loads every `*.toml` in the directory, in file-name order (or one file), merged over its base
 /// when it is an overlay.
 pub fn load_policy(path: &Path) -> Result<LoadedPolicy> {
     let read = read_policy_layers(path)?;
-    let policy = Policy::from_layers(&read.layers)?;
+    let policy = from_layers(path, &read)?;
     Ok(LoadedPolicy {
         policy,
         files: read.files,
@@ -215,7 +223,7 @@ pub fn load_policy(path: &Path) -> Result<LoadedPolicy> {
 /// The merged policy files (for `policy diff`), after checking that they load as a policy.
 pub fn load_merged(path: &Path) -> Result<(LoadedPolicy, Vec<MergedFile>)> {
     let read = read_policy_layers(path)?;
-    let policy = Policy::from_layers(&read.layers)?;
+    let policy = from_layers(path, &read)?;
     let merged = merge_layers(&read.layers)?;
     Ok((
         LoadedPolicy {

@@ -58,6 +58,13 @@ pub enum PolicyError {
     UnorderedRule(String),
     #[error("policy: rule id '{0}' is defined twice")]
     DuplicateRule(String),
+    /// An error found when the files are put together, with the file it belongs to.
+    #[error("{file}: {source}")]
+    InFile {
+        file: String,
+        #[source]
+        source: Box<PolicyError>,
+    },
     #[error("policy: [[area_rule]] '{id}': {message}")]
     AreaRule { id: String, message: String },
     #[error("policy: rule '{rule}' borrows the criteria of '{wanted}', which is not a rule of the right form")]
@@ -824,6 +831,9 @@ impl Policy {
         let mut scheme = None;
         let mut appeal = None;
         let mut rules: Vec<Rule> = Vec::new();
+        // The file each rule and area rule came from, for errors found across files.
+        let mut rule_files: Vec<String> = Vec::new();
+        let mut area_rule_files: Vec<String> = Vec::new();
         for (file, doc) in docs {
             let file = &file;
             take_once(&mut meta, doc.policy, file, "policy")?;
@@ -880,40 +890,58 @@ impl Policy {
             rules.extend(doc.transitional.into_iter().map(Rule::Transitional));
             rules.extend(doc.post16_send.into_iter().map(Rule::Post16Send));
             rules.extend(doc.post19.into_iter().map(Rule::Post19));
+            rule_files.resize(rules.len(), file.clone());
+            area_rule_files.resize(area_rules.len(), file.clone());
         }
+        let in_file = |file: &str, e: PolicyError| PolicyError::InFile {
+            file: file.to_string(),
+            source: Box::new(e),
+        };
         for (i, a) in area_rules.iter().enumerate() {
-            a.check()?;
+            let file = &area_rule_files[i];
+            a.check().map_err(|e| in_file(file, e))?;
             if area_rules[..i].iter().any(|o| o.id == a.id) {
-                return Err(PolicyError::DuplicateRule(a.id.clone()));
+                return Err(in_file(file, PolicyError::DuplicateRule(a.id.clone())));
             }
         }
-        let decision: DecisionOrder = required(decision, "decision")?;
+        let (decision, decision_file): (DecisionOrder, String) =
+            decision.ok_or(PolicyError::Missing("decision"))?;
         for (i, r) in rules.iter().enumerate() {
+            let file = &rule_files[i];
             if rules[..i].iter().any(|o| o.id() == r.id()) {
-                return Err(PolicyError::DuplicateRule(r.id().to_string()));
+                return Err(in_file(
+                    file,
+                    PolicyError::DuplicateRule(r.id().to_string()),
+                ));
             }
             if !decision.order.iter().any(|id| id == r.id()) {
-                return Err(PolicyError::UnorderedRule(r.id().to_string()));
+                return Err(in_file(
+                    file,
+                    PolicyError::UnorderedRule(r.id().to_string()),
+                ));
             }
         }
         let mut ordered = Vec::with_capacity(rules.len());
+        let mut ordered_files = Vec::with_capacity(rules.len());
         for id in &decision.order {
             let pos = rules
                 .iter()
                 .position(|r| r.id() == id)
-                .ok_or_else(|| PolicyError::UnknownRule(id.clone()))?;
+                .ok_or_else(|| in_file(&decision_file, PolicyError::UnknownRule(id.clone())))?;
             ordered.push(rules.swap_remove(pos));
+            ordered_files.push(rule_files.swap_remove(pos));
         }
-        for r in &ordered {
+        for (r, file) in ordered.iter().zip(&ordered_files) {
             if let Rule::Distance(d) = r {
-                check_bands(d)?;
+                check_bands(d).map_err(|e| in_file(file, e))?;
             }
         }
-        check_references(&ordered)?;
-        let pref: ParentalPreference = required(pref, "parental_preference")?;
+        check_references(&ordered).map_err(|(i, e)| in_file(&ordered_files[i], e))?;
+        let (pref, pref_file): (ParentalPreference, String) =
+            pref.ok_or(PolicyError::Missing("parental_preference"))?;
         for id in &pref.accepted_by {
             if !ordered.iter().any(|r| r.id() == id) {
-                return Err(PolicyError::UnknownRule(id.clone()));
+                return Err(in_file(&pref_file, PolicyError::UnknownRule(id.clone())));
             }
         }
         Ok(Policy {
@@ -951,7 +979,7 @@ fn read_doc(f: &overlay::MergedFile) -> Result<PolicyDoc, PolicyError> {
 
 /// Rules that borrow another rule's criteria (clauses 1.1.9, 1.1.10, 1.1.8, 1.1.16, 4.2, 4.3;
 /// Post-16 section 2) must name a rule of the right form.
-fn check_references(rules: &[Rule]) -> Result<(), PolicyError> {
+fn check_references(rules: &[Rule]) -> Result<(), (usize, PolicyError)> {
     let distance = |id: &str| {
         rules
             .iter()
@@ -962,7 +990,7 @@ fn check_references(rules: &[Rule]) -> Result<(), PolicyError> {
             .iter()
             .any(|r| matches!(r, Rule::Post16(p) if p.id == id))
     };
-    for r in rules {
+    for (i, r) in rules.iter().enumerate() {
         let (wanted, ok) = match r {
             Rule::TemporaryHousing(t) => (&t.age_distance, distance(&t.age_distance)),
             Rule::ChangingSchool(c) => (&c.age_distance, distance(&c.age_distance)),
@@ -975,10 +1003,13 @@ fn check_references(rules: &[Rule]) -> Result<(), PolicyError> {
             _ => continue,
         };
         if !ok {
-            return Err(PolicyError::BadReference {
-                rule: r.id().to_string(),
-                wanted: wanted.clone(),
-            });
+            return Err((
+                i,
+                PolicyError::BadReference {
+                    rule: r.id().to_string(),
+                    wanted: wanted.clone(),
+                },
+            ));
         }
     }
     Ok(())
