@@ -12,6 +12,7 @@ pub mod decision;
 pub mod follow_up;
 pub mod rules;
 pub mod schools;
+mod unknown_sex;
 
 pub use case::{Case, Sex};
 pub use context::{Ctx, DecideError};
@@ -61,13 +62,30 @@ fn decide_inner(
     let moved = case.at_decided_home();
     let case = moved.as_ref().unwrap_or(case);
     let ctx = Ctx::new(policy, area, case, settings)?;
+    let d = decide_ctx(&ctx)?;
+    if case.sex.is_some() {
+        return Ok(d);
+    }
+    // Clause 1.1.7: with the sex blank, single-sex schools may change which schools count.
+    unknown_sex::settle(&ctx, d, |c| {
+        decide_ctx(&Ctx::new(policy, area, c, settings)?)
+    })
+}
+
+/// Decides a case in its context: every rule in the policy's order, then the outcome.
+fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
+    let (policy, case) = (ctx.policy, ctx.case);
     let mut findings: Vec<Finding> = Vec::with_capacity(policy.rules.len());
     let mut rule_terms: Vec<context::Terms> = Vec::with_capacity(policy.rules.len());
     // Warnings (e.g. "close to the limit") belong to the rule that raised them, so that an
     // eligible decision carries only those of the rules that explain it.
     let mut rule_warnings: Vec<Vec<String>> = Vec::with_capacity(policy.rules.len());
     for rule in &policy.rules {
-        findings.push(rules::apply(rule, &ctx)?);
+        let finding = match rules::apply(rule, ctx) {
+            Ok(f) => f,
+            Err(e) => rules::unmeasured(rule, ctx, e)?,
+        };
+        findings.push(finding);
         rule_warnings.push(ctx.take_warnings());
         rule_terms.push(ctx.take_terms());
     }
