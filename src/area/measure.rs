@@ -550,3 +550,155 @@ impl Area {
         Ok(reach.tree.route(&self.network, snap))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use geo::{LineString, Point};
+
+    use super::*;
+    use crate::network::{EdgeAttrs, RawEdge};
+
+    fn edge(id: &str, drive: bool, pts: &[(f64, f64)]) -> RawEdge {
+        RawEdge {
+            attrs: EdgeAttrs {
+                id: id.into(),
+                walk: true,
+                drive,
+                ..Default::default()
+            },
+            geometry: LineString::from(pts.to_vec()),
+        }
+    }
+
+    /// A road from (1000, 1000) to (5000, 1000) and a footpath north from (3000, 1000) to
+    /// (3000, 2000); 50 m snapping, so the extent is eastings 950-5050, northings 950-2050.
+    fn area() -> Area {
+        let net = Network::build(vec![
+            edge("road", true, &[(1000.0, 1000.0), (5000.0, 1000.0)]),
+            edge("path", false, &[(3000.0, 1000.0), (3000.0, 2000.0)]),
+        ])
+        .unwrap();
+        Area::new(Vec::new(), Vec::new(), Vec::new(), net, 50.0).unwrap()
+    }
+
+    fn placed(a: &Area, home: (f64, f64), access: Option<(f64, f64)>) -> Result<(), AreaError> {
+        let l = a.locate(Point::from(home), access.map(Point::from));
+        a.check_placed(&l)
+    }
+
+    fn not_placed(a: &Area, home: (f64, f64), access: Option<(f64, f64)>) -> NotPlaced {
+        match placed(a, home, access) {
+            Err(AreaError::NotPlaced(n)) => n,
+            other => panic!("expected NotPlaced, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_extent_is_the_network_box_widened_by_the_snap_distance() {
+        assert_eq!(
+            area().extent(),
+            Extent {
+                min_easting: 950.0,
+                max_easting: 5050.0,
+                min_northing: 950.0,
+                max_northing: 2050.0
+            }
+        );
+        assert_eq!(
+            area().extent().to_string(),
+            "eastings 950 to 5050, northings 950 to 2050"
+        );
+    }
+
+    #[test]
+    fn a_home_one_mode_can_place_is_placed() {
+        let a = area();
+        assert_eq!(placed(&a, (2000.0, 1020.0), None), Ok(()));
+        // 10 m from the footpath, 900 m from the road: walking only.
+        assert_eq!(placed(&a, (3010.0, 1900.0), None), Ok(()));
+        let l = a.locate(Point::new(3010.0, 1900.0), None);
+        assert!(l.snap(Mode::Walk).is_ok() && l.snap(Mode::Drive).is_err());
+    }
+
+    #[test]
+    fn a_home_inside_the_extent_but_far_from_every_path_says_how_far() {
+        // (4500, 1900): 900 m from the road, 1500 m from the footpath.
+        let n = not_placed(&area(), (4500.0, 1900.0), None);
+        assert_eq!(
+            (n.point, n.nearest_m, n.outside, n.swapped),
+            (PlacedPoint::Home, Some(900.0), None, false)
+        );
+        assert_eq!(
+            n.to_string(),
+            "home cannot be placed on the walking network, nor on the driving network: the \
+             nearest usable path is 900 m away (the furthest allowed is 50 m): check the easting \
+             and northing, or give an access point (access_easting, access_northing) where the \
+             home meets the road"
+        );
+    }
+
+    #[test]
+    fn a_home_outside_the_extent_is_refused_and_a_swap_is_recognised() {
+        let a = area();
+        // Exchanged, (1500, 4000) would be (4000, 1500): inside the extent.
+        let n = not_placed(&a, (1500.0, 4000.0), None);
+        assert!(n.swapped && n.outside.is_some(), "{n:?}");
+        let text = n.to_string();
+        assert!(
+            text.ends_with(
+                "it lies outside the area's extent (eastings 950 to 5050, northings 950 to \
+                 2050): the easting and northing look swapped"
+            ),
+            "{text}"
+        );
+        // The home's coordinates are never in the message.
+        assert!(!text.contains("1500") && !text.contains("4000"), "{text}");
+        // Far off and not a swap: 365 km from the top of the footpath, given in kilometres.
+        let n = not_placed(&a, (1000.0, 367000.0), None);
+        assert!(!n.swapped);
+        assert!(
+            n.to_string()
+                .contains("the nearest usable path is 365.0 km away"),
+            "{n}"
+        );
+        assert!(n.to_string().ends_with(": check the easting and northing"));
+        // A home outside the extent is refused even when its access point is on the road: its
+        // catchment and nearest school would mean nothing.
+        let n = not_placed(&a, (1000.0, 367000.0), Some((2000.0, 1000.0)));
+        assert_eq!(n.point, PlacedPoint::Home);
+    }
+
+    #[test]
+    fn an_access_point_no_mode_can_place_is_named() {
+        let n = not_placed(&area(), (2000.0, 1020.0), Some((2000.0, 9000.0)));
+        assert_eq!(n.point, PlacedPoint::AccessPoint);
+        assert!(
+            n.to_string()
+                .starts_with("access point cannot be placed on the walking network"),
+            "{n}"
+        );
+        assert!(
+            n.to_string()
+                .ends_with(": check the access_easting and access_northing"),
+            "{n}"
+        );
+    }
+
+    #[test]
+    fn a_left_out_school_is_named_where_it_was_unknown() {
+        let a = area().with_left_out(vec![LeftOutSchool {
+            urn: Urn(7),
+            name: "Hill School".into(),
+            file: "schools.csv".into(),
+            line: 3,
+            why: crate::area::LeftOutWhy::NoLocation,
+        }]);
+        assert_eq!(
+            a.unknown_school(Urn(7)).to_string(),
+            "field school_urn: school URN 7 (Hill School) was left out of the area: schools.csv \
+             line 3: it has no Easting or Northing, so it can be neither the nearest school nor \
+             measured to"
+        );
+        assert_eq!(a.unknown_school(Urn(8)), AreaError::UnknownSchool(Urn(8)));
+    }
+}
