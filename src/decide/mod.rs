@@ -209,7 +209,7 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
                     _ => None,
                 }) {
                     Some(p) => rules::surplus_seat::reduced(
-                        rules::surplus_seat::seat_price(&ctx),
+                        rules::surplus_seat::seat_price(ctx),
                         p.reduction_percent,
                         &p.cite.clause,
                     ),
@@ -258,15 +258,15 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
         }
     }
     if d.outcome != Outcome::Eligible {
-        d.charge = Some(rules::surplus_seat::seat_price(&ctx));
+        d.charge = Some(rules::surplus_seat::seat_price(ctx));
         if d.outcome == Outcome::NotEligible {
-            d.surplus_priority = rules::surplus_seat::priority(&ctx, preference_school);
+            d.surplus_priority = rules::surplus_seat::priority(ctx, preference_school);
         }
     }
     if d.outcome == Outcome::Eligible {
         d.support_ends = decided_terms.ends;
     }
-    d.distances = distances(&ctx);
+    d.distances = distances(ctx);
     d.reasons = reasons;
     let mut warnings: Vec<String> = Vec::new();
     for w in rule_warnings[..last]
@@ -279,7 +279,7 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
         }
     }
     d.warnings = warnings;
-    d.follow_ups = follow_up::follow_ups(&ctx, &d);
+    d.follow_ups = follow_up::follow_ups(ctx, &d);
     Ok(d)
 }
 

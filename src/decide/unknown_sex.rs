@@ -6,7 +6,7 @@
 //! decisions send the case to an officer, naming the field and the schools it affects, rather
 //! than deciding silently as if every single-sex school suited the child.
 
-use crate::area::{Area, Urn};
+use crate::area::{Area, Gender, Urn};
 use crate::policy::{Policy, Requirement, Rule, SchoolSet};
 
 use super::case::{Case, Sex};
@@ -136,6 +136,10 @@ pub(super) fn settle(
     decide: impl Fn(&Case) -> Result<Decision, DecideError>,
 ) -> Result<Decision, DecideError> {
     let (area, policy, case) = (ctx.area, ctx.policy, ctx.case);
+    let single_sex = area.schools().iter().any(|s| s.gender != Gender::Mixed);
+    if !single_sex || !policy.suitable_schools.respect_single_sex {
+        return Ok(d);
+    }
     let low_income = ctx.low_income().is_some();
     let boy = counted(area, policy, case, low_income, Sex::Male);
     let girl = counted(area, policy, case, low_income, Sex::Female);
