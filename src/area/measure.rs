@@ -10,7 +10,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 use thiserror::Error;
 
-use super::{Catchment, Gate, School, Urn};
+use super::{Catchment, Gate, LeftOutSchool, School, Urn};
 use crate::network::{Mode, Network, Route, Snap, SnapError, Tree};
 
 /// Problems in the area data, or in measuring from a home within it.
@@ -26,6 +26,14 @@ pub enum AreaError {
         "field school_urn: unknown school URN {0} (not in the area's schools file, or closed)"
     )]
     UnknownSchool(Urn),
+    /// The school is in the schools file but was left out when the area was loaded.
+    #[error("field school_urn: {0}")]
+    LeftOutSchool(LeftOutSchool),
+    /// The home (or its access point) is nowhere near the area's network: a mistyped or
+    /// swapped coordinate, or a home the area does not cover. No mode can measure from it, and
+    /// "nearest school" means nothing there.
+    #[error("{0}")]
+    NotPlaced(NotPlaced),
     #[error("home cannot be placed on the {mode} network: {reason}")]
     HomeSnap {
         mode: &'static str,
@@ -37,6 +45,125 @@ pub enum AreaError {
         name: String,
         mode: &'static str,
     },
+}
+
+/// The part of the national grid an area covers: the bounding box of its network, widened on
+/// every side by the furthest a point may be snapped. A point outside it is further than that
+/// from every edge, so it cannot be placed on any network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Extent {
+    pub min_easting: f64,
+    pub max_easting: f64,
+    pub min_northing: f64,
+    pub max_northing: f64,
+}
+
+impl Extent {
+    /// Whether the point lies within the extent (edges included).
+    pub fn contains(&self, p: geo::Point<f64>) -> bool {
+        (self.min_easting..=self.max_easting).contains(&p.x())
+            && (self.min_northing..=self.max_northing).contains(&p.y())
+    }
+}
+
+impl std::fmt::Display for Extent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "eastings {:.0} to {:.0}, northings {:.0} to {:.0}",
+            self.min_easting.floor(),
+            self.max_easting.ceil(),
+            self.min_northing.floor(),
+            self.max_northing.ceil()
+        )
+    }
+}
+
+/// Which point of a case could not be placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlacedPoint {
+    /// The home's easting and northing.
+    Home,
+    /// The access point where the home meets the road (clause 1.1.1).
+    AccessPoint,
+}
+
+/// Why a case's home cannot be placed in the area. The message says how far the point is from
+/// the nearest usable path and whether it lies outside the area's extent, never the point's
+/// coordinates (a home's location is personal data).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotPlaced {
+    pub point: PlacedPoint,
+    /// Distance to the nearest edge usable in any mode; `None` when there is none.
+    pub nearest_m: Option<f64>,
+    /// The furthest a point may be snapped (the area's `max_snap_m`).
+    pub max_m: f64,
+    /// The area's extent, when the point lies outside it.
+    pub outside: Option<Extent>,
+    /// Whether the point with easting and northing exchanged would lie inside the extent.
+    pub swapped: bool,
+}
+
+/// A distance for a message: metres under a kilometre, else kilometres to one decimal.
+fn distance_text(m: f64) -> String {
+    if m < 1000.0 {
+        format!("{m:.0} m")
+    } else {
+        format!("{:.1} km", m / 1000.0)
+    }
+}
+
+impl std::fmt::Display for NotPlaced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (what, fields) = match self.point {
+            PlacedPoint::Home => ("home", "easting and northing"),
+            PlacedPoint::AccessPoint => ("access point", "access_easting and access_northing"),
+        };
+        write!(
+            f,
+            "{what} cannot be placed on the walking network, nor on the driving network: "
+        )?;
+        match self.nearest_m {
+            Some(d) => write!(
+                f,
+                "the nearest usable path is {} away (the furthest allowed is {:.0} m)",
+                distance_text(d),
+                self.max_m
+            )?,
+            None => write!(f, "the area's network has no usable path")?,
+        }
+        if let Some(e) = &self.outside {
+            write!(f, "; it lies outside the area's extent ({e})")?;
+        }
+        if self.swapped {
+            write!(f, ": the {fields} look swapped")
+        } else if self.outside.is_some() {
+            write!(f, ": check the {fields}")
+        } else {
+            match self.point {
+                PlacedPoint::Home => write!(
+                    f,
+                    ": check the easting and northing, or give an access point \
+                     (access_easting, access_northing) where the home meets the road"
+                ),
+                PlacedPoint::AccessPoint => write!(f, ": check the {fields}"),
+            }
+        }
+    }
+}
+
+impl AreaError {
+    /// For a home that cannot be placed on one mode's network, the distance that therefore
+    /// cannot be measured ("driven route", "walking route"); `None` for any other error.
+    pub fn unmeasured_route(&self) -> Option<&'static str> {
+        match self {
+            AreaError::HomeSnap { mode, .. } if *mode == mode_name(Mode::Drive) => {
+                Some("driven route")
+            }
+            AreaError::HomeSnap { .. } => Some("walking route"),
+            _ => None,
+        }
+    }
 }
 
 fn mode_name(mode: Mode) -> &'static str {
@@ -74,7 +201,32 @@ pub struct Area {
     catchment_index: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
     network: Network,
     max_snap_m: f64,
+    /// The network's bounding box widened by `max_snap_m`.
+    extent: Extent,
+    /// Schools of the schools file left out at load, so that a case naming one is told why.
+    left_out: Vec<LeftOutSchool>,
     reach: Vec<[OnceLock<Result<Reach, AreaError>>; 3]>,
+}
+
+/// The network's bounding box widened by `pad` metres on every side.
+fn network_extent(network: &Network, pad: f64) -> Extent {
+    let [x0, y0, x1, y1] = (0..network.edge_count()).map(|e| network.bbox(e)).fold(
+        [f64::INFINITY, f64::INFINITY, -f64::INFINITY, -f64::INFINITY],
+        |b, e| {
+            [
+                b[0].min(e[0]),
+                b[1].min(e[1]),
+                b[2].max(e[2]),
+                b[3].max(e[3]),
+            ]
+        },
+    );
+    Extent {
+        min_easting: x0 - pad,
+        max_easting: x1 + pad,
+        min_northing: y0 - pad,
+        max_northing: y1 + pad,
+    }
 }
 
 /// A home placed on the network once per mode, reused for every school it is measured to.
@@ -159,6 +311,7 @@ impl Area {
             })
             .collect();
         let catchment_index = RTree::bulk_load(boxes);
+        let extent = network_extent(&network, max_snap_m);
         Ok(Area {
             schools,
             by_urn,
@@ -167,8 +320,35 @@ impl Area {
             catchment_index,
             network,
             max_snap_m,
+            extent,
+            left_out: Vec::new(),
             reach,
         })
+    }
+
+    /// Records the schools the loader left out, so that a case naming one is told why rather
+    /// than that the school is unknown.
+    pub fn with_left_out(mut self, left_out: Vec<LeftOutSchool>) -> Area {
+        self.left_out = left_out;
+        self
+    }
+
+    /// Schools of the schools file left out at load (closed, or without a location).
+    pub fn left_out(&self) -> &[LeftOutSchool] {
+        &self.left_out
+    }
+
+    /// Why a URN names no school of the area: left out at load (and why), or not in the file.
+    pub fn unknown_school(&self, urn: Urn) -> AreaError {
+        match self.left_out.iter().find(|l| l.urn == urn) {
+            Some(l) => AreaError::LeftOutSchool(l.clone()),
+            None => AreaError::UnknownSchool(urn),
+        }
+    }
+
+    /// The part of the national grid the area covers (see [`Extent`]).
+    pub fn extent(&self) -> Extent {
+        self.extent
     }
 
     /// All schools, in file order.
@@ -253,8 +433,54 @@ impl Area {
         }
     }
 
+    /// Checks that a located home can be decided in this area: the home lies within the area's
+    /// extent, and the point measured from (the access point, else the home) was placed on at
+    /// least one mode's network. A home that fails is not in the area as far as the tool can
+    /// tell (a mistyped or swapped coordinate, most often), so nothing about it can be decided.
+    pub fn check_placed(&self, located: &Located) -> Result<(), AreaError> {
+        let swapped = |p: geo::Point<f64>| self.extent.contains(geo::Point::new(p.y(), p.x()));
+        let home = located.home;
+        if !self.extent.contains(home) {
+            return Err(AreaError::NotPlaced(NotPlaced {
+                point: PlacedPoint::Home,
+                nearest_m: self.nearest_path_m(home),
+                max_m: self.max_snap_m,
+                outside: Some(self.extent),
+                swapped: swapped(home),
+            }));
+        }
+        if located.snaps.iter().any(Result::is_ok) {
+            return Ok(());
+        }
+        let (point, from) = match located.access_point {
+            Some(a) => (PlacedPoint::AccessPoint, a),
+            None => (PlacedPoint::Home, home),
+        };
+        let outside = !self.extent.contains(from);
+        Err(AreaError::NotPlaced(NotPlaced {
+            point,
+            nearest_m: self.nearest_path_m(from),
+            max_m: self.max_snap_m,
+            outside: outside.then_some(self.extent),
+            swapped: outside && swapped(from),
+        }))
+    }
+
+    /// Distance from a point to the nearest edge usable in any mode, however far; `None` when
+    /// no mode has an edge (or the point is not finite).
+    fn nearest_path_m(&self, p: geo::Point<f64>) -> Option<f64> {
+        Mode::ALL
+            .iter()
+            .filter_map(|m| self.network.snap(*m, p, f64::INFINITY).ok())
+            .map(|s| s.distance_m)
+            .reduce(f64::min)
+    }
+
     fn reach(&self, urn: Urn, mode: Mode) -> Result<&Reach, AreaError> {
-        let &i = self.by_urn.get(&urn).ok_or(AreaError::UnknownSchool(urn))?;
+        let &i = self
+            .by_urn
+            .get(&urn)
+            .ok_or_else(|| self.unknown_school(urn))?;
         self.reach[i][mode_slot(mode)]
             .get_or_init(|| self.grow_reach(i, mode))
             .as_ref()
@@ -322,5 +548,157 @@ impl Area {
         let snap = home.snap(mode)?;
         let reach = self.reach(urn, mode)?;
         Ok(reach.tree.route(&self.network, snap))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::{LineString, Point};
+
+    use super::*;
+    use crate::network::{EdgeAttrs, RawEdge};
+
+    fn edge(id: &str, drive: bool, pts: &[(f64, f64)]) -> RawEdge {
+        RawEdge {
+            attrs: EdgeAttrs {
+                id: id.into(),
+                walk: true,
+                drive,
+                ..Default::default()
+            },
+            geometry: LineString::from(pts.to_vec()),
+        }
+    }
+
+    /// A road from (1000, 1000) to (5000, 1000) and a footpath north from (3000, 1000) to
+    /// (3000, 2000); 50 m snapping, so the extent is eastings 950-5050, northings 950-2050.
+    fn area() -> Area {
+        let net = Network::build(vec![
+            edge("road", true, &[(1000.0, 1000.0), (5000.0, 1000.0)]),
+            edge("path", false, &[(3000.0, 1000.0), (3000.0, 2000.0)]),
+        ])
+        .unwrap();
+        Area::new(Vec::new(), Vec::new(), Vec::new(), net, 50.0).unwrap()
+    }
+
+    fn placed(a: &Area, home: (f64, f64), access: Option<(f64, f64)>) -> Result<(), AreaError> {
+        let l = a.locate(Point::from(home), access.map(Point::from));
+        a.check_placed(&l)
+    }
+
+    fn not_placed(a: &Area, home: (f64, f64), access: Option<(f64, f64)>) -> NotPlaced {
+        match placed(a, home, access) {
+            Err(AreaError::NotPlaced(n)) => n,
+            other => panic!("expected NotPlaced, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_extent_is_the_network_box_widened_by_the_snap_distance() {
+        assert_eq!(
+            area().extent(),
+            Extent {
+                min_easting: 950.0,
+                max_easting: 5050.0,
+                min_northing: 950.0,
+                max_northing: 2050.0
+            }
+        );
+        assert_eq!(
+            area().extent().to_string(),
+            "eastings 950 to 5050, northings 950 to 2050"
+        );
+    }
+
+    #[test]
+    fn a_home_one_mode_can_place_is_placed() {
+        let a = area();
+        assert_eq!(placed(&a, (2000.0, 1020.0), None), Ok(()));
+        // 10 m from the footpath, 900 m from the road: walking only.
+        assert_eq!(placed(&a, (3010.0, 1900.0), None), Ok(()));
+        let l = a.locate(Point::new(3010.0, 1900.0), None);
+        assert!(l.snap(Mode::Walk).is_ok() && l.snap(Mode::Drive).is_err());
+    }
+
+    #[test]
+    fn a_home_inside_the_extent_but_far_from_every_path_says_how_far() {
+        // (4500, 1900): 900 m from the road, 1500 m from the footpath.
+        let n = not_placed(&area(), (4500.0, 1900.0), None);
+        assert_eq!(
+            (n.point, n.nearest_m, n.outside, n.swapped),
+            (PlacedPoint::Home, Some(900.0), None, false)
+        );
+        assert_eq!(
+            n.to_string(),
+            "home cannot be placed on the walking network, nor on the driving network: the \
+             nearest usable path is 900 m away (the furthest allowed is 50 m): check the easting \
+             and northing, or give an access point (access_easting, access_northing) where the \
+             home meets the road"
+        );
+    }
+
+    #[test]
+    fn a_home_outside_the_extent_is_refused_and_a_swap_is_recognised() {
+        let a = area();
+        // Exchanged, (1500, 4000) would be (4000, 1500): inside the extent.
+        let n = not_placed(&a, (1500.0, 4000.0), None);
+        assert!(n.swapped && n.outside.is_some(), "{n:?}");
+        let text = n.to_string();
+        assert!(
+            text.ends_with(
+                "it lies outside the area's extent (eastings 950 to 5050, northings 950 to \
+                 2050): the easting and northing look swapped"
+            ),
+            "{text}"
+        );
+        // The home's coordinates are never in the message.
+        assert!(!text.contains("1500") && !text.contains("4000"), "{text}");
+        // Far off and not a swap: 365 km from the top of the footpath, given in kilometres.
+        let n = not_placed(&a, (1000.0, 367000.0), None);
+        assert!(!n.swapped);
+        assert!(
+            n.to_string()
+                .contains("the nearest usable path is 365.0 km away"),
+            "{n}"
+        );
+        assert!(n.to_string().ends_with(": check the easting and northing"));
+        // A home outside the extent is refused even when its access point is on the road: its
+        // catchment and nearest school would mean nothing.
+        let n = not_placed(&a, (1000.0, 367000.0), Some((2000.0, 1000.0)));
+        assert_eq!(n.point, PlacedPoint::Home);
+    }
+
+    #[test]
+    fn an_access_point_no_mode_can_place_is_named() {
+        let n = not_placed(&area(), (2000.0, 1020.0), Some((2000.0, 9000.0)));
+        assert_eq!(n.point, PlacedPoint::AccessPoint);
+        assert!(
+            n.to_string()
+                .starts_with("access point cannot be placed on the walking network"),
+            "{n}"
+        );
+        assert!(
+            n.to_string()
+                .ends_with(": check the access_easting and access_northing"),
+            "{n}"
+        );
+    }
+
+    #[test]
+    fn a_left_out_school_is_named_where_it_was_unknown() {
+        let a = area().with_left_out(vec![LeftOutSchool {
+            urn: Urn(7),
+            name: "Hill School".into(),
+            file: "schools.csv".into(),
+            line: 3,
+            why: crate::area::LeftOutWhy::NoLocation,
+        }]);
+        assert_eq!(
+            a.unknown_school(Urn(7)).to_string(),
+            "field school_urn: school URN 7 (Hill School) was left out of the area: schools.csv \
+             line 3: it has no Easting or Northing, so it can be neither the nearest school nor \
+             measured to"
+        );
+        assert_eq!(a.unknown_school(Urn(8)), AreaError::UnknownSchool(Urn(8)));
     }
 }

@@ -10,5 +10,5 @@ mod measure;
 mod school;
 
 pub use catchment::Catchment;
-pub use measure::{Area, AreaError, Located, Measured};
-pub use school::{Gate, Gender, OperatorModel, School, Urn};
+pub use measure::{Area, AreaError, Extent, Located, Measured, NotPlaced, PlacedPoint};
+pub use school::{Gate, Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};

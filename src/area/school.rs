@@ -76,3 +76,48 @@ pub struct Gate {
     /// When the entrance existed (clause 1.5.3); open-ended by default.
     pub valid: crate::network::Validity,
 }
+
+/// Why a row of the schools file was not loaded as a school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOutWhy {
+    /// `EstablishmentStatus` is `Closed`: a full GIAS extract lists closed schools too.
+    Closed,
+    /// Neither `Easting` nor `Northing` is given (GIAS has some such rows): a school with no
+    /// location can be neither the nearest school nor measured to.
+    NoLocation,
+}
+
+impl fmt::Display for LeftOutWhy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LeftOutWhy::Closed => "it is closed (EstablishmentStatus Closed)",
+            LeftOutWhy::NoLocation => {
+                "it has no Easting or Northing, so it can be neither the nearest school nor \
+                 measured to"
+            }
+        })
+    }
+}
+
+/// A row of the schools file left out at load, named so that nobody mistakes a missing school
+/// for one that is not in the file: its URN and name, where it is, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeftOutSchool {
+    pub urn: Urn,
+    pub name: String,
+    /// The schools file, as the area names it.
+    pub file: String,
+    /// The row's line in the file (1 = the header).
+    pub line: u64,
+    pub why: LeftOutWhy,
+}
+
+impl fmt::Display for LeftOutSchool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "school URN {} ({}) was left out of the area: {} line {}: {}",
+            self.urn, self.name, self.file, self.line, self.why
+        )
+    }
+}

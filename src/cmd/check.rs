@@ -21,6 +21,12 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
     }
     let (case, fields) = case_and_fields(args.case.as_deref(), &args.flags)?;
     let loaded = load(&args.sources)?;
+    // An open school left out for want of a location is never anyone's nearest school: say
+    // which, so a decision that turns on "nearest" is checked. (A case naming a left-out school,
+    // closed or not, is told why in its decision.)
+    for w in loaded.area.left_out_warnings(None) {
+        eprintln!("warning: {w}");
+    }
     let d = decide(
         &loaded.policy.policy,
         &loaded.area.area,

@@ -16,6 +16,10 @@ use crate::network::WhatIf;
 use super::sources::network_as_of;
 use super::Exit;
 
+/// How many closed schools left out of the schools file `prepare` names (then says how many
+/// more): a full GIAS extract lists thousands.
+const CLOSED_NAMED: usize = 20;
+
 /// Runs `prepare`.
 pub fn run(args: PrepareArgs) -> Result<Exit> {
     if is_prepared(&args.area) {
@@ -49,6 +53,9 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
         files.audits.len(),
         as_of.map_or("any date".to_string(), |d| d.to_string()),
     );
+    for w in loaded.left_out_warnings(Some(CLOSED_NAMED)) {
+        eprintln!("warning: {w}");
+    }
     eprintln!("source files:");
     for f in &loaded.files {
         eprintln!("  {}  sha256 {}", f.path, f.sha256);

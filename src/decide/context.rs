@@ -19,6 +19,15 @@ pub enum DecideError {
     Area(#[from] AreaError),
     #[error("{field} is needed to apply clause {clause}")]
     MissingInput { field: &'static str, clause: String },
+    /// A distance a rule needs cannot be measured: the home is placed on another mode's
+    /// network but not on this one's. The rule refers the case (see
+    /// [`super::rules::unmeasured`]); the case as a whole is not an error.
+    #[error("the {what} (clause {clause}) could not be measured: {source}")]
+    Unmeasured {
+        what: &'static str,
+        clause: String,
+        source: AreaError,
+    },
 }
 
 type MeasureCache = Vec<((Urn, Mode), Result<Option<Measured>, AreaError>)>;
@@ -46,7 +55,9 @@ pub struct Terms {
 }
 
 impl<'a> Ctx<'a> {
-    /// Prepares a case; fails only when the school applied for is unknown.
+    /// Prepares a case; fails when the school applied for is unknown (or was left out of the
+    /// area at load, saying why), or when the home cannot be placed in the area at all (see
+    /// [`Area::check_placed`]): nothing can be decided about a home the area does not cover.
     pub fn new(
         policy: &'a Policy,
         area: &'a Area,
@@ -55,9 +66,10 @@ impl<'a> Ctx<'a> {
     ) -> Result<Ctx<'a>, DecideError> {
         let school = area
             .school(case.school)
-            .ok_or(AreaError::UnknownSchool(case.school))?;
-        let sets = SchoolSets::new(area, policy, case);
+            .ok_or_else(|| area.unknown_school(case.school))?;
         let located = area.locate(case.home, case.access_point);
+        area.check_placed(&located)?;
+        let sets = SchoolSets::new(area, policy, case);
         Ok(Ctx {
             policy,
             area,

@@ -12,6 +12,7 @@ pub mod decision;
 pub mod follow_up;
 pub mod rules;
 pub mod schools;
+mod unknown_sex;
 
 pub use case::{Case, Sex};
 pub use context::{Ctx, DecideError};
@@ -61,13 +62,30 @@ fn decide_inner(
     let moved = case.at_decided_home();
     let case = moved.as_ref().unwrap_or(case);
     let ctx = Ctx::new(policy, area, case, settings)?;
+    let d = decide_ctx(&ctx)?;
+    if case.sex.is_some() {
+        return Ok(d);
+    }
+    // Clause 1.1.7: with the sex blank, single-sex schools may change which schools count.
+    unknown_sex::settle(&ctx, d, |c| {
+        decide_ctx(&Ctx::new(policy, area, c, settings)?)
+    })
+}
+
+/// Decides a case in its context: every rule in the policy's order, then the outcome.
+fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
+    let (policy, case) = (ctx.policy, ctx.case);
     let mut findings: Vec<Finding> = Vec::with_capacity(policy.rules.len());
     let mut rule_terms: Vec<context::Terms> = Vec::with_capacity(policy.rules.len());
     // Warnings (e.g. "close to the limit") belong to the rule that raised them, so that an
     // eligible decision carries only those of the rules that explain it.
     let mut rule_warnings: Vec<Vec<String>> = Vec::with_capacity(policy.rules.len());
     for rule in &policy.rules {
-        findings.push(rules::apply(rule, &ctx)?);
+        let finding = match rules::apply(rule, ctx) {
+            Ok(f) => f,
+            Err(e) => rules::unmeasured(rule, ctx, e)?,
+        };
+        findings.push(finding);
         rule_warnings.push(ctx.take_warnings());
         rule_terms.push(ctx.take_terms());
     }
@@ -191,7 +209,7 @@ fn decide_inner(
                     _ => None,
                 }) {
                     Some(p) => rules::surplus_seat::reduced(
-                        rules::surplus_seat::seat_price(&ctx),
+                        rules::surplus_seat::seat_price(ctx),
                         p.reduction_percent,
                         &p.cite.clause,
                     ),
@@ -240,15 +258,15 @@ fn decide_inner(
         }
     }
     if d.outcome != Outcome::Eligible {
-        d.charge = Some(rules::surplus_seat::seat_price(&ctx));
+        d.charge = Some(rules::surplus_seat::seat_price(ctx));
         if d.outcome == Outcome::NotEligible {
-            d.surplus_priority = rules::surplus_seat::priority(&ctx, preference_school);
+            d.surplus_priority = rules::surplus_seat::priority(ctx, preference_school);
         }
     }
     if d.outcome == Outcome::Eligible {
         d.support_ends = decided_terms.ends;
     }
-    d.distances = distances(&ctx);
+    d.distances = distances(ctx);
     d.reasons = reasons;
     let mut warnings: Vec<String> = Vec::new();
     for w in rule_warnings[..last]
@@ -261,7 +279,7 @@ fn decide_inner(
         }
     }
     d.warnings = warnings;
-    d.follow_ups = follow_up::follow_ups(&ctx, &d);
+    d.follow_ups = follow_up::follow_ups(ctx, &d);
     Ok(d)
 }
 

@@ -23,8 +23,8 @@ use super::hash::FileHash;
 use super::network_geojson::read_network_geojson;
 use super::prepared::{is_prepared, read_prepared, PreparedInfo};
 use super::read_bytes;
-use super::schools::read_schools;
-use crate::area::{Area, AreaError, Catchment, Gate, School, Urn};
+use super::schools::{count_left_out, read_schools};
+use crate::area::{Area, AreaError, Catchment, Gate, LeftOutSchool, LeftOutWhy, School, Urn};
 use crate::network::dated::{apply_audits, select_as_of, what_if_audits, WhatIf};
 use crate::network::{Audit, AuditApplied, AuditError, Network, RawEdge};
 use crate::osm::{import_osm_bytes, ImportReport, Profile, DEFAULT_PROFILE_NAME};
@@ -201,6 +201,54 @@ pub struct LoadedArea {
     pub prepared: Option<PreparedInfo>,
 }
 
+impl LoadedArea {
+    /// Schools of the schools file left out at load (closed, or without a location), in file
+    /// order: each with its URN, name, line and why.
+    pub fn left_out_schools(&self) -> &[LeftOutSchool] {
+        self.area.left_out()
+    }
+
+    /// Warning lines (without a `warning:` prefix) naming the schools left out at load, for
+    /// stderr: see [`left_out_warnings`].
+    pub fn left_out_warnings(&self, closed_limit: Option<usize>) -> Vec<String> {
+        left_out_warnings(self.area.left_out(), closed_limit)
+    }
+}
+
+/// Warning lines (without a `warning:` prefix) naming schools left out at load, one a line with
+/// URN, name, file, line and why: every school without a location (an open school no decision
+/// can consider: it is never the nearest), then, with `closed_limit` `Some(n)`, the first `n`
+/// closed schools by name and how many more (a full GIAS extract lists thousands); with `None`
+/// closed schools are not mentioned (a case naming one is told anyway).
+pub fn left_out_warnings(left_out: &[LeftOutSchool], closed_limit: Option<usize>) -> Vec<String> {
+    let line = |l: &LeftOutSchool| {
+        format!(
+            "school URN {} ({}), {} line {}, left out: {}",
+            l.urn, l.name, l.file, l.line, l.why
+        )
+    };
+    let mut out: Vec<String> = left_out
+        .iter()
+        .filter(|l| l.why == LeftOutWhy::NoLocation)
+        .map(line)
+        .collect();
+    let Some(limit) = closed_limit else {
+        return out;
+    };
+    let closed: Vec<&LeftOutSchool> = left_out
+        .iter()
+        .filter(|l| l.why == LeftOutWhy::Closed)
+        .collect();
+    out.extend(closed.iter().take(limit).map(|l| line(l)));
+    if closed.len() > limit {
+        out.push(format!(
+            "{} more closed schools left out (EstablishmentStatus Closed)",
+            closed.len() - limit
+        ));
+    }
+    out
+}
+
 /// What an area's OpenStreetMap import did, and how its schools met the schools file.
 #[derive(Debug, Clone)]
 pub struct OsmSummary {
@@ -225,8 +273,8 @@ pub(crate) struct AreaFiles {
     pub manifest_path: PathBuf,
     pub manifest: AreaManifest,
     pub schools: Vec<School>,
-    pub skipped_closed: usize,
-    pub skipped_no_location: usize,
+    /// Rows of the schools file left out (closed, or without a location), in file order.
+    pub left_out: Vec<LeftOutSchool>,
     pub gates: Vec<Gate>,
     pub catchments: Vec<Catchment>,
     pub edges: Vec<RawEdge>,
@@ -352,8 +400,7 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
         manifest_path,
         manifest,
         schools: schools_list,
-        skipped_closed: schools.skipped_closed,
-        skipped_no_location: schools.skipped_no_location,
+        left_out: schools.left_out,
         gates,
         catchments,
         edges,
@@ -512,23 +559,27 @@ pub(crate) fn finish_loading(
             _ => None,
         }
         .unwrap_or(&f.manifest_path);
-        let closed = if f.skipped_closed > 0
-            && matches!(
-                e,
-                AreaError::GateUnknownSchool { .. } | AreaError::CatchmentUnknownSchool { .. }
-            ) {
-            format!(" ({} closed schools were skipped)", f.skipped_closed)
-        } else {
-            String::new()
+        // A cross-reference to a school left out at load says which row it was and why.
+        let urn = match &e {
+            AreaError::GateUnknownSchool { urn, .. }
+            | AreaError::CatchmentUnknownSchool { urn, .. } => Some(*urn),
+            _ => None,
         };
-        anyhow!("{}: {e}{closed}", at.display())
+        let left_out = match urn.and_then(|u| f.left_out.iter().find(|l| l.urn == u)) {
+            Some(l) => format!(" ({l})"),
+            None => String::new(),
+        };
+        anyhow!("{}: {e}{left_out}", at.display())
     })?;
+    let skipped_closed_schools = count_left_out(&f.left_out, LeftOutWhy::Closed);
+    let skipped_unlocated_schools = count_left_out(&f.left_out, LeftOutWhy::NoLocation);
+    let area = area.with_left_out(f.left_out);
     Ok(LoadedArea {
         name: f.manifest.name,
         area,
         files: f.files,
-        skipped_closed_schools: f.skipped_closed,
-        skipped_unlocated_schools: f.skipped_no_location,
+        skipped_closed_schools,
+        skipped_unlocated_schools,
         as_of,
         edges_not_yet_open,
         audits,
@@ -640,7 +691,7 @@ max_snap_m = 100
             let f = read_area_files(&p).unwrap();
             assert_eq!(f.manifest.name, "Test area");
             assert_eq!(f.schools.len(), 1);
-            assert_eq!(f.skipped_closed, 1);
+            assert_eq!(count_left_out(&f.left_out, LeftOutWhy::Closed), 1);
             assert_eq!(f.gates.len(), 1);
             assert_eq!(f.catchments[0].schools, vec![Urn(1)]);
             assert_eq!(f.edges.len(), 1);

@@ -28,7 +28,7 @@ use thiserror::Error;
 
 use super::area_dir::{AreaFiles, AreaManifest, FilePaths, NetworkSource, OsmSummary};
 use super::hash::FileHash;
-use crate::area::{Catchment, Gate, Gender, OperatorModel, School, Urn};
+use crate::area::{Catchment, Gate, Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
 use crate::network::{Audit, EdgeAttrs, Oneway, RawEdge, Validity};
 use crate::osm::ImportReport;
 use crate::units::Pence;
@@ -39,7 +39,7 @@ pub const MAGIC: &[u8; 16] = b"\x89SCHOOLRUN-AREA\n";
 
 /// The layout version; bumped whenever [`Payload`] changes. Files of another version are
 /// refused with a message to prepare them again.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Magic, version, payload length and payload SHA-256.
 const HEADER_LEN: usize = 16 + 4 + 8 + 32;
@@ -124,8 +124,8 @@ pub(crate) struct Payload<'a> {
     manifest_path: String,
     paths: PPaths,
     files: Vec<FileHash>,
-    skipped_closed: u64,
-    skipped_no_location: u64,
+    /// Rows of the schools file left out at load (version 2; version 1 stored two counts).
+    left_out: Vec<PLeftOut>,
     schools: Vec<PSchool>,
     gates: Vec<PGate>,
     catchments: Vec<PCatchment>,
@@ -190,6 +190,21 @@ struct PSchool {
     operator_pass_price: Option<i64>,
     has_places: bool,
     psvar_compliant: Option<bool>,
+}
+
+/// A school row left out at load; its file is the stored schools path.
+#[derive(Debug, Serialize, Deserialize)]
+struct PLeftOut {
+    urn: u32,
+    name: String,
+    line: u64,
+    why: PLeftOutWhy,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+enum PLeftOutWhy {
+    Closed,
+    NoLocation,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -325,8 +340,19 @@ impl Payload<'static> {
                 audits: files.paths.audits.as_deref().map(path_str),
             },
             files: files.files.clone(),
-            skipped_closed: files.skipped_closed as u64,
-            skipped_no_location: files.skipped_no_location as u64,
+            left_out: files
+                .left_out
+                .iter()
+                .map(|l| PLeftOut {
+                    urn: l.urn.0,
+                    name: l.name.clone(),
+                    line: l.line,
+                    why: match l.why {
+                        LeftOutWhy::Closed => PLeftOutWhy::Closed,
+                        LeftOutWhy::NoLocation => PLeftOutWhy::NoLocation,
+                    },
+                })
+                .collect(),
             schools: files
                 .schools
                 .iter()
@@ -505,8 +531,22 @@ impl Payload<'_> {
                     psvar_compliant: s.psvar_compliant,
                 })
                 .collect(),
-            skipped_closed: self.skipped_closed as usize,
-            skipped_no_location: self.skipped_no_location as usize,
+            // The file as it was read, not the prepared file's name for it, so that a case
+            // naming a left-out school gets the same message from either.
+            left_out: self
+                .left_out
+                .into_iter()
+                .map(|l| LeftOutSchool {
+                    urn: Urn(l.urn),
+                    name: l.name,
+                    file: self.paths.schools.clone(),
+                    line: l.line,
+                    why: match l.why {
+                        PLeftOutWhy::Closed => LeftOutWhy::Closed,
+                        PLeftOutWhy::NoLocation => LeftOutWhy::NoLocation,
+                    },
+                })
+                .collect(),
             gates: self
                 .gates
                 .into_iter()

@@ -1,7 +1,8 @@
 //! `schools.csv`: one row per school, in the DfE *Get Information about Schools* (GIAS) column
 //! names so that a real extract loads unchanged (see `docs/formats.md`). GIAS columns may carry
-//! their ` (name)` / ` (code)` suffix or not; rows whose status is `Closed` are skipped and
-//! counted, so a full extract can be used without filtering it first.
+//! their ` (name)` / ` (code)` suffix or not; rows whose status is `Closed`, and rows with no
+//! location, are left out and named (URN, name, line, why), so a full extract can be used without
+//! filtering it first and nobody takes a left-out school for one missing from the file.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -10,19 +11,35 @@ use anyhow::anyhow;
 
 use super::csvutil::{AtRow, CsvTable, FieldSpec, Row};
 use super::{bng_point, read_bytes};
-use crate::area::{Gender, OperatorModel, School, Urn};
+use crate::area::{Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
 
-/// The schools read from a file, and how many closed schools were left out (reported to the
-/// user so a surprising count is noticed).
+/// The schools read from a file, and the rows left out (reported to the user by name, so that a
+/// missing school is noticed and a case naming one is told why).
 #[derive(Debug, Clone)]
 pub struct SchoolsLoad {
     /// Open schools, in file order.
     pub schools: Vec<School>,
-    /// Rows with `EstablishmentStatus` `Closed`, not loaded.
-    pub skipped_closed: usize,
-    /// Open rows with neither easting nor northing (GIAS has some), not loaded: a school with
-    /// no location can be neither nearest nor measured to.
-    pub skipped_no_location: usize,
+    /// Rows not loaded, in file order: `EstablishmentStatus` `Closed`, or open with neither
+    /// easting nor northing (GIAS has some; a school with no location can be neither nearest
+    /// nor measured to).
+    pub left_out: Vec<LeftOutSchool>,
+}
+
+impl SchoolsLoad {
+    /// How many closed schools were left out.
+    pub fn skipped_closed(&self) -> usize {
+        count_left_out(&self.left_out, LeftOutWhy::Closed)
+    }
+
+    /// How many open schools without a location were left out.
+    pub fn skipped_no_location(&self) -> usize {
+        count_left_out(&self.left_out, LeftOutWhy::NoLocation)
+    }
+}
+
+/// How many of the left-out schools were left out for `why`.
+pub fn count_left_out(left_out: &[LeftOutSchool], why: LeftOutWhy) -> usize {
+    left_out.iter().filter(|l| l.why == why).count()
 }
 
 const FIELDS: &[FieldSpec] = &[
@@ -63,20 +80,28 @@ pub fn read_schools(path: &Path, bytes: &[u8]) -> anyhow::Result<SchoolsLoad> {
     };
     let mut table = CsvTable::from_bytes(&path.display().to_string(), decoded, FIELDS, None)?;
     let mut schools = Vec::new();
-    let mut skipped_closed = 0;
-    let mut skipped_no_location = 0;
+    let mut left_out = Vec::new();
     let mut first_line: HashMap<Urn, u64> = HashMap::new();
     for row in table.rows() {
         let row = row?;
-        if row
+        let why = if row
             .get("EstablishmentStatus")
             .eq_ignore_ascii_case("closed")
         {
-            skipped_closed += 1;
-            continue;
-        }
-        if row.is_empty("Easting") && row.is_empty("Northing") {
-            skipped_no_location += 1;
+            Some(LeftOutWhy::Closed)
+        } else if row.is_empty("Easting") && row.is_empty("Northing") {
+            Some(LeftOutWhy::NoLocation)
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            left_out.push(LeftOutSchool {
+                urn: Urn(row.u32("URN").at(&row)?),
+                name: row.get("EstablishmentName").to_string(),
+                file: row.file().to_string(),
+                line: row.line(),
+                why,
+            });
             continue;
         }
         let school = school(&row)?;
@@ -93,21 +118,26 @@ pub fn read_schools(path: &Path, bytes: &[u8]) -> anyhow::Result<SchoolsLoad> {
         schools.push(school);
     }
     if schools.is_empty() {
+        let closed = count_left_out(&left_out, LeftOutWhy::Closed);
+        let unlocated = count_left_out(&left_out, LeftOutWhy::NoLocation);
+        let mut skipped = Vec::new();
+        if closed > 0 {
+            skipped.push(format!("{closed} closed schools skipped"));
+        }
+        if unlocated > 0 {
+            skipped.push(format!("{unlocated} without a location skipped"));
+        }
         return Err(anyhow!(
             "{}: no schools found{}",
             table.file(),
-            if skipped_closed > 0 {
-                format!(" ({skipped_closed} closed schools skipped)")
-            } else {
+            if skipped.is_empty() {
                 String::new()
+            } else {
+                format!(" ({})", skipped.join(", "))
             }
         ));
     }
-    Ok(SchoolsLoad {
-        schools,
-        skipped_closed,
-        skipped_no_location,
-    })
+    Ok(SchoolsLoad { schools, left_out })
 }
 
 fn school(row: &Row<'_>) -> anyhow::Result<School> {
@@ -224,8 +254,8 @@ mod tests {
                    100003,Online School,,,4,11,Mixed,None,,838,Open,,,\n\
                    100002,Bus School,391000,81000,11,16,boys,,,839,,Public_Service,825,y\n";
         let l = load(csv).unwrap();
-        assert_eq!(l.skipped_closed, 1);
-        assert_eq!(l.skipped_no_location, 1);
+        assert_eq!(l.skipped_closed(), 1);
+        assert_eq!(l.skipped_no_location(), 1);
         assert_eq!(l.schools.len(), 3);
         let a = &l.schools[0];
         assert_eq!(a.urn, Urn(113659));
@@ -263,7 +293,7 @@ mod tests {
                    2,838,Dorset,B School,28,Academy sponsor led,2,Closed,11,16,2,Girls,02,Roman Catholic,,\n\
                    3,839,BCP,C School,33,Foundation special school,1,Open,2,19,0,Not applicable,00,Does not apply,408000,91000\n";
         let l = load(csv).unwrap();
-        assert_eq!(l.skipped_closed, 1);
+        assert_eq!(l.skipped_closed(), 1);
         let s = &l.schools[0];
         assert_eq!(s.la_code, "838");
         assert_eq!(s.establishment_type, "Academy sponsor led");

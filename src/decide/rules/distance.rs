@@ -7,7 +7,7 @@
 //! Statutory walking distance (clause 1.1.1), low-income extended rights (clauses 1.1.4, 1.1.5)
 //! and religion or belief (clause 1.1.15) are all entries of this form in the policy TOML.
 
-use crate::area::Urn;
+use crate::area::{AreaError, Urn};
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, ThresholdApplied};
 use crate::network::Mode;
@@ -59,10 +59,25 @@ pub fn apply(rule: &DistanceRule, ctx: &Ctx) -> Result<Finding, DecideError> {
         });
     }
     let mut all_hold = true;
+    // A limit whose distance cannot be measured (the home is not on that mode's network)
+    // decides nothing: another limit not met still refuses, otherwise an officer must measure.
+    let mut unmeasured = false;
     for limit in &band.limits {
-        let (holds, mut rs) = check_limit(limit, &band.cite.clause, urn, ctx)?;
-        all_hold &= holds;
-        reasons.append(&mut rs);
+        match check_limit(limit, &band.cite.clause, urn, ctx) {
+            Ok((holds, mut rs)) => {
+                all_hold &= holds;
+                reasons.append(&mut rs);
+            }
+            Err(DecideError::Unmeasured {
+                what,
+                clause,
+                source,
+            }) => {
+                unmeasured = true;
+                reasons.push(super::unmeasured_reason(ctx, what, clause, &source));
+            }
+            Err(e) => return Err(e),
+        }
     }
     let verdict = if !all_hold {
         Verdict::NotMet {
@@ -70,6 +85,11 @@ pub fn apply(rule: &DistanceRule, ctx: &Ctx) -> Result<Finding, DecideError> {
             clause: band.cite.clause.clone(),
             threshold,
             school_qualifies: true,
+        }
+    } else if unmeasured {
+        Verdict::Refer {
+            basis: rule.basis,
+            clause: band.cite.clause.clone(),
         }
     } else if rule.requires.contains(&Requirement::Faith)
         && ctx.case.faith_evidence < ctx.policy.religion_or_belief.evidence_required
@@ -194,9 +214,25 @@ pub(super) fn check_limit(
     urn: Urn,
     ctx: &Ctx,
 ) -> Result<(bool, Vec<Reason>), DecideError> {
+    // A home that cannot be placed on this mode's network (it was on another's) leaves the
+    // limit unjudged: the rule refers the case, naming the clause whose distance is missing.
+    let unmeasured = |e: AreaError| match e.unmeasured_route() {
+        Some(what) => DecideError::Unmeasured {
+            what,
+            clause: clause.to_string(),
+            source: e,
+        },
+        None => DecideError::Area(e),
+    };
     let value_m: Option<f64> = match limit.measure {
-        Measure::Walking => ctx.measure(urn, Mode::Walk)?.map(|m| m.length_m),
-        Measure::Driven => ctx.measure(urn, Mode::Drive)?.map(|m| m.length_m),
+        Measure::Walking => ctx
+            .measure(urn, Mode::Walk)
+            .map_err(unmeasured)?
+            .map(|m| m.length_m),
+        Measure::Driven => ctx
+            .measure(urn, Mode::Drive)
+            .map_err(unmeasured)?
+            .map(|m| m.length_m),
         Measure::StraightLine => ctx.straight_line_m(urn),
     };
     let what = limit.measure.describe();

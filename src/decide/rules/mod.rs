@@ -39,6 +39,8 @@ pub mod temporary_housing;
 pub mod transitional;
 pub mod year11_move;
 
+use crate::area::AreaError;
+use crate::network::Mode;
 use crate::policy::{Basis, Rule};
 
 use super::context::{Ctx, DecideError};
@@ -86,6 +88,88 @@ impl Finding {
             verdict: Verdict::NotApplicable,
             reasons: Vec::new(),
         }
+    }
+}
+
+/// The basis and clause a rule decides on; `None` for rules that never decide (notes).
+fn basis_and_clause(rule: &Rule) -> Option<(Basis, &str)> {
+    let (basis, cite) = match rule {
+        Rule::NotProvided(r) => (r.basis, &r.cite),
+        Rule::Distance(r) => (r.basis, &r.cite),
+        Rule::Referral(r) => (r.basis, &r.cite),
+        Rule::Post16(r) => (r.basis, &r.cite),
+        Rule::SplitResidency(r) => (r.basis, &r.cite),
+        Rule::Bar(r) => (r.basis, &r.cite),
+        Rule::Note(_) => return None,
+        Rule::TemporaryHousing(r) => (r.basis, &r.cite),
+        Rule::ChangingSchool(r) => (r.basis, &r.cite),
+        Rule::MovingHouse(r) => (r.basis, &r.cite),
+        Rule::Year11Move(r) => (r.basis, &r.cite),
+        Rule::Placement(r) => (r.basis, &r.cite),
+        Rule::Transitional(r) => (r.basis, &r.cite),
+        Rule::Post16Send(r) => (r.basis, &r.cite),
+        Rule::Post19(r) => (r.basis, &r.cite),
+    };
+    Some((basis, cite.clause.as_str()))
+}
+
+/// What a rule concludes when a distance it needs cannot be measured because the home is placed
+/// on another mode's network but not this one's (a footpath within reach but no road, say): it
+/// refers the case, naming the measurement and how to supply it, rather than failing the whole
+/// case or deciding without the distance. A rule that never needed the distance has already
+/// decided without it. Any other error is returned as it is.
+pub fn unmeasured(rule: &Rule, ctx: &Ctx, e: DecideError) -> Result<Finding, DecideError> {
+    let (what, clause, source) = match e {
+        DecideError::Unmeasured {
+            what,
+            clause,
+            source,
+        } => (what, clause, source),
+        DecideError::Area(a) => match (a.unmeasured_route(), basis_and_clause(rule)) {
+            (Some(what), Some((_, clause))) => (what, clause.to_string(), a),
+            _ => return Err(DecideError::Area(a)),
+        },
+        e => return Err(e),
+    };
+    let Some((basis, _)) = basis_and_clause(rule) else {
+        return Err(DecideError::Area(source));
+    };
+    Ok(Finding {
+        verdict: Verdict::Refer {
+            basis,
+            clause: clause.clone(),
+        },
+        reasons: vec![unmeasured_reason(ctx, what, clause, &source)],
+    })
+}
+
+/// The reason given when the `what` distance a clause needs could not be measured: which
+/// distance, why, and how an officer can supply it.
+pub fn unmeasured_reason(ctx: &Ctx, what: &str, clause: String, source: &AreaError) -> Reason {
+    let how = if ctx.case.access_point.is_some() {
+        "check the access point (access_easting, access_northing), or measure the distance by \
+         hand"
+    } else {
+        "give an access point (access_easting, access_northing) where the home meets the road \
+         and decide again, or measure the distance by hand"
+    };
+    // A home whose only path within reach is assessed unsafe is placed when safety is ignored:
+    // say so, since "no usable edge" alone would read as a home off the map.
+    let unsafe_path = match (source, ctx.home_snap(Mode::WalkIgnoringSafety)) {
+        (AreaError::HomeSnap { .. }, Ok(s)) if what == "walking route" => format!(
+            " (the nearest path, {:.0} m from the home, is assessed unsafe: clause {})",
+            s.distance_m, ctx.policy.unavailable_route.cite.clause
+        ),
+        _ => String::new(),
+    };
+    Reason {
+        clause,
+        text: format!(
+            "The {what} from home to {} could not be measured: {source}{unsafe_path}. An officer \
+             must {how}.",
+            ctx.school.name
+        ),
+        figures: Some(format!("{what} not measured")),
     }
 }
 
