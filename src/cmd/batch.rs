@@ -175,6 +175,10 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         loaded.policy.policy.meta.name,
         loaded.policy.policy.meta.academic_year
     );
+    // Open schools the area could not place are never anyone's nearest school: name them.
+    for w in loaded.area.left_out_warnings(None) {
+        eprintln!("warning: {w}");
+    }
     if let Some(p) = &loaded.area.prepared {
         // The decisions name the source files; the prepared file itself is named here.
         eprintln!(
