@@ -145,6 +145,7 @@ fn check_applications(bytes: &[u8]) -> Result<(), String> {
     };
     let mut last_end = apps_header_end(&apps);
     let mut rows = 0u64;
+    let mut seen = Vec::new();
     loop {
         let raw = match apps.next_raw() {
             Ok(Some(r)) => r,
@@ -160,11 +161,39 @@ fn check_applications(bytes: &[u8]) -> Result<(), String> {
         last_end = raw.end_line;
         rows += 1;
         let row = apps.header().parse(raw);
+        seen.push((
+            row.line,
+            row.end_line,
+            row.id.clone(),
+            format!("{:?}", row.case),
+        ));
         if let Err(m) = &row.case {
             if !m.starts_with("apps.csv: line") {
                 return Err(format!("row error does not name file and line: {m}"));
             }
         }
+    }
+    // The same rows through a tiny buffer: no row may depend on where a read ends.
+    let small = std::io::BufReader::with_capacity(5, bytes);
+    let mut again = Applications::open(name, small, &ColumnMap::default())
+        .map_err(|e| format!("refused only through a small buffer: {e:#}"))?;
+    let mut n = 0u64;
+    while let Some(raw) = again.next_raw().map_err(|e| format!("{e:#}"))? {
+        let row = again.header().parse(raw);
+        let first = &seen[n as usize];
+        if (
+            row.line,
+            row.end_line,
+            row.id.clone(),
+            format!("{:?}", row.case),
+        ) != *first
+        {
+            return Err(format!("row {} differs through a small buffer", n + 1));
+        }
+        n += 1;
+    }
+    if n != rows {
+        return Err(format!("{n} rows through a small buffer, {rows} at once"));
     }
     let l = apps.lines();
     let total = physical_lines(bytes);

@@ -303,10 +303,7 @@ impl<R: BufRead> RecordReader<R> {
                 .feed(used)
                 .map_err(|f| quote_error(&self.name, f))?;
             self.input.consume(nin);
-            // csv_core gives field ends relative to the output slice it was handed.
-            for end in &mut self.ends[nend..nend + e] {
-                *end += nout;
-            }
+            // csv_core gives field ends as offsets into the whole record, across calls.
             nout += o;
             nend += e;
             match res {
@@ -756,6 +753,30 @@ mod tests {
     fn duplicate_columns_are_refused_naming_both() {
         let e = err("id,easting,northing,year_group,school_urn,Easting\nA,1,2,Y7,3,4\n");
         assert!(e.contains("columns 2 and 6 are both 'easting'"), "{e}");
+    }
+
+    /// Rows read through a buffer of any size, however the buffer splits a row, a quoted cell or
+    /// a CRLF, are the rows read from the whole file at once.
+    #[test]
+    fn rows_do_not_depend_on_where_the_input_buffer_ends() {
+        let demo = include_str!("../../fixtures/demo/applications.csv");
+        let mut text: String = demo.lines().take(60).collect::<Vec<_>>().join("\r\n");
+        text.push_str("\r\n\"Q1\nQ2\",394813,99708,,,,,9,,M,141526\r\n\r\n");
+        text.push_str(&demo.lines().skip(570).collect::<Vec<_>>().join("\n"));
+        let read = |cap: usize| {
+            let input = std::io::BufReader::with_capacity(cap, text.as_bytes());
+            let mut apps = Applications::open("a.csv", input, &ColumnMap::default()).unwrap();
+            let mut out = Vec::new();
+            while let Some(r) = apps.next_raw().unwrap() {
+                out.push((r.line, r.end_line, r.cells.clone()));
+            }
+            (out, apps.lines())
+        };
+        let whole = read(1 << 20);
+        assert_eq!(whole.0.len(), 59 + 1 + 15);
+        for cap in [1, 2, 3, 7, 64, 100, 1000, 4096] {
+            assert_eq!(read(cap), whole, "buffer of {cap} bytes");
+        }
     }
 
     #[test]
