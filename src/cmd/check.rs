@@ -7,6 +7,7 @@ use crate::decide::{decide, Outcome};
 use crate::io::decisions::Record;
 use crate::io::text::render;
 
+use super::output::print;
 use super::sources::{case_and_fields, load, record_bytes, recorded_sources};
 use super::Exit;
 
@@ -21,13 +22,13 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         &loaded.settings,
     );
     match args.format {
-        Format::Text => print!("{}", render(&d, &loaded.origin)),
+        Format::Text => print(render(&d, &loaded.origin))?,
         Format::Json => {
             let rec = Record {
                 decision: &d,
                 origin: &loaded.origin,
             };
-            println!("{}", serde_json::to_string_pretty(&rec)?);
+            print(serde_json::to_string_pretty(&rec)? + "\n")?;
         }
     }
     if let Some(path) = &args.record {

@@ -2,8 +2,6 @@
 //! priority differs between two decisions files, with the cause (a distance crossed a limit, the
 //! school changed, a policy parameter changed, another rule decided).
 
-use std::io::Write;
-
 use anyhow::{Context, Result};
 
 use crate::appeal::diff::{compare, CaseChange, Comparison};
@@ -11,6 +9,7 @@ use crate::cli::{DiffArgs, DiffFormat};
 use crate::io::decisions::spreadsheet_safe;
 use crate::io::decisions_read::read_decisions;
 
+use super::output::{is_stdout, print};
 use super::Exit;
 
 /// Runs `diff`.
@@ -27,8 +26,8 @@ pub fn run(args: DiffArgs) -> Result<Exit> {
         }
         DiffFormat::Csv => render_csv(&c)?,
     };
-    if args.output.as_os_str() == "-" {
-        std::io::stdout().write_all(&bytes)?;
+    if is_stdout(&args.output) {
+        print(&bytes)?;
     } else {
         std::fs::write(&args.output, bytes)
             .with_context(|| format!("cannot write {}", args.output.display()))?;

@@ -19,12 +19,14 @@ use crate::io::network_geojson::write_network_geojson;
 use crate::network::{distances_to_junction, Network};
 use crate::osm::{import_osm_file, OsmImport, Profile};
 
+use super::output::{self, is_stdout, write_context};
 use super::Exit;
+use crate::note;
 
 /// Opens an output file ('-' is standard output), naming it on failure.
 fn create(path: &Path) -> Result<Box<dyn Write>> {
-    if path.as_os_str() == "-" {
-        Ok(Box::new(BufWriter::new(std::io::stdout().lock())))
+    if is_stdout(path) {
+        Ok(Box::new(output::stdout()))
     } else {
         let f = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
         Ok(Box::new(BufWriter::new(f)))
@@ -55,24 +57,24 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
     let mut out = create(&args.output)?;
     write_network_geojson(&mut out, net.edges().map(|(a, g, _)| (a, g)))
         .and_then(|()| out.flush())
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
+        .with_context(|| write_context(&args.output))?;
     drop(out);
     if let Some(p) = &args.entrances_out {
         let mut w = create(p)?;
         write_entrances_csv(&mut w, &entrances)
             .and_then(|()| Ok(w.flush()?))
-            .with_context(|| format!("cannot write {}", p.display()))?;
+            .with_context(|| write_context(p))?;
     }
-    eprintln!("{report}");
-    eprintln!(
+    note!("{report}");
+    note!(
         "  network: {} junctions, {} edges; converted in {secs:.2} s",
         net.node_count(),
         net.edge_count()
     );
-    eprintln!("  schools with a URN ({}):", schools.len());
+    note!("  schools with a URN ({}):", schools.len());
     for s in &schools {
         let gates: Vec<&Gate> = entrances.iter().filter(|g| g.urn == s.urn).collect();
-        eprintln!(
+        note!(
             "    {} {} ({}) at {:.0}, {:.0}: {} entrance{}",
             s.urn,
             s.name.as_deref().unwrap_or("(no name)"),
@@ -84,10 +86,10 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
         );
     }
     if args.output.as_os_str() != "-" {
-        eprintln!("wrote {}", args.output.display());
+        note!("wrote {}", args.output.display());
     }
     if let Some(p) = args.entrances_out.as_ref().filter(|p| p.as_os_str() != "-") {
-        eprintln!("wrote {} ({} entrances)", p.display(), entrances.len());
+        note!("wrote {} ({} entrances)", p.display(), entrances.len());
     }
     Ok(Exit::Success)
 }
@@ -103,14 +105,14 @@ pub fn export(args: ExportArgs) -> Result<Exit> {
     if let Some(p) = &args.geojson {
         let mut w = create(p)?;
         write_network_geojson(&mut w, net.edges().map(|(a, g, _)| (a, g)))
-            .with_context(|| format!("cannot write {}", p.display()))?;
-        w.flush()?;
+            .and_then(|()| w.flush())
+            .with_context(|| write_context(p))?;
     }
     if let Some(p) = &args.csv {
         let w = create(p)?;
-        write_edge_list(w, net).with_context(|| format!("cannot write {}", p.display()))?;
+        write_edge_list(w, net).with_context(|| write_context(p))?;
     }
-    eprintln!(
+    note!(
         "exported {} edges, {} junctions (network as of {})",
         net.edge_count(),
         net.node_count(),
@@ -164,8 +166,10 @@ pub fn distances(args: DistancesArgs) -> Result<Exit> {
         pairs.push((node(from_col, "from_node")?, node(to_col, "to_node")?));
     }
     let mut trees: std::collections::HashMap<usize, Vec<Option<f64>>> = Default::default();
+    let shown_out = write_context(&args.output);
     let mut out = csv::Writer::from_writer(create(&args.output)?);
-    out.write_record(["from_node", "to_node", "length_m"])?;
+    out.write_record(["from_node", "to_node", "length_m"])
+        .with_context(|| shown_out.clone())?;
     let mut unreachable = 0usize;
     for &(from, to) in &pairs {
         let d = trees.entry(to).or_insert_with(|| {
@@ -176,11 +180,11 @@ pub fn distances(args: DistancesArgs) -> Result<Exit> {
             from.to_string(),
             to.to_string(),
             d.map_or(String::new(), |d| format!("{d}")),
-        ])?;
+        ])
+        .with_context(|| shown_out.clone())?;
     }
-    out.flush()
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
-    eprintln!(
+    out.flush().with_context(|| shown_out.clone())?;
+    note!(
         "{} pairs, {} destinations, {unreachable} unreachable ({:?} network as of {})",
         pairs.len(),
         trees.len(),

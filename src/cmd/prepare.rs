@@ -15,6 +15,7 @@ use crate::network::WhatIf;
 
 use super::sources::network_as_of;
 use super::Exit;
+use crate::note;
 
 /// Runs `prepare`.
 pub fn run(args: PrepareArgs) -> Result<Exit> {
@@ -35,7 +36,7 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
     let payload = Payload::new(&args.area.display().to_string(), &files, as_of);
     let (sha256, size) = write_prepared(&args.output, &payload)?;
     let secs = t.elapsed().as_secs_f64();
-    eprintln!(
+    note!(
         "prepared {} from {}: {} schools, {} entrances, {} catchments, {} edges ({} junctions), {} \
          audits; checked as of {}",
         loaded.name,
@@ -48,11 +49,11 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
         files.audits.len(),
         as_of.map_or("any date".to_string(), |d| d.to_string()),
     );
-    eprintln!("source files:");
+    note!("source files:");
     for f in &loaded.files {
-        eprintln!("  {}  sha256 {}", f.path, f.sha256);
+        note!("  {}  sha256 {}", f.path, f.sha256);
     }
-    eprintln!(
+    note!(
         "wrote {} ({size} bytes, payload sha256 {sha256}) in {secs:.2} s",
         args.output.display()
     );

@@ -17,6 +17,7 @@ use crate::io::decisions::Origin;
 use crate::io::hash::FileHash;
 use crate::io::record::{read_record, RecordIn, StoredRecord};
 
+use super::output::print;
 use super::sources::{load_paths, record_bytes, Loaded};
 use super::Exit;
 
@@ -27,7 +28,7 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
     for path in &args.records {
         let stored = read_record(path)?;
         let (ok, report) = replay_one(&stored, &args, &mut cache)?;
-        print!("{}: {report}", path.display());
+        print(format!("{}: {report}", path.display()))?;
         all &= ok;
     }
     Ok(if all {

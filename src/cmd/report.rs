@@ -20,6 +20,7 @@ use crate::network::WhatIf;
 use crate::report::html::what_if_words;
 use crate::report::{gather, page, svg, Report, Scenario};
 
+use super::output::{is_stdout, print};
 use super::replay::{changed_since, redecide, sources_of, Redecided};
 use super::sources::{case_from, load_paths, Loaded};
 use super::Exit;
@@ -136,9 +137,8 @@ fn from_case(args: &ReportArgs) -> Result<Base> {
 }
 
 fn write_out(path: &Path, text: &str, what: &str) -> Result<()> {
-    if path.as_os_str() == "-" {
-        print!("{text}");
-        Ok(())
+    if is_stdout(path) {
+        print(text)
     } else {
         std::fs::write(path, text)
             .with_context(|| format!("cannot write the {what} {}", path.display()))
@@ -204,7 +204,7 @@ pub fn run(args: ReportArgs) -> Result<Exit> {
     }
     // A case that cannot be decided is bad input: the page says why, the exit code too.
     if failed {
-        eprintln!("schoolrun: the case could not be decided; the report says why");
+        crate::note!("schoolrun: the case could not be decided; the report says why");
         return Ok(Exit::Failure);
     }
     Ok(Exit::Success)

@@ -11,6 +11,7 @@ use crate::cli::{RouteArgs, RouteMode};
 use crate::network::Mode;
 use crate::units::Metres;
 
+use super::output::{is_stdout, print};
 use super::sources::{case_from, load};
 use super::Exit;
 
@@ -110,8 +111,8 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
     );
     fc.foreign_members = Some(crs);
     let text = serde_json::to_string_pretty(&fc)?;
-    if args.output.as_os_str() == "-" {
-        println!("{text}");
+    if is_stdout(&args.output) {
+        print(text + "\n")?;
     } else {
         let mut f = std::fs::File::create(&args.output)
             .with_context(|| format!("cannot create {}", args.output.display()))?;
