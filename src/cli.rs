@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Exit codes: 0 success; 1 the command failed (bad input, missing file, a case that \
                   cannot be decided); 2 usage error; 3 batch finished but some rows could not be \
                   decided (they are error rows); 4 some worked cases failed; 5 a replayed \
-                  decision was not reproduced (a file or the decision differs)."
+                  decision was not reproduced (a file or the decision differs). A reader that closes \
+                  standard output early (| head) ends the command quietly with 0."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -84,8 +85,9 @@ pub struct Sources {
         env = "SCHOOLRUN_AREA"
     )]
     pub area: PathBuf,
-    /// Furthest, in metres, a home or entrance may be from a usable edge (overrides area.toml).
-    #[arg(long, value_name = "METRES")]
+    /// Furthest, in metres, a home or entrance may be from a usable edge (overrides area.toml):
+    /// more than 0, at most 2000.
+    #[arg(long, value_name = "METRES", value_parser = max_snap_m)]
     pub max_snap: Option<f64>,
     /// Measure on the network and entrances as they were on this date (YYYY-MM-DD), with the
     /// route safety audits dated up to it. Default: the policy's network date (clause 1.5.3:
@@ -100,14 +102,63 @@ pub struct Sources {
     /// What if this route safety audit had not been made: leave it out (repeatable).
     #[arg(long, value_name = "REF")]
     pub ignore_audit: Vec<String>,
-    /// Flag decisions whose distance is within this many miles of a limit.
+    /// Flag decisions whose distance is within this many miles of a limit: 0 to 5.
     #[arg(
         long,
         value_name = "MILES",
         default_value_t = 0.1,
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = margin_miles
     )]
     pub margin_miles: f64,
+}
+
+// Documented ranges of the numeric flags: a value outside is a usage error (exit 2) naming the
+// flag, never a long run that fails late or a silent nonsense answer.
+
+/// Most worker threads `batch --threads` takes: more is a typing mistake, and each thread
+/// costs a stack (100000 threads ran out of memory).
+pub const MAX_THREADS: u64 = 1024;
+
+/// Widest `--margin-miles`: the policy's limits are 2, 3 and 6 miles, so a margin beyond 5
+/// miles flags every decision and can only be a mistake.
+pub const MAX_MARGIN_MILES: f64 = 5.0;
+
+/// Most schools `schools near --count` lists.
+pub const MAX_NEAR_COUNT: u64 = 1000;
+
+/// A number as a flag value: finite (NaN and infinity are refused).
+fn finite(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err("not a finite number".into()),
+    }
+}
+
+/// `--max-snap`: a distance in metres within [`crate::io::area_dir::check_max_snap`]'s range.
+fn max_snap_m(s: &str) -> Result<f64, String> {
+    let v = finite(s)?;
+    crate::io::area_dir::check_max_snap(v)?;
+    Ok(v)
+}
+
+/// Checks a close-decision margin: 0 to [`MAX_MARGIN_MILES`] miles. Also applied to the margin
+/// a replayed decision record names, which does not pass through clap.
+pub fn check_margin_miles(m: f64) -> Result<(), String> {
+    if m.is_finite() && (0.0..=MAX_MARGIN_MILES).contains(&m) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{m} is not a number of miles from 0 to {MAX_MARGIN_MILES}"
+        ))
+    }
+}
+
+/// `--margin-miles`.
+fn margin_miles(s: &str) -> Result<f64, String> {
+    let v = finite(s)?;
+    check_margin_miles(v)?;
+    Ok(v)
 }
 
 // Policy years (`--academic-year`, `policy diff`).
@@ -293,8 +344,13 @@ pub struct BatchArgs {
     /// Column map (TOML [columns] table) for exports whose headers differ.
     #[arg(long, value_name = "MAP.toml")]
     pub columns: Option<PathBuf>,
-    /// Worker threads (default: all cores). The output is the same whatever the number.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 (default: all cores). The output is the same whatever the
+    /// number.
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS)
+    )]
     pub threads: Option<usize>,
     /// Never draw a progress bar, even on a terminal.
     #[arg(long)]
@@ -387,8 +443,12 @@ pub struct NearArgs {
     /// Sex, M or F (rules out single-sex schools).
     #[arg(long)]
     pub sex: Option<String>,
-    /// How many schools to list.
-    #[arg(long, default_value_t = 5)]
+    /// How many schools to list: 1 to 1000.
+    #[arg(
+        long,
+        default_value_t = 5,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_NEAR_COUNT)
+    )]
     pub count: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]

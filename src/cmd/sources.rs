@@ -36,9 +36,8 @@ pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loade
         ignore_audits: sources.ignore_audit.clone(),
     };
     let area = load_area_what_if(area, sources.max_snap, as_of, &what_if)?;
-    if !(sources.margin_miles.is_finite() && sources.margin_miles >= 0.0) {
-        anyhow::bail!("--margin-miles must be a non-negative number");
-    }
+    crate::cli::check_margin_miles(sources.margin_miles)
+        .map_err(|msg| anyhow::anyhow!("--margin-miles: {msg}"))?;
     let settings = Settings {
         close_margin_m: Metres::from_miles(sources.margin_miles).0,
     };
