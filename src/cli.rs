@@ -56,17 +56,16 @@ pub enum Command {
     Prepare(PrepareArgs),
 }
 
-/// Where the policy and the area data come from.
+/// Where the policy and the area data come from. `policy` and `area` are `None` when neither the
+/// flag nor its environment variable is given, so that a case file's own `policy =` and `area =`
+/// can apply (`--case`); [`Sources::policy_dir`] and [`Sources::area_path`] fall back to the
+/// defaults.
 #[derive(Debug, Args, Clone)]
 pub struct Sources {
-    /// Policy directory (every *.toml in it) or a single policy file.
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = DEFAULT_POLICY,
-        env = "SCHOOLRUN_POLICY"
-    )]
-    pub policy: PathBuf,
+    /// Policy directory (every *.toml in it) or a single policy file [default: policy/2022-23, or
+    /// the case file's policy = with --case].
+    #[arg(long, value_name = "DIR", env = "SCHOOLRUN_POLICY")]
+    pub policy: Option<PathBuf>,
     /// Academic year whose policy to apply, e.g. 2021-22: the directory of that name next to the
     /// default policy (policy/2021-22). Instead of --policy.
     #[arg(
@@ -77,14 +76,10 @@ pub struct Sources {
     )]
     pub academic_year: Option<String>,
     /// Area directory holding area.toml (schools, entrances, catchments, network), the
-    /// area.toml file itself, or a prepared area file (from `schoolrun prepare`).
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = "fixtures/demo",
-        env = "SCHOOLRUN_AREA"
-    )]
-    pub area: PathBuf,
+    /// area.toml file itself, or a prepared area file (from `schoolrun prepare`) [default:
+    /// fixtures/demo, or the case file's area = with --case].
+    #[arg(long, value_name = "DIR", env = "SCHOOLRUN_AREA")]
+    pub area: Option<PathBuf>,
     /// Furthest, in metres, a home or entrance may be from a usable edge (overrides area.toml):
     /// more than 0, at most 2000.
     #[arg(long, value_name = "METRES", value_parser = max_snap_m)]
@@ -167,6 +162,9 @@ fn margin_miles(s: &str) -> Result<f64, String> {
 /// directory (the repository root for a newcomer).
 pub const DEFAULT_POLICY: &str = "policy/2022-23";
 
+/// The area used when --area is not given (the bundled demo area).
+pub const DEFAULT_AREA: &str = "fixtures/demo";
+
 /// The directory holding one policy directory per academic year: the default policy's parent.
 pub fn policy_root() -> PathBuf {
     Path::new(DEFAULT_POLICY)
@@ -184,9 +182,17 @@ pub fn policy_dir(policy: &Path, academic_year: Option<&str>) -> PathBuf {
 }
 
 impl Sources {
-    /// The policy directory these flags select.
+    /// The policy directory these flags select (the default policy when none).
     pub fn policy_dir(&self) -> PathBuf {
-        policy_dir(&self.policy, self.academic_year.as_deref())
+        let policy = self.policy.as_deref().unwrap_or(Path::new(DEFAULT_POLICY));
+        policy_dir(policy, self.academic_year.as_deref())
+    }
+
+    /// The area these flags select (the demo area when none).
+    pub fn area_path(&self) -> PathBuf {
+        self.area
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_AREA))
     }
 }
 
@@ -316,7 +322,8 @@ pub struct CaseFlags {
 pub struct CheckArgs {
     #[command(flatten)]
     pub sources: Sources,
-    /// A case file (TOML with a [case] table); flags given as well override its fields.
+    /// A case file (TOML with a [case] table, and the area, policy and as_of it is decided on);
+    /// flags given as well override them.
     #[arg(long, value_name = "FILE")]
     pub case: Option<PathBuf>,
     #[command(flatten)]
@@ -471,7 +478,8 @@ pub enum RouteMode {
 pub struct RouteArgs {
     #[command(flatten)]
     pub sources: Sources,
-    /// A case file (TOML with a [case] table); flags given as well override its fields.
+    /// A case file (TOML with a [case] table, and the area, policy and as_of it is decided on);
+    /// flags given as well override them.
     #[arg(long, value_name = "FILE")]
     pub case: Option<PathBuf>,
     #[command(flatten)]
@@ -607,7 +615,8 @@ pub enum ReportFormat {
 pub struct ReportArgs {
     #[command(flatten)]
     pub sources: Sources,
-    /// A case file (TOML with a [case] table); flags given as well override its fields.
+    /// A case file (TOML with a [case] table, and the area, policy and as_of it is decided on);
+    /// flags given as well override them.
     #[arg(long, value_name = "FILE", conflicts_with = "record")]
     pub case: Option<PathBuf>,
     #[command(flatten)]
@@ -637,7 +646,7 @@ pub struct PrepareArgs {
     #[arg(
         long,
         value_name = "DIR",
-        default_value = "fixtures/demo",
+        default_value = DEFAULT_AREA,
         env = "SCHOOLRUN_AREA"
     )]
     pub area: PathBuf,

@@ -8,13 +8,16 @@ use crate::io::decisions::Record;
 use crate::io::text::render;
 
 use super::output::print;
-use super::sources::{case_and_fields, load, record_bytes, recorded_sources};
+use super::sources::{
+    case_and_fields, load_for_case, record_bytes, recorded_sources, sources_for_case,
+};
 use super::Exit;
 
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> Result<Exit> {
     let (case, fields) = case_and_fields(args.case.as_deref(), &args.flags)?;
-    let loaded = load(&args.sources)?;
+    let sources = sources_for_case(&args.sources, args.case.as_deref())?;
+    let loaded = load_for_case(&sources, args.case.as_deref())?;
     let d = decide(
         &loaded.policy.policy,
         &loaded.area.area,
@@ -35,7 +38,7 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         let bytes = record_bytes(
             &loaded.area.area,
             &loaded.origin,
-            &recorded_sources(&args.sources),
+            &recorded_sources(&sources),
             &fields,
             &case,
             &d,

@@ -699,7 +699,7 @@ pub fn run_cases(args: &PolicyTestArgs) -> Result<Vec<CaseResult>> {
         let area = file
             .area
             .clone()
-            .unwrap_or_else(|| args.sources.area.clone());
+            .unwrap_or_else(|| args.sources.area_path());
         let mut sources = args.sources.clone();
         if file.as_of.is_some() {
             sources.as_of = file.as_of.clone();

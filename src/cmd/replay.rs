@@ -48,9 +48,9 @@ fn pairs(files: &[FileHash]) -> Vec<(String, String)> {
 /// The sources a record names, or archived copies of its policy and area.
 pub(super) fn sources_of(rec: &RecordIn, policy: Option<&Path>, area: Option<&Path>) -> Sources {
     Sources {
-        policy: policy.map_or_else(|| PathBuf::from(&rec.sources.policy), Path::to_path_buf),
+        policy: Some(policy.map_or_else(|| PathBuf::from(&rec.sources.policy), Path::to_path_buf)),
         academic_year: None,
-        area: area.map_or_else(|| PathBuf::from(&rec.sources.area), Path::to_path_buf),
+        area: Some(area.map_or_else(|| PathBuf::from(&rec.sources.area), Path::to_path_buf)),
         max_snap: rec.sources.max_snap_m,
         as_of: rec.sources.as_of.clone(),
         mark_unsafe: rec.sources.what_if.mark_unsafe.clone(),
@@ -134,7 +134,7 @@ fn replay_one(
 ) -> Result<(bool, String)> {
     let rec = &stored.record;
     let sources = sources_of(rec, args.policy.as_deref(), args.area.as_deref());
-    let (policy, area) = (sources.policy.clone(), sources.area.clone());
+    let (policy, area) = (sources.policy_dir(), sources.area_path());
     let key = format!(
         "{}\n{}\n{}",
         policy.display(),

@@ -12,7 +12,7 @@ use crate::network::Mode;
 use crate::units::Metres;
 
 use super::output::{is_stdout, print};
-use super::sources::{case_from, load};
+use super::sources::{case_from, load_for_case, sources_for_case};
 use super::Exit;
 
 fn feature(geometry: GeometryValue, props: serde_json::Value) -> Feature {
@@ -42,7 +42,8 @@ pub(crate) fn mode_of(mode: RouteMode) -> Mode {
 /// Runs `route`.
 pub fn run(args: RouteArgs) -> Result<Exit> {
     let case = case_from(args.case.as_deref(), &args.flags)?;
-    let loaded = load(&args.sources)?;
+    let sources = sources_for_case(&args.sources, args.case.as_deref())?;
+    let loaded = load_for_case(&sources, args.case.as_deref())?;
     let area = &loaded.area.area;
     let school = area
         .school(case.school)
