@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Exit codes: 0 success; 1 the command failed (bad input, missing file, a case that \
                   cannot be decided); 2 usage error; 3 batch finished but some rows could not be \
                   decided (they are error rows); 4 some worked cases failed; 5 a replayed \
-                  decision was not reproduced (a file or the decision differs)."
+                  decision was not reproduced (a file or the decision differs). A reader that closes \
+                  standard output early (| head) ends the command quietly with 0."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -55,17 +56,16 @@ pub enum Command {
     Prepare(PrepareArgs),
 }
 
-/// Where the policy and the area data come from.
+/// Where the policy and the area data come from. `policy` and `area` are `None` when neither the
+/// flag nor its environment variable is given, so that a case file's own `policy =` and `area =`
+/// can apply (`--case`); [`Sources::policy_dir`] and [`Sources::area_path`] fall back to the
+/// defaults.
 #[derive(Debug, Args, Clone)]
 pub struct Sources {
-    /// Policy directory (every *.toml in it) or a single policy file.
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = DEFAULT_POLICY,
-        env = "SCHOOLRUN_POLICY"
-    )]
-    pub policy: PathBuf,
+    /// Policy directory (every *.toml in it) or a single policy file [default: policy/2022-23, or
+    /// the case file's policy = with --case].
+    #[arg(long, value_name = "DIR", env = "SCHOOLRUN_POLICY")]
+    pub policy: Option<PathBuf>,
     /// Academic year whose policy to apply, e.g. 2021-22: the directory of that name next to the
     /// default policy (policy/2021-22). Instead of --policy.
     #[arg(
@@ -76,16 +76,13 @@ pub struct Sources {
     )]
     pub academic_year: Option<String>,
     /// Area directory holding area.toml (schools, entrances, catchments, network), the
-    /// area.toml file itself, or a prepared area file (from `schoolrun prepare`).
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = "fixtures/demo",
-        env = "SCHOOLRUN_AREA"
-    )]
-    pub area: PathBuf,
-    /// Furthest, in metres, a home or entrance may be from a usable edge (overrides area.toml).
-    #[arg(long, value_name = "METRES")]
+    /// area.toml file itself, or a prepared area file (from `schoolrun prepare`) [default:
+    /// fixtures/demo, or the case file's area = with --case].
+    #[arg(long, value_name = "DIR", env = "SCHOOLRUN_AREA")]
+    pub area: Option<PathBuf>,
+    /// Furthest, in metres, a home or entrance may be from a usable edge (overrides area.toml):
+    /// more than 0, at most 2000.
+    #[arg(long, value_name = "METRES", value_parser = max_snap_m)]
     pub max_snap: Option<f64>,
     /// Measure on the network and entrances as they were on this date (YYYY-MM-DD), with the
     /// route safety audits dated up to it. Default: the policy's network date (clause 1.5.3:
@@ -100,14 +97,63 @@ pub struct Sources {
     /// What if this route safety audit had not been made: leave it out (repeatable).
     #[arg(long, value_name = "REF")]
     pub ignore_audit: Vec<String>,
-    /// Flag decisions whose distance is within this many miles of a limit.
+    /// Flag decisions whose distance is within this many miles of a limit: 0 to 5.
     #[arg(
         long,
         value_name = "MILES",
         default_value_t = 0.1,
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = margin_miles
     )]
     pub margin_miles: f64,
+}
+
+// Documented ranges of the numeric flags: a value outside is a usage error (exit 2) naming the
+// flag, never a long run that fails late or a silent nonsense answer.
+
+/// Most worker threads `batch --threads` takes: more is a typing mistake, and each thread
+/// costs a stack (100000 threads ran out of memory).
+pub const MAX_THREADS: u64 = 1024;
+
+/// Widest `--margin-miles`: the policy's limits are 2, 3 and 6 miles, so a margin beyond 5
+/// miles flags every decision and can only be a mistake.
+pub const MAX_MARGIN_MILES: f64 = 5.0;
+
+/// Most schools `schools near --count` lists.
+pub const MAX_NEAR_COUNT: u64 = 1000;
+
+/// A number as a flag value: finite (NaN and infinity are refused).
+fn finite(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err("not a finite number".into()),
+    }
+}
+
+/// `--max-snap`: a distance in metres within [`crate::io::area_dir::check_max_snap`]'s range.
+fn max_snap_m(s: &str) -> Result<f64, String> {
+    let v = finite(s)?;
+    crate::io::area_dir::check_max_snap(v)?;
+    Ok(v)
+}
+
+/// Checks a close-decision margin: 0 to [`MAX_MARGIN_MILES`] miles. Also applied to the margin
+/// a replayed decision record names, which does not pass through clap.
+pub fn check_margin_miles(m: f64) -> Result<(), String> {
+    if m.is_finite() && (0.0..=MAX_MARGIN_MILES).contains(&m) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{m} is not a number of miles from 0 to {MAX_MARGIN_MILES}"
+        ))
+    }
+}
+
+/// `--margin-miles`.
+fn margin_miles(s: &str) -> Result<f64, String> {
+    let v = finite(s)?;
+    check_margin_miles(v)?;
+    Ok(v)
 }
 
 // Policy years (`--academic-year`, `policy diff`).
@@ -115,6 +161,9 @@ pub struct Sources {
 /// The policy used when neither --policy nor --academic-year is given, relative to the current
 /// directory (the repository root for a newcomer).
 pub const DEFAULT_POLICY: &str = "policy/2022-23";
+
+/// The area used when --area is not given (the bundled demo area).
+pub const DEFAULT_AREA: &str = "fixtures/demo";
 
 /// The directory holding one policy directory per academic year: the default policy's parent.
 pub fn policy_root() -> PathBuf {
@@ -133,9 +182,17 @@ pub fn policy_dir(policy: &Path, academic_year: Option<&str>) -> PathBuf {
 }
 
 impl Sources {
-    /// The policy directory these flags select.
+    /// The policy directory these flags select (the default policy when none).
     pub fn policy_dir(&self) -> PathBuf {
-        policy_dir(&self.policy, self.academic_year.as_deref())
+        let policy = self.policy.as_deref().unwrap_or(Path::new(DEFAULT_POLICY));
+        policy_dir(policy, self.academic_year.as_deref())
+    }
+
+    /// The area these flags select (the demo area when none).
+    pub fn area_path(&self) -> PathBuf {
+        self.area
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_AREA))
     }
 }
 
@@ -265,7 +322,8 @@ pub struct CaseFlags {
 pub struct CheckArgs {
     #[command(flatten)]
     pub sources: Sources,
-    /// A case file (TOML with a [case] table); flags given as well override its fields.
+    /// A case file (TOML with a [case] table, and the area, policy and as_of it is decided on);
+    /// flags given as well override them.
     #[arg(long, value_name = "FILE")]
     pub case: Option<PathBuf>,
     #[command(flatten)]
@@ -293,8 +351,13 @@ pub struct BatchArgs {
     /// Column map (TOML [columns] table) for exports whose headers differ.
     #[arg(long, value_name = "MAP.toml")]
     pub columns: Option<PathBuf>,
-    /// Worker threads (default: all cores). The output is the same whatever the number.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 1024 (default: all cores). The output is the same whatever the
+    /// number.
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS)
+    )]
     pub threads: Option<usize>,
     /// Never draw a progress bar, even on a terminal.
     #[arg(long)]
@@ -387,8 +450,12 @@ pub struct NearArgs {
     /// Sex, M or F (rules out single-sex schools).
     #[arg(long)]
     pub sex: Option<String>,
-    /// How many schools to list.
-    #[arg(long, default_value_t = 5)]
+    /// How many schools to list: 1 to 1000.
+    #[arg(
+        long,
+        default_value_t = 5,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_NEAR_COUNT)
+    )]
     pub count: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -411,7 +478,8 @@ pub enum RouteMode {
 pub struct RouteArgs {
     #[command(flatten)]
     pub sources: Sources,
-    /// A case file (TOML with a [case] table); flags given as well override its fields.
+    /// A case file (TOML with a [case] table, and the area, policy and as_of it is decided on);
+    /// flags given as well override them.
     #[arg(long, value_name = "FILE")]
     pub case: Option<PathBuf>,
     #[command(flatten)]
@@ -547,7 +615,8 @@ pub enum ReportFormat {
 pub struct ReportArgs {
     #[command(flatten)]
     pub sources: Sources,
-    /// A case file (TOML with a [case] table); flags given as well override its fields.
+    /// A case file (TOML with a [case] table, and the area, policy and as_of it is decided on);
+    /// flags given as well override them.
     #[arg(long, value_name = "FILE", conflicts_with = "record")]
     pub case: Option<PathBuf>,
     #[command(flatten)]
@@ -577,7 +646,7 @@ pub struct PrepareArgs {
     #[arg(
         long,
         value_name = "DIR",
-        default_value = "fixtures/demo",
+        default_value = DEFAULT_AREA,
         env = "SCHOOLRUN_AREA"
     )]
     pub area: PathBuf,

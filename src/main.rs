@@ -1,9 +1,10 @@
 //! The `schoolrun` binary: parse arguments, run, print any error chain once, exit with the
-//! documented code.
+//! documented code (a closed standard output ends the run quietly: `cmd::output`).
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use schoolrun::cmd::output::{clap_exit_code, exit_code};
 
 /// mimalloc keeps freed memory for reuse, so loading an area and growing shortest-path trees
 /// fault in fewer fresh pages than with the system allocator.
@@ -11,12 +12,8 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = schoolrun::cli::Cli::parse();
-    match schoolrun::cmd::run(cli) {
-        Ok(exit) => ExitCode::from(exit as u8),
-        Err(e) => {
-            eprintln!("schoolrun: error: {e:#}");
-            ExitCode::from(schoolrun::cmd::exit_for(&e) as u8)
-        }
-    }
+    ExitCode::from(match schoolrun::cli::Cli::try_parse() {
+        Ok(cli) => exit_code(schoolrun::cmd::run(cli)),
+        Err(e) => clap_exit_code(&e),
+    })
 }

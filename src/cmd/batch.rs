@@ -26,6 +26,7 @@ use crate::units::Pence;
 
 use super::sources::{load, record_bytes, recorded_sources, Loaded};
 use super::Exit;
+use crate::note;
 
 /// Rows decided together: enough to keep every core busy, few enough that memory stays small
 /// (a decided row holds a few kilobytes until it is written).
@@ -146,8 +147,8 @@ impl Input {
 /// Runs `batch`.
 pub fn run(args: BatchArgs) -> Result<Exit> {
     // Nothing is read before the output is known not to be one of the inputs.
-    let policy_dir = args.sources.policy_dir();
-    let mut inputs: Vec<&Path> = vec![&args.input, &args.sources.area, &policy_dir];
+    let (policy_dir, area) = (args.sources.policy_dir(), args.sources.area_path());
+    let mut inputs: Vec<&Path> = vec![&args.input, &area, &policy_dir];
     if let Some(c) = &args.columns {
         inputs.push(c);
     }
@@ -166,7 +167,7 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         &map,
     )?;
     let loaded = load(&args.sources)?;
-    eprintln!(
+    note!(
         "area: {} ({} schools; {} closed and {} without a location left out); policy: {} {}",
         loaded.area.name,
         loaded.area.area.schools().len(),
@@ -177,13 +178,15 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     );
     // Open schools the area could not place are never anyone's nearest school: name them.
     for w in loaded.area.left_out_warnings(None) {
-        eprintln!("warning: {w}");
+        note!("warning: {w}");
     }
     if let Some(p) = &loaded.area.prepared {
         // The decisions name the source files; the prepared file itself is named here.
-        eprintln!(
+        note!(
             "area loaded from the prepared file {} (payload sha256 {}, prepared from {})",
-            p.path, p.sha256, p.source
+            p.path,
+            p.sha256,
+            p.source
         );
     }
     // The output is a temporary file until the run succeeds, so a bad path fails at once and a
@@ -247,7 +250,7 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     }
     summary.lines = apps.lines();
     w.into_inner()?.finish()?;
-    eprint!("{}", summary.render());
+    super::output::note_str(&summary.render());
     Ok(if summary.errors > 0 {
         Exit::RowErrors
     } else {

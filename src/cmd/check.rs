@@ -8,8 +8,12 @@ use crate::io::decisions::Record;
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::text::render;
 
-use super::sources::{case_and_fields, load, record_bytes, recorded_sources};
+use super::output::print;
+use super::sources::{
+    case_and_fields, load_for_case, record_bytes, recorded_sources, sources_for_case,
+};
 use super::Exit;
+use crate::note;
 
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> Result<Exit> {
@@ -20,12 +24,13 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         refuse_overwriting_inputs("--record", path, &inputs)?;
     }
     let (case, fields) = case_and_fields(args.case.as_deref(), &args.flags)?;
-    let loaded = load(&args.sources)?;
+    let sources = sources_for_case(&args.sources, args.case.as_deref())?;
+    let loaded = load_for_case(&sources, args.case.as_deref())?;
     // An open school left out for want of a location is never anyone's nearest school: say
     // which, so a decision that turns on "nearest" is checked. (A case naming a left-out school,
     // closed or not, is told why in its decision.)
     for w in loaded.area.left_out_warnings(None) {
-        eprintln!("warning: {w}");
+        note!("warning: {w}");
     }
     let d = decide(
         &loaded.policy.policy,
@@ -34,20 +39,20 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         &loaded.settings,
     );
     match args.format {
-        Format::Text => print!("{}", render(&d, &loaded.origin)),
+        Format::Text => print(render(&d, &loaded.origin))?,
         Format::Json => {
             let rec = Record {
                 decision: &d,
                 origin: &loaded.origin,
             };
-            println!("{}", serde_json::to_string_pretty(&rec)?);
+            print(serde_json::to_string_pretty(&rec)? + "\n")?;
         }
     }
     if let Some(path) = &args.record {
         let bytes = record_bytes(
             &loaded.area.area,
             &loaded.origin,
-            &recorded_sources(&args.sources),
+            &recorded_sources(&sources),
             &fields,
             &case,
             &d,

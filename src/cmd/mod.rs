@@ -5,6 +5,7 @@ pub mod batch;
 pub mod check;
 pub mod diff;
 pub mod network;
+pub mod output;
 pub mod policy;
 pub mod policy_diff;
 pub mod prepare;

@@ -19,7 +19,9 @@ use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::network::{distances_to_junction, Network};
 use crate::osm::{import_osm_file, OsmImport, Profile};
 
+use super::output::write_context;
 use super::Exit;
+use crate::note;
 
 /// Opens an output ('-' is standard output): a file appears whole when finished.
 fn create(path: &Path) -> Result<Output> {
@@ -65,16 +67,16 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
             .with_context(|| format!("cannot write {}", p.display()))?;
         w.finish()?;
     }
-    eprintln!("{report}");
-    eprintln!(
+    note!("{report}");
+    note!(
         "  network: {} junctions, {} edges; converted in {secs:.2} s",
         net.node_count(),
         net.edge_count()
     );
-    eprintln!("  schools with a URN ({}):", schools.len());
+    note!("  schools with a URN ({}):", schools.len());
     for s in &schools {
         let gates: Vec<&Gate> = entrances.iter().filter(|g| g.urn == s.urn).collect();
-        eprintln!(
+        note!(
             "    {} {} ({}) at {:.0}, {:.0}: {} entrance{}",
             s.urn,
             s.name.as_deref().unwrap_or("(no name)"),
@@ -86,10 +88,10 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
         );
     }
     if args.output.as_os_str() != "-" {
-        eprintln!("wrote {}", args.output.display());
+        note!("wrote {}", args.output.display());
     }
     if let Some(p) = args.entrances_out.as_ref().filter(|p| p.as_os_str() != "-") {
-        eprintln!("wrote {} ({} entrances)", p.display(), entrances.len());
+        note!("wrote {} ({} entrances)", p.display(), entrances.len());
     }
     Ok(Exit::Success)
 }
@@ -120,7 +122,7 @@ pub fn export(args: ExportArgs) -> Result<Exit> {
         write_edge_list(&mut w, net).with_context(|| format!("cannot write {}", p.display()))?;
         w.finish()?;
     }
-    eprintln!(
+    note!(
         "exported {} edges, {} junctions (network as of {})",
         net.edge_count(),
         net.node_count(),
@@ -178,8 +180,10 @@ pub fn distances(args: DistancesArgs) -> Result<Exit> {
         pairs.push((node(from_col, "from_node")?, node(to_col, "to_node")?));
     }
     let mut trees: std::collections::HashMap<usize, Vec<Option<f64>>> = Default::default();
+    let shown_out = write_context(&args.output);
     let mut out = csv::Writer::from_writer(create(&args.output)?);
-    out.write_record(["from_node", "to_node", "length_m"])?;
+    out.write_record(["from_node", "to_node", "length_m"])
+        .with_context(|| shown_out.clone())?;
     let mut unreachable = 0usize;
     for &(from, to) in &pairs {
         let d = trees.entry(to).or_insert_with(|| {
@@ -190,13 +194,14 @@ pub fn distances(args: DistancesArgs) -> Result<Exit> {
             from.to_string(),
             to.to_string(),
             d.map_or(String::new(), |d| format!("{d}")),
-        ])?;
+        ])
+        .with_context(|| shown_out.clone())?;
     }
     out.into_inner()
         .map_err(|e| anyhow::Error::new(e.into_error()))
         .with_context(|| format!("cannot write {}", args.output.display()))?
         .finish()?;
-    eprintln!(
+    note!(
         "{} pairs, {} destinations, {unreachable} unreachable ({:?} network as of {})",
         pairs.len(),
         trees.len(),

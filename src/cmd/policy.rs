@@ -15,6 +15,7 @@ use crate::io::policy_files::load_policy;
 use crate::policy::{Policy, Rule};
 use crate::units::Metres;
 
+use super::output::print;
 use super::sources::{load_paths, Loaded};
 use super::Exit;
 
@@ -493,15 +494,16 @@ pub fn show(path: &Path, format: Format) -> Result<Exit> {
     let lp = load_policy(path)?;
     match format {
         Format::Text => {
-            print!("{}", describe(&lp.policy));
-            println!("\nfiles:");
+            let mut s = describe(&lp.policy);
+            s.push_str("\nfiles:\n");
             for f in &lp.files {
-                println!("  {}  sha256 {}", f.path, f.sha256);
+                let _ = writeln!(s, "  {}  sha256 {}", f.path, f.sha256);
             }
+            print(s)?;
         }
         Format::Json => {
             let v = serde_json::json!({ "policy": lp.policy, "files": lp.files });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            print(serde_json::to_string_pretty(&v)? + "\n")?;
         }
     }
     Ok(Exit::Success)
@@ -697,7 +699,7 @@ pub fn run_cases(args: &PolicyTestArgs) -> Result<Vec<CaseResult>> {
         let area = file
             .area
             .clone()
-            .unwrap_or_else(|| args.sources.area.clone());
+            .unwrap_or_else(|| args.sources.area_path());
         let mut sources = args.sources.clone();
         if file.as_of.is_some() {
             sources.as_of = file.as_of.clone();
@@ -731,25 +733,27 @@ pub fn run_cases(args: &PolicyTestArgs) -> Result<Vec<CaseResult>> {
 pub fn test(args: PolicyTestArgs) -> Result<Exit> {
     let results = run_cases(&args)?;
     let failed = results.iter().filter(|r| !r.diffs.is_empty()).count();
+    let mut s = String::new();
     for r in &results {
         let status = if r.diffs.is_empty() { "PASS" } else { "FAIL" };
         if r.diffs.is_empty() && args.quiet {
             continue;
         }
-        println!("{status} {} — {}", r.file.path.display(), r.file.title);
+        let _ = writeln!(s, "{status} {} — {}", r.file.path.display(), r.file.title);
         for d in &r.diffs {
-            println!("    {d}");
+            let _ = writeln!(s, "    {d}");
         }
         if !r.diffs.is_empty() {
             for reason in &r.decision.reasons {
-                println!("      [{}] {}", reason.clause, reason.text);
+                let _ = writeln!(s, "      [{}] {}", reason.clause, reason.text);
             }
             if let Some(e) = &r.decision.error {
-                println!("      error: {e}");
+                let _ = writeln!(s, "      error: {e}");
             }
         }
     }
-    println!("{} passed, {} failed", results.len() - failed, failed);
+    let _ = writeln!(s, "{} passed, {} failed", results.len() - failed, failed);
+    print(s)?;
     Ok(if failed > 0 {
         Exit::CasesFailed
     } else {

@@ -12,6 +12,7 @@ use crate::io::policy_files::{load_merged, LoadedPolicy};
 use crate::policy::diff::{diff, inline, to_json, Change, Difference};
 use crate::policy::overlay::combined;
 
+use super::output::print;
 use super::Exit;
 
 /// Whether an argument names an academic year (`2021-22`) rather than a path.
@@ -167,8 +168,8 @@ pub fn run(args: PolicyDiffArgs) -> Result<Exit> {
     let b = load(&args.to)?;
     let diffs = diff(&a.table, &b.table);
     match args.format {
-        Format::Text => print!("{}", text(&a, &b, &diffs)),
-        Format::Json => println!("{}", json(&a, &b, &diffs)?),
+        Format::Text => print(text(&a, &b, &diffs))?,
+        Format::Json => print(json(&a, &b, &diffs)? + "\n")?,
     }
     Ok(Exit::Success)
 }

@@ -15,6 +15,7 @@ use crate::network::WhatIf;
 
 use super::sources::network_as_of;
 use super::Exit;
+use crate::note;
 
 /// How many closed schools left out of the schools file `prepare` names (then says how many
 /// more): a full GIAS extract lists thousands.
@@ -40,7 +41,7 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
     let payload = Payload::new(&args.area.display().to_string(), &files, as_of);
     let (sha256, size) = write_prepared(&args.output, &payload)?;
     let secs = t.elapsed().as_secs_f64();
-    eprintln!(
+    note!(
         "prepared {} from {}: {} schools, {} entrances, {} catchments, {} edges ({} junctions), {} \
          audits; checked as of {}",
         loaded.name,
@@ -54,13 +55,13 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
         as_of.map_or("any date".to_string(), |d| d.to_string()),
     );
     for w in loaded.left_out_warnings(Some(CLOSED_NAMED)) {
-        eprintln!("warning: {w}");
+        note!("warning: {w}");
     }
-    eprintln!("source files:");
+    note!("source files:");
     for f in &loaded.files {
-        eprintln!("  {}  sha256 {}", f.path, f.sha256);
+        note!("  {}  sha256 {}", f.path, f.sha256);
     }
-    eprintln!(
+    note!(
         "wrote {} ({size} bytes, payload sha256 {sha256}) in {secs:.2} s",
         args.output.display()
     );

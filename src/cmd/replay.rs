@@ -17,6 +17,7 @@ use crate::io::decisions::Origin;
 use crate::io::hash::FileHash;
 use crate::io::record::{read_record, RecordIn, StoredRecord};
 
+use super::output::print;
 use super::sources::{load_paths, record_bytes, Loaded};
 use super::Exit;
 
@@ -28,7 +29,7 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
         let stored = read_record(path)?;
         let (ok, report) = replay_one(&stored, &args, &mut cache)
             .with_context(|| format!("{}: cannot replay", path.display()))?;
-        print!("{}: {report}", path.display());
+        print(format!("{}: {report}", path.display()))?;
         all &= ok;
     }
     Ok(if all {
@@ -48,9 +49,9 @@ fn pairs(files: &[FileHash]) -> Vec<(String, String)> {
 /// The sources a record names, or archived copies of its policy and area.
 pub(super) fn sources_of(rec: &RecordIn, policy: Option<&Path>, area: Option<&Path>) -> Sources {
     Sources {
-        policy: policy.map_or_else(|| PathBuf::from(&rec.sources.policy), Path::to_path_buf),
+        policy: Some(policy.map_or_else(|| PathBuf::from(&rec.sources.policy), Path::to_path_buf)),
         academic_year: None,
-        area: area.map_or_else(|| PathBuf::from(&rec.sources.area), Path::to_path_buf),
+        area: Some(area.map_or_else(|| PathBuf::from(&rec.sources.area), Path::to_path_buf)),
         max_snap: rec.sources.max_snap_m,
         as_of: rec.sources.as_of.clone(),
         mark_unsafe: rec.sources.what_if.mark_unsafe.clone(),
@@ -134,7 +135,7 @@ fn replay_one(
 ) -> Result<(bool, String)> {
     let rec = &stored.record;
     let sources = sources_of(rec, args.policy.as_deref(), args.area.as_deref());
-    let (policy, area) = (sources.policy.clone(), sources.area.clone());
+    let (policy, area) = (sources.policy_dir(), sources.area_path());
     let key = format!(
         "{}\n{}\n{}",
         policy.display(),

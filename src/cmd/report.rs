@@ -22,7 +22,7 @@ use crate::report::html::what_if_words;
 use crate::report::{gather, page, svg, Report, Scenario};
 
 use super::replay::{changed_since, redecide, sources_of, Redecided};
-use super::sources::{case_from, load_paths, Loaded};
+use super::sources::{case_from, load_for_case, load_paths, sources_for_case, Loaded};
 use super::Exit;
 
 /// Decides the case on the loaded sources and gathers its map.
@@ -55,7 +55,7 @@ fn scenario(
 }
 
 fn load(sources: &Sources) -> Result<Loaded> {
-    load_paths(&sources.policy_dir(), &sources.area, sources)
+    load_paths(&sources.policy_dir(), &sources.area_path(), sources)
 }
 
 /// The sources of the decision as made, the case, and (for a record) a note on where it came
@@ -118,14 +118,16 @@ fn from_record(path: &Path) -> Result<Base> {
 
 fn from_case(args: &ReportArgs) -> Result<Base> {
     let case = case_from(args.case.as_deref(), &args.flags)?;
-    // The decision as made: the policy's network date and the audits as assessed.
+    // The decision as made: the network date of the policy (or of the case file) and the audits
+    // as assessed.
     let sources = Sources {
         as_of: None,
         mark_unsafe: Vec::new(),
         ignore_audit: Vec::new(),
         ..args.sources.clone()
     };
-    let loaded = load(&sources)?;
+    let sources = sources_for_case(&sources, args.case.as_deref())?;
+    let loaded = load_for_case(&sources, args.case.as_deref())?;
     let origin = loaded.origin.clone();
     Ok(Base {
         sources,
@@ -208,7 +210,7 @@ pub fn run(args: ReportArgs) -> Result<Exit> {
     }
     // A case that cannot be decided is bad input: the page says why, the exit code too.
     if failed {
-        eprintln!("schoolrun: the case could not be decided; the report says why");
+        crate::note!("schoolrun: the case could not be decided; the report says why");
         return Ok(Exit::Failure);
     }
     Ok(Exit::Success)

@@ -12,7 +12,7 @@ use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::network::Mode;
 use crate::units::Metres;
 
-use super::sources::{case_from, load};
+use super::sources::{case_from, load_for_case, sources_for_case};
 use super::Exit;
 
 fn feature(geometry: GeometryValue, props: serde_json::Value) -> Feature {
@@ -46,7 +46,8 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
     let inputs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
     refuse_overwriting_inputs("-o", &args.output, &inputs)?;
     let case = case_from(args.case.as_deref(), &args.flags)?;
-    let loaded = load(&args.sources)?;
+    let sources = sources_for_case(&args.sources, args.case.as_deref())?;
+    let loaded = load_for_case(&sources, args.case.as_deref())?;
     let area = &loaded.area.area;
     let school = area
         .school(case.school)

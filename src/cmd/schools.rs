@@ -2,6 +2,8 @@
 //! and driven distances and whether the home is in their catchment: what an officer looks at
 //! first.
 
+use std::fmt::Write;
+
 use anyhow::{Context, Result};
 use serde::Serialize;
 
@@ -13,6 +15,7 @@ use crate::io::case_fields::case_from_fields;
 use crate::network::Mode;
 use crate::units::Metres;
 
+use super::output::print;
 use super::sources::load;
 use super::Exit;
 
@@ -78,21 +81,25 @@ pub fn near(args: NearArgs) -> Result<Exit> {
             })
         })
         .collect();
+    let mut s = String::new();
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        Format::Json => writeln!(s, "{}", serde_json::to_string_pretty(&rows)?)?,
         Format::Text => {
-            println!(
+            writeln!(
+                s,
                 "Schools suitable for {} nearest ({:.0}, {:.0}), by straight line (clause 1.1.2):",
                 case.year_group,
                 case.home.x(),
                 case.home.y()
-            );
-            println!(
+            )?;
+            writeln!(
+                s,
                 "{:>3}  {:>7}  {:<44} {:>9} {:>9} {:>9}  catchment",
                 "#", "URN", "school", "straight", "walking", "driven"
-            );
+            )?;
             for (i, r) in rows.iter().enumerate() {
-                println!(
+                writeln!(
+                    s,
                     "{:>3}  {:>7}  {:<44} {:>9} {:>9} {:>9}  {}",
                     i + 1,
                     r.urn.to_string(),
@@ -101,10 +108,14 @@ pub fn near(args: NearArgs) -> Result<Exit> {
                     r.walking_mi.as_deref().unwrap_or("-"),
                     r.driven_mi.as_deref().unwrap_or("-"),
                     if r.in_catchment { "yes" } else { "no" }
-                );
+                )?;
             }
-            println!("(distances in miles; walking and driven to the nearest open entrance)");
+            writeln!(
+                s,
+                "(distances in miles; walking and driven to the nearest open entrance)"
+            )?;
         }
     }
+    print(s)?;
     Ok(Exit::Success)
 }

@@ -36,9 +36,8 @@ pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loade
         ignore_audits: sources.ignore_audit.clone(),
     };
     let area = load_area_what_if(area, sources.max_snap, as_of, &what_if)?;
-    if !(sources.margin_miles.is_finite() && sources.margin_miles >= 0.0) {
-        anyhow::bail!("--margin-miles must be a non-negative number");
-    }
+    crate::cli::check_margin_miles(sources.margin_miles)
+        .map_err(|msg| anyhow::anyhow!("--margin-miles: {msg}"))?;
     let settings = Settings {
         close_margin_m: Metres::from_miles(sources.margin_miles).0,
     };
@@ -79,12 +78,51 @@ pub fn network_as_of(
 
 /// The files and folders the common flags read, for refusing an output path that is one of them.
 pub fn source_inputs(sources: &Sources) -> Vec<std::path::PathBuf> {
-    vec![sources.area.clone(), sources.policy_dir()]
+    vec![sources.area_path(), sources.policy_dir()]
 }
 
 /// Loads the policy and area named by the common flags.
 pub fn load(sources: &Sources) -> Result<Loaded> {
-    load_paths(&sources.policy_dir(), &sources.area, sources)
+    load_paths(&sources.policy_dir(), &sources.area_path(), sources)
+}
+
+/// The sources for a case. With `--case FILE`, the case file's own `policy =`, `area =` and
+/// `as_of =` apply where the command line (or its environment variables) gives none, as
+/// `policy test` reads them, so that a case is decided on the data it was written for; flags
+/// given as well override the file, as they do its fields.
+pub fn sources_for_case(sources: &Sources, case_file: Option<&Path>) -> Result<Sources> {
+    let Some(p) = case_file else {
+        return Ok(sources.clone());
+    };
+    let file = load_case_file(p)?;
+    let mut s = sources.clone();
+    if s.area.is_none() {
+        s.area = file.area;
+    }
+    if s.policy.is_none() && s.academic_year.is_none() {
+        s.policy = file.policy;
+    }
+    if s.as_of.is_none() {
+        s.as_of = file.as_of;
+    }
+    Ok(s)
+}
+
+/// [`load`] for a case, naming the case file in any error, since its `policy =`, `area =` or
+/// `as_of =` may have chosen what failed to load.
+pub fn load_for_case(sources: &Sources, case_file: Option<&Path>) -> Result<Loaded> {
+    let loaded = load(sources);
+    match case_file {
+        Some(p) => loaded.with_context(|| {
+            format!(
+                "loading the policy {} and the area {} for the case {}",
+                sources.policy_dir().display(),
+                sources.area_path().display(),
+                p.display()
+            )
+        }),
+        None => loaded,
+    }
 }
 
 /// The case fields given by flags (only those present).
@@ -175,7 +213,7 @@ pub fn case_and_fields(
 pub fn recorded_sources(sources: &Sources) -> RecordedSources {
     RecordedSources {
         policy: sources.policy_dir().display().to_string(),
-        area: sources.area.display().to_string(),
+        area: sources.area_path().display().to_string(),
         as_of: sources.as_of.clone(),
         max_snap_m: sources.max_snap,
         margin_miles: sources.margin_miles,

@@ -77,9 +77,26 @@ fn fuel(ctx: &Ctx, f: &FollowUps, d: &Decision, out: &mut Vec<FollowUp>) {
         return;
     }
     let miles = Metres(m).miles();
-    let pence =
-        (miles * f64::from(rule.legs_per_return_journey) * f64::from(rule.pence_per_mile)).round();
-    let pence = Pence(pence as i64);
+    let computed = miles * f64::from(rule.legs_per_return_journey) * f64::from(rule.pence_per_mile);
+    // The rate and legs are bounded when the policy is read, so only a nonsense distance can
+    // overflow; say so rather than state a saturated amount.
+    let Ok(pence) = Pence::from_f64_rounded(computed) else {
+        out.push(item(
+            "fuel_contribution_pence",
+            &rule.cite.clause,
+            "unknown".into(),
+            "The fuel contribution cannot be worked out: the amount is too large to hold; an \
+             officer must check the driven route."
+                .into(),
+            Some(format!(
+                "driven route {} mi x {} x {}p a mile",
+                Metres(m).miles_3dp(),
+                rule.legs_per_return_journey,
+                rule.pence_per_mile
+            )),
+        ));
+        return;
+    };
     out.push(item(
         "fuel_contribution_pence",
         &rule.cite.clause,

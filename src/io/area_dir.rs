@@ -167,11 +167,19 @@ impl AreaManifest {
     }
 }
 
-fn check_max_snap(m: f64) -> Result<(), String> {
-    if m.is_finite() && m > 0.0 {
+/// The furthest a home or entrance may be snapped, metres (`max_snap_m`, `--max-snap`): more is
+/// a mistake (a home 2 km from any usable path is not on this network), and a huge value would
+/// snap every home anywhere.
+pub const MAX_SNAP_LIMIT_M: f64 = 2000.0;
+
+/// Checks a snap distance: more than 0 and at most [`MAX_SNAP_LIMIT_M`] metres.
+pub fn check_max_snap(m: f64) -> Result<(), String> {
+    if m.is_finite() && m > 0.0 && m <= MAX_SNAP_LIMIT_M {
         Ok(())
     } else {
-        Err(format!("{m} is not a positive number of metres"))
+        Err(format!(
+            "{m} is not a positive number of metres up to {MAX_SNAP_LIMIT_M}"
+        ))
     }
 }
 

@@ -13,6 +13,10 @@ use crate::network::Audit;
 /// Default distance, metres, within which an edge's every vertex must lie of an audit's line.
 pub const DEFAULT_TOLERANCE_M: f64 = 2.0;
 
+/// Widest tolerance an audit may give, metres: it absorbs drawing error, and a wider one (1e308)
+/// would take in stretches the audit never assessed, up to the whole network.
+pub const MAX_TOLERANCE_M: f64 = 100.0;
+
 /// Reads an audits overlay already in memory.
 pub fn read_audits(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<Audit>> {
     let fc = parse_collection(path, bytes)?;
@@ -65,8 +69,13 @@ pub fn read_audits(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<Audit>> {
         let tolerance_m = match f.prop("tolerance_m") {
             None | Some(Value::Null) => DEFAULT_TOLERANCE_M,
             Some(Value::Number(n)) => match n.as_f64() {
-                Some(t) if t.is_finite() && t >= 0.0 => t,
-                _ => return Err(f.prop_error("tolerance_m", "is not a distance in metres")),
+                Some(t) if t.is_finite() && (0.0..=MAX_TOLERANCE_M).contains(&t) => t,
+                _ => {
+                    return Err(f.prop_error(
+                        "tolerance_m",
+                        format!("{n} is not a distance in metres from 0 to {MAX_TOLERANCE_M}"),
+                    ))
+                }
             },
             Some(other) => {
                 return Err(f.prop_error("tolerance_m", format!("{other} is not a number")))
@@ -114,6 +123,24 @@ mod tests {
         assert!(a[0].unsafe_walk && a[0].lines.is_none());
         assert!(!a[1].unsafe_walk);
         assert_eq!(a[1].tolerance_m, 5.0);
+    }
+
+    #[test]
+    fn tolerances_beyond_the_documented_range_are_refused() {
+        let with = |t: &str| {
+            read(&fc(&[feature(
+                &format!(r#"{{"audit_ref":"RSA-1","edge_ids":["e1"],"tolerance_m":{t}}}"#),
+                "null",
+            )]))
+        };
+        assert_eq!(with("100").unwrap()[0].tolerance_m, MAX_TOLERANCE_M);
+        for bad in ["1e308", "100.5", "-1"] {
+            let e = format!("{:#}", with(bad).unwrap_err());
+            assert!(
+                e.contains("feature") && e.contains("tolerance_m") && e.contains("0 to 100"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -353,16 +353,20 @@ fn follow_up_facts<'a>(
         .map(|t| {
             let gbp = t.trim_start_matches(['£']).trim();
             match gbp.parse::<f64>() {
+                // Bounded like the policy's amounts, so the pence cannot saturate.
                 Ok(v)
                     if v.is_finite()
-                        && v >= 0.0
+                        && (0.0..=crate::policy::ranges::MAX_GBP).contains(&v)
                         && ((v * 100.0).round() - v * 100.0).abs() < 1e-6 =>
                 {
                     Ok(Pence((v * 100.0).round() as i64))
                 }
                 _ => Err(err(
                     "exceptional_cost_per_day",
-                    "is not an amount of pounds and pence",
+                    format!(
+                        "is not an amount of pounds and pence from 0 to {}",
+                        crate::policy::ranges::MAX_GBP
+                    ),
                 )),
             }
         })

@@ -74,13 +74,35 @@ fn as_text(v: &toml::Value) -> String {
     }
 }
 
+/// A case file's TOML error as file, line, column and message only. The toml crate's own message
+/// quotes the offending line of the file, and a case file's lines are personal data (a home's
+/// coordinates, a date of birth), which must not reach the terminal or a log.
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let at = e
+        .span()
+        .map(|s| {
+            let before = &text[..s.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count()
+                + 1;
+            format!(", line {line}, column {column}")
+        })
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "{}{at}: not a valid case file: {}",
+        path.display(),
+        e.message().trim_end()
+    )
+}
+
 /// Reads a case file.
 pub fn load_case_file(path: &Path) -> Result<CaseFile> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read case {}", path.display()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let raw: RawCaseFile = toml::from_str(text)
-        .with_context(|| format!("{} is not a valid case file", path.display()))?;
+    let raw: RawCaseFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
     let base = path.parent().unwrap_or(Path::new("."));
     if let Some(k) = raw
         .case

@@ -71,8 +71,45 @@ fn find_same(out: &same_file::Handle, input: &Path, depth: u32) -> Option<PathBu
     None
 }
 
+/// A failed write to standard output: the payload of the `io::Error` (of the same kind) that
+/// [`stdout`] and [`print`] return, so the failure is recognised under any added context.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write to standard output: {0}")]
+pub struct StdoutError(io::Error);
+
+/// Marks an error from standard output, keeping its kind (a closed pipe stays `BrokenPipe`).
+pub(crate) fn on_stdout(e: io::Error) -> io::Error {
+    if e.get_ref().is_some_and(|i| i.is::<StdoutError>()) {
+        return e;
+    }
+    io::Error::new(e.kind(), StdoutError(e))
+}
+
+/// Standard output, buffered and locked, whose errors are marked as [`StdoutError`]s. The caller
+/// flushes it: a buffer left at exit is flushed with its errors ignored.
+pub struct Stdout(io::BufWriter<io::StdoutLock<'static>>);
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(on_stdout)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf).map_err(on_stdout)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(on_stdout)
+    }
+}
+
+/// A writer on standard output for output written piece by piece (see [`Stdout`]).
+pub fn stdout() -> Stdout {
+    Stdout(io::BufWriter::new(io::stdout().lock()))
+}
+
 enum Sink {
-    Stdout(io::StdoutLock<'static>),
+    Stdout(Stdout),
     /// Written beside the destination, renamed into place by [`Output::finish`].
     Temp {
         file: BufWriter<NamedTempFile>,
@@ -97,7 +134,7 @@ impl Output {
     pub fn create(path: &Path) -> anyhow::Result<Output> {
         if path.as_os_str() == "-" {
             return Ok(Output {
-                sink: Sink::Stdout(io::stdout().lock()),
+                sink: Sink::Stdout(stdout()),
                 name: "standard output".into(),
             });
         }
@@ -148,7 +185,7 @@ impl Output {
         let name = self.name;
         let fail = |e: io::Error| anyhow::Error::new(named(&name, e));
         match self.sink {
-            Sink::Stdout(mut s) => s.flush().map_err(fail),
+            Sink::Stdout(mut s) => Ok(s.flush()?),
             Sink::InPlace(mut f) => f.flush().map_err(fail),
             Sink::Temp { file, dest } => {
                 let tmp = file.into_inner().map_err(|e| fail(e.into_error()))?;
@@ -179,7 +216,7 @@ impl Write for Output {
             Sink::Temp { file, .. } => file.write(buf),
             Sink::InPlace(f) => f.write(buf),
         };
-        r.map_err(|e| named(&self.name, e))
+        self.name_error(r)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
@@ -188,7 +225,7 @@ impl Write for Output {
             Sink::Temp { file, .. } => file.write_all(buf),
             Sink::InPlace(f) => f.write_all(buf),
         };
-        r.map_err(|e| named(&self.name, e))
+        self.name_error(r)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -197,7 +234,17 @@ impl Write for Output {
             Sink::Temp { file, .. } => file.flush(),
             Sink::InPlace(f) => f.flush(),
         };
-        r.map_err(|e| named(&self.name, e))
+        self.name_error(r)
+    }
+}
+
+impl Output {
+    /// A failed write named after the output (standard output's errors already say so).
+    fn name_error<T>(&self, r: io::Result<T>) -> io::Result<T> {
+        match self.sink {
+            Sink::Stdout(_) => r,
+            _ => r.map_err(|e| named(&self.name, e)),
+        }
     }
 }
 

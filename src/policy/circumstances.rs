@@ -132,6 +132,7 @@ pub struct TemporaryHousing {
     pub basis: Basis,
     #[serde(flatten)]
     pub cite: Cite,
+    #[serde(deserialize_with = "super::ranges::terms")]
     pub max_terms: u8,
     /// Whether the term in which the family was re-housed counts as the first of the terms.
     pub count_term_of_rehousing: bool,
@@ -263,6 +264,7 @@ pub struct Transitional {
     pub cite: Cite,
     pub starts: TransitionalStart,
     /// Length of the period in whole years after the date of implementation.
+    #[serde(deserialize_with = "super::ranges::years")]
     pub years: u8,
     /// The child must already receive transport support to the school.
     #[serde(default)]
@@ -277,7 +279,9 @@ pub struct Transitional {
 #[serde(deny_unknown_fields)]
 pub struct Deadline {
     pub quote: String,
+    #[serde(deserialize_with = "super::ranges::month")]
     pub month: u32,
+    #[serde(deserialize_with = "super::ranges::day")]
     pub day: u32,
 }
 
@@ -314,10 +318,14 @@ pub struct Post19 {
     pub cite: Cite,
     pub years: YearRange,
     /// Inclusive age range ("between 19-25").
+    #[serde(deserialize_with = "super::ranges::age")]
     pub from_age: u8,
+    #[serde(deserialize_with = "super::ranges::age")]
     pub to_age: u8,
     /// The day and month on which age is taken, the last before the academic year.
+    #[serde(deserialize_with = "super::ranges::month")]
     pub on_month: u32,
+    #[serde(deserialize_with = "super::ranges::day")]
     pub on_day: u32,
     pub age_date_quote: String,
     pub necessity: Finding,

@@ -33,8 +33,10 @@ pub struct FuelContribution {
     /// The year groups this policy's transport arrangements cover.
     pub years: YearRange,
     /// Pence paid per mile driven.
+    #[serde(deserialize_with = "super::ranges::pence_per_mile")]
     pub pence_per_mile: u32,
     /// How many times the driven route one return journey covers.
+    #[serde(deserialize_with = "super::ranges::legs")]
     pub legs_per_return_journey: u32,
 }
 
@@ -109,6 +111,7 @@ pub struct JourneyBand {
     pub years: YearRange,
     /// How the planned journey must compare with `max_minutes` ("maximum": `<=`).
     pub comparison: Comparison,
+    #[serde(deserialize_with = "super::ranges::minutes")]
     pub max_minutes: u32,
 }
 
@@ -151,10 +154,12 @@ pub struct AppealRules {
     #[serde(flatten)]
     pub cite: Cite,
     /// Days from the stage 1 submission within which the family is told the review's result.
+    #[serde(deserialize_with = "super::ranges::days")]
     pub review_days: u32,
     /// Appeals are heard only for residents of the council's area.
     pub residents_only: bool,
     /// Appeals allowed for the same journey in one academic year.
+    #[serde(deserialize_with = "super::ranges::appeals")]
     pub per_journey_per_year: u32,
 }
 
@@ -175,6 +180,7 @@ pub struct WithdrawalAfterError {
 pub struct Liability {
     #[serde(flatten)]
     pub cite: Cite,
+    #[serde(deserialize_with = "super::ranges::days")]
     pub days_after: u32,
 }
 

@@ -11,6 +11,7 @@ mod circumstances;
 pub mod diff;
 mod follow_up;
 pub mod overlay;
+pub mod ranges;
 mod types;
 
 use serde::{Deserialize, Serialize};
@@ -81,6 +82,17 @@ pub enum PolicyError {
         file: String,
         line: Option<usize>,
         message: String,
+    },
+    /// A value an overlay wrote that the policy refuses once merged (out of range, wrong
+    /// form), reported where the overlay wrote it; `merged` names the base file it went into.
+    #[error("{file}, line {line}, column {column}: {path}: {message} (merged: {merged})")]
+    OverlayValue {
+        file: String,
+        line: usize,
+        column: usize,
+        path: String,
+        message: String,
+        merged: String,
     },
 }
 
@@ -293,6 +305,7 @@ pub enum Benefit {
 pub struct ReligionOrBelief {
     #[serde(flatten)]
     pub cite: Cite,
+    #[serde(deserialize_with = "ranges::evidence")]
     pub evidence_required: u8,
 }
 
@@ -315,6 +328,7 @@ pub struct NetworkDate {
     #[serde(flatten)]
     pub cite: Cite,
     /// Whole years before the academic year's first day.
+    #[serde(deserialize_with = "ranges::years_before")]
     pub years_before_start: u8,
 }
 
@@ -395,10 +409,17 @@ impl<'de> Deserialize<'de> for Band {
             ));
         }
         match (r.schools, r.count) {
-            (SchoolSet::NearestWithPlaces, None) | (SchoolSet::NearestWithPlaces, Some(0)) => {
+            (SchoolSet::NearestWithPlaces, None) => {
                 return Err(serde::de::Error::custom(
                     "schools = \"nearest_with_places\" needs count = N (N >= 1)",
                 ))
+            }
+            (SchoolSet::NearestWithPlaces, Some(n)) if !ranges::NEAREST_COUNT.contains(&n) => {
+                return Err(serde::de::Error::custom(format!(
+                    "count = {n} is outside the plausible range of nearest schools, {} to {}",
+                    ranges::NEAREST_COUNT.start(),
+                    ranges::NEAREST_COUNT.end()
+                )))
             }
             (SchoolSet::NearestWithPlaces, Some(_)) | (_, None) => {}
             (_, Some(_)) => {
@@ -510,11 +531,15 @@ pub struct Criterion {
 #[serde(deny_unknown_fields)]
 pub struct AgeCriterion {
     pub quote: String,
+    #[serde(deserialize_with = "ranges::age")]
     pub under: u8,
     /// The day before the academic year on which the age is taken, as month and day.
+    #[serde(deserialize_with = "ranges::month")]
     pub on_month: u32,
+    #[serde(deserialize_with = "ranges::day")]
     pub on_day: u32,
     /// Upper age (inclusive: "up to 25") with an EHCP saying transport is necessary.
+    #[serde(deserialize_with = "ranges::age")]
     pub with_ehcp_up_to: u8,
 }
 
@@ -523,7 +548,9 @@ pub struct AgeCriterion {
 #[serde(deny_unknown_fields)]
 pub struct FullTime {
     pub quote: String,
+    #[serde(deserialize_with = "ranges::hours_a_week")]
     pub min_hours: f64,
+    #[serde(deserialize_with = "ranges::days_a_week")]
     pub min_days: u8,
 }
 
@@ -590,6 +617,7 @@ pub struct Psvar {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Priority {
+    #[serde(deserialize_with = "ranges::rank")]
     pub rank: u8,
     #[serde(flatten)]
     pub cite: Cite,
@@ -649,6 +677,7 @@ pub struct AppealStage {
     #[serde(flatten)]
     pub cite: Cite,
     /// Days allowed (the policy counts days, not working days).
+    #[serde(deserialize_with = "ranges::days")]
     pub days: u32,
 }
 
@@ -807,9 +836,10 @@ impl Policy {
     /// [`overlay`]): the overlays are deep-merged first, then the result is read as one policy.
     pub fn from_layers(layers: &[Vec<overlay::Source>]) -> Result<Policy, PolicyError> {
         let merged = overlay::merge_layers(layers)?;
+        let overlays = layers.get(1..).unwrap_or_default();
         let docs = merged
             .iter()
-            .map(|f| Ok((f.name.clone(), read_doc(f)?)))
+            .map(|f| Ok((f.name.clone(), read_doc(f, overlays)?)))
             .collect::<Result<Vec<_>, PolicyError>>()?;
         Policy::from_docs(docs)
     }
@@ -965,16 +995,45 @@ impl Policy {
 }
 
 /// Reads one merged policy file: from its text when no overlay changed it (so errors carry line
-/// and column), else from the merged values.
-fn read_doc(f: &overlay::MergedFile) -> Result<PolicyDoc, PolicyError> {
-    let parsed = match &f.text {
-        Some(text) => toml::from_str(text),
-        None => PolicyDoc::deserialize(toml::Value::Table(f.table.clone())),
-    };
-    parsed.map_err(|e| PolicyError::Toml {
+/// and column), else from the merged values, a refused value then being reported at the line
+/// and column where an overlay wrote it.
+fn read_doc(
+    f: &overlay::MergedFile,
+    overlays: &[Vec<overlay::Source>],
+) -> Result<PolicyDoc, PolicyError> {
+    let whole = |e: &toml::de::Error| PolicyError::Toml {
         file: f.name.clone(),
         message: e.to_string().trim_end().to_string(),
-    })
+    };
+    match &f.text {
+        Some(text) => toml::from_str(text).map_err(|e| whole(&e)),
+        None => PolicyDoc::deserialize(toml::Value::Table(f.table.clone())).map_err(|e| {
+            let keys = error_keys(&e);
+            match overlay::written_at(overlays, &keys) {
+                Some(at) if !keys.is_empty() => PolicyError::OverlayValue {
+                    file: at.file,
+                    line: at.line,
+                    column: at.column,
+                    path: keys.join("."),
+                    message: e.message().trim_end().to_string(),
+                    merged: f.name.clone(),
+                },
+                _ => whole(&e),
+            }
+        }),
+    }
+}
+
+/// The table keys a TOML value error names ("in `surplus_seat.charge_gbp`"): the toml crate
+/// prints them after the message but has no accessor for them. Empty when there are none.
+fn error_keys(e: &toml::de::Error) -> Vec<String> {
+    let shown = e.to_string();
+    shown
+        .trim_end()
+        .rsplit_once("\nin `")
+        .and_then(|(_, keys)| keys.strip_suffix('`'))
+        .map(|keys| keys.split('.').map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// Rules that borrow another rule's criteria (clauses 1.1.9, 1.1.10, 1.1.8, 1.1.16, 4.2, 4.3;
@@ -1124,6 +1183,53 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("non-negative"), "{e}");
+    }
+
+    #[test]
+    fn values_outside_their_ranges_are_refused_with_line_and_column() {
+        for (from, to, says) in [
+            (
+                "charge_gbp = 825.00",
+                "charge_gbp = 1e300",
+                "1e300 is outside",
+            ),
+            (
+                "charge_gbp = 825.00",
+                "charge_gbp = 100000.01",
+                "0 to 100000 pounds",
+            ),
+            ("miles = 3 }", "miles = 300 }", "300 miles is outside"),
+            ("review_days = 20", "review_days = 20000", "0 to 366"),
+        ] {
+            let e = with_replacement(from, to).unwrap_err().to_string();
+            assert!(e.contains("line ") && e.contains("column "), "{to}: {e}");
+            assert!(e.contains(says), "{to}: {e}");
+        }
+    }
+
+    /// An overlay's value is checked after merging, and reported where the overlay wrote it.
+    #[test]
+    fn an_overlay_value_out_of_range_is_reported_at_its_line_and_column() {
+        let overlay = (
+            "over/policy.toml".to_string(),
+            "[overlay]\nbase = \"../2022-23\"\n\n[surplus_seat]\nquote = \"q\"\n\
+             charge_gbp   = 1e300\n"
+                .to_string(),
+        );
+        let e = Policy::from_layers(&[shipped(), vec![overlay]])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "over/policy.toml, line 6, column 16: surplus_seat.charge_gbp: 1e300 is outside \
+                 the plausible range of amounts, 0 to 100000 pounds (merged: "
+            ),
+            "{e}"
+        );
+        assert!(
+            e.ends_with("home-to-school.toml with over/policy.toml)"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -105,6 +105,47 @@ fn line_at(text: &str, byte: usize) -> usize {
     text[..byte.min(text.len())].matches('\n').count() + 1
 }
 
+/// The 1-based column (in characters) of a byte offset within its line.
+fn column_at(text: &str, byte: usize) -> usize {
+    let before = &text[..byte.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    before[line_start..].chars().count() + 1
+}
+
+/// Where an overlay wrote a value: its file, and the line and column of the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The overlay file that writes the value at `keys` (table keys from the top, as a TOML error
+/// names them; arrays of tables are searched item by item), the last one when several do, with
+/// the position of the value: so that a value refused after merging is reported where it was
+/// written, not in the merged table, which has no lines.
+pub fn written_at(overlays: &[Vec<Source>], keys: &[String]) -> Option<Written> {
+    overlays.iter().rev().flatten().find_map(|(file, text)| {
+        let doc = toml_edit::ImDocument::parse(text.as_str()).ok()?;
+        let span = value_span(doc.as_item(), keys)?;
+        Some(Written {
+            file: file.clone(),
+            line: line_at(text, span.start),
+            column: column_at(text, span.start),
+        })
+    })
+}
+
+fn value_span(item: &toml_edit::Item, keys: &[String]) -> Option<std::ops::Range<usize>> {
+    let Some((key, rest)) = keys.split_first() else {
+        return item.span();
+    };
+    if let Some(tables) = item.as_array_of_tables() {
+        return tables.iter().find_map(|t| value_span(t.get(key)?, rest));
+    }
+    value_span(item.as_table_like()?.get(key)?, rest)
+}
+
 fn toml_error(file: &str, e: toml::de::Error) -> PolicyError {
     PolicyError::Toml {
         file: file.to_string(),

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::ranges::{shown, MAX_GBP, MAX_MILES};
 use crate::units::{Metres, Pence};
 
 /// A year group in the academic year applied for: pre-school, Reception, Years 1 to 13.
@@ -232,6 +233,12 @@ impl Limit {
                 raw.miles
             )));
         }
+        if raw.miles > MAX_MILES {
+            return Err(serde::de::Error::custom(format!(
+                "{} miles is outside the plausible range of distances, 0 to {MAX_MILES} miles",
+                shown(raw.miles)
+            )));
+        }
         Ok(Limit {
             measure,
             comparison: raw.comparison,
@@ -270,6 +277,13 @@ impl<'de> Deserialize<'de> for Gbp {
                 "{v} is not an amount of pounds and pence"
             )));
         }
+        // Checked before converting: a huge amount would saturate to i64::MAX pence.
+        if v > MAX_GBP {
+            return Err(serde::de::Error::custom(format!(
+                "{} is outside the plausible range of amounts, 0 to {MAX_GBP} pounds",
+                shown(v)
+            )));
+        }
         Ok(Gbp(Pence(pence as i64)))
     }
 }
@@ -292,8 +306,10 @@ impl<'de> Deserialize<'de> for Percent {
 impl Percent {
     /// Applies the reduction to an amount, to the nearest penny (a half penny rounds up).
     pub fn reduce(self, amount: Pence) -> Pence {
-        let kept = i64::from(100 - self.0);
-        Pence((amount.0 * kept + 50) / 100)
+        // In i128 the product cannot overflow, and the result is at most `amount`, so it fits.
+        let kept = i128::from(100 - self.0);
+        let reduced = (i128::from(amount.0) * kept + 50) / 100;
+        Pence(i64::try_from(reduced).expect("a reduction is no larger than the amount"))
     }
 }
 

@@ -1,0 +1,177 @@
+//! Case files and catchments given to `check` (issue 9, item 9): `check --case` decides on the
+//! case file's own `area =` (and `policy =`, `as_of =`) unless a flag overrides it, as `policy
+//! test` does, and names the case when what it chose cannot be loaded; a case file's TOML error
+//! names the file, line and column without quoting the line (case files hold personal data); a
+//! catchment polygon that crosses itself is refused naming the feature and where.
+
+use std::path::{Path, PathBuf};
+
+mod common;
+
+use common::{root, run};
+
+/// A worked case on the boundary area (`area = "../../areas/boundary"`): Year 7, exactly three
+/// miles from Boundary Secondary School (URN 900002, not in the demo area).
+const WC_009: &str = "fixtures/cases/1.1.1-statutory-distance/y7-secondary-exactly-3-miles.toml";
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn check_with_a_case_file_decides_on_the_case_files_area() {
+    let r = run(&["check", "--case", WC_009]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("Application WC-009: ELIGIBLE (statutory distance), clause 1.1.1(ii)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("walking 3.000 mi"), "{}", r.stdout);
+    // The record names the area the case was decided on, so replay finds it again.
+    let tmp = tempfile::tempdir().unwrap();
+    let rec = tmp.path().join("rec.json");
+    let r = run(&["check", "--case", WC_009, "--record", s(&rec)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&rec).unwrap()).unwrap();
+    assert_eq!(
+        json["sources"]["area"],
+        "fixtures/cases/1.1.1-statutory-distance/../../areas/boundary"
+    );
+    let r = run(&["replay", s(&rec)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("reproduced: WC-009 eligible"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn route_and_report_with_a_case_file_use_its_area_too() {
+    let r = run(&["route", "--case", WC_009]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("Boundary Secondary School"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["report", "--case", WC_009, "--format", "svg"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
+#[test]
+fn an_area_flag_overrides_the_case_files_area() {
+    // The demo area has no school 900002: the flag was used, and the case cannot be decided.
+    let r = run(&["check", "--case", WC_009, "--area", "fixtures/demo"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("unknown school URN 900002"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_case_files_area_that_cannot_be_loaded_is_named_with_the_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("case.toml");
+    std::fs::write(
+        &case,
+        "area = \"no-such-area\"\n\n[case]\nid = \"C1\"\neasting = 1\nnorthing = 1\n\
+         year_group = \"Y7\"\nschool_urn = 900002\n",
+    )
+    .unwrap();
+    let r = run(&["check", "--case", s(&case)]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let e = &r.stderr;
+    assert!(
+        e.contains(&format!("for the case {}", case.display()))
+            && e.contains(s(&tmp.path().join("no-such-area"))),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_case_file_toml_error_names_line_and_column_but_never_quotes_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("case.toml");
+    // An unterminated date of birth on line 4: the value is personal data.
+    std::fs::write(
+        &case,
+        "[case]\nid = \"C1\"\neasting = 394813\ndate_of_birth = \"2010-05-0\nnorthing = 99708\n",
+    )
+    .unwrap();
+    let r = run(&["check", "--case", s(&case)]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let e = &r.stderr;
+    assert!(
+        e.starts_with(&format!(
+            "schoolrun: error: {}, line 4, column ",
+            case.display()
+        )) && e.contains("not a valid case file"),
+        "{e}"
+    );
+    for personal in ["2010-05-0", "394813", "99708", "C1"] {
+        assert!(!e.contains(personal), "the error quotes {personal}: {e}");
+    }
+    // A wrongly typed top-level value is named by its position too.
+    std::fs::write(&case, "as_of = 2021-09-01\n[case]\nid = \"C1\"\n").unwrap();
+    let e = run(&["check", "--case", s(&case)]).stderr;
+    assert!(e.contains(", line 1, column "), "{e}");
+    assert!(!e.contains("|"), "the error quotes the file: {e}");
+}
+
+/// A copy of the boundary test area with a catchments file.
+fn boundary_with_catchments(geojson: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("boundary");
+    std::fs::create_dir(&dir).unwrap();
+    for f in std::fs::read_dir(root().join("fixtures/areas/boundary")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.join(f.file_name().unwrap())).unwrap();
+    }
+    let manifest = dir.join("area.toml");
+    let mut m = std::fs::read_to_string(&manifest).unwrap();
+    m.push_str("catchments = \"catchments.geojson\"\n");
+    std::fs::write(&manifest, m).unwrap();
+    std::fs::write(dir.join("catchments.geojson"), geojson).unwrap();
+    (tmp, dir)
+}
+
+#[test]
+fn a_self_intersecting_catchment_is_refused_naming_the_feature_and_where() {
+    let (_tmp, dir) = boundary_with_catchments(
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"name":"Square","schools":[900001]},"geometry":{"type":"Polygon","coordinates":[[[0,500],[10000,500],[10000,2000],[0,2000],[0,500]]]}},
+{"type":"Feature","properties":{"name":"Bow tie","schools":[900002]},"geometry":{"type":"Polygon","coordinates":[[[1000,500],[3000,2500],[3000,500],[1000,2500],[1000,500]]]}}
+]}
+"#,
+    );
+    let r = run(&[
+        "check",
+        "--area",
+        s(&dir),
+        "--easting",
+        "3218.688",
+        "--northing",
+        "1000",
+        "--year",
+        "4",
+        "--school",
+        "900001",
+    ]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let file = dir.join("catchments.geojson");
+    assert!(
+        r.stderr.contains(&format!(
+            "{}: feature 1 (\"Bow tie\"), geometry: the exterior ring crosses or touches itself \
+             at (2000.0, 1500.0)",
+            file.display()
+        )),
+        "{}",
+        r.stderr
+    );
+}
