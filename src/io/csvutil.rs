@@ -733,11 +733,18 @@ pub fn parse_pounds(s: &str) -> Result<Pence, String> {
             .parse::<i64>()
             .map_err(|_| bad("expected e.g. 412.50"))?,
     };
+    let max_pence = (crate::policy::ranges::MAX_GBP * 100.0) as i64;
     pounds
         .checked_mul(100)
         .and_then(|p| p.checked_add(pence))
+        .filter(|p| *p <= max_pence)
         .map(Pence)
-        .ok_or_else(|| bad("too large"))
+        .ok_or_else(|| {
+            bad(&format!(
+                "more than {}, the most a charge may be",
+                Pence(max_pence).display_gbp()
+            ))
+        })
 }
 
 #[cfg(test)]
@@ -918,6 +925,7 @@ mod tests {
         assert_eq!(parse_pounds("412"), Ok(Pence(41200)));
         assert_eq!(parse_pounds("£0.07"), Ok(Pence(7)));
         assert_eq!(parse_pounds("825.00"), Ok(Pence(82500)));
+        assert_eq!(parse_pounds("100000"), Ok(Pence(10_000_000)));
         for bad in [
             "412.505",
             "-1",
@@ -926,6 +934,7 @@ mod tests {
             ".5",
             "1,000",
             "99999999999999999999",
+            "100000.01",
         ] {
             assert!(parse_pounds(bad).is_err(), "{bad}");
         }
