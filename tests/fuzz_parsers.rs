@@ -348,19 +348,10 @@ fn case_files() {
 /// A decision record and a prepared area made by the real binary, then mutated.
 fn made_by_the_binary(tmp: &Path) -> (PathBuf, PathBuf) {
     let record = tmp.join("record.json");
-    let r = common::run(&[
-        "check",
-        "--easting",
-        "394813",
-        "--northing",
-        "99708",
-        "--year",
-        "9",
-        "--school",
-        "141526",
-        "--record",
-        record.to_str().unwrap(),
-    ]);
+    let mut args = vec!["check"];
+    args.extend(common::STURMINSTER_Y9_QE);
+    args.extend(["--record", record.to_str().unwrap()]);
+    let r = common::run(&args);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let prepared = tmp.join("boundary.area");
     let r = common::run(&[

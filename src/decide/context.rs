@@ -184,6 +184,17 @@ impl<'a> Ctx<'a> {
         std::mem::take(&mut self.terms.borrow_mut())
     }
 
+    /// Schools' names for reasons, joined with commas (`none` for no school).
+    pub fn school_names(&self, urns: &[Urn]) -> String {
+        if urns.is_empty() {
+            return "none".to_string();
+        }
+        urns.iter()
+            .map(|u| self.school_name(*u))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// A school's name for reasons.
     pub fn school_name(&self, urn: Urn) -> String {
         self.area

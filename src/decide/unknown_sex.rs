@@ -146,16 +146,7 @@ pub(super) fn settle(
     if boy == girl {
         return Ok(d);
     }
-    let names = |us: &[Urn]| -> String {
-        if us.is_empty() {
-            "none".to_string()
-        } else {
-            us.iter()
-                .map(|u| ctx.school_name(*u))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
+    let names = |us: &[Urn]| ctx.school_names(us);
     let mut differences: Vec<String> = Vec::new();
     let mut affected: Vec<Urn> = Vec::new();
     for ((what, b), (_, g)) in boy.iter().zip(&girl) {

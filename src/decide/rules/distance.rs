@@ -130,16 +130,7 @@ pub(super) fn school_accepted(set: SchoolSet, count: Option<usize>, ctx: &Ctx) -
     let urn = ctx.school.urn;
     let name = &ctx.school.name;
     let year = ctx.case.year_group;
-    let list = |us: &[Urn]| -> String {
-        if us.is_empty() {
-            "none".to_string()
-        } else {
-            us.iter()
-                .map(|u| ctx.school_name(*u))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
+    let list = |us: &[Urn]| ctx.school_names(us);
     match set {
         SchoolSet::CatchmentOrNearest => {
             let in_catchment = ctx.sets.catchment.contains(&urn);
