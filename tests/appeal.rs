@@ -80,6 +80,28 @@ fn a_record_replays_byte_identically_and_holds_the_measured_route() {
         .contains("reproduced: CHECK eligible (statutory_distance)"));
 }
 
+/// A record whose case was damaged after it was written: the error names the record file and
+/// the field, never the value (issue 9, item 9).
+#[test]
+fn a_record_with_a_bad_case_names_the_file_and_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("r.json");
+    let r = run(&args(
+        &["check"],
+        WOOL,
+        &["--record", rec.to_str().unwrap()],
+    ));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let mut v = json(&rec);
+    v["case"]["easting"] = serde_json::Value::String("39l000".into());
+    std::fs::write(&rec, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    let r = run(&["replay", rec.to_str().unwrap()]);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains(rec.to_str().unwrap()), "{}", r.stderr);
+    assert!(r.stderr.contains("field easting"), "{}", r.stderr);
+    assert!(!r.stderr.contains("39l000"), "{}", r.stderr);
+}
+
 #[test]
 fn a_changed_data_file_is_named_and_archived_copies_can_be_used() {
     let dir = tempfile::tempdir().unwrap();

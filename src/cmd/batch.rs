@@ -305,3 +305,34 @@ fn write_records(
         Output::write_whole(&dir.join(record_file_name(&r.id, r.row)), &bytes)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decide::Charge;
+
+    fn charged(pence: Option<i64>) -> Decision {
+        let mut d = Decision::error("X", String::new());
+        d.outcome = Outcome::NotEligible;
+        d.charge = Some(Charge {
+            pence,
+            clause: "1.3.1".into(),
+            note: String::new(),
+        });
+        d
+    }
+
+    #[test]
+    fn charges_add_up_and_a_total_too_large_is_said_not_wrapped() {
+        let mut s = Summary::new();
+        s.add(&charged(Some(82_500)));
+        s.add(&charged(Some(41_250)));
+        s.add(&charged(None));
+        assert_eq!(s.charges_pence, Some(123_750));
+        assert!(s.render().contains("GBP 1237.50 (1 more set by operators"));
+        s.add(&charged(Some(i64::MAX)));
+        assert_eq!(s.charges_pence, None);
+        assert!(s.render().contains("too large to add up"), "{}", s.render());
+        assert_eq!((s.rows, s.decided, s.errors), (4, 4, 0));
+    }
+}
