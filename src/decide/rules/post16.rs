@@ -91,18 +91,21 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
         if let Some(n) = &rule.ehcp_necessity {
             match case.ehcp_transport_necessary {
                 None => ctx.warn(format!(
-                    "{clause}: the age extension needs an EHCP that highlights transport as a                      necessity: {} (record ehcp_transport_necessary)",
+                    "{clause}: the age extension needs an EHCP that highlights transport as a \
+                     necessity: {} (record ehcp_transport_necessary)",
                     n.evidence
                 )),
-                Some(v) => say(
-                    v,
-                    format!(
+                Some(v) => {
+                    say(
+                        v,
+                        format!(
                         "the EHCP {} transport as a necessity (ehcp_transport_necessary): \"{}\"",
                         if v { "highlights" } else { "does not highlight" },
                         n.quote
                     ),
-                    None,
-                ),
+                        None,
+                    )
+                }
             }
         }
     }
