@@ -10,6 +10,7 @@
 //! * [`catchments`]      – `catchments.geojson`.
 //! * [`network_geojson`] – `network.geojson` to raw edges.
 //! * [`hash`]            – SHA-256 of inputs, recorded in every decision.
+//! * [`area_sources`]    – an area's parsed sources: what both area loaders produce.
 //! * [`area_dir`]        – `area.toml`: loads a whole area (or a prepared area file).
 //! * [`prepared`]        – prepared area files (`schoolrun prepare`): one binary file per area.
 //! * [`output`]        – every file written: whole or not at all, never over an input.
@@ -24,6 +25,7 @@
 
 pub mod applications;
 pub mod area_dir;
+pub mod area_sources;
 pub mod audits;
 pub mod case_fields;
 pub mod case_file;

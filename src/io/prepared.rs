@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use super::area_dir::{AreaFiles, AreaManifest, FilePaths, NetworkSource, OsmSummary};
+use super::area_sources::{AreaFiles, AreaManifest, FilePaths, NetworkSource, OsmSummary};
 use super::hash::FileHash;
 use crate::area::{Catchment, Gate, Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
 use crate::network::{Audit, EdgeAttrs, Oneway, RawEdge, Validity};
