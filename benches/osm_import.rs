@@ -10,7 +10,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use schoolrun::network::Network;
-use schoolrun::osm::{import_osm_file, Profile};
+use schoolrun::io::osm_files::import_osm_file;
+use schoolrun::osm::Profile;
 
 fn main() {
     let runs: usize = std::env::args()

@@ -9,6 +9,7 @@
 //! * [`entrances`]       – `entrances.csv` or `.geojson`.
 //! * [`catchments`]      – `catchments.geojson`.
 //! * [`network_geojson`] – `network.geojson` to raw edges.
+//! * [`osm_files`]       – OpenStreetMap extracts and import profiles read from disk.
 //! * [`hash`]            – SHA-256 of inputs, recorded in every decision.
 //! * [`area_sources`]    – an area's parsed sources: what both area loaders produce.
 //! * [`area_dir`]        – `area.toml`: loads a whole area (or a prepared area file).
@@ -37,6 +38,7 @@ pub mod entrances;
 mod geojson_util;
 pub mod hash;
 pub mod network_geojson;
+pub mod osm_files;
 pub mod output;
 pub mod policy_files;
 pub mod prepared;

@@ -273,12 +273,6 @@ impl fmt::Display for ImportReport {
     }
 }
 
-/// Reads and imports a `.osm.pbf` file.
-pub fn import_osm_file(path: &Path, profile: &Profile) -> anyhow::Result<OsmImport> {
-    let bytes = crate::io::read_bytes(path)?;
-    import_osm_bytes(path, &bytes, profile)
-}
-
 /// Imports a `.osm.pbf` already read into memory (and hashed); `path` names it in messages.
 pub fn import_osm_bytes(path: &Path, bytes: &[u8], profile: &Profile) -> anyhow::Result<OsmImport> {
     let file = path.display().to_string();
