@@ -9,6 +9,7 @@
 //! * [`geodesy`] – latitude/longitude to British National Grid (OSTN15).
 //! * [`osm`]     – OpenStreetMap extracts (`.osm.pbf`) to network edges, school sites and entrances.
 //! * [`appeal`]  – for appeal panels: comparing two runs of decisions case by case.
+//! * [`provenance`] – where a decision came from: policy and area files with their SHA-256.
 //! * [`report`]  – the HTML letter and SVG map of a decision (clause 5.2, clause 1.5.3).
 //! * [`io`]      – file formats: CSV, GeoJSON and TOML readers and writers, with file/line context.
 //! * [`cmd`]     – one module per subcommand; [`cli`] holds the argument definitions.
@@ -23,5 +24,6 @@ pub mod io;
 pub mod network;
 pub mod osm;
 pub mod policy;
+pub mod provenance;
 pub mod report;
 pub mod units;

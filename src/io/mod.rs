@@ -22,7 +22,6 @@
 //! * [`decisions`]       – the decisions CSV (spreadsheet-safe) and JSON record.
 //! * [`decisions_read`]  – a decisions CSV read back, for `diff`.
 //! * [`record`]          – decision records (JSON) for `replay`.
-//! * [`text`]            – the readable decision.
 
 pub mod applications;
 pub mod area_dir;
@@ -44,7 +43,6 @@ pub mod policy_files;
 pub mod prepared;
 pub mod record;
 pub mod schools;
-pub mod text;
 
 use std::path::Path;
 

@@ -15,7 +15,7 @@ use crate::appeal::record::RecordedRoute;
 use crate::decide::Decision;
 use crate::network::WhatIf;
 
-use super::decisions::Origin;
+use crate::provenance::Origin;
 use super::hash::FileHash;
 
 /// What every record says it is, so that another JSON file is refused by name.
