@@ -14,16 +14,19 @@
 //! * [`io`]      – file formats: CSV, GeoJSON and TOML readers and writers, with file/line context.
 //! * [`cmd`]     – one module per subcommand; [`cli`] holds the argument definitions.
 
-pub mod appeal;
+pub(crate) mod appeal;
 pub mod area;
 pub mod cli;
-pub mod cmd;
+pub(crate) mod cmd;
 pub mod decide;
-pub mod geodesy;
+pub(crate) mod geodesy;
 pub mod io;
 pub mod network;
 pub mod osm;
 pub mod policy;
-pub mod provenance;
-pub mod report;
-pub mod units;
+pub(crate) mod provenance;
+pub(crate) mod report;
+pub(crate) mod units;
+
+pub use cmd::output::{clap_exit_code, exit_code};
+pub use cmd::run;

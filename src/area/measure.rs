@@ -396,14 +396,6 @@ impl Area {
         out
     }
 
-    /// Names of the catchments containing the point.
-    pub fn catchment_names(&self, p: geo::Point<f64>) -> Vec<String> {
-        self.catchments_at(p)
-            .into_iter()
-            .map(|c| c.name.clone())
-            .collect()
-    }
-
     /// The catchments containing the point, in file order.
     pub fn catchments_at(&self, p: geo::Point<f64>) -> Vec<&Catchment> {
         let mut hits: Vec<usize> = self

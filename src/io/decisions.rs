@@ -167,12 +167,6 @@ impl<W: Write> DecisionWriter<W> {
         Ok(())
     }
 
-    /// Flushes the output.
-    pub fn finish(mut self) -> Result<()> {
-        self.inner.flush()?;
-        Ok(())
-    }
-
     /// Flushes the CSV and hands back the output (to be finished: renamed into place).
     pub fn into_inner(self) -> Result<W> {
         self.inner

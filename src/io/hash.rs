@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::read_bytes;
 
-pub use crate::provenance::{hex, sha256_hex, FileHash};
+pub use crate::provenance::{hex, FileHash};
 
 /// Reads and fingerprints a file; the error names the path.
 pub fn hash_file(path: &Path) -> anyhow::Result<FileHash> {

@@ -25,24 +25,25 @@
 
 pub mod applications;
 pub mod area_dir;
-pub mod area_sources;
-pub mod audits;
-pub mod case_fields;
+pub(crate) mod area_sources;
+pub(crate) mod audits;
+pub(crate) mod case_fields;
 pub mod case_file;
-pub mod catchments;
+pub(crate) mod catchments;
+// Public only because its remaining unused helpers belong to another change (issue 10 part 4).
 pub mod csvutil;
-pub mod decisions;
+pub(crate) mod decisions;
 pub mod decisions_read;
-pub mod entrances;
+pub(crate) mod entrances;
 mod geojson_util;
-pub mod hash;
-pub mod network_geojson;
+pub(crate) mod hash;
+pub(crate) mod network_geojson;
 pub mod osm_files;
-pub mod output;
+pub(crate) mod output;
 pub mod policy_files;
-pub mod prepared;
+pub(crate) mod prepared;
 pub mod record;
-pub mod schools;
+pub(crate) mod schools;
 
 use std::path::Path;
 

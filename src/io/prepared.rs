@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use super::area_sources::{AreaFiles, AreaManifest, FilePaths, NetworkSource, OsmSummary};
-use super::hash::FileHash;
+use super::hash::{hex, FileHash};
 use crate::area::{Catchment, Gate, Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
 use crate::network::{Audit, EdgeAttrs, Oneway, RawEdge, Validity};
 use crate::osm::ImportReport;
@@ -643,10 +643,6 @@ impl Payload<'_> {
             },
         })
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The file's bytes: header, then the payload. Pure.

@@ -50,7 +50,6 @@ pub struct MapRoute {
     pub mode: Mode,
     /// Miles to three decimals, from the same function as the decision's figures.
     pub length_mi: String,
-    pub entrance: String,
     /// BNG metres, home side first.
     pub points: Vec<[f64; 2]>,
 }
@@ -110,7 +109,6 @@ fn to_map_route(r: &RecordedRoute, role: RouteRole) -> MapRoute {
         role,
         mode: r.mode,
         length_mi: r.length_mi.clone(),
-        entrance: r.entrance.clone(),
         points: r.geometry.clone(),
     }
 }
@@ -168,7 +166,6 @@ pub fn gather(
                     role: RouteRole::Disregarded,
                     mode: Mode::WalkIgnoringSafety,
                     length_mi: Metres(m.length_m).miles_3dp(),
-                    entrance: m.entrance,
                     points: r.geometry.coords().map(|c| [c.x, c.y]).collect(),
                 });
             }

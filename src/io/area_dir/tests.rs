@@ -125,7 +125,7 @@ fn reads_every_file_and_hashes_in_order() {
         );
         assert_eq!(
             f.files[1].sha256,
-            crate::io::hash::sha256_hex(SCHOOLS.as_bytes())
+            crate::provenance::sha256_hex(SCHOOLS.as_bytes())
         );
         assert!(f.files.iter().all(|h| h.sha256.len() == 64));
     }
