@@ -9,8 +9,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use schoolrun::network::Network;
 use schoolrun::io::osm_files::import_osm_file;
+use schoolrun::network::Network;
 use schoolrun::osm::Profile;
 
 fn main() {

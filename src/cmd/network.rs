@@ -15,9 +15,9 @@ use crate::area::Gate;
 use crate::cli::{DistancesArgs, ExportArgs, ImportOsmArgs};
 use crate::io::entrances::write_entrances_csv;
 use crate::io::network_geojson::write_network_geojson;
+use crate::io::osm_files::{import_osm_file, load_profile};
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::network::{distances_to_junction, Network};
-use crate::io::osm_files::{import_osm_file, load_profile};
 use crate::osm::{OsmImport, Profile};
 
 use super::output::write_context;

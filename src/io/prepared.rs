@@ -12,8 +12,14 @@
 //!
 //! Layout (see `docs/formats.md`): a 16-byte magic, the format version (u32, little-endian),
 //! the payload length (u64, little-endian), the SHA-256 of the payload (32 bytes), then the
-//! payload: [postcard](https://docs.rs/postcard) of [`Payload`]. The types here mirror the core
-//! types so that the file layout changes only when [`FORMAT_VERSION`] says so.
+//! payload: [postcard](https://docs.rs/postcard) of [`Payload`].
+//!
+//! Versioning is one scheme: [`FORMAT_VERSION`] names what the file holds, and a file of another
+//! version is refused. The payload types here are the layout written down (mirrors of the core
+//! types, so that a core type can change without changing the file), and the version is bumped
+//! whenever they change or the sources come to be read differently. A committed version-2 file
+//! (`fixtures/prepared/boundary.prepared`) is decoded by the tests, so a layout change without a
+//! bump fails them. The tool that wrote a file is recorded in it, not required of the reader.
 //!
 //! Encoding and decoding are pure; [`read_prepared`] and [`write_prepared`] are the file edges.
 
@@ -37,8 +43,8 @@ use crate::units::Pence;
 /// taken for text (an `area.toml`), as in PNG.
 pub const MAGIC: &[u8; 16] = b"\x89SCHOOLRUN-AREA\n";
 
-/// The layout version; bumped whenever [`Payload`] changes. Files of another version are
-/// refused with a message to prepare them again.
+/// The layout version; bumped whenever [`Payload`] changes or the stored sources are read
+/// differently. Files of another version are refused with a message to prepare them again.
 pub const FORMAT_VERSION: u32 = 2;
 
 /// Magic, version, payload length and payload SHA-256.
@@ -69,12 +75,6 @@ pub enum PreparedError {
     /// version wrote).
     #[error("damaged: the payload cannot be decoded: {0}")]
     Decode(String),
-    /// Prepared by another version of the tool, whose reading of the sources may differ.
-    #[error(
-        "prepared by {found}, but this is {current}; prepare it again so that the sources are \
-         read as this version reads them"
-    )]
-    Tool { found: String, current: String },
 }
 
 /// A prepared area as read: the parsed sources and what the file says about itself.
@@ -114,7 +114,7 @@ fn coords(l: &LineString<f64>) -> Vec<Xy> {
 /// The payload, field by field as stored (postcard: fields in this order, no names).
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Payload<'a> {
-    /// `schoolrun X.Y.Z` that wrote it.
+    /// `schoolrun X.Y.Z` that wrote it (recorded; any version reading this format reads it).
     tool: String,
     /// The area directory or manifest as given to `prepare`.
     source: String,
@@ -294,7 +294,7 @@ fn path_str(p: &Path) -> String {
     p.display().to_string()
 }
 
-/// The tool name and version written into, and required of, every prepared file.
+/// The tool name and version written into every prepared file.
 pub fn tool_id() -> String {
     format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
 }
@@ -693,12 +693,6 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Payload<'_>, String), PreparedErro
     }
     let payload: Payload =
         postcard::from_bytes(body).map_err(|e| PreparedError::Decode(e.to_string()))?;
-    if payload.tool != tool_id() {
-        return Err(PreparedError::Tool {
-            found: payload.tool,
-            current: tool_id(),
-        });
-    }
     Ok((payload, hex(&digest)))
 }
 
@@ -812,5 +806,38 @@ mod tests {
             v[i] ^= 0x40;
             assert!(decode(&v).is_err());
         }
+    }
+
+    /// A prepared file committed with the project (`schoolrun prepare --area
+    /// fixtures/areas/boundary -o fixtures/prepared/boundary.prepared`): this version must decode
+    /// it to the sources the directory gives today. A change to the payload types without a new
+    /// [`FORMAT_VERSION`] (and a file prepared again) fails here.
+    #[test]
+    fn the_committed_prepared_file_decodes_to_the_directory_sources() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(root.join("fixtures/prepared/boundary.prepared")).unwrap();
+        assert_eq!(
+            u32::from_le_bytes(bytes[16..20].try_into().unwrap()),
+            FORMAT_VERSION,
+            "the committed file is of another format version: prepare it again"
+        );
+        let (payload, sha256) = decode(&bytes).expect("the committed prepared file decodes");
+        assert_eq!(sha256, hex(&bytes[28..60]));
+        let p = payload.into_prepared("boundary.prepared", sha256).unwrap();
+        assert_eq!(p.info.source, "fixtures/areas/boundary");
+        let dir =
+            crate::io::area_dir::read_area_files(&root.join("fixtures/areas/boundary")).unwrap();
+        let (a, b) = (&p.files, &dir);
+        assert_eq!(a.manifest, b.manifest);
+        assert_eq!(a.files, b.files);
+        let dbg = |v: &dyn std::fmt::Debug| format!("{v:?}");
+        assert_eq!(dbg(&a.schools), dbg(&b.schools));
+        assert_eq!(dbg(&a.left_out), dbg(&b.left_out));
+        assert_eq!(dbg(&a.gates), dbg(&b.gates));
+        assert_eq!(dbg(&a.catchments), dbg(&b.catchments));
+        assert_eq!(dbg(&a.edges), dbg(&b.edges));
+        assert_eq!(dbg(&a.audits), dbg(&b.audits));
+        assert_eq!(a.schools.len(), 5);
+        assert_eq!(a.edges.len(), 19);
     }
 }

@@ -13,8 +13,8 @@ pub mod map;
 pub mod text;
 
 use crate::decide::Decision;
-use crate::provenance::Origin;
 use crate::policy::Policy;
+use crate::provenance::Origin;
 
 pub use html::page;
 pub use map::{gather, svg, MapData};

@@ -8,7 +8,6 @@ use crate::io::area_sources::NetworkSource;
 use crate::io::schools::count_left_out;
 use crate::osm::DEFAULT_PROFILE_NAME;
 
-
 const MANIFEST: &str = r#"name = "Test area"
 schools = "schools.csv"
 entrances = "entrances.csv"
@@ -17,7 +16,8 @@ network = "net/network.geojson"
 max_snap_m = 100
 "#;
 
-const SCHOOLS: &str = "URN,EstablishmentName,Easting,Northing,StatutoryLowAge,StatutoryHighAge,EstablishmentStatus\n\
+const SCHOOLS: &str =
+    "URN,EstablishmentName,Easting,Northing,StatutoryLowAge,StatutoryHighAge,EstablishmentStatus\n\
                        1,A,390000,80000,4,11,Open\n2,B,391000,80000,11,16,Closed\n";
 const ENTRANCES: &str = "URN,Name,Easting,Northing\n1,Main gate,390010,80000\n";
 const CATCHMENTS: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"C","schools":[1]},"geometry":{"type":"Polygon","coordinates":[[[389000,79000],[392000,79000],[392000,82000],[389000,79000]]]}}]}"#;
@@ -80,12 +80,10 @@ fn manifest_errors_name_file_and_line() {
         e.contains("area.toml: line 4, max_snap_m: -5 is not a positive"),
         "{e}"
     );
-    let e = AreaManifest::from_toml_str(
-        "area.toml",
-        "name = \"X\"\nschools = 3\nnetwork = \"n\"\n",
-    )
-    .unwrap_err()
-    .to_string();
+    let e =
+        AreaManifest::from_toml_str("area.toml", "name = \"X\"\nschools = 3\nnetwork = \"n\"\n")
+            .unwrap_err()
+            .to_string();
     assert!(e.contains("area.toml") && e.contains("line 2"), "{e}");
     let e = AreaManifest::from_toml_str(
         "area.toml",
@@ -133,9 +131,8 @@ fn reads_every_file_and_hashes_in_order() {
 
 #[test]
 fn optional_files_may_be_absent() {
-    let dir = area_dir(
-        "name = \"T\"\nschools = \"schools.csv\"\nnetwork = \"net/network.geojson\"\n",
-    );
+    let dir =
+        area_dir("name = \"T\"\nschools = \"schools.csv\"\nnetwork = \"net/network.geojson\"\n");
     let f = read_area_files(dir.path()).unwrap();
     assert!(f.gates.is_empty() && f.catchments.is_empty());
     assert_eq!(f.files.len(), 3);
@@ -181,9 +178,7 @@ fn osm_manifest_keys() {
     let base = "name = \"X\"\nschools = \"s.csv\"\n";
     let m = AreaManifest::from_toml_str(
         "area.toml",
-        &format!(
-            "{base}osm = \"r.osm.pbf\"\nosm_profile = \"p.toml\"\nschools_from_osm = true\n"
-        ),
+        &format!("{base}osm = \"r.osm.pbf\"\nosm_profile = \"p.toml\"\nschools_from_osm = true\n"),
     )
     .unwrap();
     assert_eq!(
@@ -195,8 +190,8 @@ fn osm_manifest_keys() {
         }
     );
     assert_eq!(m.network.file(), "r.osm.pbf");
-    let m = AreaManifest::from_toml_str("area.toml", &format!("{base}osm = \"r.osm.pbf\"\n"))
-        .unwrap();
+    let m =
+        AreaManifest::from_toml_str("area.toml", &format!("{base}osm = \"r.osm.pbf\"\n")).unwrap();
     assert_eq!(
         m.network,
         NetworkSource::Osm {
