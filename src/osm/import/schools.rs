@@ -6,12 +6,18 @@
 use std::collections::{HashMap, HashSet};
 
 use geo::line_intersection::{line_intersection, LineIntersection};
-use geo::{Coord, Distance, Euclidean, Line, Point};
+use geo::{
+    BoundingRect, Centroid, Coord, Distance, Euclidean, Line, LineString, MultiPolygon, Point,
+    Polygon, Rect,
+};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
 
 use super::passes::{KeptWay, NodePos, SchoolNode, SchoolOutline, SchoolRel, SchoolWay};
 use super::report::SchoolReport;
 use super::OsmSchool;
 use crate::area::{Gate, Urn};
+use crate::network::nearest_on_segment;
 
 /// Two entrances of one school closer than this (metres) are one entrance.
 pub(super) const SAME_ENTRANCE_M: f64 = 1.0;
@@ -89,37 +95,15 @@ pub(super) fn school_outlines(
     out
 }
 
-/// Area-weighted centroid of closed rings (computed relative to the first vertex, so that large
-/// grid coordinates lose no precision); the mean vertex when the rings have no area.
+/// Site point of an outline: geo's area-weighted centroid of its rings (each ring computed
+/// relative to its first vertex, so that large grid coordinates lose no precision), or of their
+/// lines when they have no area.
 pub(super) fn centroid(rings: &[Vec<Coord<f64>>]) -> Option<Coord<f64>> {
-    let o = *rings.first()?.first()?;
-    let (mut a2, mut cx, mut cy) = (0.0, 0.0, 0.0);
-    let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
-    for ring in rings {
-        for w in ring.windows(2) {
-            let (x0, y0, x1, y1) = (w[0].x - o.x, w[0].y - o.y, w[1].x - o.x, w[1].y - o.y);
-            let cross = x0 * y1 - x1 * y0;
-            a2 += cross;
-            cx += (x0 + x1) * cross;
-            cy += (y0 + y1) * cross;
-            sx += x0;
-            sy += y0;
-            n += 1.0;
-        }
-    }
-    if a2.abs() > 1e-6 {
-        Some(Coord {
-            x: o.x + cx / (3.0 * a2),
-            y: o.y + cy / (3.0 * a2),
-        })
-    } else if n > 0.0 {
-        Some(Coord {
-            x: o.x + sx / n,
-            y: o.y + sy / n,
-        })
-    } else {
-        None
-    }
+    let polygons: Vec<Polygon<f64>> = rings
+        .iter()
+        .map(|r| Polygon::new(LineString::from(r.clone()), Vec::new()))
+        .collect();
+    MultiPolygon::new(polygons).centroid().map(|p| p.0)
 }
 
 pub(super) fn schools_and_entrances(
@@ -152,7 +136,7 @@ pub(super) fn schools_and_entrances(
     let mut seen: HashSet<Urn> = HashSet::new();
     let mut schools = Vec::new();
     let mut gates = Vec::new();
-    let mut walk_lines: Option<Vec<WalkLine>> = None;
+    let mut walk_lines: Option<WalkLines> = None;
     for o in outlines {
         let rings: Option<Vec<Vec<Coord<f64>>>> = o
             .rings
@@ -272,28 +256,30 @@ pub(super) fn schools_and_entrances(
     (schools, gates)
 }
 
-/// A walkable way's grid line and bounding box, for crossing tests.
+/// A walkable way's grid line (or a stretch of it between missing nodes).
 pub(super) struct WalkLine {
     pub(super) way: usize,
     pub(super) coords: Vec<Coord<f64>>,
-    pub(super) min: Coord<f64>,
-    pub(super) max: Coord<f64>,
+}
+
+/// The walkable lines, with an R-tree of their bounding boxes (values: index into `lines`) to
+/// find the few near a school outline.
+pub(super) struct WalkLines {
+    lines: Vec<WalkLine>,
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
 }
 
 /// Walkable ways as grid lines; a way with a missing or off-grid node is split there (no segment
 /// is drawn across the gap).
-pub(super) fn walk_lines_of(ways: &[KeptWay], nodes: &HashMap<i64, NodePos>) -> Vec<WalkLine> {
-    let mut out = Vec::new();
+pub(super) fn walk_lines_of(ways: &[KeptWay], nodes: &HashMap<i64, NodePos>) -> WalkLines {
+    let mut lines = Vec::new();
     for (wi, w) in ways.iter().enumerate().filter(|(_, w)| w.walk) {
         let mut run: Vec<Coord<f64>> = Vec::new();
         let mut flush = |run: &mut Vec<Coord<f64>>| {
             if run.len() >= 2 {
-                let (min, max) = bbox(run, 0.0);
-                out.push(WalkLine {
+                lines.push(WalkLine {
                     way: wi,
                     coords: std::mem::take(run),
-                    min,
-                    max,
                 });
             }
             run.clear();
@@ -306,52 +292,47 @@ pub(super) fn walk_lines_of(ways: &[KeptWay], nodes: &HashMap<i64, NodePos>) -> 
         }
         flush(&mut run);
     }
-    out
-}
-
-/// Bounding box of coordinates, grown by `margin`.
-pub(super) fn bbox(coords: &[Coord<f64>], margin: f64) -> (Coord<f64>, Coord<f64>) {
-    let (mut min, mut max) = (coords[0], coords[0]);
-    for c in coords {
-        min.x = min.x.min(c.x);
-        min.y = min.y.min(c.y);
-        max.x = max.x.max(c.x);
-        max.y = max.y.max(c.y);
-    }
-    (
-        Coord {
-            x: min.x - margin,
-            y: min.y - margin,
-        },
-        Coord {
-            x: max.x + margin,
-            y: max.y + margin,
-        },
-    )
-}
-
-/// Lines whose box meets the box `(min, max)`.
-pub(super) fn lines_near(
-    lines: &[WalkLine],
-    (min, max): (Coord<f64>, Coord<f64>),
-) -> Vec<&WalkLine> {
-    lines
+    let boxes = lines
         .iter()
-        .filter(|l| l.min.x <= max.x && l.max.x >= min.x && l.min.y <= max.y && l.max.y >= min.y)
-        .collect()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let r = bounds(&l.coords, 0.0)?;
+            Some(GeomWithData::new(
+                Rectangle::from_corners(r.min().into(), r.max().into()),
+                i,
+            ))
+        })
+        .collect();
+    WalkLines {
+        lines,
+        tree: RTree::bulk_load(boxes),
+    }
 }
 
-/// The point of segment `a`-`b` nearest `p`.
-pub(super) fn nearest_on_segment(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> Coord<f64> {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let len2 = dx * dx + dy * dy;
-    if len2 == 0.0 {
-        return a;
-    }
-    let t = (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0);
-    Coord {
-        x: a.x + t * dx,
-        y: a.y + t * dy,
+/// Bounding rectangle of coordinates, grown by `margin` on every side.
+fn bounds(coords: &[Coord<f64>], margin: f64) -> Option<Rect<f64>> {
+    let r = LineString::from(coords.to_vec()).bounding_rect()?;
+    let m = Coord {
+        x: margin,
+        y: margin,
+    };
+    Some(Rect::new(r.min() - m, r.max() + m))
+}
+
+impl WalkLines {
+    /// Lines whose bounding box meets the bounding box of `coords` grown by `margin`, in the
+    /// order they were made (so that ties and duplicates resolve as in file order).
+    fn near(&self, coords: &[Coord<f64>], margin: f64) -> Vec<&WalkLine> {
+        let Some(r) = bounds(coords, margin) else {
+            return Vec::new();
+        };
+        let mut hits: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&AABB::from_corners(r.min().into(), r.max().into()))
+            .map(|g| g.data)
+            .collect();
+        hits.sort_unstable();
+        hits.into_iter().map(|i| &self.lines[i]).collect()
     }
 }
 
@@ -360,19 +341,19 @@ pub(super) fn nearest_on_segment(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) ->
 /// pair of points always has an end of one of the two segments in it.
 pub(super) fn nearest_approach(
     rings: &[Vec<Coord<f64>>],
-    lines: &[WalkLine],
+    lines: &WalkLines,
     max_m: f64,
 ) -> Option<(usize, Coord<f64>, f64)> {
     let mut best: Option<(usize, Coord<f64>, f64)> = None;
     for ring in rings {
-        for l in lines_near(lines, bbox(ring, max_m)) {
+        for l in lines.near(ring, max_m) {
             for s in ring.windows(2) {
                 for t in l.coords.windows(2) {
                     let candidates = [
-                        (s[0], nearest_on_segment(s[0], t[0], t[1])),
-                        (s[1], nearest_on_segment(s[1], t[0], t[1])),
-                        (nearest_on_segment(t[0], s[0], s[1]), t[0]),
-                        (nearest_on_segment(t[1], s[0], s[1]), t[1]),
+                        (s[0], nearest_on_segment(t[0], t[1], s[0])),
+                        (s[1], nearest_on_segment(t[0], t[1], s[1])),
+                        (nearest_on_segment(s[0], s[1], t[0]), t[0]),
+                        (nearest_on_segment(s[0], s[1], t[1]), t[1]),
                     ];
                     for (on_ring, on_line) in candidates {
                         let d = Euclidean.distance(on_ring, on_line);
@@ -388,8 +369,8 @@ pub(super) fn nearest_approach(
 }
 
 /// Points where walkable lines cross a ring, in ring order: (way index, point).
-pub(super) fn crossings(ring: &[Coord<f64>], lines: &[WalkLine]) -> Vec<(usize, Coord<f64>)> {
-    let near = lines_near(lines, bbox(ring, 0.0));
+pub(super) fn crossings(ring: &[Coord<f64>], lines: &WalkLines) -> Vec<(usize, Coord<f64>)> {
+    let near = lines.near(ring, 0.0);
     let mut out = Vec::new();
     for s in ring.windows(2) {
         let side = Line::new(s[0], s[1]);
