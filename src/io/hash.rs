@@ -2,15 +2,13 @@
 //! traced to the exact data it was made from. The fingerprint types are pure and live in
 //! [`crate::provenance`]; this is their file edge.
 
-use std::path::Path;
-
-use super::read_bytes;
-
 pub use crate::provenance::{hex, FileHash};
 
-/// Reads and fingerprints a file; the error names the path.
-pub fn hash_file(path: &Path) -> anyhow::Result<FileHash> {
-    let bytes = read_bytes(path)?;
+/// Reads and fingerprints a file; the error names the path (tests only: loaders hash the bytes
+/// they read, with [`FileHash::of_bytes`]).
+#[cfg(test)]
+pub(crate) fn hash_file(path: &std::path::Path) -> anyhow::Result<FileHash> {
+    let bytes = super::read_bytes(path)?;
     Ok(FileHash::of_bytes(path.display().to_string(), &bytes))
 }
 

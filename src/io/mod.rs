@@ -1,8 +1,9 @@
 //! File formats at the edge; every error names file, line/feature and field.
 //!
 //! The formats are specified in `docs/formats.md`. Loaders read a whole file into memory once, so
-//! that the bytes hashed for the audit trail ([`hash`]) are exactly the bytes parsed: each loader
-//! has a `load_*(path)` form and a `read_*(path, bytes)` form for bytes already read.
+//! that the bytes hashed for the audit trail ([`hash`]) are exactly the bytes parsed: the loaders
+//! of an area's files take bytes already read (`read_*(path, bytes)`), and the area loader reads
+//! and hashes each file once.
 //!
 //! * [`csvutil`]         – CSV plumbing shared by every CSV loader (also the applications file).
 //! * [`schools`]         – `schools.csv` (GIAS columns).
@@ -48,13 +49,6 @@ pub(crate) mod schools;
 use std::path::Path;
 
 use anyhow::anyhow;
-
-pub use area_dir::{load_area, AreaManifest, LoadedArea};
-pub use catchments::load_catchments;
-pub use entrances::load_entrances;
-pub use hash::{hash_file, FileHash};
-pub use network_geojson::load_network_geojson;
-pub use schools::{load_schools, SchoolsLoad};
 
 use csvutil::{AtRow, Row};
 

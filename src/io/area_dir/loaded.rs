@@ -40,12 +40,6 @@ pub struct LoadedArea {
 }
 
 impl LoadedArea {
-    /// Schools of the schools file left out at load (closed, or without a location), in file
-    /// order: each with its URN, name, line and why.
-    pub fn left_out_schools(&self) -> &[LeftOutSchool] {
-        self.area.left_out()
-    }
-
     /// Warning lines (without a `warning:` prefix) naming the schools left out at load, for
     /// stderr: see [`left_out_warnings`].
     pub fn left_out_warnings(&self, closed_limit: Option<usize>) -> Vec<String> {
