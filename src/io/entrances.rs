@@ -7,9 +7,9 @@ use std::path::Path;
 
 use geojson::GeometryValue;
 
+use super::bng_point;
 use super::csvutil::{AtRow, CsvTable, FieldSpec};
 use super::geojson_util::{parse_collection, FeatureRef};
-use super::bng_point;
 use crate::area::{Gate, Urn};
 use crate::network::Validity;
 

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use anyhow::anyhow;
 
-use super::csvutil::{AtRow, CsvTable, FieldSpec, Row};
 use super::bng_point;
+use super::csvutil::{AtRow, CsvTable, FieldSpec, Row};
 use crate::area::{Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
 
 /// The schools read from a file, and the rows left out (reported to the user by name, so that a
