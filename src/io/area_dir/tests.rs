@@ -5,6 +5,7 @@ use std::path::Path;
 use super::*;
 use crate::area::{LeftOutWhy, Urn};
 use crate::io::area_sources::NetworkSource;
+use crate::io::prepared;
 use crate::io::schools::count_left_out;
 use crate::osm::DEFAULT_PROFILE_NAME;
 
@@ -378,4 +379,36 @@ fn loads_a_whole_area() {
     assert_eq!(a.files.len(), 5);
     let a = load_area(&dir.path().join("area.toml"), Some(30.0)).unwrap();
     assert_eq!(a.area.max_snap_m(), 30.0);
+}
+
+/// A prepared file committed with the project (`schoolrun prepare --area
+/// fixtures/areas/boundary -o fixtures/prepared/boundary.prepared`): this version must decode
+/// it to the sources the directory gives today. A change to the payload types without a new
+/// [`prepared::FORMAT_VERSION`] (and a file prepared again) fails here.
+#[test]
+fn the_committed_prepared_file_decodes_to_the_directory_sources() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(root.join("fixtures/prepared/boundary.prepared")).unwrap();
+    assert_eq!(
+        u32::from_le_bytes(bytes[16..20].try_into().unwrap()),
+        prepared::FORMAT_VERSION,
+        "the committed file is of another format version: prepare it again"
+    );
+    let (payload, sha256) = prepared::decode(&bytes).expect("the committed prepared file decodes");
+    assert_eq!(sha256, crate::io::hash::hex(&bytes[28..60]));
+    let p = payload.into_prepared("boundary.prepared", sha256).unwrap();
+    assert_eq!(p.info.source, "fixtures/areas/boundary");
+    let dir = read_area_files(&root.join("fixtures/areas/boundary")).unwrap();
+    let (a, b) = (&p.files, &dir);
+    assert_eq!(a.manifest, b.manifest);
+    assert_eq!(a.files, b.files);
+    let dbg = |v: &dyn std::fmt::Debug| format!("{v:?}");
+    assert_eq!(dbg(&a.schools), dbg(&b.schools));
+    assert_eq!(dbg(&a.left_out), dbg(&b.left_out));
+    assert_eq!(dbg(&a.gates), dbg(&b.gates));
+    assert_eq!(dbg(&a.catchments), dbg(&b.catchments));
+    assert_eq!(dbg(&a.edges), dbg(&b.edges));
+    assert_eq!(dbg(&a.audits), dbg(&b.audits));
+    assert_eq!(a.schools.len(), 5);
+    assert_eq!(a.edges.len(), 19);
 }

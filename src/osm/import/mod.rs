@@ -45,7 +45,6 @@ use edges::*;
 use passes::*;
 use pbf::*;
 pub use report::{ImportReport, SchoolReport};
-pub use schools::NEAREST_ENTRANCE_MAX_M;
 use schools::*;
 
 // What the tests (`tests.rs`, `use super::*`) use beside the import's own items.
@@ -58,6 +57,10 @@ use {
     std::collections::BTreeMap,
     std::io::{Cursor, SeekFrom},
 };
+
+/// Furthest (metres) a walkable way may pass from a school's outline for the nearest point of the
+/// outline to be taken as its entrance, when no way touches or crosses the outline.
+pub const NEAREST_ENTRANCE_MAX_M: f64 = 100.0;
 
 /// What an import produced.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::schools::NEAREST_ENTRANCE_MAX_M;
+use super::NEAREST_ENTRANCE_MAX_M;
 
 /// Counts of everything read, kept and dropped, so that a council can check a conversion.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]

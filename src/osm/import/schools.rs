@@ -15,16 +15,12 @@ use rstar::{RTree, AABB};
 
 use super::passes::{KeptWay, NodePos, SchoolNode, SchoolOutline, SchoolRel, SchoolWay};
 use super::report::SchoolReport;
-use super::OsmSchool;
+use super::{OsmSchool, NEAREST_ENTRANCE_MAX_M};
 use crate::area::{Gate, Urn};
 use crate::network::nearest_on_segment;
 
 /// Two entrances of one school closer than this (metres) are one entrance.
 pub(super) const SAME_ENTRANCE_M: f64 = 1.0;
-
-/// Furthest (metres) a walkable way may pass from a school's outline for the nearest point of the
-/// outline to be taken as its entrance, when no way touches or crosses the outline.
-pub const NEAREST_ENTRANCE_MAX_M: f64 = 100.0;
 
 /// Joins outer ways into closed rings of node ids; `None` when they do not close.
 pub(super) fn assemble_rings(mut parts: Vec<Vec<i64>>) -> Option<Vec<Vec<i64>>> {
