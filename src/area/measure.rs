@@ -347,6 +347,7 @@ impl Area {
     }
 
     /// The part of the national grid the area covers (see [`Extent`]).
+    #[cfg(test)]
     pub fn extent(&self) -> Extent {
         self.extent
     }

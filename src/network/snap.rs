@@ -34,6 +34,7 @@ pub struct Snap {
 impl Snap {
     /// Index of the source edge snapped onto (input order), for [`Network::edge_attrs`] and
     /// other per-edge look-ups.
+    #[cfg(test)]
     pub fn edge_index(&self) -> usize {
         self.edge
     }
