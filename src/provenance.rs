@@ -1,6 +1,7 @@
 //! Provenance: where a decision came from (the policy files, the area files and the tool, each
 //! file with its SHA-256), enough to reproduce it. Pure: the fingerprints are of bytes already
-//! read; `crate::io::hash` reads files, and the decision writers and the report use these types.
+//! read (the loaders in `crate::io` read each file once and fingerprint its bytes), and the
+//! decision writers and the report use these types.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};

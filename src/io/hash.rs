@@ -1,6 +1,7 @@
 //! SHA-256 fingerprints of input files, recorded in every decision so that a decision can be
 //! traced to the exact data it was made from. The fingerprint types are pure and live in
-//! [`crate::provenance`]; this is their file edge.
+//! [`crate::provenance`]; the loaders here fingerprint the bytes they read with
+//! [`FileHash::of_bytes`], so a file is read once for both parsing and hashing.
 
 pub use crate::provenance::{hex, FileHash};
 
