@@ -9,7 +9,13 @@
 //! range or admission sex and the tool must not guess them.
 //!
 //! Wherever an area is loaded, a prepared area file (`crate::io::prepared`) may stand in for the
-//! directory.
+//! directory: both give the parsed sources of `crate::io::area_sources`, which go through the
+//! same last step.
+//!
+//! * `manifest` – `area.toml` parsed and checked.
+//! * `read`     – the manifest and every file it names read and hashed (and an OSM import).
+//! * `loaded`   – the network date, audits and what-if applied, the network built, the area
+//!   cross-checked: the one path to a [`LoadedArea`].
 
 mod loaded;
 mod manifest;
