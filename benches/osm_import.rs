@@ -9,8 +9,9 @@
 use std::path::Path;
 use std::time::Instant;
 
+use schoolrun::io::osm_files::import_osm_file;
 use schoolrun::network::Network;
-use schoolrun::osm::{import_osm_file, Profile};
+use schoolrun::osm::Profile;
 
 fn main() {
     let runs: usize = std::env::args()

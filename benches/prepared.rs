@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use schoolrun::osm::{import_osm_file, Profile};
+use schoolrun::io::osm_files::import_osm_file;
+use schoolrun::osm::Profile;
 
 fn schoolrun() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_schoolrun"));

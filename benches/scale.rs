@@ -16,10 +16,11 @@ use std::time::Instant;
 use rayon::prelude::*;
 use schoolrun::area::{Area, Gate, Gender, OperatorModel, School, Urn};
 use schoolrun::decide::{decide, Case, Outcome, Settings};
+use schoolrun::io::osm_files::import_osm_file;
 use schoolrun::io::policy_files::load_policy;
 use schoolrun::network::synthetic::{grid, SplitMix};
 use schoolrun::network::{Mode, Network, Tree};
-use schoolrun::osm::{import_osm_file, Profile};
+use schoolrun::osm::Profile;
 use schoolrun::policy::YearGroup;
 
 /// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).

@@ -9,19 +9,24 @@
 //! * [`geodesy`] – latitude/longitude to British National Grid (OSTN15).
 //! * [`osm`]     – OpenStreetMap extracts (`.osm.pbf`) to network edges, school sites and entrances.
 //! * [`appeal`]  – for appeal panels: comparing two runs of decisions case by case.
+//! * [`provenance`] – where a decision came from: policy and area files with their SHA-256.
 //! * [`report`]  – the HTML letter and SVG map of a decision (clause 5.2, clause 1.5.3).
 //! * [`io`]      – file formats: CSV, GeoJSON and TOML readers and writers, with file/line context.
 //! * [`cmd`]     – one module per subcommand; [`cli`] holds the argument definitions.
 
-pub mod appeal;
+pub(crate) mod appeal;
 pub mod area;
 pub mod cli;
-pub mod cmd;
+pub(crate) mod cmd;
 pub mod decide;
-pub mod geodesy;
+pub(crate) mod geodesy;
 pub mod io;
 pub mod network;
 pub mod osm;
 pub mod policy;
-pub mod report;
-pub mod units;
+pub(crate) mod provenance;
+pub(crate) mod report;
+pub(crate) mod units;
+
+pub use cmd::output::{clap_exit_code, exit_code};
+pub use cmd::run;

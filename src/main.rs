@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use schoolrun::cmd::output::{clap_exit_code, exit_code};
+use schoolrun::{clap_exit_code, exit_code};
 
 /// mimalloc keeps freed memory for reuse, so loading an area and growing shortest-path trees
 /// fault in fewer fresh pages than with the system allocator.
@@ -13,7 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     ExitCode::from(match schoolrun::cli::Cli::try_parse() {
-        Ok(cli) => exit_code(schoolrun::cmd::run(cli)),
+        Ok(cli) => exit_code(schoolrun::run(cli)),
         Err(e) => clap_exit_code(&e),
     })
 }

@@ -49,12 +49,14 @@ impl Pence {
     }
 
     /// `self + other`, refused rather than wrapped when it does not fit.
+    #[cfg(test)]
     pub fn checked_add(self, other: Pence) -> Result<Pence, MoneyOverflow> {
         self.0.checked_add(other.0).map(Pence).ok_or(MoneyOverflow)
     }
 
     /// The total of some amounts (a batch's charges), refused rather than wrapped when it does
     /// not fit.
+    #[cfg(test)]
     pub fn checked_sum(amounts: impl IntoIterator<Item = Pence>) -> Result<Pence, MoneyOverflow> {
         amounts
             .into_iter()

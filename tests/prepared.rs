@@ -306,3 +306,56 @@ fn real_rutland_extract_prepared_decides_as_the_extract() {
         assert!(r.stdout.contains("rutland-2018-02.osm.pbf"), "{}", r.stdout);
     }
 }
+
+/// The prepared file committed with the project (`fixtures/prepared/boundary.prepared`, made by
+/// `schoolrun prepare --area fixtures/areas/boundary`) loads and decides as the directory does:
+/// a change to the file format that forgets to say so cannot slip by.
+#[test]
+fn the_committed_prepared_file_decides_like_its_directory() {
+    let committed = Path::new("fixtures/prepared/boundary.prepared");
+    let boundary = "fixtures/areas/boundary";
+    for format in ["text", "json"] {
+        let r = same(
+            &[
+                "check",
+                "--format",
+                format,
+                "--easting",
+                "3218.688",
+                "--northing",
+                "1000",
+                "--year",
+                "4",
+                "--school",
+                "900001",
+            ],
+            boundary,
+            committed,
+        );
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name);
+    let mut csvs = Vec::new();
+    for (area, name) in [
+        (boundary, "raw.csv"),
+        ("fixtures/prepared/boundary.prepared", "prepared.csv"),
+    ] {
+        let r = run(&[
+            "batch",
+            "tests/data/boundary-applications.csv",
+            "--area",
+            area,
+            "-o",
+            out(name).to_str().unwrap(),
+            "--no-progress",
+        ]);
+        assert!(matches!(r.code, Some(0 | 3)), "{}", r.stderr);
+        csvs.push(std::fs::read(out(name)).unwrap());
+    }
+    assert!(csvs[0].len() > 1000);
+    assert!(
+        csvs[0] == csvs[1],
+        "batch CSV differs between the directory and the committed file"
+    );
+}

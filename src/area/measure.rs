@@ -347,6 +347,7 @@ impl Area {
     }
 
     /// The part of the national grid the area covers (see [`Extent`]).
+    #[cfg(test)]
     pub fn extent(&self) -> Extent {
         self.extent
     }
@@ -394,14 +395,6 @@ impl Area {
         out.sort();
         out.dedup();
         out
-    }
-
-    /// Names of the catchments containing the point.
-    pub fn catchment_names(&self, p: geo::Point<f64>) -> Vec<String> {
-        self.catchments_at(p)
-            .into_iter()
-            .map(|c| c.name.clone())
-            .collect()
     }
 
     /// The catchments containing the point, in file order.

@@ -6,7 +6,7 @@ use crate::cli::{CheckArgs, Format};
 use crate::decide::{decide, Outcome};
 use crate::io::decisions::Record;
 use crate::io::output::{refuse_overwriting_inputs, Output};
-use crate::io::text::render;
+use crate::report::text::render;
 
 use super::output::print;
 use super::sources::{

@@ -6,8 +6,9 @@ pub mod check;
 pub mod diff;
 pub mod network;
 pub mod output;
-pub mod policy;
 pub mod policy_diff;
+pub mod policy_show;
+pub mod policy_test;
 pub mod prepare;
 pub mod replay;
 pub mod report;
@@ -55,12 +56,12 @@ pub fn run(cli: Cli) -> Result<Exit> {
             policy,
             academic_year,
             format,
-        }) => policy::show(
+        }) => policy_show::show(
             &crate::cli::policy_dir(&policy, academic_year.as_deref()),
             format,
         ),
         Command::Policy(PolicyCommand::Diff(a)) => policy_diff::run(a),
-        Command::Policy(PolicyCommand::Test(a)) => policy::test(a),
+        Command::Policy(PolicyCommand::Test(a)) => policy_test::test(a),
         Command::Schools(SchoolsCommand::Near(a)) => schools::near(a),
         Command::Route(a) => route::run(a),
         Command::Network(NetworkCommand::ImportOsm(a)) => network::import_osm(a),

@@ -15,9 +15,10 @@ use crate::area::Gate;
 use crate::cli::{DistancesArgs, ExportArgs, ImportOsmArgs};
 use crate::io::entrances::write_entrances_csv;
 use crate::io::network_geojson::write_network_geojson;
+use crate::io::osm_files::{import_osm_file, load_profile};
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::network::{distances_to_junction, Network};
-use crate::osm::{import_osm_file, OsmImport, Profile};
+use crate::osm::{OsmImport, Profile};
 
 use super::output::write_context;
 use super::Exit;
@@ -39,7 +40,7 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
         refuse_overwriting_inputs("--entrances-out", p, &inputs)?;
     }
     let profile = match &args.profile {
-        Some(p) => Profile::load(p)?.0,
+        Some(p) => load_profile(p)?.0,
         None => Profile::default_profile(),
     };
     let t = Instant::now();

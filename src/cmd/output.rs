@@ -18,7 +18,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::io::output::on_stdout;
-pub use crate::io::output::{stdout, Stdout, StdoutError};
+pub use crate::io::output::{stdout, StdoutError};
 
 /// The context of a failed write to standard output, so the message names the output.
 pub const STDOUT_CONTEXT: &str = "cannot write to standard output";

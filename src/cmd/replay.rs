@@ -13,9 +13,9 @@ use crate::appeal::replay::{changed_files, differences, FileChange};
 use crate::cli::{ReplayArgs, Sources};
 use crate::decide::decide;
 use crate::io::case_fields::case_from_fields;
-use crate::io::decisions::Origin;
 use crate::io::hash::FileHash;
 use crate::io::record::{read_record, RecordIn, StoredRecord};
+use crate::provenance::Origin;
 
 use super::output::print;
 use super::sources::{load_paths, record_bytes, Loaded};

@@ -14,10 +14,10 @@ use anyhow::{bail, Context, Result};
 use crate::appeal::record::{measured_routes, RecordedRoute};
 use crate::cli::{ReportArgs, ReportFormat, Sources};
 use crate::decide::{decide, Case, Outcome};
-use crate::io::decisions::Origin;
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::record::read_record;
 use crate::network::WhatIf;
+use crate::provenance::Origin;
 use crate::report::html::what_if_words;
 use crate::report::{gather, page, svg, Report, Scenario};
 

@@ -13,10 +13,10 @@ use crate::decide::{Case, Decision, Settings};
 use crate::io::area_dir::{load_area_what_if, LoadedArea};
 use crate::io::case_fields::case_from_fields;
 use crate::io::case_file::load_case_file;
-use crate::io::decisions::Origin;
 use crate::io::policy_files::{load_policy, LoadedPolicy};
 use crate::io::record::{RecordOut, RecordedSources, RECORD_FORMAT, RECORD_VERSION};
 use crate::network::WhatIf;
+use crate::provenance::Origin;
 use crate::units::Metres;
 
 /// Policy, area, settings and origin, loaded once per run.

@@ -8,12 +8,12 @@ use geojson::{GeometryValue, PolygonType};
 use serde_json::Value;
 
 use super::geojson_util::{parse_collection, urn_from_text, FeatureRef};
-use super::read_bytes;
 use crate::area::{Catchment, Urn};
 
-/// Reads a catchments file.
-pub fn load_catchments(path: &Path) -> anyhow::Result<Vec<Catchment>> {
-    let bytes = read_bytes(path)?;
+/// Reads a catchments file (tests only: the area loader reads and hashes each file itself).
+#[cfg(test)]
+pub(crate) fn load_catchments(path: &Path) -> anyhow::Result<Vec<Catchment>> {
+    let bytes = super::read_bytes(path)?;
     read_catchments(path, &bytes)
 }
 

@@ -528,11 +528,6 @@ impl Row<'_> {
         anyhow!("{}: line {}, {e}", self.index.file, self.line)
     }
 
-    /// `FILE: line N: MESSAGE`, for a problem with the row rather than one cell.
-    pub fn row_error(&self, message: impl fmt::Display) -> anyhow::Error {
-        anyhow!("{}: line {}: {message}", self.index.file, self.line)
-    }
-
     fn required(&self, field: &str) -> Result<&str, FieldError> {
         match self.get(field) {
             "" => Err(self.field_error(field, "is empty but a value is required")),
@@ -584,40 +579,16 @@ impl Row<'_> {
         self.parse_u32(field, s)
     }
 
-    /// An optional whole number; empty is `None`.
-    pub fn opt_u32(&self, field: &str) -> Result<Option<u32>, FieldError> {
-        match self.get(field) {
-            "" => Ok(None),
-            s => self.parse_u32(field, s).map(Some),
-        }
-    }
-
     /// A required small whole number (0 to 255), e.g. an age.
     pub fn u8(&self, field: &str) -> Result<u8, FieldError> {
         let s = self.required(field)?;
         self.parse_u8(field, s)
     }
 
-    /// An optional small whole number; empty is `None`.
-    pub fn opt_u8(&self, field: &str) -> Result<Option<u8>, FieldError> {
-        match self.get(field) {
-            "" => Ok(None),
-            s => self.parse_u8(field, s).map(Some),
-        }
-    }
-
     /// A required finite number (NaN and infinities refused).
     pub fn f64(&self, field: &str) -> Result<f64, FieldError> {
         let s = self.required(field)?;
         self.parse_f64(field, s)
-    }
-
-    /// An optional finite number; empty is `None`.
-    pub fn opt_f64(&self, field: &str) -> Result<Option<f64>, FieldError> {
-        match self.get(field) {
-            "" => Ok(None),
-            s => self.parse_f64(field, s).map(Some),
-        }
     }
 
     /// A yes/no cell (`yes/no`, `y/n`, `true/false`, `1/0`, any case); empty is `default`.

@@ -7,61 +7,8 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::decide::Decision;
-use crate::network::WhatIf;
+use crate::provenance::Origin;
 use crate::units::{Metres, Pence};
-
-use super::hash::{sha256_hex, FileHash};
-
-/// Where a decision came from: enough to reproduce it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Origin {
-    pub policy_name: String,
-    pub academic_year: String,
-    pub policy_files: Vec<FileHash>,
-    pub area_name: String,
-    pub area_files: Vec<FileHash>,
-    /// The date the network was measured as of (clause 1.5.3).
-    pub network_as_of: Option<String>,
-    /// Route safety audits applied to the network (clause 1.5.4).
-    pub audits: Vec<String>,
-    /// An appeal panel's what-if (stretches marked unsafe, audits ignored), when asked.
-    #[serde(skip_serializing_if = "WhatIf::is_empty", default)]
-    pub what_if: WhatIf,
-    pub tool: String,
-    pub tool_version: String,
-}
-
-impl Origin {
-    /// One hash over all policy files (path and SHA-256 of each), for a CSV column.
-    pub fn policy_digest(&self) -> String {
-        digest(&self.policy_files)
-    }
-
-    /// One hash over all area data files (and a panel's what-if, when asked, so that a what-if
-    /// run never carries the fingerprint of the real data), for a CSV column.
-    pub fn data_digest(&self) -> String {
-        if self.what_if.is_empty() {
-            return digest(&self.area_files);
-        }
-        let mut files = self.area_files.clone();
-        files.push(FileHash::of_bytes(
-            "what-if",
-            serde_json::to_string(&self.what_if)
-                .unwrap_or_default()
-                .as_bytes(),
-        ));
-        digest(&files)
-    }
-}
-
-fn digest(files: &[FileHash]) -> String {
-    let mut s = String::new();
-    for f in files {
-        s.push_str(&f.sha256);
-        s.push('\n');
-    }
-    sha256_hex(s.as_bytes())
-}
 
 /// A decision with its origin, as `check --format json` prints it.
 #[derive(Debug, Serialize)]
@@ -217,12 +164,6 @@ impl<W: Write> DecisionWriter<W> {
         let cells = row_cells(d, row, &self.stamp);
         self.inner
             .write_record(cells.iter().map(|c| spreadsheet_safe(c)))?;
-        Ok(())
-    }
-
-    /// Flushes the output.
-    pub fn finish(mut self) -> Result<()> {
-        self.inner.flush()?;
         Ok(())
     }
 

@@ -7,9 +7,9 @@ use std::path::Path;
 
 use geojson::GeometryValue;
 
+use super::bng_point;
 use super::csvutil::{AtRow, CsvTable, FieldSpec};
 use super::geojson_util::{parse_collection, FeatureRef};
-use super::{bng_point, read_bytes};
 use crate::area::{Gate, Urn};
 use crate::network::Validity;
 
@@ -23,9 +23,11 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec::optional("ValidTo", &["valid_to"]),
 ];
 
-/// Reads an entrances file, CSV or GeoJSON by extension.
-pub fn load_entrances(path: &Path) -> anyhow::Result<Vec<Gate>> {
-    let bytes = read_bytes(path)?;
+/// Reads an entrances file, CSV or GeoJSON by extension (tests only: the area loader reads and
+/// hashes each file itself).
+#[cfg(test)]
+pub(crate) fn load_entrances(path: &Path) -> anyhow::Result<Vec<Gate>> {
+    let bytes = super::read_bytes(path)?;
     read_entrances(path, &bytes)
 }
 

@@ -12,12 +12,13 @@ use geojson::{GeometryValue, Position};
 use serde_json::Value;
 
 use super::geojson_util::{parse_collection, FeatureRef};
-use super::read_bytes;
 use crate::network::{EdgeAttrs, Oneway, RawEdge, Validity};
 
-/// Reads a network file into raw edges, in file order.
-pub fn load_network_geojson(path: &Path) -> anyhow::Result<Vec<RawEdge>> {
-    let bytes = read_bytes(path)?;
+/// Reads a network file into raw edges, in file order (tests only: the area loader reads and
+/// hashes each file itself).
+#[cfg(test)]
+pub(crate) fn load_network_geojson(path: &Path) -> anyhow::Result<Vec<RawEdge>> {
+    let bytes = super::read_bytes(path)?;
     read_network_geojson(path, &bytes)
 }
 

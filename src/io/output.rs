@@ -175,11 +175,6 @@ impl Output {
         })
     }
 
-    /// The output's name for messages (`standard output` or the path).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
     /// Flushes everything and, for a file, moves it into place over any old file.
     pub fn finish(self) -> anyhow::Result<()> {
         let name = self.name;

@@ -12,8 +12,14 @@
 //!
 //! Layout (see `docs/formats.md`): a 16-byte magic, the format version (u32, little-endian),
 //! the payload length (u64, little-endian), the SHA-256 of the payload (32 bytes), then the
-//! payload: [postcard](https://docs.rs/postcard) of [`Payload`]. The types here mirror the core
-//! types so that the file layout changes only when [`FORMAT_VERSION`] says so.
+//! payload: [postcard](https://docs.rs/postcard) of [`Payload`].
+//!
+//! Versioning is one scheme: [`FORMAT_VERSION`] names what the file holds, and a file of another
+//! version is refused. The payload types here are the layout written down (mirrors of the core
+//! types, so that a core type can change without changing the file), and the version is bumped
+//! whenever they change or the sources come to be read differently. A committed version-2 file
+//! (`fixtures/prepared/boundary.prepared`) is decoded by the tests, so a layout change without a
+//! bump fails them. The tool that wrote a file is recorded in it, not required of the reader.
 //!
 //! Encoding and decoding are pure; [`read_prepared`] and [`write_prepared`] are the file edges.
 
@@ -26,8 +32,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use super::area_dir::{AreaFiles, AreaManifest, FilePaths, NetworkSource, OsmSummary};
-use super::hash::FileHash;
+use super::area_sources::{AreaFiles, AreaManifest, FilePaths, NetworkSource, OsmSummary};
+use super::hash::{hex, FileHash};
 use crate::area::{Catchment, Gate, Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
 use crate::network::{Audit, EdgeAttrs, Oneway, RawEdge, Validity};
 use crate::osm::ImportReport;
@@ -37,8 +43,8 @@ use crate::units::Pence;
 /// taken for text (an `area.toml`), as in PNG.
 pub const MAGIC: &[u8; 16] = b"\x89SCHOOLRUN-AREA\n";
 
-/// The layout version; bumped whenever [`Payload`] changes. Files of another version are
-/// refused with a message to prepare them again.
+/// The layout version; bumped whenever [`Payload`] changes or the stored sources are read
+/// differently. Files of another version are refused with a message to prepare them again.
 pub const FORMAT_VERSION: u32 = 2;
 
 /// Magic, version, payload length and payload SHA-256.
@@ -69,12 +75,6 @@ pub enum PreparedError {
     /// version wrote).
     #[error("damaged: the payload cannot be decoded: {0}")]
     Decode(String),
-    /// Prepared by another version of the tool, whose reading of the sources may differ.
-    #[error(
-        "prepared by {found}, but this is {current}; prepare it again so that the sources are \
-         read as this version reads them"
-    )]
-    Tool { found: String, current: String },
 }
 
 /// A prepared area as read: the parsed sources and what the file says about itself.
@@ -114,7 +114,7 @@ fn coords(l: &LineString<f64>) -> Vec<Xy> {
 /// The payload, field by field as stored (postcard: fields in this order, no names).
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Payload<'a> {
-    /// `schoolrun X.Y.Z` that wrote it.
+    /// `schoolrun X.Y.Z` that wrote it (recorded; any version reading this format reads it).
     tool: String,
     /// The area directory or manifest as given to `prepare`.
     source: String,
@@ -294,7 +294,7 @@ fn path_str(p: &Path) -> String {
     p.display().to_string()
 }
 
-/// The tool name and version written into, and required of, every prepared file.
+/// The tool name and version written into every prepared file.
 pub fn tool_id() -> String {
     format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
 }
@@ -645,10 +645,6 @@ impl Payload<'_> {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The file's bytes: header, then the payload. Pure.
 pub(crate) fn encode(payload: &Payload) -> Result<Vec<u8>, PreparedError> {
     let body = postcard::to_stdvec(payload).map_err(|e| PreparedError::Decode(e.to_string()))?;
@@ -697,12 +693,6 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Payload<'_>, String), PreparedErro
     }
     let payload: Payload =
         postcard::from_bytes(body).map_err(|e| PreparedError::Decode(e.to_string()))?;
-    if payload.tool != tool_id() {
-        return Err(PreparedError::Tool {
-            found: payload.tool,
-            current: tool_id(),
-        });
-    }
     Ok((payload, hex(&digest)))
 }
 

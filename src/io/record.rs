@@ -15,8 +15,8 @@ use crate::appeal::record::RecordedRoute;
 use crate::decide::Decision;
 use crate::network::WhatIf;
 
-use super::decisions::Origin;
 use super::hash::FileHash;
+use crate::provenance::Origin;
 
 /// What every record says it is, so that another JSON file is refused by name.
 pub const RECORD_FORMAT: &str = "schoolrun decision record";

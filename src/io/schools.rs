@@ -9,8 +9,8 @@ use std::path::Path;
 
 use anyhow::anyhow;
 
+use super::bng_point;
 use super::csvutil::{AtRow, CsvTable, FieldSpec, Row};
-use super::{bng_point, read_bytes};
 use crate::area::{Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
 
 /// The schools read from a file, and the rows left out (reported to the user by name, so that a
@@ -25,6 +25,8 @@ pub struct SchoolsLoad {
     pub left_out: Vec<LeftOutSchool>,
 }
 
+/// Counts for tests (the loaded area keeps the counts it reports).
+#[cfg(test)]
 impl SchoolsLoad {
     /// How many closed schools were left out.
     pub fn skipped_closed(&self) -> usize {
@@ -60,9 +62,10 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec::optional("PsvarCompliant", &[]),
 ];
 
-/// Reads a schools file.
-pub fn load_schools(path: &Path) -> anyhow::Result<SchoolsLoad> {
-    let bytes = read_bytes(path)?;
+/// Reads a schools file (tests only: the area loader reads and hashes each file itself).
+#[cfg(test)]
+pub(crate) fn load_schools(path: &Path) -> anyhow::Result<SchoolsLoad> {
+    let bytes = super::read_bytes(path)?;
     read_schools(path, &bytes)
 }
 

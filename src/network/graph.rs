@@ -338,22 +338,26 @@ impl Network {
     }
 
     /// Attributes of the source edge at `edge` (input order), `None` when out of range.
+    #[cfg(test)]
     pub fn edge_attrs(&self, edge: usize) -> Option<&EdgeAttrs> {
         self.data.get(edge).map(|d| &d.attrs)
     }
 
     /// Geometry of the source edge at `edge`, `None` when out of range.
+    #[cfg(test)]
     pub fn edge_geometry(&self, edge: usize) -> Option<&LineString<f64>> {
         self.data.get(edge).map(|d| &d.geometry)
     }
 
     /// Length in metres of the source edge at `edge`, `None` when out of range.
+    #[cfg(test)]
     pub fn edge_length_m(&self, edge: usize) -> Option<f64> {
         self.topo.get(edge).map(|t| t.len)
     }
 
     /// Whether `mode` may use the source edge at `edge` at all (in at least one direction), so
     /// maps can show what each measurement could travel on.
+    #[cfg(test)]
     pub fn usable(&self, mode: Mode, edge: usize) -> bool {
         self.topo
             .get(edge)
@@ -361,6 +365,7 @@ impl Network {
     }
 
     /// Number of directed arcs in `mode`'s graph (two per two-way edge), for diagnostics.
+    #[cfg(test)]
     pub fn arc_count(&self, mode: Mode) -> usize {
         self.graphs[mode.slot()].edge_count()
     }

@@ -22,6 +22,7 @@ mod testutil;
 
 pub use dated::{Audit, AuditApplied, AuditError, Validity, WhatIf};
 pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge};
+pub(crate) use snap::nearest_on_segment;
 pub use snap::{Snap, SnapError};
 pub use tree::{distances_to_junction, Route, Tree};
 

@@ -34,6 +34,7 @@ pub struct Snap {
 impl Snap {
     /// Index of the source edge snapped onto (input order), for [`Network::edge_attrs`] and
     /// other per-edge look-ups.
+    #[cfg(test)]
     pub fn edge_index(&self) -> usize {
         self.edge
     }
@@ -83,21 +84,30 @@ impl PointDistance for Segment {
 
 /// The point of segment `a`-`b` nearest to `p`: the perpendicular foot, clamped to the segment.
 /// End points are returned exactly (not recomputed) so that a point snapped to a junction lies
-/// exactly on it.
-fn foot(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> [f64; 2] {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+/// exactly on it. The one such function: snapping here, and finding school entrances in the OSM
+/// import (`crate::osm::import`).
+pub(crate) fn nearest_on_segment(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> Coord<f64> {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
     let len2 = dx * dx + dy * dy;
     if len2 == 0.0 {
         return a;
     }
-    let t = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2;
+    let t = ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2;
     if t <= 0.0 {
         a
     } else if t >= 1.0 {
         b
     } else {
-        [a[0] + t * dx, a[1] + t * dy]
+        Coord {
+            x: a.x + t * dx,
+            y: a.y + t * dy,
+        }
     }
+}
+
+/// [`nearest_on_segment`] on the R-tree's `[x, y]` points.
+fn foot(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> [f64; 2] {
+    nearest_on_segment(a.into(), b.into(), p.into()).into()
 }
 
 /// Builds one mode's R-tree from `(geometry, usable)` per edge, in edge order. Zero-length

@@ -180,6 +180,7 @@ impl Tree {
     }
 
     /// The mode the tree was grown in.
+    #[cfg(test)]
     pub fn mode(&self) -> Mode {
         self.mode
     }

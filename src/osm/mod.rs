@@ -6,6 +6,8 @@
 //! extract into the same [`crate::network::RawEdge`]s the GeoJSON loader produces, so the rest of
 //! the tool never knows where the network came from.
 //!
+//! Pure: the import takes the file's bytes (read, and hashed, by `crate::io::osm_files`).
+//!
 //! * [`profile`] – the walk/drive rules, parsed from TOML with file/line/column errors.
 //! * [`import`]  – reading the PBF, cutting ways into junction-to-junction edges on the British
 //!   National Grid, schools (`ref:edubase` = DfE URN) and their entrances, and the import report.
@@ -13,7 +15,5 @@
 pub mod import;
 pub mod profile;
 
-pub use import::{
-    import_osm_bytes, import_osm_file, ImportReport, OsmImport, OsmSchool, SchoolReport,
-};
+pub use import::{import_osm_bytes, ImportReport, OsmImport, OsmSchool, SchoolReport};
 pub use profile::{DropReason, Profile, WayUse, DEFAULT_PROFILE_NAME, DEFAULT_PROFILE_TOML};

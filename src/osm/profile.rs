@@ -511,16 +511,6 @@ impl Profile {
             drive,
         })
     }
-
-    /// Reads a profile file; the error names it.
-    pub fn load(path: &std::path::Path) -> anyhow::Result<(Profile, Vec<u8>)> {
-        let bytes = crate::io::read_bytes(path)?;
-        let shown = path.display().to_string();
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| anyhow!("{shown}: not valid UTF-8 text: {e}"))?;
-        let profile = Profile::from_toml_str(&shown, text)?;
-        Ok((profile, bytes))
-    }
 }
 
 #[cfg(test)]

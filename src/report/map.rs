@@ -50,7 +50,6 @@ pub struct MapRoute {
     pub mode: Mode,
     /// Miles to three decimals, from the same function as the decision's figures.
     pub length_mi: String,
-    pub entrance: String,
     /// BNG metres, home side first.
     pub points: Vec<[f64; 2]>,
 }
@@ -110,7 +109,6 @@ fn to_map_route(r: &RecordedRoute, role: RouteRole) -> MapRoute {
         role,
         mode: r.mode,
         length_mi: r.length_mi.clone(),
-        entrance: r.entrance.clone(),
         points: r.geometry.clone(),
     }
 }
@@ -168,7 +166,6 @@ pub fn gather(
                     role: RouteRole::Disregarded,
                     mode: Mode::WalkIgnoringSafety,
                     length_mi: Metres(m.length_m).miles_3dp(),
-                    entrance: m.entrance,
                     points: r.geometry.coords().map(|c| [c.x, c.y]).collect(),
                 });
             }
@@ -432,11 +429,52 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
     };
     let map_h = (max_n - min_n) * scale;
     let legend = legend_items(m);
-    let rows = legend.len();
-    let legend_h = (26.0 + 20.0 * rows as f64).max(112.0);
+    let legend_h = (26.0 + 20.0 * legend.len() as f64).max(112.0);
     let (w, h) = (MAP_W + 2.0 * PAD, map_h + 2.0 * PAD + legend_h + 28.0);
-    let top = PAD + map_h;
     let mut s = String::new();
+    open_document(&mut s, m, &t, &p, [w, h], map_h);
+    s.push_str(&format!("<g clip-path=\"url(#{p}map-clip)\">\n"));
+    draw_catchments(&mut s, m, &t);
+    draw_network(&mut s, m, &t, &p);
+    draw_routes(&mut s, m, &t, &p);
+    draw_points(&mut s, m, &t);
+    draw_labels(&mut s, m, &t);
+    s.push_str("</g>\n");
+    let _ = writeln!(
+        s,
+        "<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+        coord(PAD),
+        coord(PAD),
+        coord(MAP_W),
+        coord(map_h)
+    );
+    // Legend below the map, with the north arrow and the scale bar at its right, where they can
+    // never hide part of the route.
+    let ly = PAD + map_h + 14.0;
+    draw_legend(&mut s, m, &legend, &p, ly, legend_h);
+    draw_north_arrow(&mut s, &p, ly);
+    draw_scale_bar(&mut s, &p, ly, scale);
+    s.push_str("</g>\n");
+    let _ = writeln!(
+        s,
+        "<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#555\">British National Grid (EPSG:27700); grid north up. Map drawn from the network the decision was measured on.</text>",
+        coord(PAD),
+        coord(h - 8.0)
+    );
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The SVG root (stating the transform, so anyone can check the drawing), title, style, the clip
+/// path of the map area and the background.
+fn open_document(
+    s: &mut String,
+    m: &MapData,
+    t: &Transform,
+    p: &str,
+    [w, h]: [f64; 2],
+    map_h: f64,
+) {
     let _ = writeln!(
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" \
@@ -447,9 +485,9 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
         coord(w),
         coord(h),
         esc(&m.title),
-        min_e,
-        max_n,
-        scale,
+        t.origin_e,
+        t.origin_n,
+        t.scale,
         PAD
     );
     let _ = writeln!(s, "<title>{}</title>", esc(&m.title));
@@ -468,8 +506,10 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
         coord(w),
         coord(h)
     );
-    s.push_str(&format!("<g clip-path=\"url(#{p}map-clip)\">\n"));
-    // Catchments under everything.
+}
+
+/// Catchments, under everything.
+fn draw_catchments(s: &mut String, m: &MapData, t: &Transform) {
     for c in &m.catchments {
         let mut d = String::new();
         for ring in &c.rings {
@@ -485,7 +525,10 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
             esc(&c.name)
         );
     }
-    // The network.
+}
+
+/// The network near the route, then the stretches assessed unsafe to walk over it.
+fn draw_network(s: &mut String, m: &MapData, t: &Transform, p: &str) {
     s.push_str(&format!("<g id=\"{p}network\">\n"));
     for e in &m.edges {
         let class = match (e.walk, e.drive) {
@@ -512,14 +555,17 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
         );
     }
     s.push_str("</g>\n");
-    // Home to the network: not counted in the distance.
-    if let Some((p, d)) = m.access_point {
+}
+
+/// The home's link to the network (not counted in the distance), then every route.
+fn draw_routes(s: &mut String, m: &MapData, t: &Transform, p: &str) {
+    if let Some((a, d)) = m.access_point {
         if d > 0.0 {
             let _ = writeln!(
                 s,
                 "<polyline class=\"snap\" points=\"{} {}\"/>",
                 t.point(m.home),
-                t.point(p)
+                t.point(a)
             );
         }
     }
@@ -539,7 +585,10 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
             esc(&route_label(r))
         );
     }
-    // Points.
+}
+
+/// School entrances, where the home meets the network, and the home.
+fn draw_points(s: &mut String, m: &MapData, t: &Transform) {
     for g in &m.gates {
         let (x, y) = t.apply(g.point);
         let class = if g.used {
@@ -573,7 +622,12 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
         coord(hx),
         coord(hy - 10.0)
     );
-    // Labels on top of everything drawn.
+}
+
+/// Labels, on top of everything drawn: the home, entrances, unsafe stretches (once each) and the
+/// measured routes with their lengths.
+fn draw_labels(s: &mut String, m: &MapData, t: &Transform) {
+    let (hx, hy) = t.apply(m.home);
     let _ = writeln!(
         s,
         "<text class=\"label\" x=\"{}\" y=\"{}\">Home</text>",
@@ -634,18 +688,18 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
             );
         }
     }
-    s.push_str("</g>\n");
-    let _ = writeln!(
-        s,
-        "<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-        coord(PAD),
-        coord(PAD),
-        coord(MAP_W),
-        coord(map_h)
-    );
-    // Legend below the map, with the north arrow and the scale bar at its right, where they can
-    // never hide part of the route.
-    let ly = top + 14.0;
+}
+
+/// The legend box at `ly` (below the map): the title, then one symbol and text a row. Opens the
+/// legend group, which the north arrow and scale bar join before it is closed.
+fn draw_legend(
+    s: &mut String,
+    m: &MapData,
+    legend: &[(Symbol, String)],
+    p: &str,
+    ly: f64,
+    legend_h: f64,
+) {
     let _ = writeln!(
         s,
         "<g id=\"{p}legend\"><rect class=\"legend-box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
@@ -673,7 +727,10 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
             esc(text)
         );
     }
-    // North arrow: grid north (BNG), which the map's y axis follows.
+}
+
+/// North arrow, at the legend's right: grid north (BNG), which the map's y axis follows.
+fn draw_north_arrow(s: &mut String, p: &str, ly: f64) {
     let (nx, ny) = (PAD + MAP_W - 30.0, ly + 14.0);
     let _ = writeln!(
         s,
@@ -684,7 +741,10 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
         coord(nx),
         coord(ny + 36.0)
     );
-    // Scale bar.
+}
+
+/// Scale bar, at the legend's bottom right: a "nice" number of miles.
+fn draw_scale_bar(s: &mut String, p: &str, ly: f64, scale: f64) {
     let max_mi = MAP_W * 0.28 / scale / METRES_PER_MILE;
     let bar_mi = scale_bar_miles(max_mi);
     let bar_m = bar_mi * METRES_PER_MILE;
@@ -702,15 +762,6 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
         coord(by - 8.0),
         bar_m
     );
-    s.push_str("</g>\n");
-    let _ = writeln!(
-        s,
-        "<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#555\">British National Grid (EPSG:27700); grid north up. Map drawn from the network the decision was measured on.</text>",
-        coord(PAD),
-        coord(h - 8.0)
-    );
-    s.push_str("</svg>\n");
-    s
 }
 
 /// Labels right of a point in the map's left half, left of it in the right half, so that they

@@ -2,17 +2,19 @@
 //! case, written like an officer's letter (outcome first, then why with the policy's own words,
 //! the figures compared, then what the family can do next), with the map of the measured route
 //! ([`map`]) inlined as SVG. With a what-if (`--as-of`, `--mark-unsafe`, `--ignore-audit`) the
-//! page shows the decision as made and the what-if side by side, each with its route.
+//! page shows the decision as made and the what-if side by side, each with its route. The
+//! plain-text decision `check` prints is rendered here too ([`text`]).
 //!
 //! Pure: takes decisions, the policy and map data; returns text. Every piece of user or data
 //! text goes through [`esc`].
 
 pub mod html;
 pub mod map;
+pub mod text;
 
 use crate::decide::Decision;
-use crate::io::decisions::Origin;
 use crate::policy::Policy;
+use crate::provenance::Origin;
 
 pub use html::page;
 pub use map::{gather, svg, MapData};

@@ -7,6 +7,14 @@ use std::path::PathBuf;
 use super::*;
 use crate::network::Network;
 
+/// Reads and imports a file, as `crate::io::osm_files::import_osm_file` does (the import itself
+/// takes bytes): the error names the file.
+fn import_osm_file(path: &std::path::Path, profile: &Profile) -> anyhow::Result<OsmImport> {
+    let bytes =
+        std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    import_osm_bytes(path, &bytes, profile)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hand-made ways
 

@@ -4,9 +4,8 @@
 use std::fmt::Write;
 
 use crate::decide::{Decision, Outcome};
+use crate::provenance::Origin;
 use crate::units::{Metres, Pence};
-
-use super::decisions::Origin;
 
 fn mi(m: f64) -> String {
     format!("{} mi", Metres(m).miles_3dp())

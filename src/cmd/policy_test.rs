@@ -1,0 +1,270 @@
+//! `schoolrun policy test`: worked cases, each case file's expected decision against the decision
+//! the tool makes.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::cli::PolicyTestArgs;
+use crate::decide::{decide, Decision};
+use crate::io::case_fields::case_from_fields;
+use crate::io::case_file::{load_case_file, CaseFile, Expect};
+use crate::units::Metres;
+
+use super::output::print;
+use super::sources::{load_paths, Loaded};
+use super::Exit;
+
+/// Finds case files: files as given, directories searched (recursively, sorted) for *.toml.
+pub fn collect_cases(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else if p.extension().is_some_and(|e| e == "toml") {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Differences between what a worked case expects and the decision made; empty when it passes.
+pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let mut check = |what: &str, want: String, got: String| {
+        if want != got {
+            diffs.push(format!("{what}: expected {want}, got {got}"));
+        }
+    };
+    check(
+        "outcome",
+        expect.outcome.clone(),
+        d.outcome.as_str().to_string(),
+    );
+    if let Some(b) = &expect.basis {
+        check(
+            "basis",
+            b.clone(),
+            d.basis
+                .map(|b| b.as_str().to_string())
+                .unwrap_or_else(|| "none".into()),
+        );
+    }
+    if let Some(c) = &expect.deciding_clause {
+        check(
+            "deciding clause",
+            c.clone(),
+            d.deciding_clause.clone().unwrap_or_else(|| "none".into()),
+        );
+    }
+    if let Some(u) = expect.school_urn {
+        check(
+            "school",
+            u.to_string(),
+            d.school
+                .as_ref()
+                .map(|s| s.urn.to_string())
+                .unwrap_or_default(),
+        );
+    }
+    if let Some(p) = &expect.charge_pence {
+        check(
+            "charge (pence)",
+            match p {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            },
+            d.charge
+                .as_ref()
+                .and_then(|c| c.pence)
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "none".into()),
+        );
+    }
+    if let Some(r) = expect.surplus_priority {
+        check(
+            "surplus priority",
+            r.to_string(),
+            d.surplus_priority
+                .as_ref()
+                .map(|p| p.rank)
+                .unwrap_or(0)
+                .to_string(),
+        );
+    }
+    if let Some(w) = &expect.walking_miles {
+        let got = if d.distances.no_available_walking_route {
+            "none".to_string()
+        } else {
+            d.distances
+                .walking_m
+                .map(|m| Metres(m).miles_3dp())
+                .unwrap_or_else(|| "not measured".into())
+        };
+        let want = match w {
+            toml::Value::Float(f) => format!("{f:.3}"),
+            toml::Value::Integer(i) => format!("{i}.000"),
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        check("walking miles", want, got);
+    }
+    if let Some(w) = expect.driven_miles {
+        check(
+            "driven miles",
+            format!("{w:.3}"),
+            d.distances
+                .driven_m
+                .map(|m| Metres(m).miles_3dp())
+                .unwrap_or_else(|| "none".into()),
+        );
+    }
+    if let Some(e) = &expect.support_ends {
+        check(
+            "support ends",
+            e.clone(),
+            d.support_ends
+                .as_ref()
+                .map(|s| s.date.to_string())
+                .unwrap_or_else(|| "none".into()),
+        );
+    }
+    for (topic, want) in &expect.follow_up {
+        check(
+            &format!("follow-up {topic}"),
+            want.clone(),
+            d.follow_ups
+                .iter()
+                .find(|f| &f.topic == topic)
+                .map(|f| f.value.clone())
+                .unwrap_or_else(|| "none".into()),
+        );
+    }
+    for needle in &expect.reasons_contain {
+        let found = d.reasons.iter().any(|r| {
+            r.text.contains(needle.as_str())
+                || r.figures
+                    .as_deref()
+                    .is_some_and(|f| f.contains(needle.as_str()))
+                || r.clause.contains(needle.as_str())
+        }) || d.warnings.iter().any(|w| w.contains(needle.as_str()))
+            || d.follow_ups.iter().any(|f| {
+                f.text.contains(needle.as_str())
+                    || f.figures
+                        .as_deref()
+                        .is_some_and(|g| g.contains(needle.as_str()))
+            })
+            || d.error
+                .as_deref()
+                .is_some_and(|e| e.contains(needle.as_str()));
+        if !found {
+            diffs.push(format!(
+                "reasons: expected some reason or warning to contain \"{needle}\""
+            ));
+        }
+    }
+    diffs
+}
+
+/// The result of one worked case.
+pub struct CaseResult {
+    pub file: CaseFile,
+    pub decision: Decision,
+    pub diffs: Vec<String>,
+}
+
+/// Runs worked cases, loading each distinct policy/area once.
+pub fn run_cases(args: &PolicyTestArgs) -> Result<Vec<CaseResult>> {
+    let files = collect_cases(&args.cases)?;
+    let mut cache: HashMap<(PathBuf, PathBuf, Option<String>), Loaded> = HashMap::new();
+    let mut results = Vec::new();
+    for path in files {
+        let file = load_case_file(&path)?;
+        let expect = file.expect.clone().with_context(|| {
+            format!("{}: a worked case needs an [expect] table", path.display())
+        })?;
+        let policy = file
+            .policy
+            .clone()
+            .unwrap_or_else(|| args.sources.policy_dir());
+        let area = file
+            .area
+            .clone()
+            .unwrap_or_else(|| args.sources.area_path());
+        let mut sources = args.sources.clone();
+        if file.as_of.is_some() {
+            sources.as_of = file.as_of.clone();
+        }
+        let key = (policy.clone(), area.clone(), sources.as_of.clone());
+        if !cache.contains_key(&key) {
+            let l = load_paths(&policy, &area, &sources)
+                .with_context(|| format!("loading the policy and area for {}", path.display()))?;
+            cache.insert(key.clone(), l);
+        }
+        let loaded = &cache[&key];
+        let case = case_from_fields(|f| file.fields.get(f).map(String::as_str))
+            .with_context(|| format!("{}: [case] is not valid", path.display()))?;
+        let decision = decide(
+            &loaded.policy.policy,
+            &loaded.area.area,
+            &case,
+            &loaded.settings,
+        );
+        let diffs = compare(&expect, &decision);
+        results.push(CaseResult {
+            file,
+            decision,
+            diffs,
+        });
+    }
+    Ok(results)
+}
+
+/// Runs `policy test`.
+pub fn test(args: PolicyTestArgs) -> Result<Exit> {
+    let results = run_cases(&args)?;
+    let failed = results.iter().filter(|r| !r.diffs.is_empty()).count();
+    let mut s = String::new();
+    for r in &results {
+        let status = if r.diffs.is_empty() { "PASS" } else { "FAIL" };
+        if r.diffs.is_empty() && args.quiet {
+            continue;
+        }
+        let _ = writeln!(s, "{status} {} — {}", r.file.path.display(), r.file.title);
+        for d in &r.diffs {
+            let _ = writeln!(s, "    {d}");
+        }
+        if !r.diffs.is_empty() {
+            for reason in &r.decision.reasons {
+                let _ = writeln!(s, "      [{}] {}", reason.clause, reason.text);
+            }
+            if let Some(e) = &r.decision.error {
+                let _ = writeln!(s, "      error: {e}");
+            }
+        }
+    }
+    let _ = writeln!(s, "{} passed, {} failed", results.len() - failed, failed);
+    print(s)?;
+    Ok(if failed > 0 {
+        Exit::CasesFailed
+    } else {
+        Exit::Success
+    })
+}

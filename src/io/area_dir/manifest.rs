@@ -1,0 +1,116 @@
+//! The `area.toml` manifest parsed and checked (see `docs/formats.md`), with the key's line in
+//! every message about a value.
+
+use anyhow::anyhow;
+use toml::Spanned;
+
+use crate::io::area_sources::{AreaManifest, NetworkSource};
+
+/// The manifest's default for how far a home or entrance may be from a usable edge.
+pub const DEFAULT_MAX_SNAP_M: f64 = 250.0;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    name: Spanned<String>,
+    schools: Spanned<String>,
+    entrances: Option<Spanned<String>>,
+    catchments: Option<Spanned<String>>,
+    network: Option<Spanned<String>>,
+    osm: Option<Spanned<String>>,
+    osm_profile: Option<Spanned<String>>,
+    schools_from_osm: Option<Spanned<bool>>,
+    audits: Option<Spanned<String>>,
+    max_snap_m: Option<Spanned<f64>>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).map_or(0, |s| s.matches('\n').count()) + 1
+}
+
+impl AreaManifest {
+    /// Parses a manifest; `file` names it in messages, which give line and column (toml's own
+    /// messages for syntax and type errors, the key's line for invalid values).
+    pub fn from_toml_str(file: &str, text: &str) -> anyhow::Result<AreaManifest> {
+        let raw: RawManifest =
+            toml::from_str(text).map_err(|e| anyhow!("{file}: {}", e.to_string().trim_end()))?;
+        let at = |key: &str, span: std::ops::Range<usize>, msg: &str| {
+            anyhow!("{file}: line {}, {key}: {msg}", line_of(text, span.start))
+        };
+        let path = |key: &str, v: Spanned<String>| -> anyhow::Result<String> {
+            if v.get_ref().trim().is_empty() {
+                return Err(at(key, v.span(), "is empty; expected a file path"));
+            }
+            Ok(v.into_inner())
+        };
+        if raw.name.get_ref().trim().is_empty() {
+            return Err(at("name", raw.name.span(), "is empty"));
+        }
+        let max_snap_m = match raw.max_snap_m {
+            None => DEFAULT_MAX_SNAP_M,
+            Some(v) => {
+                let m = *v.get_ref();
+                check_max_snap(m).map_err(|msg| at("max_snap_m", v.span(), &msg))?;
+                m
+            }
+        };
+        let network = match (raw.network, raw.osm) {
+            (Some(_), Some(osm)) => {
+                return Err(at(
+                    "osm",
+                    osm.span(),
+                    "give either network (GeoJSON) or osm (an OpenStreetMap extract), not both",
+                ))
+            }
+            (None, None) => {
+                return Err(anyhow!(
+                    "{file}: a network is required: network = \"network.geojson\" or \
+                     osm = \"extract.osm.pbf\""
+                ))
+            }
+            (Some(network), None) => {
+                let only_osm = [
+                    ("osm_profile", raw.osm_profile.map(|v| v.span())),
+                    ("schools_from_osm", raw.schools_from_osm.map(|v| v.span())),
+                ];
+                if let Some((key, Some(span))) = only_osm.into_iter().find(|(_, s)| s.is_some()) {
+                    return Err(at(key, span, "applies only with osm = \"....osm.pbf\""));
+                }
+                NetworkSource::GeoJson(path("network", network)?)
+            }
+            (None, Some(osm)) => NetworkSource::Osm {
+                file: path("osm", osm)?,
+                profile: raw
+                    .osm_profile
+                    .map(|v| path("osm_profile", v))
+                    .transpose()?,
+                schools_from_osm: raw.schools_from_osm.is_some_and(|v| v.into_inner()),
+            },
+        };
+        Ok(AreaManifest {
+            name: raw.name.into_inner(),
+            schools: path("schools", raw.schools)?,
+            entrances: raw.entrances.map(|v| path("entrances", v)).transpose()?,
+            catchments: raw.catchments.map(|v| path("catchments", v)).transpose()?,
+            network,
+            audits: raw.audits.map(|v| path("audits", v)).transpose()?,
+            max_snap_m,
+        })
+    }
+}
+
+/// The furthest a home or entrance may be snapped, metres (`max_snap_m`, `--max-snap`): more is
+/// a mistake (a home 2 km from any usable path is not on this network), and a huge value would
+/// snap every home anywhere.
+pub const MAX_SNAP_LIMIT_M: f64 = 2000.0;
+
+/// Checks a snap distance: more than 0 and at most [`MAX_SNAP_LIMIT_M`] metres.
+pub fn check_max_snap(m: f64) -> Result<(), String> {
+    if m.is_finite() && m > 0.0 && m <= MAX_SNAP_LIMIT_M {
+        Ok(())
+    } else {
+        Err(format!(
+            "{m} is not a positive number of metres up to {MAX_SNAP_LIMIT_M}"
+        ))
+    }
+}
