@@ -10,6 +10,7 @@
 //! * [`osm`]     – OpenStreetMap extracts (`.osm.pbf`) to network edges, school sites and entrances.
 //! * [`appeal`]  – for appeal panels: comparing two runs of decisions case by case.
 //! * [`report`]  – the HTML letter and SVG map of a decision (clause 5.2, clause 1.5.3).
+//! * [`textpos`] – byte offsets to the line and column a person sees (one count for every reader).
 //! * [`io`]      – file formats: CSV, GeoJSON and TOML readers and writers, with file/line context.
 //! * [`cmd`]     – one module per subcommand; [`cli`] holds the argument definitions.
 
@@ -24,4 +25,5 @@ pub mod network;
 pub mod osm;
 pub mod policy;
 pub mod report;
+pub mod textpos;
 pub mod units;

@@ -1,6 +1,7 @@
 //! Turning named text fields (a CSV row, a case file's `[case]` table, or `check` flags) into a
 //! validated [`Case`]. One parser for all three, so a field means the same wherever it is given.
 
+use super::csvutil::Cell;
 use crate::area::Urn;
 use crate::decide::case::{Address, Application, FollowUpFacts, ManagedMove};
 use crate::decide::{Case, Sex};
@@ -8,13 +9,9 @@ use crate::geodesy::wgs84_to_bng;
 use crate::policy::{TransportType, YearGroup};
 use crate::units::Pence;
 
-/// A problem with one field of one case.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("field {field}: {message}")]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+/// A problem with one field of one case: the same type as a bad CSV cell, so a case read from a
+/// CSV row, a case file or flags is reported alike.
+pub use super::csvutil::FieldError;
 
 fn err(field: &str, message: impl Into<String>) -> FieldError {
     FieldError {
@@ -109,53 +106,36 @@ pub const FIELDS: &[&str] = &[
     "exceptional_cost_per_day",
 ];
 
-/// Parses a yes/no cell; `None` when empty.
-pub fn parse_bool(field: &str, v: &str) -> Result<Option<bool>, FieldError> {
-    let t = v.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    super::csvutil::parse_bool(t)
-        .map(Some)
-        .ok_or_else(|| err(field, "is not yes or no"))
-}
-
-/// Parses a finite number; `None` when empty.
-pub fn parse_f64(field: &str, v: &str) -> Result<Option<f64>, FieldError> {
-    let t = v.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    match t.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(Some(x)),
-        _ => Err(err(field, "is not a number")),
+/// Reads a field of any [`Cell`] type; `None` when empty. `is_not` is the whole message for a bad
+/// value: it never quotes the value, because case fields are personal data and messages reach
+/// standard error.
+fn value<T: Cell>(field: &str, is_not: &str, v: &str) -> Result<Option<T>, FieldError> {
+    match v.trim() {
+        "" => Ok(None),
+        t => T::from_cell(t).map(Some).map_err(|_| err(field, is_not)),
     }
 }
 
-/// Parses a school URN.
-pub fn parse_urn(field: &str, v: &str) -> Result<Option<Urn>, FieldError> {
-    let t = v.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    t.parse::<u32>()
-        .map(|u| Some(Urn(u)))
-        .map_err(|_| err(field, "is not a school URN (a whole number)"))
-}
+/// The message for a bad yes/no field.
+const NOT_YES_NO: &str = "is not yes or no";
+/// The message for a bad number field.
+const NOT_NUMBER: &str = "is not a number";
+/// The message for a bad school URN field.
+const NOT_URN: &str = "is not a school URN (a whole number)";
 
 /// Reads one case from a source of named text fields (`get` returns `None` for an absent field).
 pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Case, FieldError> {
     let text = |f: &str| get(f).map(str::trim).filter(|s| !s.is_empty());
     let flag = |f: &str| -> Result<bool, FieldError> {
         Ok(get(f)
-            .map(|v| parse_bool(f, v))
+            .map(|v| value::<bool>(f, NOT_YES_NO, v))
             .transpose()?
             .flatten()
             .unwrap_or(false))
     };
     let num = |f: &str| -> Result<Option<f64>, FieldError> {
         get(f)
-            .map(|v| parse_f64(f, v))
+            .map(|v| value::<f64>(f, NOT_NUMBER, v))
             .transpose()
             .map(Option::flatten)
     };
@@ -202,7 +182,7 @@ pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Cas
     let yg_text = text("year_group").ok_or_else(|| err("year_group", "is missing"))?;
     let year_group = YearGroup::parse(yg_text)
         .ok_or_else(|| err("year_group", "is not a year group (N, R, 1 to 13)"))?;
-    let school = parse_urn("school_urn", text("school_urn").unwrap_or(""))?
+    let school = value::<Urn>("school_urn", NOT_URN, text("school_urn").unwrap_or(""))?
         .ok_or_else(|| err("school_urn", "is missing"))?;
     let mut case = Case::new(&id, home, year_group, school);
     case.access_point = access_point;
@@ -234,7 +214,7 @@ pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Cas
     case.young_carer = flag("young_carer")?;
     case.vulnerable = flag("vulnerable")?;
     case.dorset_resident = get("dorset_resident")
-        .map(|v| parse_bool("dorset_resident", v))
+        .map(|v| value::<bool>("dorset_resident", NOT_YES_NO, v))
         .transpose()?
         .flatten()
         .unwrap_or(true);
@@ -257,7 +237,7 @@ pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Cas
             .map(str::trim)
             .filter(|p| !p.is_empty())
         {
-            if let Some(u) = parse_urn("schools_without_places", part)? {
+            if let Some(u) = value::<Urn>("schools_without_places", NOT_URN, part)? {
                 case.schools_without_places.push(u);
             }
         }
@@ -308,7 +288,7 @@ fn follow_up_facts<'a>(
     };
     let num = |k: &str| -> Result<Option<f64>, FieldError> {
         get(k)
-            .map(|v| parse_f64(k, v))
+            .map(|v| value::<f64>(k, NOT_NUMBER, v))
             .transpose()
             .map(Option::flatten)
     };
@@ -339,7 +319,7 @@ fn follow_up_facts<'a>(
     f.appeals_this_year = count("appeals_this_year")?;
     f.error_found_on = date("error_found_on")?;
     f.transport_started = get("transport_started")
-        .map(|v| parse_bool("transport_started", v))
+        .map(|v| value::<bool>("transport_started", NOT_YES_NO, v))
         .transpose()?
         .flatten();
     if let Some(list) = text("half_term_ends") {
@@ -383,7 +363,7 @@ fn circumstances<'a>(
     let text = |f: &str| get(f).map(str::trim).filter(|s| !s.is_empty());
     let finding = |f: &str| -> Result<Option<bool>, FieldError> {
         get(f)
-            .map(|v| parse_bool(f, v))
+            .map(|v| value::<bool>(f, NOT_YES_NO, v))
             .transpose()
             .map(Option::flatten)
     };
@@ -397,7 +377,7 @@ fn circumstances<'a>(
     };
     let num = |f: &str| -> Result<Option<f64>, FieldError> {
         get(f)
-            .map(|v| parse_f64(f, v))
+            .map(|v| value::<f64>(f, NOT_NUMBER, v))
             .transpose()
             .map(Option::flatten)
     };
@@ -410,8 +390,9 @@ fn circumstances<'a>(
             })
             .transpose()
     };
-    case.previous_school = parse_urn(
+    case.previous_school = value::<Urn>(
         "previous_school_urn",
+        NOT_URN,
         text("previous_school_urn").unwrap_or(""),
     )?;
     case.moved_house = flag("moved_house")?;

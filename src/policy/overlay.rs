@@ -18,6 +18,7 @@
 use toml::{Table, Value};
 
 use super::PolicyError;
+use crate::textpos::{line_col, line_of_offset};
 
 /// One policy file as read: the name shown in errors (its path) and its text.
 pub type Source = (String, String);
@@ -73,7 +74,7 @@ pub fn path_text(path: &[Step]) -> String {
 /// the nearest enclosing item found).
 pub fn line_of(text: &str, path: &[Step]) -> Option<usize> {
     let doc = toml_edit::ImDocument::parse(text).ok()?;
-    find_span(doc.as_table(), path, None).map(|r| line_at(text, r.start))
+    find_span(doc.as_table(), path, None).map(|r| line_of_offset(text, r.start))
 }
 
 fn find_span(
@@ -101,17 +102,6 @@ fn find_span(
     }
 }
 
-fn line_at(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].matches('\n').count() + 1
-}
-
-/// The 1-based column (in characters) of a byte offset within its line.
-fn column_at(text: &str, byte: usize) -> usize {
-    let before = &text[..byte.min(text.len())];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    before[line_start..].chars().count() + 1
-}
-
 /// Where an overlay wrote a value: its file, and the line and column of the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -128,10 +118,11 @@ pub fn written_at(overlays: &[Vec<Source>], keys: &[String]) -> Option<Written> 
     overlays.iter().rev().flatten().find_map(|(file, text)| {
         let doc = toml_edit::ImDocument::parse(text.as_str()).ok()?;
         let span = value_span(doc.as_item(), keys)?;
+        let (line, column) = line_col(text, span.start);
         Some(Written {
             file: file.clone(),
-            line: line_at(text, span.start),
-            column: column_at(text, span.start),
+            line,
+            column,
         })
     })
 }
