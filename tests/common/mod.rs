@@ -3,7 +3,7 @@
 //! (source defaults, help wrapping width) changes the output.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -81,4 +81,26 @@ pub fn shared_data(rel: &str) -> Option<PathBuf> {
         );
         None
     }
+}
+
+/// Every `*.toml` file under `dir` and its subdirectories, in sorted order (worked cases, policy
+/// files); fails the test if `dir` cannot be read.
+pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+            .map(|e| e.expect("directory entry").path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out
 }
