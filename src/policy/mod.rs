@@ -1167,7 +1167,7 @@ mod tests {
         assert!(e.contains("home-to-school.toml"), "{e}");
         assert!(e.contains("line"), "{e}");
         assert!(e.contains("=>"), "{e}");
-        let e = with_replacement("years = [\"R\", \"Y4\"]", "years = [\"Y4\", \"R\"]")
+        let e = with_replacement("years = \"R-Y4\"", "years = \"Y4-R\"")
             .unwrap_err()
             .to_string();
         assert!(e.contains("ends earlier"), "{e}");
@@ -1175,7 +1175,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("pounds and pence"), "{e}");
-        let e = with_replacement("years = [\"Y5\", \"Y11\"]", "years = [\"Y4\", \"Y11\"]")
+        let e = with_replacement("years = \"Y5-Y11\"", "years = \"Y4-Y11\"")
             .unwrap_err()
             .to_string();
         assert!(e.contains("overlap"), "{e}");
