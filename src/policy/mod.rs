@@ -286,8 +286,10 @@ pub struct LowIncome {
     pub cite: Cite,
     /// Benefits that qualify: `free_school_meals`, `max_working_tax_credit`, `universal_credit`.
     pub qualifying: Vec<Benefit>,
-    /// The clause under which Universal Credit counts (through free school meals).
+    /// The clause under which Universal Credit counts (through free school meals), and its
+    /// words: every value carries both, so an officer sees what a number rests on.
     pub universal_credit_clause: String,
+    pub universal_credit_quote: String,
 }
 
 /// A benefit a family may receive.
@@ -496,7 +498,9 @@ pub struct Post16Assistance {
     pub reduction_percent: Percent,
     /// Operator models on which the reduction is not available (public transport, rail).
     pub not_on_operator_models: Vec<crate::area::OperatorModel>,
+    /// The clause saying where the reduction is not available, and its words.
     pub not_on_clause: String,
+    pub not_on_quote: String,
     pub resident: Criterion,
     pub age: AgeCriterion,
     #[serde(deserialize_with = "walking_required")]
@@ -587,12 +591,15 @@ pub struct SurplusSeat {
     /// Operator models whose operator sets the pass price (clause 1.3.1).
     pub operator_priced: Vec<crate::area::OperatorModel>,
     pub operator_priced_clause: String,
+    pub operator_priced_quote: String,
     /// Operator models with no surplus seat scheme (public service routes, clause 1.3.1).
     pub unavailable: Vec<crate::area::OperatorModel>,
     pub unavailable_clause: String,
+    pub unavailable_quote: String,
     /// Operator models to which the priority order does not apply (clause 1.3.3).
     pub no_priority_on: Vec<crate::area::OperatorModel>,
     pub priority_clause: String,
+    pub priority_quote: String,
     /// The tie-break within a category (clause 1.3.3): furthest walking distance first.
     pub tie_break: Cite,
     #[serde(rename = "priority")]
@@ -1154,6 +1161,22 @@ mod tests {
             .expect("text to replace");
         hit.1 = hit.1.replacen(from, to, 1);
         Policy::from_sources(&src)
+    }
+
+    #[test]
+    fn a_value_with_a_clause_carries_its_quote() {
+        for key in [
+            "universal_credit_quote",
+            "operator_priced_quote",
+            "unavailable_quote",
+            "priority_quote",
+            "not_on_quote",
+        ] {
+            let e = with_replacement(&format!("{key} = "), "dropped_quote = ")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key) || e.contains("dropped_quote"), "{key}: {e}");
+        }
     }
 
     #[test]
