@@ -663,9 +663,9 @@ pub struct SurplusSeatScheme {
 }
 
 /// Transport appeals (clause 5.2): the grounds a refused family may appeal on and the days each
-/// stage allows. Decides nothing: a letter quotes it so the family knows its deadline.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// stage allows, as a letter quotes them so the family knows its deadline. Written in the policy
+/// once, in `[follow_up.appeal]` ([`AppealRules`]), and taken from there.
+#[derive(Debug, Clone, Serialize)]
 pub struct Appeal {
     #[serde(flatten)]
     pub cite: Cite,
@@ -706,7 +706,6 @@ struct PolicyDoc {
     #[serde(default)]
     area_rule: Vec<AreaRule>,
     surplus_seat_scheme: Option<SurplusSeatScheme>,
-    appeal: Option<Appeal>,
     #[serde(default)]
     not_provided: Vec<NotProvided>,
     #[serde(default)]
@@ -805,7 +804,8 @@ pub struct Policy {
     pub ehcp_provision: Option<EhcpProvision>,
     /// How to apply for a surplus seat (clauses 1.3.1, 1.3.3), when the policy gives it.
     pub surplus_seat_scheme: Option<SurplusSeatScheme>,
-    /// Appeal grounds and deadlines (clause 5.2), when the policy gives them.
+    /// Appeal grounds and deadlines (clause 5.2), when the policy gives them: the procedure part
+    /// of `follow_up.appeal`, where the policy writes it.
     pub appeal: Option<Appeal>,
     pub rules: Vec<Rule>,
 }
@@ -866,7 +866,6 @@ impl Policy {
         let mut area_rules: Vec<AreaRule> = Vec::new();
         let mut ehcp = None;
         let mut scheme = None;
-        let mut appeal = None;
         let mut rules: Vec<Rule> = Vec::new();
         // The file each rule and area rule came from, for errors found across files.
         let mut rule_files: Vec<String> = Vec::new();
@@ -906,7 +905,6 @@ impl Policy {
                 file,
                 "surplus_seat_scheme",
             )?;
-            take_once(&mut appeal, doc.appeal, file, "appeal")?;
             rules.extend(doc.not_provided.into_iter().map(Rule::NotProvided));
             rules.extend(doc.distance_rule.into_iter().map(Rule::Distance));
             rules.extend(doc.referral.into_iter().map(Rule::Referral));
@@ -991,11 +989,14 @@ impl Policy {
             network_date: required(network_date, "network_date")?,
             parental_preference: pref,
             surplus_seat: required(surplus, "surplus_seat")?,
+            appeal: follow_up
+                .as_ref()
+                .and_then(|(f, _)| f.appeal.as_ref())
+                .map(AppealRules::procedure),
             follow_up: follow_up.map(|(f, _)| f).unwrap_or_default(),
             area_rules,
             ehcp_provision: ehcp.map(|(e, _)| e),
             surplus_seat_scheme: scheme.map(|(v, _)| v),
-            appeal: appeal.map(|(v, _)| v),
             rules: ordered,
         })
     }
