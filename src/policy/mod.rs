@@ -66,8 +66,6 @@ pub enum PolicyError {
         #[source]
         source: Box<PolicyError>,
     },
-    #[error("policy: [[area_rule]] '{id}': {message}")]
-    AreaRule { id: String, message: String },
     #[error("policy: rule '{rule}' borrows the criteria of '{wanted}', which is not a rule of the right form")]
     BadReference { rule: String, wanted: String },
     #[error("policy: rule '{rule}' band {band}: {message}")]
@@ -934,7 +932,6 @@ impl Policy {
         };
         for (i, a) in area_rules.iter().enumerate() {
             let file = &area_rule_files[i];
-            a.check().map_err(|e| in_file(file, e))?;
             if area_rules[..i].iter().any(|o| o.id == a.id) {
                 return Err(in_file(file, PolicyError::DuplicateRule(a.id.clone())));
             }
