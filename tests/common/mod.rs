@@ -23,6 +23,27 @@ pub const STURMINSTER_Y9_QE: [&str; 8] = [
     "141526",
 ];
 
+/// The boundary area's Year 4 child at exactly 2 miles (the walking limit) from school 900001, as
+/// `check` flags (add `--area`).
+pub const BOUNDARY_Y4_AT_2_MILES: [&str; 8] = [
+    "--easting",
+    "3218.688",
+    "--northing",
+    "1000",
+    "--year",
+    "4",
+    "--school",
+    "900001",
+];
+
+/// `schools near` for the demo's Sturminster Marshall home, Year 9 ([`STURMINSTER_Y9_QE`]
+/// without the school).
+pub fn schools_near_sturminster_y9() -> Vec<&'static str> {
+    let mut args = vec!["schools", "near"];
+    args.extend(&STURMINSTER_Y9_QE[..6]);
+    args
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -63,6 +84,19 @@ pub fn run(args: &[&str]) -> Run {
     assert!(
         !r.stderr.contains("panicked"),
         "schoolrun {args:?} panicked:\n{}",
+        r.stderr
+    );
+    r
+}
+
+/// Runs `schoolrun` with the arguments and requires exit code 0.
+pub fn ok(args: &[&str]) -> Run {
+    let r = run(args);
+    assert_eq!(
+        r.code,
+        Some(0),
+        "schoolrun {args:?}\nstdout:\n{}\nstderr:\n{}",
+        r.stdout,
         r.stderr
     );
     r
