@@ -273,6 +273,15 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// Whether two values are the two ways of writing a year range, `"R-Y4"` and `["R", "Y4"]`
+/// ([`super::YearRange`] reads both): an overlay may use either form whatever its base uses. Any
+/// other text given for a list is still read by the typed policy, which says what is wrong.
+fn year_range_forms(a: &Value, b: &Value) -> bool {
+    let pair =
+        |v: &Value| matches!(v, Value::Array(x) if x.len() == 2 && x.iter().all(Value::is_str));
+    (a.is_str() && pair(b)) || (pair(a) && b.is_str())
+}
+
 /// A non-empty list whose items are all tables: a list of rules matched by `id`, not a value.
 pub(crate) fn is_array_of_tables(a: &[Value]) -> bool {
     !a.is_empty() && a.iter().all(Value::is_table)
@@ -364,7 +373,8 @@ impl Cx<'_> {
             }
             (b, o) => {
                 let same = kind(b) == kind(&o)
-                    || (matches!(b, Value::Array(x) if x.is_empty()) && o.is_array());
+                    || (matches!(b, Value::Array(x) if x.is_empty()) && o.is_array())
+                    || year_range_forms(b, &o);
                 if !same {
                     return Err(self.err(
                         at,
@@ -495,6 +505,22 @@ limit = 6
         let bands = rules[0]["band"].as_array().unwrap();
         assert_eq!(bands.len(), 1);
         assert_eq!(bands[0]["years"], Value::Integer(9));
+    }
+
+    #[test]
+    fn a_year_range_may_be_written_either_way_over_its_base() {
+        let base =
+            "[band]\nclause = \"1\"\nquote = \"q\"\nyears = \"R-Y4\"\nold = [\"R\", \"Y4\"]\n";
+        let layers = vec![
+            vec![src("base/a.toml", base)],
+            vec![src(
+                "over/o.toml",
+                "[band]\nquote = \"q2\"\nyears = [\"R\", \"Y6\"]\nold = \"R-Y6\"\n",
+            )],
+        ];
+        let t = combined(&merge_layers(&layers).unwrap());
+        assert_eq!(t["band"]["years"].as_array().unwrap().len(), 2);
+        assert_eq!(t["band"]["old"].as_str(), Some("R-Y6"));
     }
 
     #[test]
