@@ -43,16 +43,6 @@ fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_file() {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_record_replays_byte_identically_and_holds_the_measured_route() {
     let dir = tempfile::tempdir().unwrap();
@@ -106,8 +96,8 @@ fn a_record_with_a_bad_case_names_the_file_and_the_field() {
 fn a_changed_data_file_is_named_and_archived_copies_can_be_used() {
     let dir = tempfile::tempdir().unwrap();
     let (live, archive) = (dir.path().join("live"), dir.path().join("archive"));
-    copy_dir(&root().join("fixtures/demo"), &live);
-    copy_dir(&root().join("fixtures/demo"), &archive);
+    common::copy_dir(&root().join("fixtures/demo"), &live);
+    common::copy_dir(&root().join("fixtures/demo"), &archive);
     let rec = dir.path().join("r.json");
     let r = run(&args(
         &["check", "--area", live.to_str().unwrap()],

@@ -808,3 +808,30 @@ fn demo_batch_shows_every_basis() {
         .collect();
     assert!(missing.is_empty(), "the demo never decides on: {missing:?}");
 }
+
+/// A warning reads as one sentence: no run of spaces from a broken line continuation.
+#[test]
+fn the_ehcp_age_extension_warning_reads_as_plain_english() {
+    let r = run(&[
+        "check",
+        "--case",
+        "fixtures/cases/post16-section3/aged-20-ehcp-transport-not-necessary.toml",
+        "--set",
+        "ehcp_transport_necessary=",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let warnings: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    let w = warnings
+        .iter()
+        .find(|w| w.contains("age extension"))
+        .unwrap_or_else(|| panic!("no age-extension warning in {warnings:?}"));
+    assert!(w.contains("highlights transport as a necessity"), "{w}");
+    assert!(!w.contains("  "), "{w}");
+}

@@ -228,17 +228,6 @@ fn applications_csv() {
     fuzz("applications", sample.as_bytes(), 1, check_applications);
 }
 
-/// A copy of a folder of fixture files, one of which the fuzzer rewrites.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_file() {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 /// Mutates one file in a copy of `dir` and asks `load`; an error must name that file (or, for a
 /// cross-reference, the file it points from: both are listed in `names`).
 fn fuzz_file_in_dir(
@@ -250,7 +239,7 @@ fn fuzz_file_in_dir(
 ) {
     let tmp = tempfile::tempdir().unwrap();
     let work = tmp.path().join("area");
-    copy_dir(dir, &work);
+    common::copy_dir(dir, &work);
     load(&work).unwrap_or_else(|e| panic!("{what}: the unmutated files do not load: {e:#}"));
     for (k, file) in files.iter().enumerate() {
         let original = std::fs::read(dir.join(file)).unwrap();

@@ -97,6 +97,27 @@ fn a_home_off_the_map_is_an_error_from_check_without_outcome_basis_or_charge() {
     );
 }
 
+/// `schools near` lists nothing for a home the area does not cover: a list of schools hundreds of
+/// kilometres away would read as an answer.
+#[test]
+fn schools_near_a_home_off_the_map_is_an_error() {
+    for (easting, northing, _) in OFF_MAP {
+        let r = run(&[
+            "schools",
+            "near",
+            "--easting",
+            easting,
+            "--northing",
+            northing,
+            "--year",
+            "9",
+        ]);
+        assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        assert!(r.stderr.contains("nearest usable path"), "{}", r.stderr);
+    }
+}
+
 #[test]
 fn a_home_off_the_map_is_an_error_row_in_batch() {
     let tmp = tempfile::tempdir().unwrap();

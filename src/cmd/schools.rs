@@ -53,9 +53,12 @@ pub fn near(args: NearArgs) -> Result<Exit> {
     let _: Option<Sex> = case.sex;
     let loaded = load(&args.sources)?;
     let area = &loaded.area.area;
+    let located = area.locate(case.home, None);
+    // A home the area does not cover has no nearest school worth listing (issue 9, item 5).
+    area.check_placed(&located)
+        .context("the schools near this home cannot be listed")?;
     let ranked = by_straight_line(area, &loaded.policy.policy.suitable_schools, &case);
     let catchment = area.catchment_schools(case.home);
-    let located = area.locate(case.home, None);
     let mi = |m: f64| Metres(m).miles_3dp();
     let measure = |u: Urn, mode: Mode| -> Option<String> {
         match area.measure(&located, u, mode) {

@@ -138,3 +138,14 @@ pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
     walk(dir, &mut out);
     out
 }
+
+/// Copies the files (not sub-folders) of a folder, e.g. an area to change in a test.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}

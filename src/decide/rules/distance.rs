@@ -14,6 +14,7 @@ use crate::network::Mode;
 use crate::policy::{DistanceRule, Limit, Measure, Requirement, SchoolSet};
 use crate::units::Metres;
 
+use super::against_limit::against_limit;
 use super::{Finding, Verdict};
 
 /// Applies a distance rule to the case.
@@ -215,29 +216,15 @@ pub(super) fn check_limit(
         },
         None => DecideError::Area(e),
     };
-    let value_m: Option<f64> = match limit.measure {
-        Measure::Walking => ctx
-            .measure(urn, Mode::Walk)
-            .map_err(unmeasured)?
-            .map(|m| m.length_m),
-        Measure::Driven => ctx
-            .measure(urn, Mode::Drive)
-            .map_err(unmeasured)?
-            .map(|m| m.length_m),
-        Measure::StraightLine => ctx.straight_line_m(urn),
-    };
+    let compared = against_limit(ctx, urn, limit.measure, limit.comparison, limit.metres.0)
+        .map_err(unmeasured)?;
     let what = limit.measure.describe();
     let school = &ctx.school.name;
     let mut reasons = Vec::new();
-    let holds = match value_m {
+    let holds = compared.met;
+    match compared.value_m {
         Some(v) => {
-            let holds = limit.comparison.holds(v, limit.metres.0);
-            let sym = if holds {
-                limit.comparison.symbol()
-            } else {
-                limit.comparison.negated_symbol()
-            };
-            let figures = format!("{what} {} mi {sym} {} mi", km_mi(v), limit.miles);
+            let figures = compared.figures(what, limit.miles);
             let entrance = match limit.measure {
                 Measure::StraightLine => String::new(),
                 _ => ctx
@@ -268,16 +255,9 @@ pub(super) fn check_limit(
                     km_mi(margin)
                 ));
             }
-            holds
         }
         None => {
             let ur = &ctx.policy.unavailable_route;
-            let holds = match limit.measure {
-                Measure::Walking => {
-                    ur.beyond_every_walking_limit && limit.comparison.holds_for_unbounded()
-                }
-                _ => limit.comparison.holds_for_unbounded(),
-            };
             let explain = match limit.measure {
                 Measure::Walking => unsafe_explanation(urn, ctx)?,
                 _ => String::new(),
@@ -297,9 +277,8 @@ pub(super) fn check_limit(
                 ),
                 figures: Some(format!("{what} none available, clause {clause}")),
             });
-            holds
         }
-    };
+    }
     if limit.measure == Measure::Walking {
         if let Some(r) = disregarded_route(urn, ctx)? {
             reasons.push(r);

@@ -19,7 +19,9 @@
 //! * `post16_send`  – 16-18 SEND and medical travel assistance (Post-16 policy section 2).
 //! * `post19`       – 19-25 travel assistance where the EHCP makes it necessary (section 5).
 //! * `recorded`     – shared helpers: officer findings, borrowed age/distance criteria.
+//! * `against_limit` – one distance against one limit, with the unavailable-route fallback.
 
+mod against_limit;
 pub mod distance;
 pub mod not_provided;
 pub mod post16;

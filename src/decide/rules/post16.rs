@@ -8,10 +8,9 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, ThresholdApplied};
-use crate::network::Mode;
 use crate::policy::Post16Assistance;
-use crate::units::Metres;
 
+use super::against_limit::walking_route_against;
 use super::{Finding, Verdict};
 
 /// The date on which age is taken: the given month/day immediately preceding the policy's
@@ -92,18 +91,21 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
         if let Some(n) = &rule.ehcp_necessity {
             match case.ehcp_transport_necessary {
                 None => ctx.warn(format!(
-                    "{clause}: the age extension needs an EHCP that highlights transport as a                      necessity: {} (record ehcp_transport_necessary)",
+                    "{clause}: the age extension needs an EHCP that highlights transport as a \
+                     necessity: {} (record ehcp_transport_necessary)",
                     n.evidence
                 )),
-                Some(v) => say(
-                    v,
-                    format!(
+                Some(v) => {
+                    say(
+                        v,
+                        format!(
                         "the EHCP {} transport as a necessity (ehcp_transport_necessary): \"{}\"",
                         if v { "highlights" } else { "does not highlight" },
                         n.quote
                     ),
-                    None,
-                ),
+                        None,
+                    )
+                }
             }
         }
     }
@@ -126,29 +128,12 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
         )),
     );
 
-    let walk = ctx.measure(case.school, Mode::Walk)?;
     let d = &rule.distance;
-    let dist_ok = match &walk {
-        Some(m) => d.comparison.holds(m.length_m, d.metres.0),
-        None => {
-            ctx.policy.unavailable_route.beyond_every_walking_limit
-                && d.comparison.holds_for_unbounded()
-        }
-    };
-    let value = walk.as_ref().map(|m| Metres(m.length_m).miles_3dp());
+    let walk = walking_route_against(ctx, d.comparison, d.metres.0)?;
     say(
-        dist_ok,
+        walk.met,
         format!("{} ({})", d.describe(), rule.distance_quote),
-        Some(format!(
-            "walking route {} mi {} {} mi",
-            value.unwrap_or_else(|| "none available".into()),
-            if dist_ok {
-                d.comparison.symbol()
-            } else {
-                d.comparison.negated_symbol()
-            },
-            d.miles
-        )),
+        Some(walk.figures("walking route", d.miles)),
     );
 
     let (hours, days) = match (case.hours_per_week, case.days_per_week) {

@@ -11,10 +11,9 @@ use chrono::NaiveDate;
 
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Charge, Reason, SupportEnds, ThresholdApplied};
-use crate::network::Mode;
 use crate::policy::{Post16Send, Rule};
-use crate::units::Metres;
 
+use super::against_limit::walking_route_against;
 use super::post16::{age_on, last_before};
 use super::recorded::{academic_year_end, finding, finding_reason, not_met};
 use super::{Finding, Verdict};
@@ -88,27 +87,9 @@ pub fn apply(rule: &Post16Send, ctx: &Ctx) -> Result<Finding, DecideError> {
     say(&mut reasons, ft_ok, s3c, text, Some(figures));
     // "Live over 3 miles", unless dis-applied in exceptional circumstances (2.5).
     let d = &s3.distance;
-    let walk = ctx.measure(case.school, Mode::Walk)?;
-    let over = match &walk {
-        Some(m) => d.comparison.holds(m.length_m, d.metres.0),
-        None => {
-            ctx.policy.unavailable_route.beyond_every_walking_limit
-                && d.comparison.holds_for_unbounded()
-        }
-    };
-    let value = walk
-        .as_ref()
-        .map(|m| Metres(m.length_m).miles_3dp())
-        .unwrap_or_else(|| "none available".into());
-    let dist_figures = format!(
-        "walking route {value} mi {} {} mi",
-        if over {
-            d.comparison.symbol()
-        } else {
-            d.comparison.negated_symbol()
-        },
-        d.miles
-    );
+    let walk = walking_route_against(ctx, d.comparison, d.metres.0)?;
+    let over = walk.met;
+    let dist_figures = walk.figures("walking route", d.miles);
     let mut pending = false;
     let mut disapplied = false;
     if over {

@@ -8,10 +8,10 @@
 
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, SupportEnds, ThresholdApplied};
-use crate::network::Mode;
 use crate::policy::{Transitional, TransitionalStart};
 use crate::units::Metres;
 
+use super::against_limit::walking_route_against;
 use super::recorded::{finding, not_met, period_end};
 use super::{Finding, Verdict};
 
@@ -91,18 +91,8 @@ pub fn apply(rule: &Transitional, ctx: &Ctx) -> Result<Finding, DecideError> {
             return Ok(finding(v, reasons));
         };
         let limit_m = Metres::from_miles(miles).0;
-        let walk = ctx.measure(ctx.school.urn, Mode::Walk)?;
-        let met = match &walk {
-            Some(m) => min.comparison.holds(m.length_m, limit_m),
-            None => {
-                ctx.policy.unavailable_route.beyond_every_walking_limit
-                    && min.comparison.holds_for_unbounded()
-            }
-        };
-        let value = walk
-            .as_ref()
-            .map(|m| Metres(m.length_m).miles_3dp())
-            .unwrap_or_else(|| "none available".into());
+        let walk = walking_route_against(ctx, min.comparison, limit_m)?;
+        let (met, value) = (walk.met, walk.value_mi());
         let describe = format!("walking route {} {miles} mi", min.comparison.symbol());
         reasons.push(Reason {
             clause: clause.to_string(),
@@ -113,14 +103,7 @@ pub fn apply(rule: &Transitional, ctx: &Ctx) -> Result<Finding, DecideError> {
                 min.comparison.symbol(),
                 if met { "met" } else { "not met" }
             ),
-            figures: Some(format!(
-                "walking route {value} mi {} {miles} mi",
-                if met {
-                    min.comparison.symbol()
-                } else {
-                    min.comparison.negated_symbol()
-                }
-            )),
+            figures: Some(walk.figures("walking route", miles)),
         });
         let t = ThresholdApplied {
             clause: clause.to_string(),
