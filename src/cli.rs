@@ -11,11 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "schoolrun",
     version,
     max_term_width = 100,
-    after_help = "Exit codes: 0 success; 1 the command failed (bad input, missing file, a case that \
-                  cannot be decided); 2 usage error; 3 batch finished but some rows could not be \
-                  decided (they are error rows); 4 some worked cases failed; 5 a replayed \
-                  decision was not reproduced (a file or the decision differs). A reader that closes \
-                  standard output early (| head) ends the command quietly with 0."
+    after_help = crate::cmd::exit_codes_help()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -56,12 +52,13 @@ pub enum Command {
     Prepare(PrepareArgs),
 }
 
-/// Where the policy and the area data come from. `policy` and `area` are `None` when neither the
-/// flag nor its environment variable is given, so that a case file's own `policy =` and `area =`
-/// can apply (`--case`); [`Sources::policy_dir`] and [`Sources::area_path`] fall back to the
-/// defaults.
-#[derive(Debug, Args, Clone)]
-pub struct Sources {
+/// Which policy applies: `--policy` or `--academic-year` (which clap keeps apart), declared once
+/// for every command that loads a policy. `policy` is `None` when neither the flag nor its
+/// environment variable is given, so that a case file's own `policy =` can apply (`--case`);
+/// [`PolicyFlags::dir`] falls back to the default. A command whose help must say something else
+/// (its own default, or what it uses the policy for) rewords it with `mut_arg`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PolicyFlags {
     /// Policy directory (every *.toml in it) or a single policy file [default: policy/2022-23, or
     /// the case file's policy = with --case].
     #[arg(long, value_name = "DIR", env = "SCHOOLRUN_POLICY")]
@@ -75,11 +72,50 @@ pub struct Sources {
         conflicts_with = "policy"
     )]
     pub academic_year: Option<String>,
+}
+
+impl PolicyFlags {
+    /// The policy directory these flags select (the default policy when none).
+    pub fn dir(&self) -> PathBuf {
+        let policy = self.policy.as_deref().unwrap_or(Path::new(DEFAULT_POLICY));
+        policy_dir(policy, self.academic_year.as_deref())
+    }
+
+    /// Whether either flag (or its environment variable) was given.
+    pub fn given(&self) -> bool {
+        self.policy.is_some() || self.academic_year.is_some()
+    }
+}
+
+/// Which area the data comes from: `--area`, declared once for every command that loads one.
+/// `None` when neither the flag nor its environment variable is given, so that a case file's
+/// own `area =` can apply; [`AreaFlag::path`] falls back to the demo area.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AreaFlag {
     /// Area directory holding area.toml (schools, entrances, catchments, network), the
     /// area.toml file itself, or a prepared area file (from `schoolrun prepare`) [default:
     /// fixtures/demo, or the case file's area = with --case].
     #[arg(long, value_name = "DIR", env = "SCHOOLRUN_AREA")]
     pub area: Option<PathBuf>,
+}
+
+impl AreaFlag {
+    /// The area these flags select (the demo area when none).
+    pub fn path(&self) -> PathBuf {
+        self.area
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_AREA))
+    }
+}
+
+/// Where the policy and the area data come from, and how a measurement is made of them.
+/// [`Sources::policy_dir`] and [`Sources::area_path`] fall back to the defaults.
+#[derive(Debug, Args, Clone)]
+pub struct Sources {
+    #[command(flatten)]
+    pub policy: PolicyFlags,
+    #[command(flatten)]
+    pub area: AreaFlag,
     /// Furthest, in metres, a home or entrance may be from a usable edge (overrides area.toml):
     /// more than 0, at most 2000.
     #[arg(long, value_name = "METRES", value_parser = max_snap_m)]
@@ -184,15 +220,12 @@ pub fn policy_dir(policy: &Path, academic_year: Option<&str>) -> PathBuf {
 impl Sources {
     /// The policy directory these flags select (the default policy when none).
     pub fn policy_dir(&self) -> PathBuf {
-        let policy = self.policy.as_deref().unwrap_or(Path::new(DEFAULT_POLICY));
-        policy_dir(policy, self.academic_year.as_deref())
+        self.policy.dir()
     }
 
     /// The area these flags select (the demo area when none).
     pub fn area_path(&self) -> PathBuf {
-        self.area
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_AREA))
+        self.area.path()
     }
 }
 
@@ -372,33 +405,28 @@ pub struct BatchArgs {
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
     /// List every parameter of the loaded policy with its clause.
-    Show {
-        /// Policy directory or file.
-        #[arg(
-            long,
-            value_name = "DIR",
-            default_value = DEFAULT_POLICY,
-            env = "SCHOOLRUN_POLICY"
-        )]
-        policy: PathBuf,
-        /// Academic year whose policy to show, e.g. 2021-22 (policy/2021-22). Instead of
-        /// --policy.
-        #[arg(
-            long,
-            value_name = "YEAR",
-            env = "SCHOOLRUN_ACADEMIC_YEAR",
-            conflicts_with = "policy"
-        )]
-        academic_year: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Show(PolicyShowArgs),
     /// Run worked cases (files or directories of *.toml) and report pass/fail with a diff.
     Test(PolicyTestArgs),
     /// List every value that differs between two policies (academic years or directories), each
     /// with its clause. Exits 0 whether or not they differ.
     Diff(PolicyDiffArgs),
+}
+
+/// Arguments of `policy show`.
+#[derive(Debug, Args)]
+#[command(
+    mut_arg("policy", |a| a.help("Policy directory or file").default_value(DEFAULT_POLICY)),
+    mut_arg("academic_year", |a| a.help(
+        "Academic year whose policy to show, e.g. 2021-22 (policy/2021-22). Instead of --policy"
+    ))
+)]
+pub struct PolicyShowArgs {
+    #[command(flatten)]
+    pub policy: PolicyFlags,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Arguments of `policy diff`.
@@ -638,39 +666,31 @@ pub struct ReportArgs {
     pub svg: Option<PathBuf>,
 }
 
-/// Arguments of `prepare`.
+/// Arguments of `prepare`. The policy and area flags are the shared ones, reworded: here they
+/// have defaults, and the policy only gives the network date.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("area", |a| a.help(
+        "Area directory holding area.toml (schools, entrances, catchments, network or OSM \
+         extract, audits), or the area.toml file itself"
+    ).default_value(DEFAULT_AREA)),
+    mut_arg("policy", |a| a.help(
+        "Policy directory whose network date (clause 1.5.3) the area is checked to load as of \
+         before it is written. The prepared file holds every dated stretch, so it serves any \
+         --as-of"
+    ).default_value(DEFAULT_POLICY)),
+    mut_arg("academic_year", |a| a.help(
+        "Academic year whose policy gives the network date, e.g. 2021-22. Instead of --policy"
+    ))
+)]
 pub struct PrepareArgs {
-    /// Area directory holding area.toml (schools, entrances, catchments, network or OSM
-    /// extract, audits), or the area.toml file itself.
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = DEFAULT_AREA,
-        env = "SCHOOLRUN_AREA"
-    )]
-    pub area: PathBuf,
+    #[command(flatten)]
+    pub area: AreaFlag,
     /// Where to write the prepared area file.
     #[arg(short, long, value_name = "AREA.prepared")]
     pub output: PathBuf,
-    /// Policy directory whose network date (clause 1.5.3) the area is checked to load as of
-    /// before it is written. The prepared file holds every dated stretch, so it serves any
-    /// --as-of.
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = DEFAULT_POLICY,
-        env = "SCHOOLRUN_POLICY"
-    )]
-    pub policy: PathBuf,
-    /// Academic year whose policy gives the network date, e.g. 2021-22. Instead of --policy.
-    #[arg(
-        long,
-        value_name = "YEAR",
-        env = "SCHOOLRUN_ACADEMIC_YEAR",
-        conflicts_with = "policy"
-    )]
-    pub academic_year: Option<String>,
+    #[command(flatten)]
+    pub policy: PolicyFlags,
     /// Check the area loads as of this date (YYYY-MM-DD) instead of the policy's network date.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,

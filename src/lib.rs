@@ -11,6 +11,7 @@
 //! * [`appeal`]  – for appeal panels: comparing two runs of decisions case by case.
 //! * [`provenance`] – where a decision came from: policy and area files with their SHA-256.
 //! * [`report`]  – the HTML letter and SVG map of a decision (clause 5.2, clause 1.5.3).
+//! * [`textpos`] – byte offsets to the line and column a person sees (one count for every reader).
 //! * [`io`]      – file formats: CSV, GeoJSON and TOML readers and writers, with file/line context.
 //! * [`cmd`]     – one module per subcommand; [`cli`] holds the argument definitions.
 
@@ -26,6 +27,7 @@ pub mod osm;
 pub mod policy;
 pub(crate) mod provenance;
 pub(crate) mod report;
+pub mod textpos;
 pub(crate) mod units;
 
 pub use cmd::output::{clap_exit_code, exit_code};

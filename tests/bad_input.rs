@@ -67,21 +67,9 @@ fn s(p: &Path) -> &str {
 
 /// `check` of the boundary area's Year 4 child at 2 miles, on the given area and policy.
 fn check_args<'a>(area: &'a str, policy: &'a str) -> Vec<&'a str> {
-    vec![
-        "check",
-        "--area",
-        area,
-        "--policy",
-        policy,
-        "--easting",
-        "3218.688",
-        "--northing",
-        "1000",
-        "--year",
-        "4",
-        "--school",
-        "900001",
-    ]
+    let mut args = vec!["check", "--area", area, "--policy", policy];
+    args.extend(common::BOUNDARY_Y4_AT_2_MILES);
+    args
 }
 
 fn check_area(area: &Path) -> Vec<&str> {

@@ -150,19 +150,9 @@ fn a_self_intersecting_catchment_is_refused_naming_the_feature_and_where() {
 ]}
 "#,
     );
-    let r = run(&[
-        "check",
-        "--area",
-        s(&dir),
-        "--easting",
-        "3218.688",
-        "--northing",
-        "1000",
-        "--year",
-        "4",
-        "--school",
-        "900001",
-    ]);
+    let mut args = vec!["check", "--area", s(&dir)];
+    args.extend(common::BOUNDARY_Y4_AT_2_MILES);
+    let r = run(&args);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     let file = dir.join("catchments.geojson");
     assert!(

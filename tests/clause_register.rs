@@ -7,13 +7,13 @@
 //! `Post-16 N` as "Post-16 ... section N"), or its `expect.deciding_clause` is C or a sub-item of
 //! C (`1.1.1(ii)` cites `1.1.1`).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
+
+use common::{root, toml_files};
 
 const STATUSES: &[&str] = &["computed", "planned", "recorded", "out of scope"];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// One row of the register, with its line in docs/clauses.md.
 #[derive(Debug)]
@@ -142,21 +142,6 @@ fn case_cites(path: &Path, c: &str) -> Option<String> {
     }
 }
 
-fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            toml_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "toml") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn every_row_has_a_known_status_and_a_reason_unless_computed() {
     let rows = rows();
@@ -203,8 +188,7 @@ fn computed_rows_list_worked_cases_that_exist_and_cite_the_clause() {
                 if folder_names(&path, &r.clause) {
                     continue;
                 }
-                let mut files = Vec::new();
-                toml_files(&path, &mut files);
+                let files = toml_files(&path);
                 if files.is_empty() {
                     problems.push(format!("{at}: {c} holds no case files"));
                 }
@@ -264,7 +248,7 @@ fn every_clause_the_policy_cites_has_a_row() {
     for dir in std::fs::read_dir(root().join("policy")).expect("policy/") {
         let dir = dir.expect("entry").path();
         if dir.is_dir() {
-            toml_files(&dir, &mut files);
+            files.extend(toml_files(&dir));
         }
     }
     assert!(!files.is_empty(), "no policy files under policy/");

@@ -15,23 +15,10 @@ use sha2::{Digest, Sha256};
 
 mod common;
 
-use common::{root, run, Run, BOUNDARY};
+use common::{ok, root, run, schools_near_sturminster_y9, BOUNDARY, BOUNDARY_Y4_AT_2_MILES};
 
 const BOUNDARY_APPS: &str = "tests/data/boundary-applications.csv";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Runs and requires exit code 0.
-fn ok(args: &[&str]) -> Run {
-    let r = run(args);
-    assert_eq!(
-        r.code,
-        Some(0),
-        "schoolrun {args:?}\nstdout:\n{}\nstderr:\n{}",
-        r.stdout,
-        r.stderr
-    );
-    r
-}
 
 fn sha256_file(p: &Path) -> String {
     let bytes = std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
@@ -123,19 +110,11 @@ fn check_and_redact_hashes(files: &mut Value, base: &Path) {
 }
 
 /// The `check` arguments for the boundary area's Year 4 child at exactly 2 miles.
-const YEAR4_AT_2_MILES: &[&str] = &[
-    "check",
-    "--area",
-    BOUNDARY,
-    "--easting",
-    "3218.688",
-    "--northing",
-    "1000",
-    "--year",
-    "4",
-    "--school",
-    "900001",
-];
+fn year4_at_2_miles() -> Vec<&'static str> {
+    let mut args = vec!["check", "--area", BOUNDARY];
+    args.extend(BOUNDARY_Y4_AT_2_MILES);
+    args
+}
 
 // ---------------------------------------------------------------------------------------------
 // --help
@@ -226,7 +205,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn check_text_year4_at_exactly_two_miles() {
-    let r = ok(YEAR4_AT_2_MILES);
+    let r = ok(&year4_at_2_miles());
     assert!(
         r.stdout
             .starts_with("Application CHECK: ELIGIBLE (statutory distance), clause 1.1.1(i)\n"),
@@ -240,7 +219,7 @@ fn check_text_year4_at_exactly_two_miles() {
 
 #[test]
 fn check_json_year4_at_exactly_two_miles() {
-    let mut args = YEAR4_AT_2_MILES.to_vec();
+    let mut args = year4_at_2_miles();
     args.extend(["--format", "json"]);
     let r = ok(&args);
     let mut v: Value = serde_json::from_str(&r.stdout).expect("check --format json is JSON");
@@ -605,16 +584,7 @@ fn policy_show_json_charge_key_matches_its_unit() {
 
 #[test]
 fn schools_near_sturminster_marshall_year9() {
-    let r = ok(&[
-        "schools",
-        "near",
-        "--easting",
-        "394813",
-        "--northing",
-        "99708",
-        "--year",
-        "9",
-    ]);
+    let r = ok(&schools_near_sturminster_y9());
     assert!(
         r.stdout.contains("Queen Elizabeth's School"),
         "{}",
@@ -744,7 +714,7 @@ fn route_geojson_matches_the_decision() {
 fn route_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("route.geojson");
-    let mut a: Vec<&str> = YEAR4_AT_2_MILES.to_vec();
+    let mut a: Vec<&str> = year4_at_2_miles();
     a[0] = "route";
     a.extend(["-o", out.to_str().unwrap()]);
     let r = ok(&a);

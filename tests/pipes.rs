@@ -166,16 +166,7 @@ fn printing_commands(m: &Made) -> Vec<Vec<String>> {
     vec![
         check(&[]),
         check(&["--format", "json"]),
-        strings(&[
-            "schools",
-            "near",
-            "--easting",
-            "394813",
-            "--northing",
-            "99708",
-            "--year",
-            "9",
-        ]),
+        strings(&common::schools_near_sturminster_y9()),
         route,
         vec!["replay".into(), path(&m.record)],
         report,

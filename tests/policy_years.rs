@@ -7,19 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{run, schoolrun, Run};
-
-fn ok(args: &[&str]) -> Run {
-    let r = run(args);
-    assert_eq!(
-        r.code,
-        Some(0),
-        "schoolrun {args:?}\nstdout:\n{}\nstderr:\n{}",
-        r.stdout,
-        r.stderr
-    );
-    r
-}
+use common::{ok, run, schoolrun, Run};
 
 /// Replaces every 64-digit hex SHA-256 with `<sha256>` (policy files change as clauses are added).
 fn redact(s: &str) -> String {

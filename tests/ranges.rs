@@ -57,21 +57,9 @@ fn numeric_flags_outside_their_ranges_are_usage_errors_naming_the_flag() {
         );
     }
     for v in ["0", "1001"] {
-        usage_error(
-            &[
-                "schools",
-                "near",
-                "--easting",
-                "394813",
-                "--northing",
-                "99708",
-                "--year",
-                "9",
-                "--count",
-                v,
-            ],
-            "--count",
-        );
+        let mut args = common::schools_near_sturminster_y9();
+        args.extend(["--count", v]);
+        usage_error(&args, "--count");
     }
     // The same flags for the other commands that take the sources.
     usage_error(

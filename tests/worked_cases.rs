@@ -2,30 +2,9 @@
 //! officer expects under Dorset Council's 2022-23 policy. These tests run the real binary over them
 //! (`schoolrun policy test fixtures/cases`) and check that the case files are well formed.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
-
-/// The repository root: worked cases name their areas relative to themselves, and the default
-/// policy (`policy/2022-23`) and area (`fixtures/demo`) relative to the current directory.
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn case_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            case_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "toml") {
-            out.push(p);
-        }
-    }
-}
+use common::{root, schoolrun, toml_files};
 
 /// Whether a `source` names a clause: a dotted clause number such as `1.1.4` or `2.3.3`, or a
 /// numbered section (`section 3` of the Post-16 policy).
@@ -43,9 +22,7 @@ fn mentions_clause(source: &str) -> bool {
 
 #[test]
 fn every_worked_case_passes() {
-    let output = Command::cargo_bin("schoolrun")
-        .expect("the schoolrun binary")
-        .current_dir(repo_root())
+    let output = schoolrun()
         .args(["policy", "test", "fixtures/cases"])
         .output()
         .expect("schoolrun runs");
@@ -64,22 +41,17 @@ fn every_worked_case_passes() {
 
 #[test]
 fn case_files_are_well_formed() {
-    let root = repo_root().join("fixtures/cases");
-    let mut files = Vec::new();
-    case_files(&root, &mut files);
+    let cases = root().join("fixtures/cases");
+    let files = toml_files(&cases);
     assert!(
         files.len() >= 40,
         "expected at least 40 worked cases under {}, found {}",
-        root.display(),
+        cases.display(),
         files.len()
     );
     let mut problems = Vec::new();
     for f in &files {
-        let name = f
-            .strip_prefix(repo_root())
-            .unwrap_or(f)
-            .display()
-            .to_string();
+        let name = f.strip_prefix(root()).unwrap_or(f).display().to_string();
         let text = match std::fs::read_to_string(f) {
             Ok(t) => t,
             Err(e) => {

@@ -334,40 +334,7 @@ pub fn describe(p: &Policy) -> String {
         );
     }
     for a in &p.area_rules {
-        let _ = writeln!(
-            s,
-            "[{}] area rule {} ({:?}{}){}{}{}",
-            a.cite.clause,
-            a.id,
-            a.form,
-            a.years.map(|y| format!(", {y}")).unwrap_or_default(),
-            if a.catchment_name_contains.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ": joint catchments named {}",
-                    a.catchment_name_contains.join(", ")
-                )
-            },
-            a.school_urn
-                .map(|u| format!(": school {u}"))
-                .unwrap_or_default(),
-            a.years_provided
-                .map(|y| format!(" nearest of the schools providing {y}"))
-                .or_else(|| {
-                    (!a.catchments_of.is_empty()).then(|| {
-                        format!(
-                            " has the catchments of {}",
-                            a.catchments_of
-                                .iter()
-                                .map(u32::to_string)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    })
-                })
-                .unwrap_or_default()
-        );
+        let _ = writeln!(s, "{}", a.describe());
     }
     if let Some(ps) = &ss.psvar {
         let _ = writeln!(

@@ -23,29 +23,30 @@ const CLOSED_NAMED: usize = 20;
 
 /// Runs `prepare`.
 pub fn run(args: PrepareArgs) -> Result<Exit> {
-    if is_prepared(&args.area) {
+    let area = args.area.path();
+    if is_prepared(&area) {
         bail!(
             "{} is already a prepared area file; give the area directory it was prepared from",
-            args.area.display()
+            area.display()
         );
     }
-    let policy_dir = crate::cli::policy_dir(&args.policy, args.academic_year.as_deref());
-    crate::io::output::refuse_overwriting_inputs("-o", &args.output, &[&args.area, &policy_dir])?;
+    let policy_dir = args.policy.dir();
+    crate::io::output::refuse_overwriting_inputs("-o", &args.output, &[&area, &policy_dir])?;
     let policy = load_policy(&policy_dir)?;
     let as_of = network_as_of(&policy, args.as_of.as_deref())?;
     let t = Instant::now();
-    let files = read_area_files(&args.area)?;
+    let files = read_area_files(&area)?;
     // Load it exactly as a command would, so that a prepared file is known to load.
     let loaded = finish_loading(files.clone(), None, as_of, &WhatIf::default())?;
     let net = loaded.area.network();
-    let payload = Payload::new(&args.area.display().to_string(), &files, as_of);
+    let payload = Payload::new(&area.display().to_string(), &files, as_of);
     let (sha256, size) = write_prepared(&args.output, &payload)?;
     let secs = t.elapsed().as_secs_f64();
     note!(
         "prepared {} from {}: {} schools, {} entrances, {} catchments, {} edges ({} junctions), {} \
          audits; checked as of {}",
         loaded.name,
-        args.area.display(),
+        area.display(),
         loaded.area.schools().len(),
         files.gates.len(),
         loaded.area.catchments().len(),

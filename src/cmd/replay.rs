@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::appeal::replay::{changed_files, differences, FileChange};
-use crate::cli::{ReplayArgs, Sources};
+use crate::cli::{AreaFlag, PolicyFlags, ReplayArgs, Sources};
 use crate::decide::decide;
 use crate::io::case_fields::case_from_fields;
 use crate::io::hash::FileHash;
@@ -49,9 +49,15 @@ fn pairs(files: &[FileHash]) -> Vec<(String, String)> {
 /// The sources a record names, or archived copies of its policy and area.
 pub(super) fn sources_of(rec: &RecordIn, policy: Option<&Path>, area: Option<&Path>) -> Sources {
     Sources {
-        policy: Some(policy.map_or_else(|| PathBuf::from(&rec.sources.policy), Path::to_path_buf)),
-        academic_year: None,
-        area: Some(area.map_or_else(|| PathBuf::from(&rec.sources.area), Path::to_path_buf)),
+        policy: PolicyFlags {
+            policy: Some(
+                policy.map_or_else(|| PathBuf::from(&rec.sources.policy), Path::to_path_buf),
+            ),
+            academic_year: None,
+        },
+        area: AreaFlag {
+            area: Some(area.map_or_else(|| PathBuf::from(&rec.sources.area), Path::to_path_buf)),
+        },
         max_snap: rec.sources.max_snap_m,
         as_of: rec.sources.as_of.clone(),
         mark_unsafe: rec.sources.what_if.mark_unsafe.clone(),

@@ -96,11 +96,11 @@ pub fn sources_for_case(sources: &Sources, case_file: Option<&Path>) -> Result<S
     };
     let file = load_case_file(p)?;
     let mut s = sources.clone();
-    if s.area.is_none() {
-        s.area = file.area;
+    if s.area.area.is_none() {
+        s.area.area = file.area;
     }
-    if s.policy.is_none() && s.academic_year.is_none() {
-        s.policy = file.policy;
+    if !s.policy.given() {
+        s.policy.policy = file.policy;
     }
     if s.as_of.is_none() {
         s.as_of = file.as_of;

@@ -191,10 +191,10 @@ impl SchoolSets {
         for c in &home_in {
             let mut schools: Vec<Urn> = c.schools.iter().copied().filter(fits).collect();
             let joint_rule = policy.area_rules.iter().filter(applies).find(|r| {
-                r.form == AreaRuleForm::NearestOfJointCatchment
-                    && r.catchment_name_contains
+                matches!(&r.form, AreaRuleForm::NearestOfJointCatchment { catchment_name_contains }
+                    if catchment_name_contains
                         .iter()
-                        .any(|t| c.name.to_lowercase().contains(&t.to_lowercase()))
+                        .any(|t| c.name.to_lowercase().contains(&t.to_lowercase())))
             });
             if let (Some(r), true) = (joint_rule, schools.len() > 1) {
                 let least = schools
@@ -239,14 +239,18 @@ impl SchoolSets {
             .flat_map(|c| c.schools.iter().copied())
             .collect();
         for r in policy.area_rules.iter().filter(applies) {
-            let Some(target) = r.school_urn.map(Urn) else {
+            let AreaRuleForm::CatchmentOf {
+                school_urn,
+                catchments_of,
+            } = &r.form
+            else {
                 continue;
             };
-            if r.form != AreaRuleForm::CatchmentOf || !fits(&target) {
+            let target = Urn(*school_urn);
+            if !fits(&target) {
                 continue;
             }
-            if let Some(via) = r
-                .catchments_of
+            if let Some(via) = catchments_of
                 .iter()
                 .map(|u| Urn(*u))
                 .find(|u| home_catchments.contains(u))
@@ -286,11 +290,14 @@ impl SchoolSets {
             );
         }
         for r in policy.area_rules.iter().filter(applies) {
-            let (AreaRuleForm::NearestProviding, Some(target), Some(years)) =
-                (r.form, r.school_urn.map(Urn), r.years_provided)
+            let AreaRuleForm::NearestProviding {
+                school_urn,
+                years_provided: years,
+            } = r.form
             else {
                 continue;
             };
+            let target = Urn(school_urn);
             if !fits(&target) {
                 continue;
             }

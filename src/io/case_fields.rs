@@ -1,6 +1,7 @@
 //! Turning named text fields (a CSV row, a case file's `[case]` table, or `check` flags) into a
 //! validated [`Case`]. One parser for all three, so a field means the same wherever it is given.
 
+use super::csvutil::Cell;
 use crate::area::Urn;
 use crate::decide::case::{Address, Application, FollowUpFacts, ManagedMove};
 use crate::decide::{Case, Sex};
@@ -8,13 +9,9 @@ use crate::geodesy::wgs84_to_bng;
 use crate::policy::{TransportType, YearGroup};
 use crate::units::Pence;
 
-/// A problem with one field of one case.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("field {field}: {message}")]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+/// A problem with one field of one case: the same type as a bad CSV cell, so a case read from a
+/// CSV row, a case file or flags is reported alike.
+pub use super::csvutil::FieldError;
 
 fn err(field: &str, message: impl Into<String>) -> FieldError {
     FieldError {
@@ -109,64 +106,81 @@ pub const FIELDS: &[&str] = &[
     "exceptional_cost_per_day",
 ];
 
-/// Parses a yes/no cell; `None` when empty.
-pub fn parse_bool(field: &str, v: &str) -> Result<Option<bool>, FieldError> {
-    let t = v.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    super::csvutil::parse_bool(t)
-        .map(Some)
-        .ok_or_else(|| err(field, "is not yes or no"))
-}
-
-/// Parses a finite number; `None` when empty.
-pub fn parse_f64(field: &str, v: &str) -> Result<Option<f64>, FieldError> {
-    let t = v.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    match t.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(Some(x)),
-        _ => Err(err(field, "is not a number")),
+/// Reads a field of any [`Cell`] type; `None` when empty. `is_not` is the whole message for a bad
+/// value: it never quotes the value, because case fields are personal data and messages reach
+/// standard error.
+fn value<T: Cell>(field: &str, is_not: &str, v: &str) -> Result<Option<T>, FieldError> {
+    match v.trim() {
+        "" => Ok(None),
+        t => T::from_cell(t).map(Some).map_err(|_| err(field, is_not)),
     }
 }
 
-/// Parses a school URN.
-pub fn parse_urn(field: &str, v: &str) -> Result<Option<Urn>, FieldError> {
-    let t = v.trim();
-    if t.is_empty() {
-        return Ok(None);
+/// The message for a bad yes/no field.
+const NOT_YES_NO: &str = "is not yes or no";
+/// The message for a bad number field.
+const NOT_NUMBER: &str = "is not a number";
+/// The message for a bad date field.
+const NOT_DATE: &str = "is not a date (YYYY-MM-DD)";
+/// The message for a bad school URN field.
+const NOT_URN: &str = "is not a school URN (a whole number)";
+
+/// The named text fields of one case (`get` returns `None` for an absent field), read through
+/// [`value`]: one reader for every kind of field instead of a set of closures per section.
+struct Fields<G>(G);
+
+impl<'a, G: Fn(&str) -> Option<&'a str>> Fields<G> {
+    /// The trimmed text; `None` when absent or empty.
+    fn text(&self, f: &str) -> Option<&'a str> {
+        (self.0)(f).map(str::trim).filter(|s| !s.is_empty())
     }
-    t.parse::<u32>()
-        .map(|u| Some(Urn(u)))
-        .map_err(|_| err(field, "is not a school URN (a whole number)"))
+
+    /// A field of any [`Cell`] type; `None` when absent or empty.
+    fn opt<T: Cell>(&self, f: &str, is_not: &str) -> Result<Option<T>, FieldError> {
+        (self.0)(f)
+            .map(|v| value::<T>(f, is_not, v))
+            .transpose()
+            .map(Option::flatten)
+    }
+
+    /// A finding an officer records: yes, no, or `None` for not yet made.
+    fn finding(&self, f: &str) -> Result<Option<bool>, FieldError> {
+        self.opt(f, NOT_YES_NO)
+    }
+
+    /// A yes/no fact; absent or empty is no.
+    fn flag(&self, f: &str) -> Result<bool, FieldError> {
+        Ok(self.finding(f)?.unwrap_or(false))
+    }
+
+    /// A finite number.
+    fn num(&self, f: &str) -> Result<Option<f64>, FieldError> {
+        self.opt(f, NOT_NUMBER)
+    }
+
+    /// A `YYYY-MM-DD` date.
+    fn date(&self, f: &str) -> Result<Option<chrono::NaiveDate>, FieldError> {
+        self.opt(f, NOT_DATE)
+    }
+
+    /// A count; absent or empty is 0.
+    fn count(&self, f: &str) -> Result<u32, FieldError> {
+        Ok(self.opt(f, "is not a whole number")?.unwrap_or(0))
+    }
 }
 
 /// Reads one case from a source of named text fields (`get` returns `None` for an absent field).
 pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Case, FieldError> {
-    let text = |f: &str| get(f).map(str::trim).filter(|s| !s.is_empty());
-    let flag = |f: &str| -> Result<bool, FieldError> {
-        Ok(get(f)
-            .map(|v| parse_bool(f, v))
-            .transpose()?
-            .flatten()
-            .unwrap_or(false))
-    };
-    let num = |f: &str| -> Result<Option<f64>, FieldError> {
-        get(f)
-            .map(|v| parse_f64(f, v))
-            .transpose()
-            .map(Option::flatten)
-    };
-    let id = text("id")
+    let fd = Fields(&get);
+    let id = fd
+        .text("id")
         .ok_or_else(|| err("id", "is missing"))?
         .to_string();
     let home = match (
-        num("easting")?,
-        num("northing")?,
-        num("latitude")?,
-        num("longitude")?,
+        fd.num("easting")?,
+        fd.num("northing")?,
+        fd.num("latitude")?,
+        fd.num("longitude")?,
     ) {
         (Some(e), Some(n), _, _) => bng("easting", e, n)?,
         (None, None, Some(lat), Some(lon)) => wgs84_to_bng(lat, lon).map_err(|e| {
@@ -193,71 +207,68 @@ pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Cas
             ))
         }
     };
-    let access_point = match (num("access_easting")?, num("access_northing")?) {
+    let access_point = match (fd.num("access_easting")?, fd.num("access_northing")?) {
         (Some(e), Some(n)) => Some(bng("access_easting", e, n)?),
         (None, None) => None,
         (Some(_), None) => return Err(err("access_northing", "is missing")),
         (None, Some(_)) => return Err(err("access_easting", "is missing")),
     };
-    let yg_text = text("year_group").ok_or_else(|| err("year_group", "is missing"))?;
+    let yg_text = fd
+        .text("year_group")
+        .ok_or_else(|| err("year_group", "is missing"))?;
     let year_group = YearGroup::parse(yg_text)
         .ok_or_else(|| err("year_group", "is not a year group (N, R, 1 to 13)"))?;
-    let school = parse_urn("school_urn", text("school_urn").unwrap_or(""))?
+    let school = fd
+        .opt::<Urn>("school_urn", NOT_URN)?
         .ok_or_else(|| err("school_urn", "is missing"))?;
     let mut case = Case::new(&id, home, year_group, school);
     case.access_point = access_point;
-    case.date_of_birth = text("date_of_birth")
-        .map(|t| {
-            super::csvutil::parse_date(t)
-                .ok_or_else(|| err("date_of_birth", "is not a date (YYYY-MM-DD)"))
-        })
-        .transpose()?;
-    case.sex = text("sex")
+    case.date_of_birth = fd.date("date_of_birth")?;
+    case.sex = fd
+        .text("sex")
         .map(|t| Sex::parse(t).ok_or_else(|| err("sex", "is not M or F")))
         .transpose()?;
-    case.free_school_meals = flag("free_school_meals")?;
-    case.max_working_tax_credit = flag("max_working_tax_credit")?;
-    case.universal_credit = flag("universal_credit")?;
-    case.faith = text("faith").map(str::to_string);
-    case.faith_evidence = text("faith_evidence")
+    case.free_school_meals = fd.flag("free_school_meals")?;
+    case.max_working_tax_credit = fd.flag("max_working_tax_credit")?;
+    case.universal_credit = fd.flag("universal_credit")?;
+    case.faith = fd.text("faith").map(str::to_string);
+    case.faith_evidence = fd
+        .text("faith_evidence")
         .map(|t| {
             t.parse::<u8>()
                 .map_err(|_| err("faith_evidence", "is not a count of pieces of evidence"))
         })
         .transpose()?
         .unwrap_or(0);
-    case.ehcp = flag("ehcp")?;
-    case.mobility_need = flag("mobility_need")?;
-    case.child_in_care = flag("child_in_care")?;
-    case.registered_disability = flag("registered_disability")?;
-    case.medical_condition = flag("medical_condition")?;
-    case.young_carer = flag("young_carer")?;
-    case.vulnerable = flag("vulnerable")?;
-    case.dorset_resident = get("dorset_resident")
-        .map(|v| parse_bool("dorset_resident", v))
-        .transpose()?
-        .flatten()
-        .unwrap_or(true);
-    case.hours_per_week = num("hours_per_week")?;
+    case.ehcp = fd.flag("ehcp")?;
+    case.mobility_need = fd.flag("mobility_need")?;
+    case.child_in_care = fd.flag("child_in_care")?;
+    case.registered_disability = fd.flag("registered_disability")?;
+    case.medical_condition = fd.flag("medical_condition")?;
+    case.young_carer = fd.flag("young_carer")?;
+    case.vulnerable = fd.flag("vulnerable")?;
+    case.dorset_resident = fd.finding("dorset_resident")?.unwrap_or(true);
+    case.hours_per_week = fd.num("hours_per_week")?;
     if case
         .hours_per_week
         .is_some_and(|h| !(0.0..=168.0).contains(&h))
     {
         return Err(err("hours_per_week", "must be between 0 and 168"));
     }
-    case.days_per_week = text("days_per_week")
+    case.days_per_week = fd
+        .text("days_per_week")
         .map(|t| match t.parse::<u8>() {
             Ok(d) if d <= 7 => Ok(d),
             _ => Err(err("days_per_week", "is not a number of days (0-7)")),
         })
         .transpose()?;
-    if let Some(list) = text("schools_without_places") {
+    if let Some(list) = fd.text("schools_without_places") {
         for part in list
             .split([';', ','])
             .map(str::trim)
             .filter(|p| !p.is_empty())
         {
-            if let Some(u) = parse_urn("schools_without_places", part)? {
+            if let Some(u) = value::<Urn>("schools_without_places", NOT_URN, part)? {
                 case.schools_without_places.push(u);
             }
         }
@@ -275,10 +286,7 @@ fn parse_dates(field: &str, list: &str) -> Result<Vec<chrono::NaiveDate>, FieldE
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        out.push(
-            super::csvutil::parse_date(part)
-                .ok_or_else(|| err(field, "is not a date (YYYY-MM-DD)"))?,
-        );
+        out.push(value(field, NOT_DATE, part)?.ok_or_else(|| err(field, NOT_DATE))?);
     }
     out.sort();
     Ok(out)
@@ -289,36 +297,15 @@ fn follow_up_facts<'a>(
     f: &mut FollowUpFacts,
     get: &impl Fn(&str) -> Option<&'a str>,
 ) -> Result<(), FieldError> {
-    let text = |k: &str| get(k).map(str::trim).filter(|s| !s.is_empty());
-    let date = |k: &str| -> Result<Option<chrono::NaiveDate>, FieldError> {
-        text(k)
-            .map(|t| {
-                super::csvutil::parse_date(t).ok_or_else(|| err(k, "is not a date (YYYY-MM-DD)"))
-            })
-            .transpose()
-    };
-    let count = |k: &str| -> Result<u32, FieldError> {
-        text(k)
-            .map(|t| {
-                t.parse::<u32>()
-                    .map_err(|_| err(k, "is not a whole number"))
-            })
-            .transpose()
-            .map(|c| c.unwrap_or(0))
-    };
-    let num = |k: &str| -> Result<Option<f64>, FieldError> {
-        get(k)
-            .map(|v| parse_f64(k, v))
-            .transpose()
-            .map(Option::flatten)
-    };
-    f.pickup_point = match (num("pickup_easting")?, num("pickup_northing")?) {
+    let fd = Fields(get);
+    f.pickup_point = match (fd.num("pickup_easting")?, fd.num("pickup_northing")?) {
         (Some(e), Some(n)) => Some(bng("pickup_easting", e, n)?),
         (None, None) => None,
         (Some(_), None) => return Err(err("pickup_northing", "is missing")),
         (None, Some(_)) => return Err(err("pickup_easting", "is missing")),
     };
-    f.transport_type = text("transport_type")
+    f.transport_type = fd
+        .text("transport_type")
         .map(
             |t| match t.to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
                 "public_bus" => Ok(TransportType::PublicBus),
@@ -327,29 +314,28 @@ fn follow_up_facts<'a>(
             },
         )
         .transpose()?;
-    f.journey_minutes = text("journey_minutes")
+    f.journey_minutes = fd
+        .text("journey_minutes")
         .map(|t| {
             t.parse::<u32>()
                 .map_err(|_| err("journey_minutes", "is not a whole number of minutes"))
         })
         .transpose()?;
-    f.letter_received_on = date("letter_received_on")?;
-    f.appeal_submitted_on = date("appeal_submitted_on")?;
-    f.review_notified_on = date("review_notified_on")?;
-    f.appeals_this_year = count("appeals_this_year")?;
-    f.error_found_on = date("error_found_on")?;
-    f.transport_started = get("transport_started")
-        .map(|v| parse_bool("transport_started", v))
-        .transpose()?
-        .flatten();
-    if let Some(list) = text("half_term_ends") {
+    f.letter_received_on = fd.date("letter_received_on")?;
+    f.appeal_submitted_on = fd.date("appeal_submitted_on")?;
+    f.review_notified_on = fd.date("review_notified_on")?;
+    f.appeals_this_year = fd.count("appeals_this_year")?;
+    f.error_found_on = fd.date("error_found_on")?;
+    f.transport_started = fd.finding("transport_started")?;
+    if let Some(list) = fd.text("half_term_ends") {
         f.half_term_ends = parse_dates("half_term_ends", list)?;
     }
-    f.authorised_on = date("authorised_on")?;
-    f.appeal_heard_on = date("appeal_heard_on")?;
-    f.safety_audit_on = date("safety_audit_on")?;
-    f.passes_lost = count("passes_lost")?;
-    f.exceptional_cost_per_day = text("exceptional_cost_per_day")
+    f.authorised_on = fd.date("authorised_on")?;
+    f.appeal_heard_on = fd.date("appeal_heard_on")?;
+    f.safety_audit_on = fd.date("safety_audit_on")?;
+    f.passes_lost = fd.count("passes_lost")?;
+    f.exceptional_cost_per_day = fd
+        .text("exceptional_cost_per_day")
         .map(|t| {
             let gbp = t.trim_start_matches(['£']).trim();
             match gbp.parse::<f64>() {
@@ -380,29 +366,9 @@ fn circumstances<'a>(
     case: &mut Case,
     get: &impl Fn(&str) -> Option<&'a str>,
 ) -> Result<(), FieldError> {
-    let text = |f: &str| get(f).map(str::trim).filter(|s| !s.is_empty());
-    let finding = |f: &str| -> Result<Option<bool>, FieldError> {
-        get(f)
-            .map(|v| parse_bool(f, v))
-            .transpose()
-            .map(Option::flatten)
-    };
-    let flag = |f: &str| -> Result<bool, FieldError> { Ok(finding(f)?.unwrap_or(false)) };
-    let date = |f: &str| -> Result<Option<chrono::NaiveDate>, FieldError> {
-        text(f)
-            .map(|t| {
-                super::csvutil::parse_date(t).ok_or_else(|| err(f, "is not a date (YYYY-MM-DD)"))
-            })
-            .transpose()
-    };
-    let num = |f: &str| -> Result<Option<f64>, FieldError> {
-        get(f)
-            .map(|v| parse_f64(f, v))
-            .transpose()
-            .map(Option::flatten)
-    };
+    let fd = Fields(get);
     let address = |f: &str| -> Result<Option<Address>, FieldError> {
-        text(f)
+        fd.text(f)
             .map(|t| match t.to_ascii_lowercase().as_str() {
                 "first" | "1" => Ok(Address::First),
                 "second" | "2" => Ok(Address::Second),
@@ -410,43 +376,41 @@ fn circumstances<'a>(
             })
             .transpose()
     };
-    case.previous_school = parse_urn(
-        "previous_school_urn",
-        text("previous_school_urn").unwrap_or(""),
-    )?;
-    case.moved_house = flag("moved_house")?;
-    case.displaced_by_family_issues = flag("displaced_by_family_issues")?;
-    case.temporarily_rehoused_on = date("temporarily_rehoused_on")?;
-    if let Some(list) = text("school_term_ends") {
+    case.previous_school = fd.opt::<Urn>("previous_school_urn", NOT_URN)?;
+    case.moved_house = fd.flag("moved_house")?;
+    case.displaced_by_family_issues = fd.flag("displaced_by_family_issues")?;
+    case.temporarily_rehoused_on = fd.date("temporarily_rehoused_on")?;
+    if let Some(list) = fd.text("school_term_ends") {
         case.school_term_ends = parse_dates("school_term_ends", list)?;
     }
-    case.rehousing_reason_accepted = finding("rehousing_reason_accepted")?;
-    case.place_secured_in_area = finding("place_secured_in_area")?;
-    case.changed_school = flag("changed_school")?;
-    case.move_supported = finding("move_supported")?;
-    case.year11_move_exceptional = finding("year11_move_exceptional")?;
-    case.existing_school_reasonable = finding("existing_school_reasonable")?;
-    case.professional_assessment = finding("professional_assessment")?;
-    case.cic_manager_recommended = flag("cic_manager_recommended")?;
-    case.fair_access_allocated = flag("fair_access_allocated")?;
-    case.managed_move = text("managed_move")
+    case.rehousing_reason_accepted = fd.finding("rehousing_reason_accepted")?;
+    case.place_secured_in_area = fd.finding("place_secured_in_area")?;
+    case.changed_school = fd.flag("changed_school")?;
+    case.move_supported = fd.finding("move_supported")?;
+    case.year11_move_exceptional = fd.finding("year11_move_exceptional")?;
+    case.existing_school_reasonable = fd.finding("existing_school_reasonable")?;
+    case.professional_assessment = fd.finding("professional_assessment")?;
+    case.cic_manager_recommended = fd.flag("cic_manager_recommended")?;
+    case.fair_access_allocated = fd.flag("fair_access_allocated")?;
+    case.managed_move = fd
+        .text("managed_move")
         .map(|t| match t.to_ascii_lowercase().as_str() {
             "panel" => Ok(ManagedMove::Panel),
             "parent" => Ok(ManagedMove::Parent),
             _ => Err(err("managed_move", "is not panel or parent")),
         })
         .transpose()?;
-    case.only_other_appropriate_school = finding("only_other_appropriate_school")?;
-    case.alternative_provision = flag("alternative_provision")?;
-    case.ap_remain = flag("ap_remain")?;
-    case.reorganised_on = date("reorganised_on")?;
-    case.reorganisation_min_miles = num("reorganisation_min_miles")?;
+    case.only_other_appropriate_school = fd.finding("only_other_appropriate_school")?;
+    case.alternative_provision = fd.flag("alternative_provision")?;
+    case.ap_remain = fd.flag("ap_remain")?;
+    case.reorganised_on = fd.date("reorganised_on")?;
+    case.reorganisation_min_miles = fd.num("reorganisation_min_miles")?;
     if case.reorganisation_min_miles.is_some_and(|m| m < 0.0) {
         return Err(err("reorganisation_min_miles", "must not be negative"));
     }
-    case.catchment_changed_on = date("catchment_changed_on")?;
-    case.receives_transport = flag("receives_transport")?;
-    case.second_home = match (num("second_easting")?, num("second_northing")?) {
+    case.catchment_changed_on = fd.date("catchment_changed_on")?;
+    case.receives_transport = fd.flag("receives_transport")?;
+    case.second_home = match (fd.num("second_easting")?, fd.num("second_northing")?) {
         (Some(e), Some(n)) => Some(bng("second_easting", e, n)?),
         (None, None) => None,
         (Some(_), None) => return Err(err("second_northing", "is missing")),
@@ -461,11 +425,12 @@ fn circumstances<'a>(
             "is missing: nominated_address and gp_address need the second home",
         ));
     }
-    case.distance_criterion_disapplied = finding("distance_criterion_disapplied")?;
-    case.applied_on = date("applied_on")?;
-    case.course_starts = date("course_starts")?;
-    case.ehcp_transport_necessary = finding("ehcp_transport_necessary")?;
-    case.year_group_full = text("year_group_full")
+    case.distance_criterion_disapplied = fd.finding("distance_criterion_disapplied")?;
+    case.applied_on = fd.date("applied_on")?;
+    case.course_starts = fd.date("course_starts")?;
+    case.ehcp_transport_necessary = fd.finding("ehcp_transport_necessary")?;
+    case.year_group_full = fd
+        .text("year_group_full")
         .map(
             |t| match t.to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
                 "on_time" => Ok(Application::OnTime),
@@ -474,12 +439,12 @@ fn circumstances<'a>(
             },
         )
         .transpose()?;
-    case.sibling_eligible_on_roll = flag("sibling_eligible_on_roll")?;
-    case.attended_la_alternative = flag("attended_la_alternative")?;
-    case.catchment_cannot_continue = finding("catchment_cannot_continue")?;
-    case.base_provision = flag("base_provision")?;
-    case.closest_appropriate_provision = finding("closest_appropriate_provision")?;
-    case.medical_officer_evidence = finding("medical_officer_evidence")?;
+    case.sibling_eligible_on_roll = fd.flag("sibling_eligible_on_roll")?;
+    case.attended_la_alternative = fd.flag("attended_la_alternative")?;
+    case.catchment_cannot_continue = fd.finding("catchment_cannot_continue")?;
+    case.base_provision = fd.flag("base_provision")?;
+    case.closest_appropriate_provision = fd.finding("closest_appropriate_provision")?;
+    case.medical_officer_evidence = fd.finding("medical_officer_evidence")?;
     Ok(())
 }
 

@@ -81,12 +81,7 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> anyhow::Error {
     let at = e
         .span()
         .map(|s| {
-            let before = &text[..s.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
-                .chars()
-                .count()
-                + 1;
+            let (line, column) = crate::textpos::line_col(text, s.start);
             format!(", line {line}, column {column}")
         })
         .unwrap_or_default();

@@ -1,10 +1,10 @@
 //! CSV plumbing shared by every CSV loader (schools, entrances, applications): opening a file or
 //! reader (a UTF-8 byte-order mark is stripped, CRLF and LF both accepted, header names trimmed),
 //! finding columns by canonical field name (with alternative spellings and an optional user
-//! column map), and typed cell getters whose errors name the field.
+//! column map), and cell getters, generic over the [`Cell`] types, whose errors name the field.
 //!
 //! A loader declares its fields once as [`FieldSpec`]s, opens a [`CsvTable`], and reads each
-//! [`Row`] with the typed getters; [`AtRow::at`] turns a [`FieldError`] into a message naming
+//! [`Row`] with [`Row::parse`] and [`Row::opt`]; [`AtRow::at`] turns a [`FieldError`] into a message naming
 //! file, line and field, e.g. `schools.csv: line 12, field StatutoryLowAge: "abc" is not a whole
 //! number`. Line numbers are the record's first line in the file; the header is line 1.
 //!
@@ -120,7 +120,7 @@ impl ColumnMap {
                 .ok()
                 .and_then(|doc| {
                     let start = doc.get("columns")?.as_table()?.key(k)?.span()?.start;
-                    Some(text[..start].matches('\n').count() + 1)
+                    Some(crate::textpos::line_of_offset(&text, start))
                 })
                 .map_or(String::new(), |l| format!(" line {l}:"));
             return Err(anyhow!(
@@ -386,7 +386,8 @@ impl CsvTable {
     }
 }
 
-/// Counts line breaks (LF, CRLF or a lone CR) up to each record's first byte, incrementally.
+/// Counts line breaks (LF, CRLF or a lone CR, as [`crate::textpos::line_breaks`]) up to each
+/// record's first byte, incrementally: a large file is scanned once, not once per row.
 #[derive(Debug, Default)]
 pub(crate) struct LineCounter {
     scanned_to: usize,
@@ -404,13 +405,7 @@ impl LineCounter {
             start += 1;
         }
         if start >= self.scanned_to {
-            let chunk = &data[self.scanned_to..start];
-            for (i, &b) in chunk.iter().enumerate() {
-                let lone_cr = b == b'\r' && chunk.get(i + 1) != Some(&b'\n');
-                if b == b'\n' || lone_cr {
-                    self.breaks += 1;
-                }
-            }
+            self.breaks += crate::textpos::line_breaks(&data[self.scanned_to..start]) as u64;
             self.scanned_to = start;
         }
         self.breaks + 1
@@ -548,90 +543,98 @@ impl Row<'_> {
         }
     }
 
-    fn parse_u32(&self, field: &str, s: &str) -> Result<u32, FieldError> {
-        parse_whole(s).ok_or_else(|| {
-            self.field_error(
-                field,
-                format!("\"{s}\" is not a whole number (0 to {})", u32::MAX),
-            )
-        })
-    }
-
-    fn parse_u8(&self, field: &str, s: &str) -> Result<u8, FieldError> {
-        parse_whole(s)
-            .and_then(|v| u8::try_from(v).ok())
-            .ok_or_else(|| {
-                self.field_error(field, format!("\"{s}\" is not a whole number (0 to 255)"))
-            })
-    }
-
-    fn parse_f64(&self, field: &str, s: &str) -> Result<f64, FieldError> {
-        match s.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            Ok(_) => Err(self.field_error(field, format!("\"{s}\" is not a finite number"))),
-            Err(_) => Err(self.field_error(field, format!("\"{s}\" is not a number"))),
-        }
-    }
-
-    /// A required whole number (0 to 4294967295).
-    pub fn u32(&self, field: &str) -> Result<u32, FieldError> {
+    /// A required cell of any [`Cell`] type: `row.parse::<u32>("URN")`.
+    pub fn parse<T: Cell>(&self, field: &str) -> Result<T, FieldError> {
         let s = self.required(field)?;
-        self.parse_u32(field, s)
+        T::from_cell(s).map_err(|m| self.field_error(field, m))
     }
 
-    /// A required small whole number (0 to 255), e.g. an age.
-    pub fn u8(&self, field: &str) -> Result<u8, FieldError> {
-        let s = self.required(field)?;
-        self.parse_u8(field, s)
-    }
-
-    /// A required finite number (NaN and infinities refused).
-    pub fn f64(&self, field: &str) -> Result<f64, FieldError> {
-        let s = self.required(field)?;
-        self.parse_f64(field, s)
-    }
-
-    /// A yes/no cell (`yes/no`, `y/n`, `true/false`, `1/0`, any case); empty is `default`.
-    pub fn bool_or(&self, field: &str, default: bool) -> Result<bool, FieldError> {
-        self.opt_bool(field).map(|b| b.unwrap_or(default))
-    }
-
-    /// A yes/no cell; empty is `None`, for fields where "not said" differs from "no".
-    pub fn opt_bool(&self, field: &str) -> Result<Option<bool>, FieldError> {
+    /// An optional cell of any [`Cell`] type; empty is `None`, for fields where "not said"
+    /// differs from any value.
+    pub fn opt<T: Cell>(&self, field: &str) -> Result<Option<T>, FieldError> {
         match self.get(field) {
             "" => Ok(None),
-            s => parse_bool(s).map(Some).ok_or_else(|| {
-                self.field_error(
-                    field,
-                    format!("\"{s}\" is not yes or no (expected yes/no, y/n, true/false or 1/0)"),
-                )
-            }),
-        }
-    }
-
-    /// An optional `YYYY-MM-DD` date; empty is `None`.
-    pub fn opt_date(&self, field: &str) -> Result<Option<NaiveDate>, FieldError> {
-        match self.get(field) {
-            "" => Ok(None),
-            s => parse_date(s).map(Some).ok_or_else(|| {
-                self.field_error(field, format!("\"{s}\" is not a date in YYYY-MM-DD form"))
-            }),
-        }
-    }
-
-    /// An optional amount in pounds (`412.50`, `412.5`, `412`, `£412.50`) as exact pence;
-    /// empty is `None`.
-    pub fn opt_pence(&self, field: &str) -> Result<Option<Pence>, FieldError> {
-        match self.get(field) {
-            "" => Ok(None),
-            s => parse_pounds(s)
+            s => T::from_cell(s)
                 .map(Some)
                 .map_err(|m| self.field_error(field, m)),
         }
     }
+
+    /// A yes/no cell (`yes/no`, `y/n`, `true/false`, `1/0`, any case); empty is `default`.
+    pub fn bool_or(&self, field: &str, default: bool) -> Result<bool, FieldError> {
+        self.opt::<bool>(field).map(|b| b.unwrap_or(default))
+    }
 }
 
-/// Adds file and line to a cell error: `row.u32("URN").at(&row)?`.
+/// A type a CSV cell (trimmed, not empty) is read as, with the message a bad cell gets. One
+/// trait instead of a getter per type, so every number, flag, date and amount is refused the same
+/// way whatever file it is in.
+pub trait Cell: Sized {
+    /// The value, or what is wrong, quoting the cell, e.g. `"abc" is not a whole number`.
+    fn from_cell(s: &str) -> Result<Self, String>;
+}
+
+/// Whole numbers: the standard parse (digits, an optional `+`), so `-1` and `1.5` are refused.
+fn whole<T: std::str::FromStr>(s: &str, max: impl fmt::Display) -> Result<T, String> {
+    s.parse()
+        .map_err(|_| format!("\"{s}\" is not a whole number (0 to {max})"))
+}
+
+impl Cell for u32 {
+    fn from_cell(s: &str) -> Result<Self, String> {
+        whole(s, u32::MAX)
+    }
+}
+
+/// A school URN: a whole number.
+impl Cell for crate::area::Urn {
+    fn from_cell(s: &str) -> Result<Self, String> {
+        u32::from_cell(s).map(crate::area::Urn)
+    }
+}
+
+/// Small whole numbers, e.g. an age.
+impl Cell for u8 {
+    fn from_cell(s: &str) -> Result<Self, String> {
+        whole(s, u8::MAX)
+    }
+}
+
+/// Finite numbers: NaN and infinities are refused.
+impl Cell for f64 {
+    fn from_cell(s: &str) -> Result<Self, String> {
+        match s.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            Ok(_) => Err(format!("\"{s}\" is not a finite number")),
+            Err(_) => Err(format!("\"{s}\" is not a number")),
+        }
+    }
+}
+
+/// Yes/no, as [`parse_bool`] spells it.
+impl Cell for bool {
+    fn from_cell(s: &str) -> Result<Self, String> {
+        parse_bool(s).ok_or_else(|| {
+            format!("\"{s}\" is not yes or no (expected yes/no, y/n, true/false or 1/0)")
+        })
+    }
+}
+
+/// A strict `YYYY-MM-DD` date ([`parse_date`]).
+impl Cell for NaiveDate {
+    fn from_cell(s: &str) -> Result<Self, String> {
+        parse_date(s).ok_or_else(|| format!("\"{s}\" is not a date in YYYY-MM-DD form"))
+    }
+}
+
+/// An amount in pounds (`412.50`, `412.5`, `412`, `£412.50`) as exact pence ([`parse_pounds`]).
+impl Cell for Pence {
+    fn from_cell(s: &str) -> Result<Self, String> {
+        parse_pounds(s)
+    }
+}
+
+/// Adds file and line to a cell error: `row.parse::<u32>("URN").at(&row)?`.
 pub trait AtRow<T> {
     /// Converts the [`FieldError`] into `FILE: line N, field F: MESSAGE`.
     fn at(self, row: &Row<'_>) -> anyhow::Result<T>;
@@ -641,14 +644,6 @@ impl<T> AtRow<T> for Result<T, FieldError> {
     fn at(self, row: &Row<'_>) -> anyhow::Result<T> {
         self.map_err(|e| row.error(e))
     }
-}
-
-fn parse_whole(s: &str) -> Option<u32> {
-    let s = s.strip_prefix('+').unwrap_or(s);
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
 }
 
 /// The accepted yes/no spellings (`yes/no`, `y/n`, `true/false`, `1/0`, any case, trimmed);
@@ -752,11 +747,11 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].line(), 2);
         assert_eq!(rows[0].string("id").unwrap(), "A1");
-        assert_eq!(rows[0].f64("easting").unwrap(), 391000.5);
+        assert_eq!(rows[0].parse::<f64>("easting").unwrap(), 391000.5);
         assert_eq!(rows[0].opt_string("sex").as_deref(), Some("Boys"));
         assert_eq!(rows[1].line(), 5);
         assert_eq!(rows[1].opt_string("sex"), None);
-        assert_eq!(rows[1].opt_bool("ok").unwrap(), None);
+        assert_eq!(rows[1].opt::<bool>("ok").unwrap(), None);
     }
 
     #[test]
@@ -833,30 +828,34 @@ mod tests {
         .unwrap();
         let rows: Vec<_> = t.rows().collect::<anyhow::Result<_>>().unwrap();
         let r = &rows[0];
-        let e = r.f64("easting").at(r).unwrap_err().to_string();
+        let e = r.parse::<f64>("easting").at(r).unwrap_err().to_string();
         assert_eq!(e, "t.csv: line 2, field easting: \"abc\" is not a number");
         let e = r.bool_or("ok", false).at(r).unwrap_err().to_string();
         assert!(
             e.contains("line 2, field ok: \"maybe\" is not yes or no"),
             "{e}"
         );
-        let e = r.opt_date("dob").unwrap_err().to_string();
+        let e = r.opt::<NaiveDate>("dob").unwrap_err().to_string();
         assert!(e.contains("not a date in YYYY-MM-DD"), "{e}");
-        let e = r.u8("age").unwrap_err().to_string();
+        let e = r.parse::<u8>("age").unwrap_err().to_string();
         assert!(
             e.contains("\"300\" is not a whole number (0 to 255)"),
             "{e}"
         );
-        let e = r.u32("easting").unwrap_err().to_string();
+        let e = r.parse::<u32>("easting").unwrap_err().to_string();
         assert!(e.contains("\"abc\" is not a whole number"), "{e}");
-        let e = r.opt_pence("price").unwrap_err().to_string();
+        let e = r.opt::<Pence>("price").unwrap_err().to_string();
         assert!(e.contains("more than two decimal places"), "{e}");
-        let e = rows[1].f64("easting").at(&rows[1]).unwrap_err().to_string();
+        let e = rows[1]
+            .parse::<f64>("easting")
+            .at(&rows[1])
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("line 3, field easting: \"NaN\" is not a finite number"),
             "{e}"
         );
-        assert!(rows[2].f64("easting").is_err());
+        assert!(rows[2].parse::<f64>("easting").is_err());
         let e = rows[2].string("id").at(&rows[2]).unwrap_err().to_string();
         assert!(e.contains("line 4, field id: is empty"), "{e}");
         // Optional column absent from the file reads as empty.
@@ -883,10 +882,10 @@ mod tests {
         );
         assert_eq!(parse_date("2010-3-12"), None);
         assert_eq!(parse_date("2010-02-30"), None);
-        assert_eq!(parse_whole("12"), Some(12));
-        assert_eq!(parse_whole("-1"), None);
-        assert_eq!(parse_whole("1.0"), None);
-        assert_eq!(parse_whole("99999999999"), None);
+        assert_eq!(u32::from_cell("12").ok(), Some(12));
+        assert_eq!(u32::from_cell("-1").ok(), None);
+        assert_eq!(u32::from_cell("1.0").ok(), None);
+        assert_eq!(u32::from_cell("99999999999").ok(), None);
     }
 
     #[test]
@@ -921,7 +920,7 @@ mod tests {
         let mut t = table("Application Ref,Home X,id\nR1,5,zzz\n", Some(&map)).unwrap();
         let rows: Vec<_> = t.rows().collect::<anyhow::Result<_>>().unwrap();
         assert_eq!(rows[0].string("id").unwrap(), "R1");
-        assert_eq!(rows[0].f64("easting").unwrap(), 5.0);
+        assert_eq!(rows[0].parse::<f64>("easting").unwrap(), 5.0);
         let e = rows[0].field_error("id", "x").to_string();
         assert_eq!(e, "field Application Ref: x");
 

@@ -53,13 +53,13 @@ fn read_entrances_csv(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<Gate>> {
     for row in table.rows() {
         let row = row?;
         gates.push(Gate {
-            urn: Urn(row.u32("URN").at(&row)?),
+            urn: row.parse::<Urn>("URN").at(&row)?,
             name: row.string("Name").at(&row)?,
             point: bng_point(&row, "Easting", "Northing")?,
             open: row.bool_or("Open", true).at(&row)?,
             valid: Validity {
-                from: row.opt_date("ValidFrom").at(&row)?,
-                to: row.opt_date("ValidTo").at(&row)?,
+                from: row.opt::<chrono::NaiveDate>("ValidFrom").at(&row)?,
+                to: row.opt::<chrono::NaiveDate>("ValidTo").at(&row)?,
             },
         });
     }

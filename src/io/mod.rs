@@ -75,8 +75,8 @@ pub(crate) fn bng_point(
     easting: &str,
     northing: &str,
 ) -> anyhow::Result<geo::Point<f64>> {
-    let e = row.f64(easting).at(row)?;
-    let n = row.f64(northing).at(row)?;
+    let e = row.parse::<f64>(easting).at(row)?;
+    let n = row.parse::<f64>(northing).at(row)?;
     const HINT: &str = "coordinates must be British National Grid metres (EPSG:27700); \
                         were latitude/longitude given?";
     if !(0.0..=MAX_EASTING).contains(&e) {

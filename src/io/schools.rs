@@ -99,7 +99,7 @@ pub fn read_schools(path: &Path, bytes: &[u8]) -> anyhow::Result<SchoolsLoad> {
         };
         if let Some(why) = why {
             left_out.push(LeftOutSchool {
-                urn: Urn(row.u32("URN").at(&row)?),
+                urn: row.parse::<Urn>("URN").at(&row)?,
                 name: row.get("EstablishmentName").to_string(),
                 file: row.file().to_string(),
                 line: row.line(),
@@ -144,11 +144,11 @@ pub fn read_schools(path: &Path, bytes: &[u8]) -> anyhow::Result<SchoolsLoad> {
 }
 
 fn school(row: &Row<'_>) -> anyhow::Result<School> {
-    let urn = Urn(row.u32("URN").at(row)?);
+    let urn = row.parse::<Urn>("URN").at(row)?;
     let name = row.string("EstablishmentName").at(row)?;
     let location = bng_point(row, "Easting", "Northing")?;
-    let low_age = row.u8("StatutoryLowAge").at(row)?;
-    let high_age = row.u8("StatutoryHighAge").at(row)?;
+    let low_age = row.parse::<u8>("StatutoryLowAge").at(row)?;
+    let high_age = row.parse::<u8>("StatutoryHighAge").at(row)?;
     if low_age > high_age {
         return Err(row.error(row.field_error(
             "StatutoryLowAge",
@@ -201,9 +201,11 @@ fn school(row: &Row<'_>) -> anyhow::Result<School> {
         establishment_type: row.get("TypeOfEstablishment").to_string(),
         la_code: row.get("LA").to_string(),
         operator_model,
-        operator_pass_price: row.opt_pence("OperatorPassPrice").at(row)?,
+        operator_pass_price: row
+            .opt::<crate::units::Pence>("OperatorPassPrice")
+            .at(row)?,
         has_places: row.bool_or("HasPlaces", true).at(row)?,
-        psvar_compliant: row.opt_bool("PsvarCompliant").at(row)?,
+        psvar_compliant: row.opt::<bool>("PsvarCompliant").at(row)?,
     })
 }
 

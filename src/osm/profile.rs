@@ -15,6 +15,7 @@ use anyhow::anyhow;
 use toml::Spanned;
 
 use crate::network::Oneway;
+use crate::textpos::line_col;
 
 /// The built-in default profile, as shipped in `src/osm/default-profile.toml`.
 pub const DEFAULT_PROFILE_TOML: &str = include_str!("default-profile.toml");
@@ -326,14 +327,6 @@ struct RawOneway {
     two_way: Words,
     implied_by_junction: Words,
     implied_by_highway: Words,
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
-    (line, col)
 }
 
 /// Builds positioned error messages for one profile file.
@@ -846,12 +839,5 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("\"steps\" is listed twice"), "{e}");
-    }
-
-    #[test]
-    fn line_col_counts_characters() {
-        assert_eq!(line_col("ab\ncd", 0), (1, 1));
-        assert_eq!(line_col("ab\ncd", 4), (2, 2));
-        assert_eq!(line_col("é\nx", 3), (2, 1));
     }
 }

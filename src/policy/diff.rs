@@ -104,7 +104,29 @@ fn same(a: &Value, b: &Value) -> bool {
         (Value::Integer(i), Value::Float(f)) | (Value::Float(f), Value::Integer(i)) => {
             (*i as f64) == *f
         }
+        // "R-Y4" and ["R", "Y4"] are the same year range, written two ways.
+        (Value::String(_), Value::Array(_)) | (Value::Array(_), Value::String(_)) => {
+            match (year_range(a), year_range(b)) {
+                (Some(x), Some(y)) => x == y,
+                _ => false,
+            }
+        }
         _ => a == b,
+    }
+}
+
+/// A value as a year range, in either form it may be written.
+fn year_range(v: &Value) -> Option<super::YearRange> {
+    match v {
+        Value::String(s) => super::YearRange::parse(s),
+        Value::Array(x) => match x.as_slice() {
+            [Value::String(a), Value::String(b)] => Some(super::YearRange {
+                first: super::YearGroup::parse(a)?,
+                last: super::YearGroup::parse(b)?,
+            }),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -198,6 +220,15 @@ mod tests {
 
     fn t(s: &str) -> Table {
         toml::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn a_year_range_written_the_other_way_is_no_difference() {
+        let a = t("[x]\nclause = \"1\"\nyears = \"R-Y4\"\none = \"Y11\"\n");
+        let b = t("[x]\nclause = \"1\"\nyears = [\"R\", \"Y4\"]\none = [\"Y11\", \"Y11\"]\n");
+        assert!(diff(&a, &b).is_empty());
+        let c = t("[x]\nclause = \"1\"\nyears = [\"R\", \"Y5\"]\none = \"Y11\"\n");
+        assert_eq!(diff(&a, &c).len(), 1);
     }
 
     #[test]

@@ -146,14 +146,23 @@ pub struct AdultPass {
     pub transport: Vec<TransportType>,
 }
 
-/// Clause 5.2: who may appeal, how often, and the days the review takes. The days of stages 1
-/// and 2 are those of the policy's `[appeal]` section (quoted in letters), not repeated here.
+/// Clause 5.2, the one place a policy states its appeal rules: the grounds and the days of each
+/// stage (quoted in letters), who may appeal, how often, and the days the review takes. The
+/// loader also gives the procedure as [`super::Policy::appeal`] for the letter.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppealRules {
+    /// The clause, and the words introducing the grounds.
     #[serde(flatten)]
     pub cite: Cite,
-    /// Days from the stage 1 submission within which the family is told the review's result.
+    /// The grounds, in the policy's order (i, ii, iii), as the policy words them.
+    pub grounds: Vec<String>,
+    /// Stage 1: a Transport Appeal form within `days` of the letter.
+    pub stage1: super::AppealStage,
+    /// Stage 2: the appeal panel, within `days` of the stage 1 result.
+    pub stage2: super::AppealStage,
+    /// Days from the stage 1 submission within which the family is told the review's result
+    /// (stage 2's quote states it).
     #[serde(deserialize_with = "super::ranges::days")]
     pub review_days: u32,
     /// Appeals are heard only for residents of the council's area.
@@ -161,6 +170,20 @@ pub struct AppealRules {
     /// Appeals allowed for the same journey in one academic year.
     #[serde(deserialize_with = "super::ranges::appeals")]
     pub per_journey_per_year: u32,
+    /// The policy's words for `residents_only` and `per_journey_per_year`.
+    pub who_may_appeal_quote: String,
+}
+
+impl AppealRules {
+    /// The appeal procedure a letter quotes (grounds and stages).
+    pub fn procedure(&self) -> super::Appeal {
+        super::Appeal {
+            cite: self.cite.clone(),
+            grounds: self.grounds.clone(),
+            stage1: self.stage1.clone(),
+            stage2: self.stage2.clone(),
+        }
+    }
 }
 
 /// Clause 1.5.1: when support approved in error is withdrawn.

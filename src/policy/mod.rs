@@ -66,8 +66,6 @@ pub enum PolicyError {
         #[source]
         source: Box<PolicyError>,
     },
-    #[error("policy: [[area_rule]] '{id}': {message}")]
-    AreaRule { id: String, message: String },
     #[error("policy: rule '{rule}' borrows the criteria of '{wanted}', which is not a rule of the right form")]
     BadReference { rule: String, wanted: String },
     #[error("policy: rule '{rule}' band {band}: {message}")]
@@ -286,8 +284,10 @@ pub struct LowIncome {
     pub cite: Cite,
     /// Benefits that qualify: `free_school_meals`, `max_working_tax_credit`, `universal_credit`.
     pub qualifying: Vec<Benefit>,
-    /// The clause under which Universal Credit counts (through free school meals).
+    /// The clause under which Universal Credit counts (through free school meals), and its
+    /// words: every value carries both, so an officer sees what a number rests on.
     pub universal_credit_clause: String,
+    pub universal_credit_quote: String,
 }
 
 /// A benefit a family may receive.
@@ -496,7 +496,9 @@ pub struct Post16Assistance {
     pub reduction_percent: Percent,
     /// Operator models on which the reduction is not available (public transport, rail).
     pub not_on_operator_models: Vec<crate::area::OperatorModel>,
+    /// The clause saying where the reduction is not available, and its words.
     pub not_on_clause: String,
+    pub not_on_quote: String,
     pub resident: Criterion,
     pub age: AgeCriterion,
     #[serde(deserialize_with = "walking_required")]
@@ -587,12 +589,15 @@ pub struct SurplusSeat {
     /// Operator models whose operator sets the pass price (clause 1.3.1).
     pub operator_priced: Vec<crate::area::OperatorModel>,
     pub operator_priced_clause: String,
+    pub operator_priced_quote: String,
     /// Operator models with no surplus seat scheme (public service routes, clause 1.3.1).
     pub unavailable: Vec<crate::area::OperatorModel>,
     pub unavailable_clause: String,
+    pub unavailable_quote: String,
     /// Operator models to which the priority order does not apply (clause 1.3.3).
     pub no_priority_on: Vec<crate::area::OperatorModel>,
     pub priority_clause: String,
+    pub priority_quote: String,
     /// The tie-break within a category (clause 1.3.3): furthest walking distance first.
     pub tie_break: Cite,
     #[serde(rename = "priority")]
@@ -656,9 +661,9 @@ pub struct SurplusSeatScheme {
 }
 
 /// Transport appeals (clause 5.2): the grounds a refused family may appeal on and the days each
-/// stage allows. Decides nothing: a letter quotes it so the family knows its deadline.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// stage allows, as a letter quotes them so the family knows its deadline. Written in the policy
+/// once, in `[follow_up.appeal]` ([`AppealRules`]), and taken from there.
+#[derive(Debug, Clone, Serialize)]
 pub struct Appeal {
     #[serde(flatten)]
     pub cite: Cite,
@@ -699,7 +704,6 @@ struct PolicyDoc {
     #[serde(default)]
     area_rule: Vec<AreaRule>,
     surplus_seat_scheme: Option<SurplusSeatScheme>,
-    appeal: Option<Appeal>,
     #[serde(default)]
     not_provided: Vec<NotProvided>,
     #[serde(default)]
@@ -798,7 +802,8 @@ pub struct Policy {
     pub ehcp_provision: Option<EhcpProvision>,
     /// How to apply for a surplus seat (clauses 1.3.1, 1.3.3), when the policy gives it.
     pub surplus_seat_scheme: Option<SurplusSeatScheme>,
-    /// Appeal grounds and deadlines (clause 5.2), when the policy gives them.
+    /// Appeal grounds and deadlines (clause 5.2), when the policy gives them: the procedure part
+    /// of `follow_up.appeal`, where the policy writes it.
     pub appeal: Option<Appeal>,
     pub rules: Vec<Rule>,
 }
@@ -859,7 +864,6 @@ impl Policy {
         let mut area_rules: Vec<AreaRule> = Vec::new();
         let mut ehcp = None;
         let mut scheme = None;
-        let mut appeal = None;
         let mut rules: Vec<Rule> = Vec::new();
         // The file each rule and area rule came from, for errors found across files.
         let mut rule_files: Vec<String> = Vec::new();
@@ -899,7 +903,6 @@ impl Policy {
                 file,
                 "surplus_seat_scheme",
             )?;
-            take_once(&mut appeal, doc.appeal, file, "appeal")?;
             rules.extend(doc.not_provided.into_iter().map(Rule::NotProvided));
             rules.extend(doc.distance_rule.into_iter().map(Rule::Distance));
             rules.extend(doc.referral.into_iter().map(Rule::Referral));
@@ -929,7 +932,6 @@ impl Policy {
         };
         for (i, a) in area_rules.iter().enumerate() {
             let file = &area_rule_files[i];
-            a.check().map_err(|e| in_file(file, e))?;
             if area_rules[..i].iter().any(|o| o.id == a.id) {
                 return Err(in_file(file, PolicyError::DuplicateRule(a.id.clone())));
             }
@@ -984,11 +986,14 @@ impl Policy {
             network_date: required(network_date, "network_date")?,
             parental_preference: pref,
             surplus_seat: required(surplus, "surplus_seat")?,
+            appeal: follow_up
+                .as_ref()
+                .and_then(|(f, _)| f.appeal.as_ref())
+                .map(AppealRules::procedure),
             follow_up: follow_up.map(|(f, _)| f).unwrap_or_default(),
             area_rules,
             ehcp_provision: ehcp.map(|(e, _)| e),
             surplus_seat_scheme: scheme.map(|(v, _)| v),
-            appeal: appeal.map(|(v, _)| v),
             rules: ordered,
         })
     }
@@ -1157,6 +1162,22 @@ mod tests {
     }
 
     #[test]
+    fn a_value_with_a_clause_carries_its_quote() {
+        for key in [
+            "universal_credit_quote",
+            "operator_priced_quote",
+            "unavailable_quote",
+            "priority_quote",
+            "not_on_quote",
+        ] {
+            let e = with_replacement(&format!("{key} = "), "dropped_quote = ")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key) || e.contains("dropped_quote"), "{key}: {e}");
+        }
+    }
+
+    #[test]
     fn bad_values_are_reported_with_line_and_column() {
         let e = with_replacement(
             "walking = { comparison = \">=\", miles = 2 }",
@@ -1167,7 +1188,7 @@ mod tests {
         assert!(e.contains("home-to-school.toml"), "{e}");
         assert!(e.contains("line"), "{e}");
         assert!(e.contains("=>"), "{e}");
-        let e = with_replacement("years = [\"R\", \"Y4\"]", "years = [\"Y4\", \"R\"]")
+        let e = with_replacement("years = \"R-Y4\"", "years = \"Y4-R\"")
             .unwrap_err()
             .to_string();
         assert!(e.contains("ends earlier"), "{e}");
@@ -1175,7 +1196,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("pounds and pence"), "{e}");
-        let e = with_replacement("years = [\"Y5\", \"Y11\"]", "years = [\"Y4\", \"Y11\"]")
+        let e = with_replacement("years = \"Y5-Y11\"", "years = \"Y4-Y11\"")
             .unwrap_err()
             .to_string();
         assert!(e.contains("overlap"), "{e}");

@@ -18,6 +18,7 @@
 use toml::{Table, Value};
 
 use super::PolicyError;
+use crate::textpos::{line_col, line_of_offset};
 
 /// One policy file as read: the name shown in errors (its path) and its text.
 pub type Source = (String, String);
@@ -73,7 +74,7 @@ pub fn path_text(path: &[Step]) -> String {
 /// the nearest enclosing item found).
 pub fn line_of(text: &str, path: &[Step]) -> Option<usize> {
     let doc = toml_edit::ImDocument::parse(text).ok()?;
-    find_span(doc.as_table(), path, None).map(|r| line_at(text, r.start))
+    find_span(doc.as_table(), path, None).map(|r| line_of_offset(text, r.start))
 }
 
 fn find_span(
@@ -101,17 +102,6 @@ fn find_span(
     }
 }
 
-fn line_at(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].matches('\n').count() + 1
-}
-
-/// The 1-based column (in characters) of a byte offset within its line.
-fn column_at(text: &str, byte: usize) -> usize {
-    let before = &text[..byte.min(text.len())];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    before[line_start..].chars().count() + 1
-}
-
 /// Where an overlay wrote a value: its file, and the line and column of the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -128,10 +118,11 @@ pub fn written_at(overlays: &[Vec<Source>], keys: &[String]) -> Option<Written> 
     overlays.iter().rev().flatten().find_map(|(file, text)| {
         let doc = toml_edit::ImDocument::parse(text.as_str()).ok()?;
         let span = value_span(doc.as_item(), keys)?;
+        let (line, column) = line_col(text, span.start);
         Some(Written {
             file: file.clone(),
-            line: line_at(text, span.start),
-            column: column_at(text, span.start),
+            line,
+            column,
         })
     })
 }
@@ -282,6 +273,15 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// Whether two values are the two ways of writing a year range, `"R-Y4"` and `["R", "Y4"]`
+/// ([`super::YearRange`] reads both): an overlay may use either form whatever its base uses. Any
+/// other text given for a list is still read by the typed policy, which says what is wrong.
+fn year_range_forms(a: &Value, b: &Value) -> bool {
+    let pair =
+        |v: &Value| matches!(v, Value::Array(x) if x.len() == 2 && x.iter().all(Value::is_str));
+    (a.is_str() && pair(b)) || (pair(a) && b.is_str())
+}
+
 /// A non-empty list whose items are all tables: a list of rules matched by `id`, not a value.
 pub(crate) fn is_array_of_tables(a: &[Value]) -> bool {
     !a.is_empty() && a.iter().all(Value::is_table)
@@ -373,7 +373,8 @@ impl Cx<'_> {
             }
             (b, o) => {
                 let same = kind(b) == kind(&o)
-                    || (matches!(b, Value::Array(x) if x.is_empty()) && o.is_array());
+                    || (matches!(b, Value::Array(x) if x.is_empty()) && o.is_array())
+                    || year_range_forms(b, &o);
                 if !same {
                     return Err(self.err(
                         at,
@@ -504,6 +505,22 @@ limit = 6
         let bands = rules[0]["band"].as_array().unwrap();
         assert_eq!(bands.len(), 1);
         assert_eq!(bands[0]["years"], Value::Integer(9));
+    }
+
+    #[test]
+    fn a_year_range_may_be_written_either_way_over_its_base() {
+        let base =
+            "[band]\nclause = \"1\"\nquote = \"q\"\nyears = \"R-Y4\"\nold = [\"R\", \"Y4\"]\n";
+        let layers = vec![
+            vec![src("base/a.toml", base)],
+            vec![src(
+                "over/o.toml",
+                "[band]\nquote = \"q2\"\nyears = [\"R\", \"Y6\"]\nold = \"R-Y6\"\n",
+            )],
+        ];
+        let t = combined(&merge_layers(&layers).unwrap());
+        assert_eq!(t["band"]["years"].as_array().unwrap().len(), 2);
+        assert_eq!(t["band"]["old"].as_str(), Some("R-Y6"));
     }
 
     #[test]

@@ -85,7 +85,9 @@ impl<'de> Deserialize<'de> for YearGroup {
     }
 }
 
-/// An inclusive range of year groups, written `["R", "Y4"]` in the policy.
+/// An inclusive range of year groups. An officer writes one year as `"Y11"` and a range as
+/// `"R-Y4"`; the older two-item form `["R", "Y4"]` (`["Y11", "Y11"]` for one year) is still
+/// read. `policy show --format json` gives it as the two-item form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(into = "[YearGroup; 2]")]
 pub struct YearRange {
@@ -116,15 +118,64 @@ impl fmt::Display for YearRange {
     }
 }
 
-impl<'de> Deserialize<'de> for YearRange {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let [first, last] = <[YearGroup; 2]>::deserialize(d)?;
-        if first > last {
-            return Err(serde::de::Error::custom(format!(
-                "year range starts at {first} but ends earlier, at {last}"
+impl YearRange {
+    /// Reads `"Y11"` (one year) or `"R-Y4"` (first and last, inclusive). A year group's own
+    /// name may hold a hyphen (`pre-school`), so each hyphen is tried as the divider.
+    pub fn parse(s: &str) -> Option<YearRange> {
+        if let Some(y) = YearGroup::parse(s) {
+            return Some(YearRange { first: y, last: y });
+        }
+        s.match_indices('-').find_map(|(i, _)| {
+            let first = YearGroup::parse(&s[..i])?;
+            let last = YearGroup::parse(&s[i + 1..])?;
+            Some(YearRange { first, last })
+        })
+    }
+
+    /// Refuses a range whose end comes before its start.
+    fn ordered<E: serde::de::Error>(self) -> Result<YearRange, E> {
+        if self.first > self.last {
+            return Err(E::custom(format!(
+                "year range starts at {} but ends earlier, at {}",
+                self.first, self.last
             )));
         }
-        Ok(YearRange { first, last })
+        Ok(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for YearRange {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = YearRange;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a year group or range of year groups, e.g. \"Y11\" or \"R-Y4\"")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<YearRange, E> {
+                YearRange::parse(s)
+                    .ok_or_else(|| {
+                        E::custom(format!(
+                            "'{s}' is not a year group or a range of year groups (expected e.g. \
+                             Y11, or R-Y4 for Reception to Year 4; N, R, Y1 .. Y13)"
+                        ))
+                    })?
+                    .ordered()
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<YearRange, A::Error> {
+                let [first, last] = <[YearGroup; 2]>::deserialize(
+                    serde::de::value::SeqAccessDeserializer::new(seq),
+                )?;
+                YearRange { first, last }.ordered()
+            }
+        }
+        d.deserialize_any(Visitor)
     }
 }
 
@@ -328,6 +379,53 @@ mod tests {
         assert_eq!(YearGroup::parse("Y15"), None);
         assert_eq!(YearGroup::parse(""), None);
         assert_eq!(YearGroup::parse("-3"), None);
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Years {
+        years: YearRange,
+    }
+
+    fn years(toml_text: &str) -> Result<YearRange, String> {
+        toml::from_str::<Years>(toml_text)
+            .map(|y| y.years)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn year_ranges_are_written_as_one_year_a_range_or_the_old_pair() {
+        let y = |n| YearGroup::year(n).unwrap();
+        let one = YearRange {
+            first: y(11),
+            last: y(11),
+        };
+        let r_to_4 = YearRange {
+            first: YearGroup::RECEPTION,
+            last: y(4),
+        };
+        assert_eq!(years(r#"years = "Y11""#), Ok(one));
+        assert_eq!(years(r#"years = ["Y11", "Y11"]"#), Ok(one));
+        assert_eq!(years(r#"years = "R-Y4""#), Ok(r_to_4));
+        assert_eq!(years(r#"years = ["R", "Y4"]"#), Ok(r_to_4));
+        let n = YearRange {
+            first: YearGroup::PRE_SCHOOL,
+            last: YearGroup::PRE_SCHOOL,
+        };
+        assert_eq!(years(r#"years = "N""#), Ok(n));
+        assert_eq!(years(r#"years = "pre-school""#), Ok(n));
+        assert_eq!(
+            years(r#"years = "pre-school-R""#).unwrap().last,
+            YearGroup::RECEPTION
+        );
+        let e = years(r#"years = "Y4-R""#).unwrap_err();
+        assert!(e.contains("starts at Year 4 but ends earlier"), "{e}");
+        let e = years(r#"years = "Y14""#).unwrap_err();
+        assert!(e.contains("'Y14' is not a year group or a range"), "{e}");
+        assert!(e.contains("line 1"), "{e}");
+        let e = years(r#"years = ["R"]"#).unwrap_err();
+        assert!(e.contains("length"), "{e}");
+        // Shown as the two-item form, as before.
+        assert_eq!(serde_json::to_string(&one).unwrap(), r#"["Y11","Y11"]"#);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! (source defaults, help wrapping width) changes the output.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -22,6 +22,27 @@ pub const STURMINSTER_Y9_QE: [&str; 8] = [
     "--school",
     "141526",
 ];
+
+/// The boundary area's Year 4 child at exactly 2 miles (the walking limit) from school 900001, as
+/// `check` flags (add `--area`).
+pub const BOUNDARY_Y4_AT_2_MILES: [&str; 8] = [
+    "--easting",
+    "3218.688",
+    "--northing",
+    "1000",
+    "--year",
+    "4",
+    "--school",
+    "900001",
+];
+
+/// `schools near` for the demo's Sturminster Marshall home, Year 9 ([`STURMINSTER_Y9_QE`]
+/// without the school).
+pub fn schools_near_sturminster_y9() -> Vec<&'static str> {
+    let mut args = vec!["schools", "near"];
+    args.extend(&STURMINSTER_Y9_QE[..6]);
+    args
+}
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -68,6 +89,19 @@ pub fn run(args: &[&str]) -> Run {
     r
 }
 
+/// Runs `schoolrun` with the arguments and requires exit code 0.
+pub fn ok(args: &[&str]) -> Run {
+    let r = run(args);
+    assert_eq!(
+        r.code,
+        Some(0),
+        "schoolrun {args:?}\nstdout:\n{}\nstderr:\n{}",
+        r.stdout,
+        r.stderr
+    );
+    r
+}
+
 /// A file of the real open data beside the repository (`../shared/data/REL`), or `None` with a
 /// message saying the test is skipped (a fresh clone has no `../shared`).
 pub fn shared_data(rel: &str) -> Option<PathBuf> {
@@ -83,8 +117,30 @@ pub fn shared_data(rel: &str) -> Option<PathBuf> {
     }
 }
 
+/// Every `*.toml` file under `dir` and its subdirectories, in sorted order (worked cases, policy
+/// files); fails the test if `dir` cannot be read.
+pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+            .map(|e| e.expect("directory entry").path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out
+}
+
 /// Copies the files (not sub-folders) of a folder, e.g. an area to change in a test.
-pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();

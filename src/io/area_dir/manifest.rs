@@ -24,10 +24,6 @@ struct RawManifest {
     max_snap_m: Option<Spanned<f64>>,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(0, |s| s.matches('\n').count()) + 1
-}
-
 impl AreaManifest {
     /// Parses a manifest; `file` names it in messages, which give line and column (toml's own
     /// messages for syntax and type errors, the key's line for invalid values).
@@ -35,7 +31,10 @@ impl AreaManifest {
         let raw: RawManifest =
             toml::from_str(text).map_err(|e| anyhow!("{file}: {}", e.to_string().trim_end()))?;
         let at = |key: &str, span: std::ops::Range<usize>, msg: &str| {
-            anyhow!("{file}: line {}, {key}: {msg}", line_of(text, span.start))
+            anyhow!(
+                "{file}: line {}, {key}: {msg}",
+                crate::textpos::line_of_offset(text, span.start)
+            )
         };
         let path = |key: &str, v: Spanned<String>| -> anyhow::Result<String> {
             if v.get_ref().trim().is_empty() {
