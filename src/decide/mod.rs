@@ -203,19 +203,9 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
             d.basis = Some(basis);
             d.deciding_clause = Some(clause.clone());
             d.threshold = threshold.clone();
-            d.charge = Some(
-                match policy.rules.iter().find_map(|r| match r {
-                    crate::policy::Rule::Post16(p) if p.basis == basis => Some(p),
-                    _ => None,
-                }) {
-                    Some(p) => rules::surplus_seat::reduced(
-                        rules::surplus_seat::seat_price(ctx),
-                        p.reduction_percent,
-                        &p.cite.clause,
-                    ),
-                    None => rules::surplus_seat::free(clause),
-                },
-            );
+            // A rule that decides a charge of its own (the post-16 scheme's reduction, say) set
+            // it in its terms (the branch above); any other eligibility is free transport.
+            d.charge = Some(rules::surplus_seat::free(clause));
         }
         (None, Some((basis, clause))) => {
             d.outcome = Outcome::Refer;

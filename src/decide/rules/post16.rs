@@ -207,6 +207,12 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
         limits: vec![d.describe()],
     });
     let verdict = if all {
+        // Section 3: the scheme is a reduction of the seat's price, not free transport.
+        ctx.set_charge(super::surplus_seat::reduced(
+            super::surplus_seat::seat_price(ctx),
+            rule.reduction_percent,
+            &rule.cite.clause,
+        ));
         Verdict::Eligible {
             basis: rule.basis,
             clause,
