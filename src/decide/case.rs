@@ -258,18 +258,6 @@ impl Case {
         self.nominated_address.or(self.gp_address)
     }
 
-    /// The case as decided from the second home, when section 1.5 says so.
-    pub fn at_decided_home(&self) -> Option<Case> {
-        let (Some(Address::Second), Some(p)) = (self.split_residency_address(), self.second_home)
-        else {
-            return None;
-        };
-        let mut c = self.clone();
-        c.home = p;
-        c.access_point = None;
-        Some(c)
-    }
-
     /// A recorded finding (clauses 1.1.9-1.1.16; Post-16 sections 2, 3, 5).
     pub fn recorded(&self, r: crate::policy::Recorded) -> Option<bool> {
         use crate::policy::Recorded as R;

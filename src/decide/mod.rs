@@ -58,8 +58,12 @@ fn decide_inner(
     case: &Case,
     settings: &Settings,
 ) -> Result<Decision, DecideError> {
-    // Section 1.5: a child with split residency is decided from the nominated home address.
-    let moved = case.at_decided_home();
+    // A rule may decide the case from another address (section 1.5: the nominated home of a
+    // child with split residency).
+    let moved = policy
+        .rules
+        .iter()
+        .find_map(|r| rules::decided_home(r, case));
     let case = moved.as_ref().unwrap_or(case);
     let ctx = Ctx::new(policy, area, case, settings)?;
     let d = decide_ctx(&ctx)?;

@@ -175,6 +175,15 @@ pub fn unmeasured_reason(ctx: &Ctx, what: &str, clause: String, source: &AreaErr
     }
 }
 
+/// Where a rule decides the case from, when it is not the home given (section 1.5: a child with
+/// two homes is decided from the nominated one); asked of every rule before any is applied.
+pub fn decided_home(rule: &Rule, case: &super::Case) -> Option<super::Case> {
+    match rule {
+        Rule::SplitResidency(r) => split_residency::decided_home(r, case),
+        _ => None,
+    }
+}
+
 /// Applies one rule of the policy to the case.
 pub fn apply(rule: &Rule, ctx: &Ctx) -> Result<Finding, DecideError> {
     match rule {

@@ -1,10 +1,11 @@
 //! Split residency (section 1.5, "Points of Clarification"): a child with two homes is decided
 //! from the nominated home address; where that is unclear or disputed, from the address on the
-//! child's registered GP record. The engine has already placed the case at that address
-//! ([`crate::decide::Case::at_decided_home`]); this form says so, or refers the case when
-//! neither address is known.
+//! child's registered GP record. The form does both jobs: before any rule is applied it places
+//! the case at that address ([`decided_home`], asked of every rule by the engine), and in its
+//! turn it says so, or refers the case when neither address is known. A policy without this
+//! rule decides every case from the home given.
 
-use crate::decide::case::Address;
+use crate::decide::case::{Address, Case};
 use crate::decide::context::Ctx;
 use crate::decide::decision::Reason;
 use crate::policy::SplitResidency;
@@ -16,6 +17,19 @@ fn which(a: Address) -> &'static str {
         Address::First => "first",
         Address::Second => "second",
     }
+}
+
+/// The case as decided from the second home, when section 1.5 says so (the nominated home, or
+/// else the GP record's, is the second address); `None` to decide it where it is.
+pub fn decided_home(_rule: &SplitResidency, case: &Case) -> Option<Case> {
+    let (Some(Address::Second), Some(p)) = (case.split_residency_address(), case.second_home)
+    else {
+        return None;
+    };
+    let mut c = case.clone();
+    c.home = p;
+    c.access_point = None;
+    Some(c)
 }
 
 /// Explains which address the case is decided from, or refers it.
