@@ -42,16 +42,6 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     located: Located,
     cache: RefCell<MeasureCache>,
-    warnings: RefCell<Vec<String>>,
-    /// Set by the rule being applied (clauses 1.1.9, 4.1; Post-16 sections 2 and 5).
-    terms: RefCell<Terms>,
-}
-
-/// What a rule says of the support besides eligibility: when it ends and what it costs.
-#[derive(Debug, Clone, Default)]
-pub struct Terms {
-    pub ends: Option<super::decision::SupportEnds>,
-    pub charge: Option<super::decision::Charge>,
 }
 
 impl<'a> Ctx<'a> {
@@ -79,8 +69,6 @@ impl<'a> Ctx<'a> {
             settings,
             located,
             cache: RefCell::new(Vec::new()),
-            warnings: RefCell::new(Vec::new()),
-            terms: RefCell::new(Terms::default()),
         })
     }
 
@@ -154,34 +142,6 @@ impl<'a> Ctx<'a> {
             text: format!("Low-income family: {}.", names.join(", ")),
             figures: None,
         })
-    }
-
-    /// Adds a warning for the officer.
-    pub fn warn(&self, w: String) {
-        let mut ws = self.warnings.borrow_mut();
-        if !ws.contains(&w) {
-            ws.push(w);
-        }
-    }
-
-    /// Warnings collected so far.
-    pub fn take_warnings(&self) -> Vec<String> {
-        std::mem::take(&mut self.warnings.borrow_mut())
-    }
-
-    /// Records when the support of the rule being applied ends.
-    pub fn set_support_ends(&self, ends: super::decision::SupportEnds) {
-        self.terms.borrow_mut().ends = Some(ends);
-    }
-
-    /// Records the charge of the rule being applied, when it is not the usual one.
-    pub fn set_charge(&self, charge: super::decision::Charge) {
-        self.terms.borrow_mut().charge = Some(charge);
-    }
-
-    /// The terms the last rule set, cleared.
-    pub fn take_terms(&self) -> Terms {
-        std::mem::take(&mut self.terms.borrow_mut())
     }
 
     /// Schools' names for reasons, joined with commas (`none` for no school).

@@ -80,19 +80,18 @@ fn decide_inner(
 fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
     let (policy, case) = (ctx.policy, ctx.case);
     let mut findings: Vec<Finding> = Vec::with_capacity(policy.rules.len());
-    let mut rule_terms: Vec<context::Terms> = Vec::with_capacity(policy.rules.len());
+    let mut rule_terms: Vec<rules::Terms> = Vec::with_capacity(policy.rules.len());
     // Warnings (e.g. "close to the limit") belong to the rule that raised them, so that an
     // eligible decision carries only those of the rules that explain it.
     let mut rule_warnings: Vec<Vec<String>> = Vec::with_capacity(policy.rules.len());
     for rule in &policy.rules {
-        let finding = match rules::apply(rule, ctx) {
-            Ok(f) => f,
-            Err(e) => rules::unmeasured(rule, ctx, e)?,
-        };
+        let (finding, notes) = rules::apply(rule, ctx)?;
         findings.push(finding);
-        rule_warnings.push(ctx.take_warnings());
-        rule_terms.push(ctx.take_terms());
+        rule_warnings.push(notes.warnings);
+        rule_terms.push(notes.terms);
     }
+    // Warnings of the decision as a whole (the seat's vehicles, a distance not measured).
+    let mut late = rules::Notes::default();
     // The first rule that decides (eligible; or, for clauses that say so, not eligible or for an
     // officer whatever later rules say) is explained by the rules up to it; later rules (a
     // referral, say) would only confuse the letter.
@@ -252,7 +251,7 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
         }
     }
     if d.outcome != Outcome::Eligible {
-        d.charge = Some(rules::surplus_seat::seat_price(ctx));
+        d.charge = Some(rules::surplus_seat::seat_price(ctx, &mut late));
         if d.outcome == Outcome::NotEligible {
             d.surplus_priority = rules::surplus_seat::priority(ctx, preference_school);
         }
@@ -260,14 +259,10 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
     if d.outcome == Outcome::Eligible {
         d.support_ends = decided_terms.ends;
     }
-    d.distances = distances(ctx);
+    d.distances = distances(ctx, &mut late);
     d.reasons = reasons;
     let mut warnings: Vec<String> = Vec::new();
-    for w in rule_warnings[..last]
-        .iter()
-        .flatten()
-        .chain(&ctx.take_warnings())
-    {
+    for w in rule_warnings[..last].iter().flatten().chain(&late.warnings) {
         if !warnings.contains(w) {
             warnings.push(w.clone());
         }
@@ -278,15 +273,15 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
 }
 
 /// Distances from the home to the school applied for, measuring what the rules did not.
-fn distances(ctx: &Ctx) -> Distances {
+fn distances(ctx: &Ctx, notes: &mut rules::Notes) -> Distances {
     let urn = ctx.school.urn;
     let walk = ctx.measure(urn, Mode::Walk);
     let drive = ctx.measure(urn, Mode::Drive);
     if let Err(e) = &walk {
-        ctx.warn(format!("walking distance not measured: {e}"));
+        notes.warn(format!("walking distance not measured: {e}"));
     }
     if let Err(e) = &drive {
-        ctx.warn(format!("driven distance not measured: {e}"));
+        notes.warn(format!("driven distance not measured: {e}"));
     }
     let walk_ok = walk.as_ref().ok().and_then(|m| m.as_ref());
     Distances {

@@ -192,7 +192,7 @@ pub(super) fn settle(
     r.threshold = None;
     r.surplus_priority = None;
     r.support_ends = None;
-    r.charge = Some(surplus_seat::seat_price(ctx));
+    r.charge = Some(surplus_seat::seat_price(ctx, &mut Default::default()));
     r.reasons = vec![
         Reason {
             clause: clause.clone(),

@@ -9,10 +9,11 @@ use crate::decide::decision::Reason;
 use crate::policy::ChangingSchool;
 
 use super::recorded::{age_distance, age_distance_finding, finding, finding_reason, unmet_finding};
+use super::Notes;
 use super::{Finding, Verdict};
 
 /// Applies clause 1.1.10.
-pub fn apply(rule: &ChangingSchool, ctx: &Ctx) -> Result<Finding, DecideError> {
+pub fn apply(rule: &ChangingSchool, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     if !ctx.case.changed_school {
         return Ok(Finding::not_applicable());
     }
@@ -40,7 +41,7 @@ pub fn apply(rule: &ChangingSchool, ctx: &Ctx) -> Result<Finding, DecideError> {
     if let Some(v) = unmet_finding(value, rule.basis, clause) {
         return Ok(finding(v, reasons));
     }
-    let Some(ad) = age_distance(&rule.age_distance, ctx)? else {
+    let Some(ad) = age_distance(&rule.age_distance, ctx, notes)? else {
         return Ok(Finding::not_applicable());
     };
     Ok(age_distance_finding(rule.basis, clause, ad, reasons))

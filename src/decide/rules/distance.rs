@@ -15,10 +15,11 @@ use crate::policy::{DistanceRule, Limit, Measure, Requirement, SchoolSet};
 use crate::units::Metres;
 
 use super::against_limit::against_limit;
+use super::Notes;
 use super::{Finding, Verdict};
 
 /// Applies a distance rule to the case.
-pub fn apply(rule: &DistanceRule, ctx: &Ctx) -> Result<Finding, DecideError> {
+pub fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let year = ctx.case.year_group;
     let Some(band) = rule.bands.iter().find(|b| b.years.contains(year)) else {
         return Ok(Finding::not_applicable());
@@ -64,7 +65,7 @@ pub fn apply(rule: &DistanceRule, ctx: &Ctx) -> Result<Finding, DecideError> {
     // decides nothing: another limit not met still refuses, otherwise an officer must measure.
     let mut unmeasured = false;
     for limit in &band.limits {
-        match check_limit(limit, &band.cite.clause, urn, ctx) {
+        match check_limit(limit, &band.cite.clause, urn, ctx, notes) {
             Ok((holds, mut rs)) => {
                 all_hold &= holds;
                 reasons.append(&mut rs);
@@ -205,6 +206,7 @@ pub(super) fn check_limit(
     clause: &str,
     urn: Urn,
     ctx: &Ctx,
+    notes: &mut Notes,
 ) -> Result<(bool, Vec<Reason>), DecideError> {
     // A home that cannot be placed on this mode's network (it was on another's) leaves the
     // limit unjudged: the rule refers the case, naming the clause whose distance is missing.
@@ -247,7 +249,7 @@ pub(super) fn check_limit(
             });
             let margin = ctx.settings.close_margin_m;
             if (v - limit.metres.0).abs() <= margin {
-                ctx.warn(format!(
+                notes.warn(format!(
                     "close to the limit: {what} {} mi against {} mi (within {} mi); check the \
                      measurement by hand before the letter goes out",
                     km_mi(v),

@@ -76,6 +76,34 @@ pub enum Verdict {
     Hold { basis: Basis, clause: String },
 }
 
+/// What a rule says of the support besides eligibility: when it ends and what it costs (clauses
+/// 1.1.9, 4.1; Post-16 sections 2, 3 and 5).
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    pub ends: Option<crate::decide::decision::SupportEnds>,
+    pub charge: Option<crate::decide::decision::Charge>,
+}
+
+/// What a rule produces besides its verdict and reasons: warnings for the officer ("close to the
+/// limit", evidence still needed) and the terms of the support it decides. A rule writes them
+/// here as it goes; [`apply`] hands them back with the finding, so that they belong to the rule
+/// that raised them (kept even when the rule then refers the case for a distance it could not
+/// measure).
+#[derive(Debug, Clone, Default)]
+pub struct Notes {
+    pub warnings: Vec<String>,
+    pub terms: Terms,
+}
+
+impl Notes {
+    /// Adds a warning for the officer (once).
+    pub fn warn(&mut self, w: String) {
+        if !self.warnings.contains(&w) {
+            self.warnings.push(w);
+        }
+    }
+}
+
 /// A verdict with the reasons that led to it.
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -184,23 +212,32 @@ pub fn decided_home(rule: &Rule, case: &super::Case) -> Option<super::Case> {
     }
 }
 
-/// Applies one rule of the policy to the case.
-pub fn apply(rule: &Rule, ctx: &Ctx) -> Result<Finding, DecideError> {
-    match rule {
+/// Applies one rule of the policy to the case: its finding, and the warnings and terms it gave.
+/// A distance the rule needed but could not measure (the home is on another mode's network
+/// only) makes it refer the case (see [`unmeasured`]).
+pub fn apply(rule: &Rule, ctx: &Ctx) -> Result<(Finding, Notes), DecideError> {
+    let mut notes = Notes::default();
+    let n = &mut notes;
+    let found = match rule {
         Rule::NotProvided(r) => Ok(not_provided::apply(r, ctx)),
-        Rule::Distance(r) => distance::apply(r, ctx),
+        Rule::Distance(r) => distance::apply(r, ctx, n),
         Rule::Referral(r) => Ok(referral::apply(r, ctx)),
-        Rule::Post16(r) => post16::apply(r, ctx),
+        Rule::Post16(r) => post16::apply(r, ctx, n),
         Rule::SplitResidency(r) => Ok(split_residency::apply(r, ctx)),
         Rule::Bar(r) => Ok(bar::apply(r, ctx)),
-        Rule::Note(r) => Ok(note::apply(r, ctx)),
-        Rule::TemporaryHousing(r) => temporary_housing::apply(r, ctx),
-        Rule::ChangingSchool(r) => changing_school::apply(r, ctx),
-        Rule::MovingHouse(r) => moving_house::apply(r, ctx),
+        Rule::Note(r) => Ok(note::apply(r, ctx, n)),
+        Rule::TemporaryHousing(r) => temporary_housing::apply(r, ctx, n),
+        Rule::ChangingSchool(r) => changing_school::apply(r, ctx, n),
+        Rule::MovingHouse(r) => moving_house::apply(r, ctx, n),
         Rule::Year11Move(r) => Ok(year11_move::apply(r, ctx)),
-        Rule::Placement(r) => placement::apply(r, ctx),
-        Rule::Transitional(r) => transitional::apply(r, ctx),
-        Rule::Post16Send(r) => post16_send::apply(r, ctx),
+        Rule::Placement(r) => placement::apply(r, ctx, n),
+        Rule::Transitional(r) => transitional::apply(r, ctx, n),
+        Rule::Post16Send(r) => post16_send::apply(r, ctx, n),
         Rule::Post19(r) => post19::apply(r, ctx),
-    }
+    };
+    let finding = match found {
+        Ok(f) => f,
+        Err(e) => unmeasured(rule, ctx, e)?,
+    };
+    Ok((finding, notes))
 }

@@ -12,6 +12,7 @@ use crate::policy::MovingHouse;
 use crate::units::Metres;
 
 use super::recorded::{age_distance, age_distance_finding, finding};
+use super::Notes;
 use super::{Finding, Verdict};
 
 /// Suitable schools nearer than the school applied for, split into those with and without
@@ -53,7 +54,7 @@ fn names(ctx: &Ctx, us: &[Urn]) -> String {
 }
 
 /// Applies clause 1.1.8 to a child remaining at the existing school after a move.
-pub fn apply(rule: &MovingHouse, ctx: &Ctx) -> Result<Finding, DecideError> {
+pub fn apply(rule: &MovingHouse, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let case = ctx.case;
     if !case.moved_house || case.previous_school != Some(ctx.school.urn) {
         return Ok(Finding::not_applicable());
@@ -92,7 +93,7 @@ pub fn apply(rule: &MovingHouse, ctx: &Ctx) -> Result<Finding, DecideError> {
         };
         return Ok(finding(verdict, reasons));
     }
-    let Some(ad) = age_distance(&rule.age_distance, ctx)? else {
+    let Some(ad) = age_distance(&rule.age_distance, ctx, notes)? else {
         return Ok(Finding::not_applicable());
     };
     reasons.push(Reason {

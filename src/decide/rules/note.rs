@@ -6,11 +6,12 @@ use crate::decide::context::Ctx;
 use crate::policy::Note;
 
 use super::Finding;
+use super::Notes;
 
 /// Adds the clause's note as a warning when the circumstance is on the case.
-pub fn apply(rule: &Note, ctx: &Ctx) -> Finding {
+pub fn apply(rule: &Note, ctx: &Ctx, notes: &mut Notes) -> Finding {
     if ctx.case.flag(rule.when) {
-        ctx.warn(format!(
+        notes.warn(format!(
             "clause {}: {} (\"{}\")",
             rule.cite.clause, rule.text, rule.cite.quote
         ));

@@ -13,10 +13,11 @@ use crate::policy::{Placement, PlacementSchool};
 use super::recorded::{
     age_distance, age_distance_finding, age_distance_to, finding, finding_reason, not_met,
 };
+use super::Notes;
 use super::{Finding, Verdict};
 
 /// Applies a placement rule.
-pub fn apply(rule: &Placement, ctx: &Ctx) -> Result<Finding, DecideError> {
+pub fn apply(rule: &Placement, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let case = ctx.case;
     if !rule.when.iter().all(|f| case.flag(*f)) || rule.unless.iter().any(|f| case.flag(*f)) {
         return Ok(Finding::not_applicable());
@@ -65,7 +66,7 @@ pub fn apply(rule: &Placement, ctx: &Ctx) -> Result<Finding, DecideError> {
         }
     }
     if rule.school == PlacementSchool::NearestWithPlaces {
-        if let Some(f) = nearest_with_places(rule, ctx, &mut reasons)? {
+        if let Some(f) = nearest_with_places(rule, ctx, &mut reasons, notes)? {
             return Ok(f);
         }
     }
@@ -87,7 +88,7 @@ pub fn apply(rule: &Placement, ctx: &Ctx) -> Result<Finding, DecideError> {
             reasons,
         ));
     };
-    let Some(ad) = age_distance(rule_id, ctx)? else {
+    let Some(ad) = age_distance(rule_id, ctx, notes)? else {
         return Ok(Finding::not_applicable());
     };
     Ok(age_distance_finding(rule.basis, clause, ad, reasons))
@@ -136,6 +137,7 @@ fn nearest_with_places(
     rule: &Placement,
     ctx: &Ctx,
     reasons: &mut Vec<Reason>,
+    notes: &mut Notes,
 ) -> Result<Option<Finding>, DecideError> {
     let clause = rule.cite.clause.as_str();
     let own = |u: &crate::area::Urn| {
@@ -197,7 +199,7 @@ fn nearest_with_places(
         .take_while(|u| *u != ctx.school.urn)
         .filter(|u| !own(u))
     {
-        let Some(ad) = age_distance_to(rule_id, ctx, n)? else {
+        let Some(ad) = age_distance_to(rule_id, ctx, n, notes)? else {
             continue;
         };
         if !ad.met {

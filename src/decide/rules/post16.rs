@@ -11,6 +11,7 @@ use crate::decide::decision::{Reason, ThresholdApplied};
 use crate::policy::Post16Assistance;
 
 use super::against_limit::walking_route_against;
+use super::Notes;
 use super::{Finding, Verdict};
 
 /// The date on which age is taken: the given month/day immediately preceding the policy's
@@ -40,7 +41,11 @@ pub(super) fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
 }
 
 /// Applies the scheme's criteria.
-pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError> {
+pub fn apply(
+    rule: &Post16Assistance,
+    ctx: &Ctx,
+    notes: &mut Notes,
+) -> Result<Finding, DecideError> {
     let case = ctx.case;
     if !rule.years.contains(case.year_group) {
         return Ok(Finding::not_applicable());
@@ -90,7 +95,7 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
     if case.ehcp && age >= under && age <= ehcp_max {
         if let Some(n) = &rule.ehcp_necessity {
             match case.ehcp_transport_necessary {
-                None => ctx.warn(format!(
+                None => notes.warn(format!(
                     "{clause}: the age extension needs an EHCP that highlights transport as a \
                      necessity: {} (record ehcp_transport_necessary)",
                     n.evidence
@@ -183,7 +188,7 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
         None,
     );
     if low.is_none() && medical {
-        ctx.warn(format!(
+        notes.warn(format!(
             "{clause}: supporting evidence from the appropriate Medical Officer is required"
         ));
     }
@@ -208,8 +213,9 @@ pub fn apply(rule: &Post16Assistance, ctx: &Ctx) -> Result<Finding, DecideError>
     });
     let verdict = if all {
         // Section 3: the scheme is a reduction of the seat's price, not free transport.
-        ctx.set_charge(super::surplus_seat::reduced(
-            super::surplus_seat::seat_price(ctx),
+        let full = super::surplus_seat::seat_price(ctx, notes);
+        notes.terms.charge = Some(super::surplus_seat::reduced(
+            full,
             rule.reduction_percent,
             &rule.cite.clause,
         ));

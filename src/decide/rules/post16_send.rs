@@ -16,10 +16,11 @@ use crate::policy::{Post16Send, Rule};
 use super::against_limit::walking_route_against;
 use super::post16::{age_on, last_before};
 use super::recorded::{academic_year_end, finding, finding_reason, not_met};
+use super::Notes;
 use super::{Finding, Verdict};
 
 /// Applies section 2.
-pub fn apply(rule: &Post16Send, ctx: &Ctx) -> Result<Finding, DecideError> {
+pub fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let case = ctx.case;
     if !rule.years.contains(case.year_group)
         || !(case.mobility_need || case.professional_assessment.is_some())
@@ -130,7 +131,7 @@ pub fn apply(rule: &Post16Send, ctx: &Ctx) -> Result<Finding, DecideError> {
         .ok_or_else(|| missing("a valid application deadline in the policy"))?;
     let late = match case.applied_on {
         None => {
-            ctx.warn(format!(
+            notes.warn(format!(
                 "{clause}: the date the application was received is not given (applied_on); it \
                  is due by {deadline} for a course starting {course}"
             ));
@@ -212,10 +213,10 @@ pub fn apply(rule: &Post16Send, ctx: &Ctx) -> Result<Finding, DecideError> {
             ),
         },
     };
-    ctx.set_charge(charge);
+    notes.terms.charge = Some(charge);
     let ends: NaiveDate =
         academic_year_end(course).ok_or_else(|| missing("a course start within the calendar"))?;
-    ctx.set_support_ends(SupportEnds {
+    notes.terms.ends = Some(SupportEnds {
         date: ends,
         clause: rule.reapply.clause.clone(),
         note: format!("the end of this year of study: {}", rule.reapply.quote),

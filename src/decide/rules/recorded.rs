@@ -8,6 +8,7 @@ use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, ThresholdApplied};
 use crate::policy::{Basis, Finding as Needed, Limit, Rule};
 
+use super::Notes;
 use super::{Finding, Verdict};
 
 /// A reason for a recorded finding: met, not met, or not yet recorded (with the evidence).
@@ -52,8 +53,12 @@ pub struct AgeDistance {
 /// "Subject to the age/distance criteria": the limits of the named distance rule's band for the
 /// child's year, to the school applied for, without the band's school set. `None` when no band
 /// covers the year.
-pub fn age_distance(rule_id: &str, ctx: &Ctx) -> Result<Option<AgeDistance>, DecideError> {
-    age_distance_to(rule_id, ctx, ctx.school.urn)
+pub fn age_distance(
+    rule_id: &str,
+    ctx: &Ctx,
+    notes: &mut Notes,
+) -> Result<Option<AgeDistance>, DecideError> {
+    age_distance_to(rule_id, ctx, ctx.school.urn, notes)
 }
 
 /// [`age_distance`] to another school (clause 1.1.7: is a closer school in a neighbouring
@@ -62,6 +67,7 @@ pub fn age_distance_to(
     rule_id: &str,
     ctx: &Ctx,
     urn: crate::area::Urn,
+    notes: &mut Notes,
 ) -> Result<Option<AgeDistance>, DecideError> {
     let Some(Rule::Distance(rule)) = ctx.policy.rules.iter().find(|r| r.id() == rule_id) else {
         return Ok(None);
@@ -76,7 +82,8 @@ pub fn age_distance_to(
     let mut met = true;
     let mut reasons = Vec::new();
     for limit in &band.limits {
-        let (holds, mut rs) = super::distance::check_limit(limit, &band.cite.clause, urn, ctx)?;
+        let (holds, mut rs) =
+            super::distance::check_limit(limit, &band.cite.clause, urn, ctx, notes)?;
         met &= holds;
         reasons.append(&mut rs);
     }

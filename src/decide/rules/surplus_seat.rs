@@ -9,7 +9,7 @@ use crate::policy::{Circumstance, Percent, Priority};
 use crate::units::Pence;
 
 /// The full price of a surplus seat on the school's routes, or why none can be stated.
-pub fn seat_price(ctx: &Ctx) -> Charge {
+pub fn seat_price(ctx: &Ctx, notes: &mut super::Notes) -> Charge {
     let ss = &ctx.policy.surplus_seat;
     let model = ctx.school.operator_model;
     // Clause 1.3.4: paying passengers only on PSVAR compliant vehicles, once enforced.
@@ -23,7 +23,7 @@ pub fn seat_price(ctx: &Ctx) -> Charge {
                     .into(),
             };
         }
-        ctx.warn(format!(
+        notes.warn(format!(
             "clause {}: the vehicles on {}'s routes are recorded as not PSVAR compliant; if the \
              regulations are enforced on paying passengers, surplus seats on them will end",
             p.cite.clause, ctx.school.name

@@ -14,6 +14,7 @@ use crate::decide::decision::{Reason, SupportEnds};
 use crate::policy::TemporaryHousing;
 
 use super::recorded::{age_distance, finding, finding_reason, not_met_at, unmet_finding};
+use super::Notes;
 use super::{Finding, Verdict};
 
 /// The last day of the Nth school term counted from the re-housing date, from the school's term
@@ -30,7 +31,11 @@ pub fn term_limit(
 }
 
 /// Applies clause 1.1.9.
-pub fn apply(rule: &TemporaryHousing, ctx: &Ctx) -> Result<Finding, DecideError> {
+pub fn apply(
+    rule: &TemporaryHousing,
+    ctx: &Ctx,
+    notes: &mut Notes,
+) -> Result<Finding, DecideError> {
     let case = ctx.case;
     let Some(rehoused) = case.temporarily_rehoused_on else {
         return Ok(Finding::not_applicable());
@@ -124,7 +129,7 @@ pub fn apply(rule: &TemporaryHousing, ctx: &Ctx) -> Result<Finding, DecideError>
         };
         return Ok(finding(verdict, reasons));
     }
-    let Some(ad) = age_distance(&rule.age_distance, ctx)? else {
+    let Some(ad) = age_distance(&rule.age_distance, ctx, notes)? else {
         return Ok(Finding::not_applicable());
     };
     reasons.extend(ad.reasons);
@@ -139,7 +144,7 @@ pub fn apply(rule: &TemporaryHousing, ctx: &Ctx) -> Result<Finding, DecideError>
         ),
         figures: Some(format!("support ends {ends}")),
     });
-    ctx.set_support_ends(SupportEnds {
+    notes.terms.ends = Some(SupportEnds {
         date: ends,
         clause: clause.to_string(),
         note: format!(

@@ -13,10 +13,11 @@ use crate::units::Metres;
 
 use super::against_limit::walking_route_against;
 use super::recorded::{finding, not_met, period_end};
+use super::Notes;
 use super::{Finding, Verdict};
 
 /// Applies clause 4.1.
-pub fn apply(rule: &Transitional, ctx: &Ctx) -> Result<Finding, DecideError> {
+pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let case = ctx.case;
     let (from, field) = match rule.starts {
         TransitionalStart::Reorganisation => (case.reorganised_on, "reorganised_on"),
@@ -114,7 +115,7 @@ pub fn apply(rule: &Transitional, ctx: &Ctx) -> Result<Finding, DecideError> {
         }
         threshold = Some(t);
     }
-    ctx.set_support_ends(SupportEnds {
+    notes.terms.ends = Some(SupportEnds {
         date: ends,
         clause: clause.to_string(),
         note: format!("{} years after implementation on {from}", rule.years),
