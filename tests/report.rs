@@ -575,3 +575,45 @@ fn the_page_renders_in_a_headless_browser_to_png_and_pdf() {
         pdf.len()
     );
 }
+
+/// The letter names the basis in the policy's own words (`[letter.basis]`), which an officer can
+/// edit; a table that leaves a basis out is refused, naming the file and the basis.
+#[test]
+fn the_letter_names_the_basis_in_the_policys_words() {
+    let html = report(STOURPAINE);
+    assert!(
+        html.contains("under the statutory walking distance"),
+        "{html}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy");
+    common::copy_dir(&common::root().join("policy/2022-23"), &policy);
+    let steps = policy.join("next-steps.toml");
+    let text = std::fs::read_to_string(&steps).unwrap();
+    let edited = text.replace(
+        "statutory_distance = \"the statutory walking distance\"",
+        "statutory_distance = \"the walking distance the law sets\"",
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&steps, &edited).unwrap();
+    let p = policy.to_str().unwrap();
+    let html = report(&args(&["--policy", p], STOURPAINE, &[]));
+    assert!(
+        html.contains("under the walking distance the law sets"),
+        "{html}"
+    );
+    let without: String = edited
+        .lines()
+        .filter(|l| !l.starts_with("statutory_distance ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&steps, without).unwrap();
+    let r = run(&["policy", "show", "--policy", p]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("next-steps.toml"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("gives no words for statutory_distance"),
+        "{}",
+        r.stderr
+    );
+}

@@ -57,6 +57,8 @@ pub enum PolicyError {
     UnknownRule(String),
     #[error("policy: rule '{0}' is defined but not listed in [decision] order")]
     UnorderedRule(String),
+    #[error("policy: {0}")]
+    Letter(String),
     #[error("policy: rule id '{0}' is defined twice")]
     DuplicateRule(String),
     /// An error found when the files are put together, with the file it belongs to.
@@ -660,6 +662,22 @@ pub struct SurplusSeatScheme {
     pub application: Cite,
 }
 
+/// How a letter names each basis to a family ("eligible for transport assistance to X under the
+/// statutory walking distance"): plain words an officer can edit with the policy, not rules. The
+/// table must give words for every basis, so no letter falls back to a code name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Letter {
+    pub basis: std::collections::BTreeMap<Basis, String>,
+}
+
+impl Letter {
+    /// The words for a basis, as the letter says them.
+    pub fn basis_words(&self, b: Basis) -> Option<&str> {
+        self.basis.get(&b).map(String::as_str)
+    }
+}
+
 /// Transport appeals (clause 5.2): the grounds a refused family may appeal on and the days each
 /// stage allows, as a letter quotes them so the family knows its deadline. Written in the policy
 /// once, in `[follow_up.appeal]` ([`AppealRules`]), and taken from there.
@@ -704,6 +722,7 @@ struct PolicyDoc {
     #[serde(default)]
     area_rule: Vec<AreaRule>,
     surplus_seat_scheme: Option<SurplusSeatScheme>,
+    letter: Option<Letter>,
     #[serde(default)]
     not_provided: Vec<NotProvided>,
     #[serde(default)]
@@ -802,6 +821,8 @@ pub struct Policy {
     pub ehcp_provision: Option<EhcpProvision>,
     /// How to apply for a surplus seat (clauses 1.3.1, 1.3.3), when the policy gives it.
     pub surplus_seat_scheme: Option<SurplusSeatScheme>,
+    /// How letters name each basis, when the policy gives it.
+    pub letter: Option<Letter>,
     /// Appeal grounds and deadlines (clause 5.2), when the policy gives them: the procedure part
     /// of `follow_up.appeal`, where the policy writes it.
     pub appeal: Option<Appeal>,
@@ -864,6 +885,7 @@ impl Policy {
         let mut area_rules: Vec<AreaRule> = Vec::new();
         let mut ehcp = None;
         let mut scheme = None;
+        let mut letter = None;
         let mut rules: Vec<Rule> = Vec::new();
         // The file each rule and area rule came from, for errors found across files.
         let mut rule_files: Vec<String> = Vec::new();
@@ -903,6 +925,7 @@ impl Policy {
                 file,
                 "surplus_seat_scheme",
             )?;
+            take_once(&mut letter, doc.letter, file, "letter")?;
             rules.extend(doc.not_provided.into_iter().map(Rule::NotProvided));
             rules.extend(doc.distance_rule.into_iter().map(Rule::Distance));
             rules.extend(doc.referral.into_iter().map(Rule::Referral));
@@ -994,8 +1017,30 @@ impl Policy {
             area_rules,
             ehcp_provision: ehcp.map(|(e, _)| e),
             surplus_seat_scheme: scheme.map(|(v, _)| v),
+            letter: match letter {
+                Some((l, file)) => Some(complete_letter(l).map_err(|e| in_file(&file, e))?),
+                None => None,
+            },
             rules: ordered,
         })
+    }
+}
+
+/// A letter table must name every basis: a decision on a basis without words would read as a
+/// code name to the family.
+fn complete_letter(l: Letter) -> Result<Letter, PolicyError> {
+    let missing: Vec<&str> = Basis::ALL
+        .iter()
+        .filter(|b| !l.basis.contains_key(b))
+        .map(|b| b.as_str())
+        .collect();
+    if missing.is_empty() {
+        Ok(l)
+    } else {
+        Err(PolicyError::Letter(format!(
+            "[letter.basis] gives no words for {}",
+            missing.join(", ")
+        )))
     }
 }
 

@@ -73,40 +73,14 @@ fn school_name(d: &Decision) -> String {
         .unwrap_or_else(|| "the school applied for".into())
 }
 
-/// What a basis is, in words a family understands.
-fn basis_words(b: Basis) -> &'static str {
-    match b {
-        Basis::StatutoryDistance => "the statutory walking distance",
-        Basis::LowIncome => "the extended rights for families on a low income",
-        Basis::ReligionOrBelief => {
-            "travel to the nearest school of the family's religion or belief (low-income families)"
-        }
-        Basis::SendReferral => "special educational needs, disability or a medical need",
-        Basis::Post16Scheme => "the Post-16 Transport Assistance Scheme",
-        Basis::ParentalPreference => "parental preference",
-        Basis::PreSchool => "the rules for pre-school children",
-        Basis::MovingHouse => "the rules for a child remaining at school after moving house",
-        Basis::TemporaryHousing => "support while the family is temporarily re-housed",
-        Basis::ChangingSchool => "the rules for changing school",
-        Basis::Year11Move => "the rules for a move of house in Year 11",
-        Basis::SendMedical => {
-            "a professional assessment of special educational needs, disability or a medical need"
-        }
-        Basis::ManagedMove => "a Managed Move",
-        Basis::AlternativeProvision => "a referral to Alternative Provision",
-        Basis::Reorganisation => "the arrangements after a school reorganisation",
-        Basis::CatchmentChange => "the arrangements after a catchment area change",
-        Basis::ChildInCare => "the arrangements for Children in Care",
-        Basis::FairAccess => "a place allocated under the In Year Fair Access protocol",
-        Basis::SplitResidency => "the rules for a child with two homes",
-        Basis::Post16Send => "travel assistance for 16-18 year olds with SEND or medical needs",
-        Basis::Post19Ehcp => "post-19 travel assistance under an EHC plan",
-        Basis::YearGroupFull => "the rules when the year group is full",
-        Basis::Sibling => "the rule for brothers and sisters at the same school",
-        Basis::TransferContinuation => {
-            "continued support at the age of transfer from a school the council nominated"
-        }
-    }
+/// How the letter names a basis: the policy's own words (`[letter.basis]`), else its code name
+/// in plain spacing (a policy without a letter table still gives a readable sentence).
+fn basis_words(policy: &Policy, b: Basis) -> String {
+    policy
+        .letter
+        .as_ref()
+        .and_then(|l| l.basis_words(b))
+        .map_or_else(|| b.as_str().replace('_', " "), str::to_string)
 }
 
 fn charge_pence(d: &Decision) -> Option<i64> {
@@ -114,7 +88,7 @@ fn charge_pence(d: &Decision) -> Option<i64> {
 }
 
 /// The outcome as a heading and one or two sentences: what the letter says first.
-pub fn outcome_sentences(d: &Decision) -> (String, String) {
+pub fn outcome_sentences(policy: &Policy, d: &Decision) -> (String, String) {
     let school = school_name(d);
     let clause = d
         .deciding_clause
@@ -123,7 +97,9 @@ pub fn outcome_sentences(d: &Decision) -> (String, String) {
         .unwrap_or_default();
     match d.outcome {
         Outcome::Eligible => {
-            let basis = d.basis.map(basis_words).unwrap_or("the policy");
+            let basis = d
+                .basis
+                .map_or_else(|| "the policy".to_string(), |b| basis_words(policy, b));
             match charge_pence(d) {
                 Some(p) if p > 0 => (
                     format!("Eligible for transport assistance to {school}"),
@@ -478,8 +454,8 @@ fn map_caption(sc: &Scenario) -> String {
     c
 }
 
-fn outcome_block(s: &mut String, d: &Decision) {
-    let (head, sentence) = outcome_sentences(d);
+fn outcome_block(s: &mut String, policy: &Policy, d: &Decision) {
+    let (head, sentence) = outcome_sentences(policy, d);
     let _ = writeln!(
         s,
         "<div class=\"r-outcome r-{}\" data-outcome=\"{}\"><strong>{}</strong><span \
@@ -644,7 +620,7 @@ pub fn page(r: &Report) -> String {
         esc(&r.policy.meta.name),
         esc(&r.policy.meta.academic_year)
     );
-    outcome_block(&mut s, d);
+    outcome_block(&mut s, r.policy, d);
     warnings(&mut s, d);
     reasons(&mut s, r.policy, d);
     figures(&mut s, &r.decided);
@@ -663,7 +639,7 @@ pub fn page(r: &Report) -> String {
             esc(&w.label),
             esc(&w.label)
         );
-        outcome_block(&mut s, &w.decision);
+        outcome_block(&mut s, r.policy, &w.decision);
         comparison(&mut s, &r.decided, w);
         warnings(&mut s, &w.decision);
         reasons(&mut s, r.policy, &w.decision);
