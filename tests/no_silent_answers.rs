@@ -304,19 +304,7 @@ fn schools_left_out_at_load_are_named_and_a_case_naming_one_gets_the_reason() {
 
     // A case naming it, or the closed school, is told why, not "unknown school".
     let named = |urn: &str| {
-        let r = run(&[
-            "check",
-            "--area",
-            COVERAGE,
-            "--easting",
-            "1000",
-            "--northing",
-            "1010",
-            "--year",
-            "8",
-            "--school",
-            urn,
-        ]);
+        let r = check_school_in_coverage(COVERAGE, urn);
         assert_eq!(r.code, Some(1), "{}", r.stdout);
         assert!(!r.stdout.contains("unknown school"), "{}", r.stdout);
         r.stdout
@@ -363,19 +351,7 @@ fn prepare_names_the_schools_left_out_and_its_file_keeps_them() {
     );
     // Loaded from the prepared file, the same warning and the same reason for a case.
     let why = |area: &str| {
-        let r = run(&[
-            "check",
-            "--area",
-            area,
-            "--easting",
-            "1000",
-            "--northing",
-            "1010",
-            "--year",
-            "8",
-            "--school",
-            "910102",
-        ]);
+        let r = check_school_in_coverage(area, "910102");
         assert!(r.stderr.contains(UNLOCATED_WARNING), "{}", r.stderr);
         r.stdout
             .lines()
@@ -386,4 +362,21 @@ fn prepare_names_the_schools_left_out_and_its_file_keeps_them() {
     let from_dir = why(COVERAGE);
     assert!(from_dir.contains("was left out of the area"), "{from_dir}");
     assert_eq!(why(prepared.to_str().unwrap()), from_dir);
+}
+
+/// `check` of a Year 8 home in the coverage area (or its prepared file) applying to `urn`.
+fn check_school_in_coverage(area: &str, urn: &str) -> common::Run {
+    run(&[
+        "check",
+        "--area",
+        area,
+        "--easting",
+        "1000",
+        "--northing",
+        "1010",
+        "--year",
+        "8",
+        "--school",
+        urn,
+    ])
 }

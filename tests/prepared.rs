@@ -315,23 +315,9 @@ fn the_committed_prepared_file_decides_like_its_directory() {
     let committed = Path::new("fixtures/prepared/boundary.prepared");
     let boundary = "fixtures/areas/boundary";
     for format in ["text", "json"] {
-        let r = same(
-            &[
-                "check",
-                "--format",
-                format,
-                "--easting",
-                "3218.688",
-                "--northing",
-                "1000",
-                "--year",
-                "4",
-                "--school",
-                "900001",
-            ],
-            boundary,
-            committed,
-        );
+        let mut args = vec!["check", "--format", format];
+        args.extend(common::BOUNDARY_Y4_AT_2_MILES);
+        let r = same(&args, boundary, committed);
         assert_eq!(r.code, Some(0), "{}", r.stderr);
     }
     let dir = tempfile::tempdir().unwrap();
