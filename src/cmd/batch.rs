@@ -22,6 +22,7 @@ use crate::io::applications::{scan, Applications, ColumnMap, LineCount, Row};
 use crate::io::decisions::DecisionWriter;
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::record::record_file_name;
+use crate::policy::Basis;
 use crate::units::Pence;
 
 use super::sources::{load, record_bytes, recorded_sources, Loaded};
@@ -39,7 +40,7 @@ pub struct Summary {
     pub decided: u64,
     pub errors: u64,
     pub by_outcome: BTreeMap<&'static str, u64>,
-    pub by_basis: BTreeMap<&'static str, u64>,
+    pub by_basis: BTreeMap<Basis, u64>,
     /// The charges added up; `None` once the sum no longer fits (only a policy with absurd
     /// charges could get there, and then no total is better than a wrapped one).
     pub charges_pence: Option<i64>,
@@ -63,8 +64,8 @@ impl Summary {
             self.decided += 1;
         }
         *self.by_outcome.entry(d.outcome.as_str()).or_default() += 1;
-        if let Some(b) = d.basis {
-            *self.by_basis.entry(b.as_str()).or_default() += 1;
+        if let Some(b) = &d.basis {
+            *self.by_basis.entry(b.clone()).or_default() += 1;
         }
         if let Some(c) = &d.charge {
             match c.pence {

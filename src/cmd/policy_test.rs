@@ -63,6 +63,7 @@ pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
             "basis",
             b.clone(),
             d.basis
+                .as_ref()
                 .map(|b| b.as_str().to_string())
                 .unwrap_or_else(|| "none".into()),
         );

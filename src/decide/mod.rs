@@ -121,18 +121,18 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
             basis,
             clause,
             threshold,
-        } => Some((*basis, clause, threshold)),
+        } => Some((basis.clone(), clause, threshold)),
         _ => None,
     });
     let barred = decisive.and_then(|i| match &findings[i].verdict {
-        Verdict::Bar { basis, clause } => Some((*basis, clause)),
+        Verdict::Bar { basis, clause } => Some((basis.clone(), clause)),
         _ => None,
     });
     let refer = match decisive.map(|i| &findings[i].verdict) {
-        Some(Verdict::Hold { basis, clause }) => Some((*basis, clause)),
+        Some(Verdict::Hold { basis, clause }) => Some((basis.clone(), clause)),
         Some(_) => None,
         None => findings.iter().find_map(|f| match &f.verdict {
-            Verdict::Refer { basis, clause } => Some((*basis, clause)),
+            Verdict::Refer { basis, clause } => Some((basis.clone(), clause)),
             _ => None,
         }),
     };
@@ -142,7 +142,7 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
             clause,
             threshold,
             school_qualifies: true,
-        } => Some((*basis, clause, threshold)),
+        } => Some((basis.clone(), clause, threshold)),
         _ => None,
     });
     let unmet_any = findings.iter().find_map(|f| match &f.verdict {
@@ -151,7 +151,7 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
             clause,
             threshold,
             ..
-        } => Some((*basis, clause, threshold)),
+        } => Some((basis.clone(), clause, threshold)),
         _ => None,
     });
     // Parental preference (clause 1.1.6) as the reason for refusal: some rule spoke to the
@@ -222,7 +222,7 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
                 d.basis = Some(basis);
                 d.deciding_clause = Some(clause.clone());
             } else if parental_preference {
-                d.basis = Some(Basis::ParentalPreference);
+                d.basis = Some(pp.basis.clone());
                 d.deciding_clause = Some(pp.cite.clause.clone());
                 reasons.push(Reason {
                     clause: pp.cite.clause.clone(),

@@ -112,7 +112,7 @@ fn summary(d: &Decision) -> String {
         Outcome::Error => "not decided",
     };
     let mut detail: Vec<String> = Vec::new();
-    if let Some(b) = d.basis {
+    if let Some(b) = &d.basis {
         detail.push(b.as_str().replace('_', " "));
     }
     if let Some(c) = &d.deciding_clause {

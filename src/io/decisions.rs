@@ -89,7 +89,10 @@ pub fn row_cells(d: &Decision, row: u64, stamp: &Stamp) -> Vec<String> {
         d.id.clone(),
         row.to_string(),
         d.outcome.as_str().to_string(),
-        d.basis.map(|b| b.as_str().to_string()).unwrap_or_default(),
+        d.basis
+            .as_ref()
+            .map(|b| b.as_str().to_string())
+            .unwrap_or_default(),
         d.school
             .as_ref()
             .map(|s| s.urn.to_string())

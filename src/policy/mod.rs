@@ -104,6 +104,9 @@ pub enum PolicyError {
 pub struct ParentalPreference {
     #[serde(flatten)]
     pub cite: Cite,
+    /// The basis of a decision on parental preference: the engine's own decision when no rule
+    /// accepts the school, named by the policy like every other basis.
+    pub basis: Basis,
     /// Ids of the rules whose school sets define a non-preference school.
     pub accepted_by: Vec<String>,
 }
@@ -130,96 +133,53 @@ pub enum Requirement {
     Faith,
 }
 
-/// What a decision is based on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Basis {
-    StatutoryDistance,
-    LowIncome,
-    ReligionOrBelief,
-    SendReferral,
-    Post16Scheme,
-    ParentalPreference,
-    PreSchool,
-    // Clauses 1.1.8-1.1.12, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2 and 5.
-    MovingHouse,
-    TemporaryHousing,
-    ChangingSchool,
-    Year11Move,
-    SendMedical,
-    ManagedMove,
-    AlternativeProvision,
-    Reorganisation,
-    CatchmentChange,
-    ChildInCare,
-    FairAccess,
-    SplitResidency,
-    Post16Send,
-    Post19Ehcp,
-    // Clause 1.1.7.
-    YearGroupFull,
-    Sibling,
-    TransferContinuation,
-}
+/// What a decision is based on: a name the policy gives (`basis = "statutory_distance"` on a
+/// rule), written in CSV and JSON output and named to families in the policy's own words
+/// (`[letter.basis]`). The names are policy data, not code: a council adds a basis by writing it
+/// on a rule and giving it words. Names are lower-case words joined by `_`, so they are safe in a
+/// spreadsheet cell.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Basis(std::sync::Arc<str>);
 
 impl Basis {
-    /// Every basis, so a test can check the demo exercises each one.
-    pub const ALL: &'static [Basis] = &[
-        Basis::StatutoryDistance,
-        Basis::LowIncome,
-        Basis::ReligionOrBelief,
-        Basis::SendReferral,
-        Basis::Post16Scheme,
-        Basis::ParentalPreference,
-        Basis::PreSchool,
-        Basis::MovingHouse,
-        Basis::TemporaryHousing,
-        Basis::ChangingSchool,
-        Basis::Year11Move,
-        Basis::SendMedical,
-        Basis::ManagedMove,
-        Basis::AlternativeProvision,
-        Basis::Reorganisation,
-        Basis::CatchmentChange,
-        Basis::ChildInCare,
-        Basis::FairAccess,
-        Basis::SplitResidency,
-        Basis::Post16Send,
-        Basis::Post19Ehcp,
-        Basis::YearGroupFull,
-        Basis::Sibling,
-        Basis::TransferContinuation,
-    ];
+    /// A basis name, refused unless it is lower-case words joined by `_`.
+    pub fn new(name: &str) -> Result<Basis, String> {
+        let ok = name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if ok {
+            Ok(Basis(name.into()))
+        } else {
+            Err(format!(
+                "basis \"{name}\" is not a basis name: lower-case letters, digits and _, starting \
+                 with a letter"
+            ))
+        }
+    }
 
     /// The name written in CSV and JSON output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::StatutoryDistance => "statutory_distance",
-            Basis::LowIncome => "low_income",
-            Basis::ReligionOrBelief => "religion_or_belief",
-            Basis::SendReferral => "send_referral",
-            Basis::Post16Scheme => "post16_scheme",
-            Basis::ParentalPreference => "parental_preference",
-            Basis::PreSchool => "pre_school",
-            // Clauses 1.1.8-1.1.12, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2 and 5.
-            Basis::MovingHouse => "moving_house",
-            Basis::TemporaryHousing => "temporary_housing",
-            Basis::ChangingSchool => "changing_school",
-            Basis::Year11Move => "year11_move",
-            Basis::SendMedical => "send_medical",
-            Basis::ManagedMove => "managed_move",
-            Basis::AlternativeProvision => "alternative_provision",
-            Basis::Reorganisation => "reorganisation",
-            Basis::CatchmentChange => "catchment_change",
-            Basis::ChildInCare => "child_in_care",
-            Basis::FairAccess => "fair_access",
-            Basis::SplitResidency => "split_residency",
-            Basis::Post16Send => "post16_send",
-            Basis::Post19Ehcp => "post19_ehcp",
-            Basis::YearGroupFull => "year_group_full",
-            Basis::Sibling => "sibling",
-            Basis::TransferContinuation => "transfer_continuation",
-        }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Basis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Basis {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Basis {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Basis::new(&name).map_err(serde::de::Error::custom)
     }
 }
 
@@ -664,17 +624,27 @@ pub struct SurplusSeatScheme {
 
 /// How a letter names each basis to a family ("eligible for transport assistance to X under the
 /// statutory walking distance"): plain words an officer can edit with the policy, not rules. The
-/// table must give words for every basis, so no letter falls back to a code name.
+/// table must give words for every basis a rule can decide on, and only for those, so no letter
+/// falls back to a code name and a misspelt basis is caught.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Letter {
     pub basis: std::collections::BTreeMap<Basis, String>,
+    /// Why a child is refused on a basis, in a sentence the letter gives instead of "the policy's
+    /// conditions are not met" (e.g. pre-school: the council provides no transport at all).
+    #[serde(default)]
+    pub not_eligible: std::collections::BTreeMap<Basis, String>,
 }
 
 impl Letter {
     /// The words for a basis, as the letter says them.
-    pub fn basis_words(&self, b: Basis) -> Option<&str> {
-        self.basis.get(&b).map(String::as_str)
+    pub fn basis_words(&self, b: &Basis) -> Option<&str> {
+        self.basis.get(b).map(String::as_str)
+    }
+
+    /// The sentence saying why a child is refused on a basis, when the policy gives one.
+    pub fn not_eligible_words(&self, b: &Basis) -> Option<&str> {
+        self.not_eligible.get(b).map(String::as_str)
     }
 }
 
@@ -797,6 +767,32 @@ impl Rule {
             Rule::Transitional(r) => &r.id,
             Rule::Post16Send(r) => &r.id,
             Rule::Post19(r) => &r.id,
+        }
+    }
+}
+
+impl Rule {
+    /// Every basis the rule can decide on: its own, and any other it names (the basis of a
+    /// recorded finding, of remaining on preference).
+    pub fn bases(&self) -> Vec<&Basis> {
+        match self {
+            Rule::NotProvided(r) => vec![&r.basis],
+            Rule::Distance(r) => vec![&r.basis],
+            Rule::Referral(r) => std::iter::once(&r.basis)
+                .chain(r.on_finding.as_ref().map(|f| &f.basis))
+                .collect(),
+            Rule::Post16(r) => vec![&r.basis],
+            Rule::SplitResidency(r) => vec![&r.basis],
+            Rule::Bar(r) => vec![&r.basis],
+            Rule::Note(_) => vec![],
+            Rule::TemporaryHousing(r) => vec![&r.basis],
+            Rule::ChangingSchool(r) => vec![&r.basis],
+            Rule::MovingHouse(r) => vec![&r.basis, &r.preference_basis],
+            Rule::Year11Move(r) => vec![&r.basis],
+            Rule::Placement(r) => vec![&r.basis],
+            Rule::Transitional(r) => vec![&r.basis],
+            Rule::Post16Send(r) => vec![&r.basis],
+            Rule::Post19(r) => vec![&r.basis],
         }
     }
 }
@@ -999,6 +995,15 @@ impl Policy {
                 return Err(in_file(&pref_file, PolicyError::UnknownRule(id.clone())));
             }
         }
+        let letter = match letter {
+            Some((l, file)) => {
+                let mut decided: std::collections::BTreeSet<Basis> =
+                    ordered.iter().flat_map(Rule::bases).cloned().collect();
+                decided.insert(pref.basis.clone());
+                Some(check_letter(l, &decided).map_err(|e| in_file(&file, e))?)
+            }
+            None => None,
+        };
         Ok(Policy {
             meta: required(meta, "policy")?,
             decision,
@@ -1017,31 +1022,38 @@ impl Policy {
             area_rules,
             ehcp_provision: ehcp.map(|(e, _)| e),
             surplus_seat_scheme: scheme.map(|(v, _)| v),
-            letter: match letter {
-                Some((l, file)) => Some(complete_letter(l).map_err(|e| in_file(&file, e))?),
-                None => None,
-            },
+            letter,
             rules: ordered,
         })
     }
 }
 
-/// A letter table must name every basis: a decision on a basis without words would read as a
-/// code name to the family.
-fn complete_letter(l: Letter) -> Result<Letter, PolicyError> {
-    let missing: Vec<&str> = Basis::ALL
+/// A letter table must name every basis the rules can decide on (`decided`), and only those: a
+/// decision on a basis without words would read as a code name to the family, and words for a
+/// basis no rule gives are most likely a misspelling of one.
+fn check_letter(
+    l: Letter,
+    decided: &std::collections::BTreeSet<Basis>,
+) -> Result<Letter, PolicyError> {
+    let missing: Vec<&str> = decided
         .iter()
         .filter(|b| !l.basis.contains_key(b))
-        .map(|b| b.as_str())
+        .map(Basis::as_str)
         .collect();
-    if missing.is_empty() {
-        Ok(l)
-    } else {
-        Err(PolicyError::Letter(format!(
+    if !missing.is_empty() {
+        return Err(PolicyError::Letter(format!(
             "[letter.basis] gives no words for {}",
             missing.join(", ")
-        )))
+        )));
     }
+    for (table, words) in [("basis", &l.basis), ("not_eligible", &l.not_eligible)] {
+        if let Some(b) = words.keys().find(|b| !decided.contains(b)) {
+            return Err(PolicyError::Letter(format!(
+                "[letter.{table}] gives words for {b}, on which no rule decides: is it misspelt?"
+            )));
+        }
+    }
+    Ok(l)
 }
 
 /// Reads one merged policy file: from its text when no overlay changed it (so errors carry line
@@ -1220,6 +1232,41 @@ mod tests {
                 .to_string();
             assert!(e.contains(key) || e.contains("dropped_quote"), "{key}: {e}");
         }
+    }
+
+    /// Basis names are policy data: a rule may name a new one, which the letter must then give
+    /// words for; a name that is not lower-case words, or letter words for a basis no rule
+    /// gives, is refused.
+    #[test]
+    fn bases_are_named_by_the_policy_and_checked_against_the_letter() {
+        let e = with_replacement("basis = \"pre_school\"", "basis = \"Pre School\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a basis name") && e.contains("line"), "{e}");
+        let e = with_replacement("basis = \"pre_school\"", "basis = \"nursery\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("[letter.basis] gives no words for nursery"),
+            "{e}"
+        );
+        let e = with_replacement("\nsibling = ", "\nsiblings = \"x\"\nsibling = ")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("gives words for siblings, on which no rule decides"),
+            "{e}"
+        );
+        let mut src = shipped();
+        for (_, t) in src.iter_mut() {
+            *t = t.replace("basis = \"pre_school\"", "basis = \"nursery\"");
+            *t = t.replace("\npre_school = ", "\nnursery = ");
+        }
+        let p = Policy::from_sources(&src).unwrap();
+        assert!(p
+            .rules
+            .iter()
+            .any(|r| r.bases().iter().any(|b| b.as_str() == "nursery")));
     }
 
     #[test]

@@ -75,7 +75,7 @@ fn school_name(d: &Decision) -> String {
 
 /// How the letter names a basis: the policy's own words (`[letter.basis]`), else its code name
 /// in plain spacing (a policy without a letter table still gives a readable sentence).
-fn basis_words(policy: &Policy, b: Basis) -> String {
+fn basis_words(policy: &Policy, b: &Basis) -> String {
     policy
         .letter
         .as_ref()
@@ -99,6 +99,7 @@ pub fn outcome_sentences(policy: &Policy, d: &Decision) -> (String, String) {
         Outcome::Eligible => {
             let basis = d
                 .basis
+                .as_ref()
                 .map_or_else(|| "the policy".to_string(), |b| basis_words(policy, b));
             match charge_pence(d) {
                 Some(p) if p > 0 => (
@@ -121,16 +122,18 @@ pub fn outcome_sentences(policy: &Policy, d: &Decision) -> (String, String) {
             }
         }
         Outcome::NotEligible => {
-            let why = match d.basis {
-                Some(Basis::ParentalPreference) => format!(
+            let own_words = d
+                .basis
+                .as_ref()
+                .and_then(|b| policy.letter.as_ref()?.not_eligible_words(b));
+            let why = match (&d.basis, own_words) {
+                // Parental preference is the engine's own decision (no rule accepted the school).
+                (Some(b), _) if *b == policy.parental_preference.basis => format!(
                     "{school} is not the catchment school or the nearest suitable school and no \
                      other part of the policy applies, so it is attended by parental \
                      preference{clause}, for which the council does not provide free transport."
                 ),
-                Some(Basis::PreSchool) => format!(
-                    "The council does not provide transport for children at pre-school \
-                     settings{clause}."
-                ),
+                (_, Some(words)) => format!("{words}{clause}."),
                 _ => match (&d.threshold, d.distances.walking_m) {
                     (Some(t), Some(w)) => format!(
                         "The shortest available walking route from the home to the school is {}; \
@@ -554,6 +557,7 @@ fn comparison(s: &mut String, a: &Scenario, b: &Scenario) {
             "{}{}",
             d.outcome.as_str().replace('_', " "),
             d.basis
+                .as_ref()
                 .map(|b| format!(" ({})", b.as_str().replace('_', " ")))
                 .unwrap_or_default()
         )

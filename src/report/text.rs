@@ -21,7 +21,7 @@ pub fn render(d: &Decision, origin: &Origin) -> String {
         Outcome::Error => "CANNOT BE DECIDED",
     };
     let _ = write!(s, "Application {}: {outcome}", d.id);
-    if let Some(b) = d.basis {
+    if let Some(b) = &d.basis {
         let _ = write!(s, " ({})", b.as_str().replace('_', " "));
     }
     if let Some(c) = &d.deciding_clause {

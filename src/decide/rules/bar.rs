@@ -15,7 +15,7 @@ pub fn apply(rule: &Bar, ctx: &Ctx) -> Finding {
     }
     Finding {
         verdict: Verdict::Bar {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: rule.cite.clause.clone(),
         },
         reasons: vec![Reason {

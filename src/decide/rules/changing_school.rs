@@ -38,11 +38,16 @@ pub fn apply(rule: &ChangingSchool, ctx: &Ctx, notes: &mut Notes) -> Result<Find
     });
     let value = ctx.case.move_supported;
     reasons.push(finding_reason(clause, &rule.supported, value));
-    if let Some(v) = unmet_finding(value, rule.basis, clause) {
+    if let Some(v) = unmet_finding(value, rule.basis.clone(), clause) {
         return Ok(finding(v, reasons));
     }
     let Some(ad) = age_distance(&rule.age_distance, ctx, notes)? else {
         return Ok(Finding::not_applicable());
     };
-    Ok(age_distance_finding(rule.basis, clause, ad, reasons))
+    Ok(age_distance_finding(
+        rule.basis.clone(),
+        clause,
+        ad,
+        reasons,
+    ))
 }

@@ -52,7 +52,7 @@ pub fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
     if !qualifies {
         return Ok(Finding {
             verdict: Verdict::NotMet {
-                basis: rule.basis,
+                basis: rule.basis.clone(),
                 clause: band.cite.clause.clone(),
                 threshold,
                 school_qualifies: false,
@@ -83,14 +83,14 @@ pub fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
     }
     let verdict = if !all_hold {
         Verdict::NotMet {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: band.cite.clause.clone(),
             threshold,
             school_qualifies: true,
         }
     } else if unmeasured {
         Verdict::Refer {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: band.cite.clause.clone(),
         }
     } else if rule.requires.contains(&Requirement::Faith)
@@ -110,12 +110,12 @@ pub fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
             )),
         });
         Verdict::Refer {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: rb.cite.clause.clone(),
         }
     } else {
         Verdict::Eligible {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: band.cite.clause.clone(),
             threshold,
         }

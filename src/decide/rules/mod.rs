@@ -122,23 +122,23 @@ impl Finding {
 }
 
 /// The basis and clause a rule decides on; `None` for rules that never decide (notes).
-fn basis_and_clause(rule: &Rule) -> Option<(Basis, &str)> {
+fn basis_and_clause(rule: &Rule) -> Option<(&Basis, &str)> {
     let (basis, cite) = match rule {
-        Rule::NotProvided(r) => (r.basis, &r.cite),
-        Rule::Distance(r) => (r.basis, &r.cite),
-        Rule::Referral(r) => (r.basis, &r.cite),
-        Rule::Post16(r) => (r.basis, &r.cite),
-        Rule::SplitResidency(r) => (r.basis, &r.cite),
-        Rule::Bar(r) => (r.basis, &r.cite),
+        Rule::NotProvided(r) => (&r.basis, &r.cite),
+        Rule::Distance(r) => (&r.basis, &r.cite),
+        Rule::Referral(r) => (&r.basis, &r.cite),
+        Rule::Post16(r) => (&r.basis, &r.cite),
+        Rule::SplitResidency(r) => (&r.basis, &r.cite),
+        Rule::Bar(r) => (&r.basis, &r.cite),
         Rule::Note(_) => return None,
-        Rule::TemporaryHousing(r) => (r.basis, &r.cite),
-        Rule::ChangingSchool(r) => (r.basis, &r.cite),
-        Rule::MovingHouse(r) => (r.basis, &r.cite),
-        Rule::Year11Move(r) => (r.basis, &r.cite),
-        Rule::Placement(r) => (r.basis, &r.cite),
-        Rule::Transitional(r) => (r.basis, &r.cite),
-        Rule::Post16Send(r) => (r.basis, &r.cite),
-        Rule::Post19(r) => (r.basis, &r.cite),
+        Rule::TemporaryHousing(r) => (&r.basis, &r.cite),
+        Rule::ChangingSchool(r) => (&r.basis, &r.cite),
+        Rule::MovingHouse(r) => (&r.basis, &r.cite),
+        Rule::Year11Move(r) => (&r.basis, &r.cite),
+        Rule::Placement(r) => (&r.basis, &r.cite),
+        Rule::Transitional(r) => (&r.basis, &r.cite),
+        Rule::Post16Send(r) => (&r.basis, &r.cite),
+        Rule::Post19(r) => (&r.basis, &r.cite),
     };
     Some((basis, cite.clause.as_str()))
 }
@@ -166,7 +166,7 @@ pub fn unmeasured(rule: &Rule, ctx: &Ctx, e: DecideError) -> Result<Finding, Dec
     };
     Ok(Finding {
         verdict: Verdict::Refer {
-            basis,
+            basis: basis.clone(),
             clause: clause.clone(),
         },
         reasons: vec![unmeasured_reason(ctx, what, clause, &source)],

@@ -88,7 +88,7 @@ pub fn apply(rule: &MovingHouse, ctx: &Ctx, notes: &mut Notes) -> Result<Finding
             figures: None,
         });
         let verdict = Verdict::Bar {
-            basis: rule.preference_basis,
+            basis: rule.preference_basis.clone(),
             clause: clause.to_string(),
         };
         return Ok(finding(verdict, reasons));
@@ -105,5 +105,10 @@ pub fn apply(rule: &MovingHouse, ctx: &Ctx, notes: &mut Notes) -> Result<Finding
         ),
         figures: None,
     });
-    Ok(age_distance_finding(rule.basis, clause, ad, reasons))
+    Ok(age_distance_finding(
+        rule.basis.clone(),
+        clause,
+        ad,
+        reasons,
+    ))
 }

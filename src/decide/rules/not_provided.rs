@@ -14,7 +14,7 @@ pub fn apply(rule: &NotProvided, ctx: &Ctx) -> Finding {
     }
     Finding {
         verdict: Verdict::NotMet {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: rule.cite.clause.clone(),
             threshold: None,
             school_qualifies: true,

@@ -58,7 +58,7 @@ pub fn apply(rule: &Placement, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, 
         });
         if !is_next {
             let Some(only) = &rule.only_other else {
-                return Ok(finding(not_met(rule.basis, clause, None), reasons));
+                return Ok(finding(not_met(rule.basis.clone(), clause, None), reasons));
             };
             if let Some(f) = recorded_yes(rule, only, case, &mut reasons) {
                 return Ok(f);
@@ -81,7 +81,7 @@ pub fn apply(rule: &Placement, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, 
         });
         return Ok(finding(
             Verdict::Eligible {
-                basis: rule.basis,
+                basis: rule.basis.clone(),
                 clause: clause.to_string(),
                 threshold: None,
             },
@@ -91,7 +91,12 @@ pub fn apply(rule: &Placement, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, 
     let Some(ad) = age_distance(rule_id, ctx, notes)? else {
         return Ok(Finding::not_applicable());
     };
-    Ok(age_distance_finding(rule.basis, clause, ad, reasons))
+    Ok(age_distance_finding(
+        rule.basis.clone(),
+        clause,
+        ad,
+        reasons,
+    ))
 }
 
 /// The placement does not accept this school: later rules may, and with none of them the
@@ -119,9 +124,9 @@ fn recorded_yes(
     reasons.push(finding_reason(clause, needed, value));
     let verdict = match value {
         Some(true) => return None,
-        Some(false) => not_this_school(rule.basis, clause),
+        Some(false) => not_this_school(rule.basis.clone(), clause),
         None => Verdict::Hold {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
         },
     };
@@ -162,7 +167,7 @@ fn nearest_with_places(
     let nearest_own = with_places.iter().copied().find(own);
     let disqualified = |reasons: &mut Vec<Reason>| {
         Some(finding(
-            not_this_school(rule.basis, clause),
+            not_this_school(rule.basis.clone(), clause),
             std::mem::take(reasons),
         ))
     };

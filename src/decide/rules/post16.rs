@@ -220,13 +220,13 @@ pub fn apply(
             &rule.cite.clause,
         ));
         Verdict::Eligible {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause,
             threshold,
         }
     } else {
         Verdict::NotMet {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause,
             threshold,
             school_qualifies: true,

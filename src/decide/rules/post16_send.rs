@@ -169,11 +169,14 @@ pub fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding,
         limits: vec![d.describe()],
     });
     if !all {
-        return Ok(finding(not_met(rule.basis, clause, threshold), reasons));
+        return Ok(finding(
+            not_met(rule.basis.clone(), clause, threshold),
+            reasons,
+        ));
     }
     if pending || late {
         let v = Verdict::Refer {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
         };
         return Ok(finding(v, reasons));
@@ -223,7 +226,7 @@ pub fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding,
     });
     Ok(finding(
         Verdict::Eligible {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
             threshold,
         },

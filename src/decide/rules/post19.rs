@@ -50,13 +50,13 @@ pub fn apply(rule: &Post19, ctx: &Ctx) -> Result<Finding, DecideError> {
     // officer must look, unless another rule (the section 3 extension to 25) already decides.
     let verdict = match value {
         Some(true) => Verdict::Eligible {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
             threshold: None,
         },
         Some(false) => Verdict::NotApplicable,
         None => Verdict::Refer {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
         },
     };

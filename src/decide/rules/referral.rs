@@ -21,7 +21,7 @@ pub fn apply(rule: &Referral, ctx: &Ctx) -> Finding {
         if !accepted {
             return Finding {
                 verdict: Verdict::NotMet {
-                    basis: rule.basis,
+                    basis: rule.basis.clone(),
                     clause: rule.cite.clause.clone(),
                     threshold: None,
                     school_qualifies: false,
@@ -44,7 +44,7 @@ pub fn apply(rule: &Referral, ctx: &Ctx) -> Finding {
             Some(true) => {
                 return Finding {
                     verdict: Verdict::Eligible {
-                        basis: on.basis,
+                        basis: on.basis.clone(),
                         clause: on.cite.clause.clone(),
                         threshold: None,
                     },
@@ -61,7 +61,7 @@ pub fn apply(rule: &Referral, ctx: &Ctx) -> Finding {
             Some(false) => {
                 return Finding {
                     verdict: Verdict::NotMet {
-                        basis: rule.basis,
+                        basis: rule.basis.clone(),
                         clause: rule.cite.clause.clone(),
                         threshold: None,
                         school_qualifies: true,
@@ -82,7 +82,7 @@ pub fn apply(rule: &Referral, ctx: &Ctx) -> Finding {
     }
     Finding {
         verdict: Verdict::Refer {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: rule.cite.clause.clone(),
         },
         reasons: vec![Reason {

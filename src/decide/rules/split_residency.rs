@@ -65,7 +65,7 @@ pub fn apply(rule: &SplitResidency, ctx: &Ctx) -> Finding {
                 rule.evidence
             ),
             Verdict::Hold {
-                basis: rule.basis,
+                basis: rule.basis.clone(),
                 clause: clause.clone(),
             },
         ),

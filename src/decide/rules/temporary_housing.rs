@@ -59,7 +59,7 @@ pub fn apply(
             figures: None,
         });
         let verdict = Verdict::Bar {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
         };
         return Ok(finding(verdict, reasons));
@@ -69,7 +69,7 @@ pub fn apply(
         (&rule.original_place, case.place_secured_in_area),
     ] {
         reasons.push(finding_reason(clause, needed, value));
-        if let Some(v) = unmet_finding(value, rule.basis, clause) {
+        if let Some(v) = unmet_finding(value, rule.basis.clone(), clause) {
             return Ok(finding(v, reasons));
         }
     }
@@ -100,7 +100,7 @@ pub fn apply(
             figures: None,
         });
         let verdict = Verdict::Hold {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
         };
         return Ok(finding(verdict, reasons));
@@ -124,7 +124,7 @@ pub fn apply(
             figures: Some(format!("support ends {ends} < year starts {year_starts}")),
         });
         let verdict = Verdict::Bar {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
         };
         return Ok(finding(verdict, reasons));
@@ -134,7 +134,10 @@ pub fn apply(
     };
     reasons.extend(ad.reasons);
     if !ad.met {
-        return Ok(finding(not_met_at(rule.basis, ad.threshold), reasons));
+        return Ok(finding(
+            not_met_at(rule.basis.clone(), ad.threshold),
+            reasons,
+        ));
     }
     reasons.push(Reason {
         clause: clause.to_string(),
@@ -154,7 +157,7 @@ pub fn apply(
     });
     Ok(finding(
         Verdict::Eligible {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
             threshold: Some(ad.threshold),
         },

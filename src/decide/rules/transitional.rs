@@ -45,7 +45,7 @@ pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
                 .into(),
             figures: None,
         });
-        return Ok(finding(not_met(rule.basis, clause, None), reasons));
+        return Ok(finding(not_met(rule.basis.clone(), clause, None), reasons));
     }
     let ends = period_end(from, rule.years).ok_or_else(|| DecideError::MissingInput {
         field: "a date of implementation within the calendar",
@@ -71,7 +71,7 @@ pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
         )),
     });
     if over {
-        return Ok(finding(not_met(rule.basis, clause, None), reasons));
+        return Ok(finding(not_met(rule.basis.clone(), clause, None), reasons));
     }
     let mut threshold = None;
     if let Some(min) = &rule.minimum_distance {
@@ -86,7 +86,7 @@ pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
                 figures: None,
             });
             let v = Verdict::Hold {
-                basis: rule.basis,
+                basis: rule.basis.clone(),
                 clause: clause.to_string(),
             };
             return Ok(finding(v, reasons));
@@ -111,7 +111,10 @@ pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
             limits: vec![describe],
         };
         if !met {
-            return Ok(finding(not_met(rule.basis, clause, Some(t)), reasons));
+            return Ok(finding(
+                not_met(rule.basis.clone(), clause, Some(t)),
+                reasons,
+            ));
         }
         threshold = Some(t);
     }
@@ -122,7 +125,7 @@ pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
     });
     Ok(finding(
         Verdict::Eligible {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
             threshold,
         },

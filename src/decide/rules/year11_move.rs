@@ -43,15 +43,15 @@ pub fn apply(rule: &Year11Move, ctx: &Ctx) -> Finding {
     }
     let verdict = if refused {
         // The usual rules (clause 1.1.8) then decide.
-        not_met(rule.basis, clause, None)
+        not_met(rule.basis.clone(), clause, None)
     } else if missing {
         Verdict::Hold {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
         }
     } else {
         Verdict::Eligible {
-            basis: rule.basis,
+            basis: rule.basis.clone(),
             clause: clause.to_string(),
             threshold: None,
         }
