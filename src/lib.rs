@@ -2,7 +2,7 @@
 //!
 //! Layout (pure core first, I/O at the edges):
 //! * [`units`]   – metres and pence; miles and pounds are converted once, at policy load.
-//! * [`policy`]  – the policy as data: raw TOML is validated into a typed [`policy::Policy`].
+//! * [`policy`]  – the policy as data: values and sections, each validated as it is read; `decide::Policy` puts them together with the rules.
 //! * [`area`]    – schools, entrances, catchments, and measuring from a home to a school.
 //! * [`network`] – the walking and driving graphs, snapping, shortest routes.
 //! * [`decide`]  – the rules engine: one module per clause under `decide/rules/`.

@@ -3,9 +3,10 @@
 
 use std::cell::RefCell;
 
+use super::Policy;
 use crate::area::{Area, AreaError, Located, Measured, School, Urn};
 use crate::network::Mode;
-use crate::policy::{Benefit, Policy};
+use crate::policy::Benefit;
 
 use super::case::Case;
 use super::decision::Reason;

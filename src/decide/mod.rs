@@ -10,6 +10,7 @@ pub mod case;
 pub mod context;
 pub mod decision;
 pub mod follow_up;
+mod rulebook;
 pub mod rules;
 pub mod schools;
 mod unknown_sex;
@@ -20,10 +21,11 @@ pub use decision::{
     Charge, Decision, Distances, FollowUp, Outcome, Reason, SchoolRef, SupportEnds,
     SurplusPriority, ThresholdApplied,
 };
+pub use rulebook::Policy;
 
 use crate::area::Area;
 use crate::network::Mode;
-use crate::policy::{Basis, Policy};
+
 use crate::units::Metres;
 
 use rules::{Finding, Verdict};
@@ -63,7 +65,7 @@ fn decide_inner(
     let moved = policy
         .rules
         .iter()
-        .find_map(|r| rules::decided_home(r, case));
+        .find_map(|r| r.form().decided_home(case));
     let case = moved.as_ref().unwrap_or(case);
     let ctx = Ctx::new(policy, area, case, settings)?;
     let d = decide_ctx(&ctx)?;

@@ -2,8 +2,9 @@
 //! (clause 1.1.2), the N nearest with places (clause 1.1.4), the nearest of a religion or belief
 //! (clause 1.1.15).
 
+use super::Policy;
 use crate::area::{Area, Gender, School, Urn};
-use crate::policy::{AreaRule, AreaRuleForm, Policy, Suitability, YearGroup, YearRange};
+use crate::policy::{AreaRule, AreaRuleForm, Suitability, YearGroup, YearRange};
 use crate::units::Metres;
 
 use super::case::{Case, Sex};

@@ -6,15 +6,18 @@
 //! decisions send the case to an officer, naming the field and the schools it affects, rather
 //! than deciding silently as if every single-sex school suited the child.
 
+use super::rules::Rule;
+use super::Policy;
 use crate::area::{Area, Gender, Urn};
-use crate::policy::{Policy, Requirement, Rule, SchoolSet};
+use crate::policy::{Requirement, SchoolSet};
 
 use super::case::{Case, Sex};
 use super::context::{Ctx, DecideError};
 use super::decision::{Decision, Outcome, Reason};
+use super::follow_up;
 use super::rules::surplus_seat;
 use super::schools::SchoolSets;
-use super::{follow_up, Basis};
+use crate::policy::Basis;
 
 /// One set of schools the rules may count, for one sex: what it is, and its schools.
 type Counted = Vec<(String, Vec<Urn>)>;
@@ -55,7 +58,7 @@ fn counted(area: &Area, policy: &Policy, case: &Case, low_income: bool, sex: Sex
         .rules
         .iter()
         .filter_map(|r| match r {
-            Rule::Distance(d) => Some(d),
+            Rule::DistanceRule(d) => Some(d),
             _ => None,
         })
         .filter(|d| {

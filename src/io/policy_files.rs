@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::hash::FileHash;
+use crate::decide::Policy;
 use crate::policy::overlay::{merge_layers, overlay_header, MergedFile, Source};
-use crate::policy::Policy;
 
 /// A loaded policy and the files it came from.
 pub struct LoadedPolicy {

@@ -8,8 +8,9 @@
 
 use std::fmt::Write as _;
 
+use crate::decide::Policy;
 use crate::decide::{Decision, Outcome};
-use crate::policy::{Basis, Policy};
+use crate::policy::Basis;
 use crate::units::{Metres, Pence};
 
 use super::map::svg_with_ids;

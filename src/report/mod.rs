@@ -13,7 +13,7 @@ pub mod map;
 pub mod text;
 
 use crate::decide::Decision;
-use crate::policy::Policy;
+use crate::decide::Policy;
 use crate::provenance::Origin;
 
 pub use html::page;

@@ -1,12 +1,17 @@
-//! One module per rule form; each says which clauses it implements. A new clause is a new form
-//! here (or a new entry of an existing form in the policy TOML), not an edit across the code.
+//! The rule forms. A form is one kind of `[[...]]` table in the policy files (a distance rule, a
+//! referral, the post-16 scheme ...) and how a rule of that kind decides. Each form is one file
+//! here holding all of it: the TOML shape (with the shared [`Head`]: id, basis, clause, quote),
+//! the checks serde cannot make, the rule it borrows criteria from, how `policy show` describes
+//! it, and how it decides (an impl of [`Form`]). A form is registered in one line of
+//! [`rule_forms`]; the policy reader, the engine and `policy show` find it there. A new clause is
+//! a new entry of an existing form in the policy TOML, or a new form here; never an edit across
+//! the code (see docs/architecture.md, "Adding a rule form").
 //!
 //! * `not_provided` – year groups with no transport (pre-school, clause 1.2.1).
-//! * `distance`     – catchment/nearest and distance limits (clauses 1.1.1, 1.1.2, 1.1.4, 1.1.5,
+//! * `distance_rule` – catchment/nearest and distance limits (clauses 1.1.1, 1.1.2, 1.1.4, 1.1.5,
 //!   1.1.15), with unavailable routes disregarded (clause 1.5.4).
 //! * `referral`     – SEND, disability and medical needs sent to an officer (clause 1.1.12).
-//! * `post16`       – the 16+ Assistance Scheme criteria (Post-16 policy section 3).
-//! * `surplus_seat` – charges and priority for those not eligible (clauses 1.3.1-1.3.3, 1.2.1).
+//! * `post16_assistance` – the 16+ Assistance Scheme criteria (Post-16 policy section 3).
 //! * `split_residency` – the nominated or GP-record address of a child with two homes (1.5).
 //! * `bar`          – recorded circumstances under which no support is given (clause 1.1.8).
 //! * `note`         – circumstances the officer is told of, eligibility unchanged (clause 1.1.13).
@@ -18,35 +23,282 @@
 //! * `transitional` – reorganisations and catchment changes (clause 4.1).
 //! * `post16_send`  – 16-18 SEND and medical travel assistance (Post-16 policy section 2).
 //! * `post19`       – 19-25 travel assistance where the EHCP makes it necessary (section 5).
-//! * `recorded`     – shared helpers: officer findings, borrowed age/distance criteria.
-//! * `against_limit` – one distance against one limit, with the unavailable-route fallback.
+//!
+//! Helpers several forms share: `recorded` (officer findings, borrowed age/distance criteria),
+//! `against_limit` (one distance against one limit, with the unavailable-route fallback) and
+//! `surplus_seat` (the charge and priority for those not eligible, clauses 1.3.1-1.3.3).
 
 mod against_limit;
-pub mod distance;
-pub mod not_provided;
-pub mod post16;
-pub mod referral;
+mod recorded;
 pub mod surplus_seat;
-// Clauses 1.1.8-1.1.13, 1.1.16, 1.5, 4.1-4.3; Post-16 sections 2 and 5.
-pub mod bar;
-pub mod changing_school;
-pub mod moving_house;
-pub mod note;
-pub mod placement;
-pub mod post16_send;
-pub mod post19;
-pub mod recorded;
-pub mod split_residency;
-pub mod temporary_housing;
-pub mod transitional;
-pub mod year11_move;
+
+// The forms' files (Rust needs each declared; the registry below is what makes it a form).
+mod bar;
+mod changing_school;
+mod distance_rule;
+mod moving_house;
+mod not_provided;
+mod note;
+mod placement;
+mod post16_assistance;
+mod post16_send;
+mod post19;
+mod referral;
+mod split_residency;
+mod temporary_housing;
+mod transitional;
+mod year11_move;
+
+/// The registry of rule forms, one line each: the name of the form's TOML tables
+/// (`[[distance_rule]]`), which is also its file here, and the type they are read into. Rules
+/// of a file are taken form by form in this order before `[decision] order` sorts them.
+macro_rules! rule_forms {
+    ($then:path) => {
+        $then! {
+            not_provided: NotProvided,
+            distance_rule: DistanceRule,
+            referral: Referral,
+            post16_assistance: Post16Assistance,
+            split_residency: SplitResidency,
+            bar: Bar,
+            note: Note,
+            temporary_housing: TemporaryHousing,
+            changing_school: ChangingSchool,
+            moving_house: MovingHouse,
+            year11_move: Year11Move,
+            placement: Placement,
+            transitional: Transitional,
+            post16_send: Post16Send,
+            post19: Post19,
+        }
+    };
+}
+pub(crate) use rule_forms;
+
+/// Declares [`Rule`], one variant a registered form, and what it asks of each form.
+macro_rules! declare_rule {
+    ($($key:ident: $Form:ident),* $(,)?) => {
+        $(pub use $key::$Form;)*
+
+        /// A rule of the policy, of one of the registered forms.
+        #[derive(Debug, Clone, Serialize)]
+        #[serde(untagged)]
+        pub enum Rule {
+            $($Form($Form),)*
+        }
+
+        impl Rule {
+            /// The rule as its form.
+            pub fn form(&self) -> &dyn Form {
+                match self {
+                    $(Rule::$Form(r) => r,)*
+                }
+            }
+
+            /// The name of the rule's form, as its tables are written (`distance_rule`).
+            pub fn form_name(&self) -> &'static str {
+                match self {
+                    $(Rule::$Form(_) => stringify!($key),)*
+                }
+            }
+        }
+    };
+}
+rule_forms!(declare_rule);
+
+use serde::{Deserialize, Serialize};
 
 use crate::area::AreaError;
 use crate::network::Mode;
-use crate::policy::{Basis, Rule};
+use crate::policy::{Basis, Cite};
 
+use super::case::Case;
 use super::context::{Ctx, DecideError};
 use super::decision::{Reason, ThresholdApplied};
+
+/// What every rule starts with: its id (as `[decision] order` lists it), the basis a decision
+/// under it is recorded on, and the clause and quote it rests on. Flattened into each form, so
+/// the TOML writes them as the rule's own keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "HeadKeys")]
+pub struct Head {
+    pub id: String,
+    pub basis: Basis,
+    #[serde(flatten)]
+    pub cite: Cite,
+}
+
+/// The head's keys as the TOML writes them. A head is read through this flat struct because
+/// serde cannot flatten a struct that itself flattens (`cite`) into one that refuses unknown
+/// keys: the inner keys would be read but still reported as unknown.
+#[derive(Deserialize)]
+struct HeadKeys {
+    id: String,
+    #[serde(default)]
+    basis: Option<Basis>,
+    clause: String,
+    quote: String,
+}
+
+/// The head of a form that never decides (a note for the officer): id, clause and quote, no
+/// basis.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "HeadKeys")]
+pub struct NoteHead {
+    pub id: String,
+    #[serde(flatten)]
+    pub cite: Cite,
+}
+
+/// A rule's head as every form gives it: the basis is absent for forms that never decide.
+#[derive(Debug, Clone, Copy)]
+pub struct HeadRef<'a> {
+    pub id: &'a str,
+    pub basis: Option<&'a Basis>,
+    pub cite: &'a Cite,
+}
+
+impl TryFrom<HeadKeys> for Head {
+    type Error = String;
+
+    fn try_from(k: HeadKeys) -> Result<Self, String> {
+        let Some(basis) = k.basis else {
+            return Err(format!(
+                "rule '{}' decides cases, so it needs a basis (basis = \"...\", named in \
+                 [letter.basis])",
+                k.id
+            ));
+        };
+        Ok(Head {
+            id: k.id,
+            basis,
+            cite: Cite {
+                clause: k.clause,
+                quote: k.quote,
+            },
+        })
+    }
+}
+
+impl TryFrom<HeadKeys> for NoteHead {
+    type Error = String;
+
+    fn try_from(k: HeadKeys) -> Result<Self, String> {
+        if k.basis.is_some() {
+            return Err(format!(
+                "rule '{}' only tells the officer, it never decides: remove its basis",
+                k.id
+            ));
+        }
+        Ok(NoteHead {
+            id: k.id,
+            cite: Cite {
+                clause: k.clause,
+                quote: k.quote,
+            },
+        })
+    }
+}
+
+impl Head {
+    /// The head as [`Form::head`] gives it.
+    pub fn as_ref(&self) -> HeadRef<'_> {
+        HeadRef {
+            id: &self.id,
+            basis: Some(&self.basis),
+            cite: &self.cite,
+        }
+    }
+}
+
+impl NoteHead {
+    /// The head as [`Form::head`] gives it.
+    pub fn as_ref(&self) -> HeadRef<'_> {
+        HeadRef {
+            id: &self.id,
+            basis: None,
+            cite: &self.cite,
+        }
+    }
+}
+
+/// A rule form: what the policy reader, `policy show` and the engine ask of a rule. Only
+/// [`Form::head`], [`Form::describe`] and [`Form::apply`] are needed; the rest say what few
+/// forms do.
+pub trait Form {
+    /// The rule's id, basis, clause and quote.
+    fn head(&self) -> HeadRef<'_>;
+
+    /// Bases the rule can decide on besides its own (a recorded finding's, remaining on
+    /// preference): the letter must give words for each.
+    fn other_bases(&self) -> Vec<&Basis> {
+        Vec::new()
+    }
+
+    /// The rule whose criteria this one borrows, and the form that rule must be of (clauses
+    /// 1.1.9, 1.1.10, 1.1.8, 1.1.16, 4.2, 4.3: "the age/distance criteria"; Post-16 section 2).
+    fn borrows(&self) -> Option<(&str, &'static str)> {
+        None
+    }
+
+    /// Checks across the rule's own values that reading each value cannot make (year bands
+    /// that overlap): the message, when the rule is refused.
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Where the case is decided from when not the home given (section 1.5: the nominated home
+    /// of a child with two homes); asked of every rule before any is applied.
+    fn decided_home(&self, _case: &Case) -> Option<Case> {
+        None
+    }
+
+    /// What `policy show` prints of the rule: a line, or a few.
+    fn describe(&self, out: &mut String);
+
+    /// The rule's finding on the case; warnings for the officer and the terms of the support it
+    /// decides go in `notes`.
+    fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError>;
+}
+
+impl Rule {
+    /// The rule's id, as listed in `[decision] order`.
+    pub fn id(&self) -> &str {
+        self.form().head().id
+    }
+
+    /// Every basis the rule can decide on: its own, and any other it names.
+    pub fn bases(&self) -> Vec<&Basis> {
+        let form = self.form();
+        form.head()
+            .basis
+            .into_iter()
+            .chain(form.other_bases())
+            .collect()
+    }
+}
+
+/// The name a value has in the policy TOML (e.g. `free_school_meals`), for `policy show`.
+pub fn toml_name<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// The case fields of recorded findings, comma separated.
+pub fn finding_names(fs: &[&crate::policy::Finding]) -> String {
+    fs.iter()
+        .map(|f| toml_name(&f.field))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Names of several values, comma separated.
+pub fn toml_names<T: Serialize>(vs: &[T]) -> String {
+    vs.iter().map(toml_name).collect::<Vec<_>>().join(", ")
+}
 
 /// What one rule concluded about a case.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,28 +373,6 @@ impl Finding {
     }
 }
 
-/// The basis and clause a rule decides on; `None` for rules that never decide (notes).
-fn basis_and_clause(rule: &Rule) -> Option<(&Basis, &str)> {
-    let (basis, cite) = match rule {
-        Rule::NotProvided(r) => (&r.basis, &r.cite),
-        Rule::Distance(r) => (&r.basis, &r.cite),
-        Rule::Referral(r) => (&r.basis, &r.cite),
-        Rule::Post16(r) => (&r.basis, &r.cite),
-        Rule::SplitResidency(r) => (&r.basis, &r.cite),
-        Rule::Bar(r) => (&r.basis, &r.cite),
-        Rule::Note(_) => return None,
-        Rule::TemporaryHousing(r) => (&r.basis, &r.cite),
-        Rule::ChangingSchool(r) => (&r.basis, &r.cite),
-        Rule::MovingHouse(r) => (&r.basis, &r.cite),
-        Rule::Year11Move(r) => (&r.basis, &r.cite),
-        Rule::Placement(r) => (&r.basis, &r.cite),
-        Rule::Transitional(r) => (&r.basis, &r.cite),
-        Rule::Post16Send(r) => (&r.basis, &r.cite),
-        Rule::Post19(r) => (&r.basis, &r.cite),
-    };
-    Some((basis, cite.clause.as_str()))
-}
-
 /// What a rule concludes when a distance it needs cannot be measured because the home is placed
 /// on another mode's network but not this one's (a footpath within reach but no road, say): it
 /// refers the case, naming the measurement and how to supply it, rather than failing the whole
@@ -155,13 +385,15 @@ pub fn unmeasured(rule: &Rule, ctx: &Ctx, e: DecideError) -> Result<Finding, Dec
             clause,
             source,
         } => (what, clause, source),
-        DecideError::Area(a) => match (a.unmeasured_route(), basis_and_clause(rule)) {
-            (Some(what), Some((_, clause))) => (what, clause.to_string(), a),
+        DecideError::Area(a) => match (a.unmeasured_route(), rule.form().head()) {
+            (Some(what), HeadRef { basis: Some(_), .. }) => {
+                (what, rule.form().head().cite.clause.clone(), a)
+            }
             _ => return Err(DecideError::Area(a)),
         },
         e => return Err(e),
     };
-    let Some((basis, _)) = basis_and_clause(rule) else {
+    let Some(basis) = rule.form().head().basis else {
         return Err(DecideError::Area(source));
     };
     Ok(Finding {
@@ -203,39 +435,12 @@ pub fn unmeasured_reason(ctx: &Ctx, what: &str, clause: String, source: &AreaErr
     }
 }
 
-/// Where a rule decides the case from, when it is not the home given (section 1.5: a child with
-/// two homes is decided from the nominated one); asked of every rule before any is applied.
-pub fn decided_home(rule: &Rule, case: &super::Case) -> Option<super::Case> {
-    match rule {
-        Rule::SplitResidency(r) => split_residency::decided_home(r, case),
-        _ => None,
-    }
-}
-
 /// Applies one rule of the policy to the case: its finding, and the warnings and terms it gave.
 /// A distance the rule needed but could not measure (the home is on another mode's network
 /// only) makes it refer the case (see [`unmeasured`]).
 pub fn apply(rule: &Rule, ctx: &Ctx) -> Result<(Finding, Notes), DecideError> {
     let mut notes = Notes::default();
-    let n = &mut notes;
-    let found = match rule {
-        Rule::NotProvided(r) => Ok(not_provided::apply(r, ctx)),
-        Rule::Distance(r) => distance::apply(r, ctx, n),
-        Rule::Referral(r) => Ok(referral::apply(r, ctx)),
-        Rule::Post16(r) => post16::apply(r, ctx, n),
-        Rule::SplitResidency(r) => Ok(split_residency::apply(r, ctx)),
-        Rule::Bar(r) => Ok(bar::apply(r, ctx)),
-        Rule::Note(r) => Ok(note::apply(r, ctx, n)),
-        Rule::TemporaryHousing(r) => temporary_housing::apply(r, ctx, n),
-        Rule::ChangingSchool(r) => changing_school::apply(r, ctx, n),
-        Rule::MovingHouse(r) => moving_house::apply(r, ctx, n),
-        Rule::Year11Move(r) => Ok(year11_move::apply(r, ctx)),
-        Rule::Placement(r) => placement::apply(r, ctx, n),
-        Rule::Transitional(r) => transitional::apply(r, ctx, n),
-        Rule::Post16Send(r) => post16_send::apply(r, ctx, n),
-        Rule::Post19(r) => post19::apply(r, ctx),
-    };
-    let finding = match found {
+    let finding = match rule.form().apply(ctx, &mut notes) {
         Ok(f) => f,
         Err(e) => unmeasured(rule, ctx, e)?,
     };

@@ -5,15 +5,63 @@
 //! nearest school with places and the age/distance criteria decide; otherwise remaining there is
 //! parental preference, whatever the later rules say.
 
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Form, Head, HeadRef, Notes};
+use crate::policy::{Basis, SchoolSet};
+
 use crate::area::Urn;
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
-use crate::policy::MovingHouse;
 use crate::units::Metres;
 
 use super::recorded::{age_distance, age_distance_finding, finding};
-use super::Notes;
 use super::{Finding, Verdict};
+
+/// Moving house and asking to remain at the existing school (clause 1.1.8).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovingHouse {
+    #[serde(flatten)]
+    pub head: Head,
+    /// From the new home, a school in this set is decided on the usual rules.
+    pub schools: SchoolSet,
+    pub age_distance: String,
+    /// The basis when nearer schools have places: remaining is parental preference.
+    pub preference_basis: Basis,
+}
+
+impl Form for MovingHouse {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn other_bases(&self) -> Vec<&Basis> {
+        vec![&self.preference_basis]
+    }
+
+    fn borrows(&self) -> Option<(&str, &'static str)> {
+        Some((&self.age_distance, "distance_rule"))
+    }
+
+    fn describe(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: remaining after a move: {} if a nearer school has places, else \
+             age/distance of {}",
+            self.head.id,
+            self.head.cite.clause,
+            self.preference_basis.as_str(),
+            self.age_distance
+        );
+    }
+
+    fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+        apply(self, ctx, notes)
+    }
+}
 
 /// Suitable schools nearer than the school applied for, split into those with and without
 /// places for this child.
@@ -54,16 +102,16 @@ fn names(ctx: &Ctx, us: &[Urn]) -> String {
 }
 
 /// Applies clause 1.1.8 to a child remaining at the existing school after a move.
-pub fn apply(rule: &MovingHouse, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+fn apply(rule: &MovingHouse, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let case = ctx.case;
     if !case.moved_house || case.previous_school != Some(ctx.school.urn) {
         return Ok(Finding::not_applicable());
     }
-    let (accepted, _) = super::distance::school_accepted(rule.schools, None, ctx);
+    let (accepted, _) = super::distance_rule::school_accepted(rule.schools, None, ctx);
     if accepted {
         return Ok(Finding::not_applicable());
     }
-    let clause = rule.cite.clause.as_str();
+    let clause = rule.head.cite.clause.as_str();
     let (with, without) = nearer_schools(ctx);
     let mut reasons = vec![Reason {
         clause: clause.to_string(),
@@ -73,7 +121,7 @@ pub fn apply(rule: &MovingHouse, ctx: &Ctx, notes: &mut Notes) -> Result<Finding
              schools without places in the year group: {}.",
             ctx.school.name,
             Metres(ctx.straight_line_m(ctx.school.urn).unwrap_or(f64::NAN)).miles_3dp(),
-            rule.cite.quote,
+            rule.head.cite.quote,
             names(ctx, &with),
             names(ctx, &without)
         ),
@@ -106,7 +154,7 @@ pub fn apply(rule: &MovingHouse, ctx: &Ctx, notes: &mut Notes) -> Result<Finding
         figures: None,
     });
     Ok(age_distance_finding(
-        rule.basis.clone(),
+        rule.head.basis.clone(),
         clause,
         ad,
         reasons,

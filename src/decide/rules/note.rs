@@ -2,18 +2,53 @@
 //! transport is arranged: clause 1.1.13, young carers who receive transport support "may be
 //! considered for alternative methods of transport".
 
-use crate::decide::context::Ctx;
-use crate::policy::Note;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{toml_name, Form, HeadRef, NoteHead, Notes};
+use crate::decide::context::{Ctx, DecideError};
+use crate::policy::Flag;
 
 use super::Finding;
-use super::Notes;
+
+/// A circumstance that changes nothing about eligibility but which the officer must be told of
+/// (clause 1.1.13, young carers): a warning on the decision.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    #[serde(flatten)]
+    pub head: NoteHead,
+    pub when: Flag,
+    pub text: String,
+}
+
+impl Form for Note {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn describe(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: {}: note for the officer",
+            self.head.id,
+            self.head.cite.clause,
+            toml_name(&self.when)
+        );
+    }
+
+    fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+        Ok(apply(self, ctx, notes))
+    }
+}
 
 /// Adds the clause's note as a warning when the circumstance is on the case.
-pub fn apply(rule: &Note, ctx: &Ctx, notes: &mut Notes) -> Finding {
+fn apply(rule: &Note, ctx: &Ctx, notes: &mut Notes) -> Finding {
     if ctx.case.flag(rule.when) {
         notes.warn(format!(
             "clause {}: {} (\"{}\")",
-            rule.cite.clause, rule.text, rule.cite.quote
+            rule.head.cite.clause, rule.text, rule.head.cite.quote
         ));
     }
     Finding::not_applicable()

@@ -6,26 +6,104 @@
 //! A panel Managed Move qualifies when the new school is the next nearest appropriate school, or
 //! an officer records that it is the only other appropriate school.
 
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{toml_name, toml_names, Form, Head, HeadRef, Notes};
+use crate::policy::{Finding as Needed, Flag};
+
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
-use crate::policy::{Placement, PlacementSchool};
 
 use super::recorded::{
     age_distance, age_distance_finding, age_distance_to, finding, finding_reason, not_met,
 };
-use super::Notes;
 use super::{Finding, Verdict};
 
+/// Which school a placement accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlacementSchool {
+    /// Any school: the placement was made "irrespective of the location of and space
+    /// availability at other schools" (4.2, 4.3), or to an Alternative Provision setting.
+    Any,
+    /// The next nearest appropriate school (the nearest suitable school other than the previous
+    /// one), or a school recorded as the only other appropriate school (1.1.16).
+    NextNearestOrOnlyOther,
+    /// The nearest suitable school with places (after the refusal) in the council's own area,
+    /// unless a closer school with places in a neighbouring authority is under the qualifying
+    /// distance (1.1.7).
+    NearestWithPlaces,
+}
+
+/// A placement made by the council or a panel (clauses 1.1.16, 4.2, 4.3): the school it names
+/// qualifies, subject (where the clause says so) to the age/distance criteria.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Placement {
+    #[serde(flatten)]
+    pub head: Head,
+    /// Every one of these must be true on the case.
+    pub when: Vec<Flag>,
+    /// None of these may be true.
+    #[serde(default)]
+    pub unless: Vec<Flag>,
+    pub school: PlacementSchool,
+    /// For [`PlacementSchool::NextNearestOrOnlyOther`]: the recorded alternative.
+    pub only_other: Option<Needed>,
+    /// The distance rule whose year bands are "the age/distance criteria"; none: no distance
+    /// criterion applies.
+    pub age_distance: Option<String>,
+    /// For [`PlacementSchool::NearestWithPlaces`]: the council's own LA codes; schools with
+    /// another code are in neighbouring authorities.
+    #[serde(default)]
+    pub home_la_codes: Vec<String>,
+    /// A finding the officer must record as yes before the placement qualifies (1.1.7).
+    pub requires: Option<Needed>,
+}
+
+impl Form for Placement {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn borrows(&self) -> Option<(&str, &'static str)> {
+        self.age_distance.as_deref().map(|a| (a, "distance_rule"))
+    }
+
+    fn describe(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: when {}{}: school {}; age/distance of {}",
+            self.head.id,
+            self.head.cite.clause,
+            toml_names(&self.when),
+            if self.unless.is_empty() {
+                String::new()
+            } else {
+                format!(" unless {}", toml_names(&self.unless))
+            },
+            toml_name(&self.school),
+            self.age_distance.as_deref().unwrap_or("none")
+        );
+    }
+
+    fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+        apply(self, ctx, notes)
+    }
+}
+
 /// Applies a placement rule.
-pub fn apply(rule: &Placement, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+fn apply(rule: &Placement, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let case = ctx.case;
     if !rule.when.iter().all(|f| case.flag(*f)) || rule.unless.iter().any(|f| case.flag(*f)) {
         return Ok(Finding::not_applicable());
     }
-    let clause = rule.cite.clause.as_str();
+    let clause = rule.head.cite.clause.as_str();
     let mut reasons = vec![Reason {
         clause: clause.to_string(),
-        text: format!("\"{}\"", rule.cite.quote),
+        text: format!("\"{}\"", rule.head.cite.quote),
         figures: None,
     }];
     if let Some(req) = &rule.requires {
@@ -58,7 +136,10 @@ pub fn apply(rule: &Placement, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, 
         });
         if !is_next {
             let Some(only) = &rule.only_other else {
-                return Ok(finding(not_met(rule.basis.clone(), clause, None), reasons));
+                return Ok(finding(
+                    not_met(rule.head.basis.clone(), clause, None),
+                    reasons,
+                ));
             };
             if let Some(f) = recorded_yes(rule, only, case, &mut reasons) {
                 return Ok(f);
@@ -81,7 +162,7 @@ pub fn apply(rule: &Placement, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, 
         });
         return Ok(finding(
             Verdict::Eligible {
-                basis: rule.basis.clone(),
+                basis: rule.head.basis.clone(),
                 clause: clause.to_string(),
                 threshold: None,
             },
@@ -92,7 +173,7 @@ pub fn apply(rule: &Placement, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, 
         return Ok(Finding::not_applicable());
     };
     Ok(age_distance_finding(
-        rule.basis.clone(),
+        rule.head.basis.clone(),
         clause,
         ad,
         reasons,
@@ -119,14 +200,14 @@ fn recorded_yes(
     case: &crate::decide::Case,
     reasons: &mut Vec<Reason>,
 ) -> Option<Finding> {
-    let clause = rule.cite.clause.as_str();
+    let clause = rule.head.cite.clause.as_str();
     let value = case.recorded(needed.field);
     reasons.push(finding_reason(clause, needed, value));
     let verdict = match value {
         Some(true) => return None,
-        Some(false) => not_this_school(rule.basis.clone(), clause),
+        Some(false) => not_this_school(rule.head.basis.clone(), clause),
         None => Verdict::Hold {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
         },
     };
@@ -144,7 +225,7 @@ fn nearest_with_places(
     reasons: &mut Vec<Reason>,
     notes: &mut Notes,
 ) -> Result<Option<Finding>, DecideError> {
-    let clause = rule.cite.clause.as_str();
+    let clause = rule.head.cite.clause.as_str();
     let own = |u: &crate::area::Urn| {
         rule.home_la_codes.is_empty()
             || ctx
@@ -167,7 +248,7 @@ fn nearest_with_places(
     let nearest_own = with_places.iter().copied().find(own);
     let disqualified = |reasons: &mut Vec<Reason>| {
         Some(finding(
-            not_this_school(rule.basis.clone(), clause),
+            not_this_school(rule.head.basis.clone(), clause),
             std::mem::take(reasons),
         ))
     };

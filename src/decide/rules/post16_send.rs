@@ -7,31 +7,100 @@
 //! is then halved. Applications are due by 31 May before the course, and are made again for each
 //! year of study. The assessment and the exceptional dis-application are an officer's findings.
 
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{finding_names, Form, Head, HeadRef, Notes};
+use crate::policy::{Cite, Finding as Needed, Gbp, Percent, YearRange};
+
 use chrono::NaiveDate;
 
+use super::Rule;
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Charge, Reason, SupportEnds, ThresholdApplied};
-use crate::policy::{Post16Send, Rule};
 
 use super::against_limit::walking_route_against;
-use super::post16::{age_on, last_before};
+use super::post16_assistance::{age_on, last_before};
 use super::recorded::{academic_year_end, finding, finding_reason, not_met};
-use super::Notes;
 use super::{Finding, Verdict};
 
+/// The application deadline: a day and month before the course starts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deadline {
+    pub quote: String,
+    #[serde(deserialize_with = "crate::policy::ranges::month")]
+    pub month: u32,
+    #[serde(deserialize_with = "crate::policy::ranges::day")]
+    pub day: u32,
+}
+
+/// Post-16 travel assistance for students aged 16-18 with SEND or compelling medical
+/// circumstances (Appendix B section 2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Post16Send {
+    #[serde(flatten)]
+    pub head: Head,
+    pub years: YearRange,
+    /// The section 3 rule whose residence, age, distance and full-time criteria apply.
+    pub criteria_of: String,
+    pub assessment: Needed,
+    pub contribution_gbp: Gbp,
+    pub contribution: Cite,
+    pub reduction_percent: Percent,
+    pub low_income_quote: String,
+    pub disapplied: Needed,
+    pub deadline: Deadline,
+    pub reapply: Cite,
+}
+
+impl Form for Post16Send {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn borrows(&self) -> Option<(&str, &'static str)> {
+        Some((&self.criteria_of, "post16_assistance"))
+    }
+
+    fn describe(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: {}: criteria of {}; records {}; contribution {} ({}% off for low \
+             income or a dis-applied distance); apply by {:02}-{:02}",
+            self.head.id,
+            self.head.cite.clause,
+            self.years,
+            self.criteria_of,
+            finding_names(&[&self.assessment, &self.disapplied]),
+            self.contribution_gbp.0.display_gbp(),
+            self.reduction_percent.0,
+            self.deadline.day,
+            self.deadline.month
+        );
+    }
+
+    fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+        apply(self, ctx, notes)
+    }
+}
+
 /// Applies section 2.
-pub fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let case = ctx.case;
     if !rule.years.contains(case.year_group)
         || !(case.mobility_need || case.professional_assessment.is_some())
     {
         return Ok(Finding::not_applicable());
     }
-    let Some(Rule::Post16(s3)) = ctx.policy.rules.iter().find(|r| r.id() == rule.criteria_of)
+    let Some(Rule::Post16Assistance(s3)) =
+        ctx.policy.rules.iter().find(|r| r.id() == rule.criteria_of)
     else {
         return Ok(Finding::not_applicable());
     };
-    let clause = rule.cite.clause.as_str();
+    let clause = rule.head.cite.clause.as_str();
     let missing = |field: &'static str| DecideError::MissingInput {
         field,
         clause: clause.to_string(),
@@ -45,13 +114,13 @@ pub fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding,
         // Aged 19 or over: section 5 (post-19) or the section 3 EHCP extension.
         return Ok(Finding::not_applicable());
     }
-    let s3c = s3.cite.clause.as_str();
+    let s3c = s3.head.cite.clause.as_str();
     let mut reasons = vec![Reason {
         clause: clause.to_string(),
         text: format!(
             "A special educational need, disability or medical need is stated; aged {age} on \
              {on}, under {under}: \"{}\"",
-            rule.cite.quote
+            rule.head.cite.quote
         ),
         figures: Some(format!("age {age} < {under}")),
     }];
@@ -170,13 +239,13 @@ pub fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding,
     });
     if !all {
         return Ok(finding(
-            not_met(rule.basis.clone(), clause, threshold),
+            not_met(rule.head.basis.clone(), clause, threshold),
             reasons,
         ));
     }
     if pending || late {
         let v = Verdict::Refer {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
         };
         return Ok(finding(v, reasons));
@@ -226,7 +295,7 @@ pub fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding,
     });
     Ok(finding(
         Verdict::Eligible {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
             threshold,
         },

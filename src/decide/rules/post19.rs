@@ -4,21 +4,74 @@
 //! on the day before the academic year the policy names for section 3 (31 August); the officer
 //! records whether the plan highlights the necessity.
 
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{toml_name, Form, Head, HeadRef, Notes};
+use crate::policy::{Finding as Needed, YearRange};
+
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
-use crate::policy::Post19;
 
-use super::post16::{age_on, last_before};
+use super::post16_assistance::{age_on, last_before};
 use super::recorded::{finding, finding_reason};
 use super::{Finding, Verdict};
 
+/// Post-19 transport (Appendix B section 5): free travel assistance for 19-25 year olds whose
+/// EHCP makes it necessary.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Post19 {
+    #[serde(flatten)]
+    pub head: Head,
+    pub years: YearRange,
+    /// Inclusive age range ("between 19-25").
+    #[serde(deserialize_with = "crate::policy::ranges::age")]
+    pub from_age: u8,
+    #[serde(deserialize_with = "crate::policy::ranges::age")]
+    pub to_age: u8,
+    /// The day and month on which age is taken, the last before the academic year.
+    #[serde(deserialize_with = "crate::policy::ranges::month")]
+    pub on_month: u32,
+    #[serde(deserialize_with = "crate::policy::ranges::day")]
+    pub on_day: u32,
+    pub age_date_quote: String,
+    pub necessity: Needed,
+}
+
+impl Form for Post19 {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn describe(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: {}: aged {}-{} on {:02}-{:02} with an EHCP; records {}: free",
+            self.head.id,
+            self.head.cite.clause,
+            self.years,
+            self.from_age,
+            self.to_age,
+            self.on_day,
+            self.on_month,
+            toml_name(&self.necessity.field)
+        );
+    }
+
+    fn apply(&self, ctx: &Ctx, _notes: &mut Notes) -> Result<Finding, DecideError> {
+        apply(self, ctx)
+    }
+}
+
 /// Applies section 5.
-pub fn apply(rule: &Post19, ctx: &Ctx) -> Result<Finding, DecideError> {
+fn apply(rule: &Post19, ctx: &Ctx) -> Result<Finding, DecideError> {
     let case = ctx.case;
     if !rule.years.contains(case.year_group) || !case.ehcp {
         return Ok(Finding::not_applicable());
     }
-    let clause = rule.cite.clause.as_str();
+    let clause = rule.head.cite.clause.as_str();
     let dob = case
         .date_of_birth
         .ok_or_else(|| DecideError::MissingInput {
@@ -40,7 +93,7 @@ pub fn apply(rule: &Post19, ctx: &Ctx) -> Result<Finding, DecideError> {
         clause: clause.to_string(),
         text: format!(
             "Aged {age} on {on} ({}), within {from}-{to} with an EHCP: \"{}\"",
-            rule.age_date_quote, rule.cite.quote
+            rule.age_date_quote, rule.head.cite.quote
         ),
         figures: Some(format!("age {age} >= {from} and <= {to}")),
     }];
@@ -50,13 +103,13 @@ pub fn apply(rule: &Post19, ctx: &Ctx) -> Result<Finding, DecideError> {
     // officer must look, unless another rule (the section 3 extension to 25) already decides.
     let verdict = match value {
         Some(true) => Verdict::Eligible {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
             threshold: None,
         },
         Some(false) => Verdict::NotApplicable,
         None => Verdict::Refer {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
         },
     };

@@ -4,9 +4,10 @@
 
 use chrono::NaiveDate;
 
+use super::Rule;
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, ThresholdApplied};
-use crate::policy::{Basis, Finding as Needed, Limit, Rule};
+use crate::policy::{Basis, Finding as Needed, Limit};
 
 use super::Notes;
 use super::{Finding, Verdict};
@@ -69,7 +70,7 @@ pub fn age_distance_to(
     urn: crate::area::Urn,
     notes: &mut Notes,
 ) -> Result<Option<AgeDistance>, DecideError> {
-    let Some(Rule::Distance(rule)) = ctx.policy.rules.iter().find(|r| r.id() == rule_id) else {
+    let Some(Rule::DistanceRule(rule)) = ctx.policy.rules.iter().find(|r| r.id() == rule_id) else {
         return Ok(None);
     };
     let Some(band) = rule
@@ -83,7 +84,7 @@ pub fn age_distance_to(
     let mut reasons = Vec::new();
     for limit in &band.limits {
         let (holds, mut rs) =
-            super::distance::check_limit(limit, &band.cite.clause, urn, ctx, notes)?;
+            super::distance_rule::check_limit(limit, &band.cite.clause, urn, ctx, notes)?;
         met &= holds;
         reasons.append(&mut rs);
     }

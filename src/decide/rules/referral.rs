@@ -2,14 +2,86 @@
 //! but is said to be unable to walk even accompanied is referred to an officer with the evidence
 //! the policy requires.
 
-use crate::decide::context::Ctx;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{toml_name, Form, Head, HeadRef, Notes};
+use crate::decide::context::{Ctx, DecideError};
+use crate::policy::{Basis, Cite, Recorded, SchoolSet, YearRange};
+
 use crate::decide::decision::Reason;
-use crate::policy::{Referral, ReferralTrigger};
 
 use super::{Finding, Verdict};
 
+/// A circumstance that sends the case to an officer with stated evidence (clause 1.1.12).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Referral {
+    #[serde(flatten)]
+    pub head: Head,
+    pub years: YearRange,
+    /// The case field that triggers the referral.
+    pub when: ReferralTrigger,
+    /// The school must be one of these for a referral (clauses 1.1.2, 1.1.6: a child at a
+    /// preference school is not eligible whatever the need).
+    pub schools: Option<SchoolSet>,
+    /// What the officer needs to see.
+    pub evidence: String,
+    /// Clause 1.1.12: once the officer records the finding, what follows.
+    #[serde(default)]
+    pub on_finding: Option<OnFinding>,
+}
+
+impl Form for Referral {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn other_bases(&self) -> Vec<&Basis> {
+        self.on_finding.iter().map(|f| &f.basis).collect()
+    }
+
+    fn describe(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: {} with {}{}: refer; evidence: {}",
+            self.head.id,
+            self.head.cite.clause,
+            self.years,
+            toml_name(&self.when),
+            self.schools
+                .map(|x| format!(" at a {} school", toml_name(&x)))
+                .unwrap_or_default(),
+            self.evidence
+        );
+    }
+
+    fn apply(&self, ctx: &Ctx, _notes: &mut Notes) -> Result<Finding, DecideError> {
+        Ok(apply(self, ctx))
+    }
+}
+
+/// Case fields that can trigger a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralTrigger {
+    MobilityNeed,
+}
+
+/// What follows once the finding a referral asks for is recorded (clause 1.1.12: a recorded
+/// Professional Assessment makes the child eligible at a school the referral accepts).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnFinding {
+    pub basis: Basis,
+    #[serde(flatten)]
+    pub cite: Cite,
+    pub field: Recorded,
+}
+
 /// Refers the case when the trigger is present in the covered years.
-pub fn apply(rule: &Referral, ctx: &Ctx) -> Finding {
+fn apply(rule: &Referral, ctx: &Ctx) -> Finding {
     let triggered = match rule.when {
         ReferralTrigger::MobilityNeed => ctx.case.mobility_need,
     };
@@ -17,17 +89,17 @@ pub fn apply(rule: &Referral, ctx: &Ctx) -> Finding {
         return Finding::not_applicable();
     }
     if let Some(set) = rule.schools {
-        let (accepted, why) = super::distance::school_accepted(set, None, ctx);
+        let (accepted, why) = super::distance_rule::school_accepted(set, None, ctx);
         if !accepted {
             return Finding {
                 verdict: Verdict::NotMet {
-                    basis: rule.basis.clone(),
-                    clause: rule.cite.clause.clone(),
+                    basis: rule.head.basis.clone(),
+                    clause: rule.head.cite.clause.clone(),
                     threshold: None,
                     school_qualifies: false,
                 },
                 reasons: vec![Reason {
-                    clause: rule.cite.clause.clone(),
+                    clause: rule.head.cite.clause.clone(),
                     text: format!(
                         "A special educational need, disability or medical need is stated, but \
                          travel assistance on that ground is only to a school the policy accepts: \
@@ -61,13 +133,13 @@ pub fn apply(rule: &Referral, ctx: &Ctx) -> Finding {
             Some(false) => {
                 return Finding {
                     verdict: Verdict::NotMet {
-                        basis: rule.basis.clone(),
-                        clause: rule.cite.clause.clone(),
+                        basis: rule.head.basis.clone(),
+                        clause: rule.head.cite.clause.clone(),
                         threshold: None,
                         school_qualifies: true,
                     },
                     reasons: vec![Reason {
-                        clause: rule.cite.clause.clone(),
+                        clause: rule.head.cite.clause.clone(),
                         text: format!(
                             "The Professional Assessment does not support the need (recorded \
                              professional_assessment = no): \"{}\"",
@@ -82,11 +154,11 @@ pub fn apply(rule: &Referral, ctx: &Ctx) -> Finding {
     }
     Finding {
         verdict: Verdict::Refer {
-            basis: rule.basis.clone(),
-            clause: rule.cite.clause.clone(),
+            basis: rule.head.basis.clone(),
+            clause: rule.head.cite.clause.clone(),
         },
         reasons: vec![Reason {
-            clause: rule.cite.clause.clone(),
+            clause: rule.head.cite.clause.clone(),
             text: format!(
                 "A special educational need, disability or medical need is stated; an officer \
                  must decide on evidence. Needed: {}.",

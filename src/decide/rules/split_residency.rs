@@ -5,12 +5,52 @@
 //! turn it says so, or refers the case when neither address is known. A policy without this
 //! rule decides every case from the home given.
 
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Form, Head, HeadRef, Notes};
+use crate::decide::context::{Ctx, DecideError};
+
 use crate::decide::case::{Address, Case};
-use crate::decide::context::Ctx;
 use crate::decide::decision::Reason;
-use crate::policy::SplitResidency;
 
 use super::{Finding, Verdict};
+
+/// Split residency (section 1.5, "Points of Clarification"): the case is decided from the
+/// nominated home address, or where that is unclear or disputed, from the address on the
+/// child's GP record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitResidency {
+    #[serde(flatten)]
+    pub head: Head,
+    /// Words for the GP-record fallback.
+    pub gp_quote: String,
+    pub evidence: String,
+}
+
+impl Form for SplitResidency {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn decided_home(&self, case: &Case) -> Option<Case> {
+        decided_home(case)
+    }
+
+    fn describe(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: split residency decided from nominated_address, else gp_address",
+            self.head.id, self.head.cite.clause
+        );
+    }
+
+    fn apply(&self, ctx: &Ctx, _notes: &mut Notes) -> Result<Finding, DecideError> {
+        Ok(apply(self, ctx))
+    }
+}
 
 fn which(a: Address) -> &'static str {
     match a {
@@ -21,7 +61,7 @@ fn which(a: Address) -> &'static str {
 
 /// The case as decided from the second home, when section 1.5 says so (the nominated home, or
 /// else the GP record's, is the second address); `None` to decide it where it is.
-pub fn decided_home(_rule: &SplitResidency, case: &Case) -> Option<Case> {
+fn decided_home(case: &Case) -> Option<Case> {
     let (Some(Address::Second), Some(p)) = (case.split_residency_address(), case.second_home)
     else {
         return None;
@@ -33,19 +73,19 @@ pub fn decided_home(_rule: &SplitResidency, case: &Case) -> Option<Case> {
 }
 
 /// Explains which address the case is decided from, or refers it.
-pub fn apply(rule: &SplitResidency, ctx: &Ctx) -> Finding {
+fn apply(rule: &SplitResidency, ctx: &Ctx) -> Finding {
     let case = ctx.case;
     if case.second_home.is_none() {
         return Finding::not_applicable();
     }
-    let clause = rule.cite.clause.clone();
+    let clause = rule.head.cite.clause.clone();
     let (text, verdict) = match (case.nominated_address, case.gp_address) {
         (Some(a), _) => (
             format!(
                 "Split residency: decided from the nominated home address (the {} address, \
                  nominated_address): \"{}\"",
                 which(a),
-                rule.cite.quote
+                rule.head.cite.quote
             ),
             Verdict::NotApplicable,
         ),
@@ -65,7 +105,7 @@ pub fn apply(rule: &SplitResidency, ctx: &Ctx) -> Finding {
                 rule.evidence
             ),
             Verdict::Hold {
-                basis: rule.basis.clone(),
+                basis: rule.head.basis.clone(),
                 clause: clause.clone(),
             },
         ),

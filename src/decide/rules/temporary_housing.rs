@@ -7,15 +7,68 @@
 //! officer records the last days of the existing school's terms (`school_term_ends`) and the form
 //! counts terms from the date of re-housing to give the date support ends.
 
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{finding_names, Form, Head, HeadRef, Notes};
+use crate::policy::{Cite, Finding as Needed};
+
 use chrono::NaiveDate;
 
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, SupportEnds};
-use crate::policy::TemporaryHousing;
 
 use super::recorded::{age_distance, finding, finding_reason, not_met_at, unmet_finding};
-use super::Notes;
 use super::{Finding, Verdict};
+
+/// Temporary housing (clause 1.1.9): support to the existing school for at most N school terms.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemporaryHousing {
+    #[serde(flatten)]
+    pub head: Head,
+    #[serde(deserialize_with = "crate::policy::ranges::terms")]
+    pub max_terms: u8,
+    /// Whether the term in which the family was re-housed counts as the first of the terms.
+    pub count_term_of_rehousing: bool,
+    /// The distance rule whose year bands are "the age/distance criteria".
+    pub age_distance: String,
+    /// Families whose main residence is in another authority's area are not supported.
+    pub outside_area: Cite,
+    pub reason: Needed,
+    pub original_place: Needed,
+    /// When support ends besides the term limit (return home, permanent re-housing, cost).
+    pub ends_quote: String,
+}
+
+impl Form for TemporaryHousing {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn borrows(&self) -> Option<(&str, &'static str)> {
+        Some((&self.age_distance, "distance_rule"))
+    }
+
+    fn describe(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: at most {} school term(s) (term of re-housing counted: {}); records {}; \
+             age/distance of {}",
+            self.head.id,
+            self.head.cite.clause,
+            self.max_terms,
+            self.count_term_of_rehousing,
+            finding_names(&[&self.reason, &self.original_place]),
+            self.age_distance
+        );
+    }
+
+    fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+        apply(self, ctx, notes)
+    }
+}
 
 /// The last day of the Nth school term counted from the re-housing date, from the school's term
 /// end dates (sorted); `None` when too few are given.
@@ -31,21 +84,17 @@ pub fn term_limit(
 }
 
 /// Applies clause 1.1.9.
-pub fn apply(
-    rule: &TemporaryHousing,
-    ctx: &Ctx,
-    notes: &mut Notes,
-) -> Result<Finding, DecideError> {
+fn apply(rule: &TemporaryHousing, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let case = ctx.case;
     let Some(rehoused) = case.temporarily_rehoused_on else {
         return Ok(Finding::not_applicable());
     };
-    let clause = rule.cite.clause.as_str();
+    let clause = rule.head.cite.clause.as_str();
     let mut reasons = vec![Reason {
         clause: clause.to_string(),
         text: format!(
             "The family was temporarily re-housed on {rehoused}: \"{}\"",
-            rule.cite.quote
+            rule.head.cite.quote
         ),
         figures: None,
     }];
@@ -59,7 +108,7 @@ pub fn apply(
             figures: None,
         });
         let verdict = Verdict::Bar {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
         };
         return Ok(finding(verdict, reasons));
@@ -69,7 +118,7 @@ pub fn apply(
         (&rule.original_place, case.place_secured_in_area),
     ] {
         reasons.push(finding_reason(clause, needed, value));
-        if let Some(v) = unmet_finding(value, rule.basis.clone(), clause) {
+        if let Some(v) = unmet_finding(value, rule.head.basis.clone(), clause) {
             return Ok(finding(v, reasons));
         }
     }
@@ -100,7 +149,7 @@ pub fn apply(
             figures: None,
         });
         let verdict = Verdict::Hold {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
         };
         return Ok(finding(verdict, reasons));
@@ -124,7 +173,7 @@ pub fn apply(
             figures: Some(format!("support ends {ends} < year starts {year_starts}")),
         });
         let verdict = Verdict::Bar {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
         };
         return Ok(finding(verdict, reasons));
@@ -135,7 +184,7 @@ pub fn apply(
     reasons.extend(ad.reasons);
     if !ad.met {
         return Ok(finding(
-            not_met_at(rule.basis.clone(), ad.threshold),
+            not_met_at(rule.head.basis.clone(), ad.threshold),
             reasons,
         ));
     }
@@ -157,7 +206,7 @@ pub fn apply(
     });
     Ok(finding(
         Verdict::Eligible {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
             threshold: Some(ad.threshold),
         },

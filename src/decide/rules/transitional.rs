@@ -6,18 +6,89 @@
 //! before the anniversary; support is due for the academic year if the period has not ended by
 //! the day it starts.
 
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{toml_name, Form, Head, HeadRef, Notes};
+use crate::policy::{Comparison, SchoolSet};
+
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, SupportEnds, ThresholdApplied};
-use crate::policy::{Transitional, TransitionalStart};
 use crate::units::Metres;
 
 use super::against_limit::walking_route_against;
 use super::recorded::{finding, not_met, period_end};
-use super::Notes;
 use super::{Finding, Verdict};
 
+/// What starts a transitional period (clause 4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitionalStart {
+    /// `reorganised_on`: the date a school reorganisation was implemented.
+    Reorganisation,
+    /// `catchment_changed_on`: the date a catchment area change was implemented.
+    CatchmentChange,
+}
+
+/// The minimum distance set case by case (clause 4.1): recorded on the case in miles.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedMinimum {
+    pub quote: String,
+    pub comparison: Comparison,
+    pub evidence: String,
+}
+
+/// Transport continued or introduced for a period after a reorganisation or catchment change
+/// (clause 4.1).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transitional {
+    #[serde(flatten)]
+    pub head: Head,
+    pub starts: TransitionalStart,
+    /// Length of the period in whole years after the date of implementation.
+    #[serde(deserialize_with = "crate::policy::ranges::years")]
+    pub years: u8,
+    /// The child must already receive transport support to the school.
+    #[serde(default)]
+    pub requires_receiving_transport: bool,
+    /// A school in this set from the home is decided on the usual rules instead.
+    pub unless_school_in: Option<SchoolSet>,
+    pub minimum_distance: Option<RecordedMinimum>,
+}
+
+impl Form for Transitional {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn describe(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: {} years after the {}{}",
+            self.head.id,
+            self.head.cite.clause,
+            self.years,
+            toml_name(&self.starts),
+            self.minimum_distance
+                .as_ref()
+                .map(|m| format!(
+                    "; walking route {} the recorded minimum distance",
+                    m.comparison.symbol()
+                ))
+                .unwrap_or_default()
+        );
+    }
+
+    fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+        apply(self, ctx, notes)
+    }
+}
+
 /// Applies clause 4.1.
-pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let case = ctx.case;
     let (from, field) = match rule.starts {
         TransitionalStart::Reorganisation => (case.reorganised_on, "reorganised_on"),
@@ -27,14 +98,17 @@ pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
         return Ok(Finding::not_applicable());
     };
     if let Some(set) = rule.unless_school_in {
-        if super::distance::school_accepted(set, None, ctx).0 {
+        if super::distance_rule::school_accepted(set, None, ctx).0 {
             return Ok(Finding::not_applicable());
         }
     }
-    let clause = rule.cite.clause.as_str();
+    let clause = rule.head.cite.clause.as_str();
     let mut reasons = vec![Reason {
         clause: clause.to_string(),
-        text: format!("Implemented on {from} ({field}): \"{}\"", rule.cite.quote),
+        text: format!(
+            "Implemented on {from} ({field}): \"{}\"",
+            rule.head.cite.quote
+        ),
         figures: None,
     }];
     if rule.requires_receiving_transport && !case.receives_transport {
@@ -45,7 +119,10 @@ pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
                 .into(),
             figures: None,
         });
-        return Ok(finding(not_met(rule.basis.clone(), clause, None), reasons));
+        return Ok(finding(
+            not_met(rule.head.basis.clone(), clause, None),
+            reasons,
+        ));
     }
     let ends = period_end(from, rule.years).ok_or_else(|| DecideError::MissingInput {
         field: "a date of implementation within the calendar",
@@ -71,7 +148,10 @@ pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
         )),
     });
     if over {
-        return Ok(finding(not_met(rule.basis.clone(), clause, None), reasons));
+        return Ok(finding(
+            not_met(rule.head.basis.clone(), clause, None),
+            reasons,
+        ));
     }
     let mut threshold = None;
     if let Some(min) = &rule.minimum_distance {
@@ -86,7 +166,7 @@ pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
                 figures: None,
             });
             let v = Verdict::Hold {
-                basis: rule.basis.clone(),
+                basis: rule.head.basis.clone(),
                 clause: clause.to_string(),
             };
             return Ok(finding(v, reasons));
@@ -112,7 +192,7 @@ pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
         };
         if !met {
             return Ok(finding(
-                not_met(rule.basis.clone(), clause, Some(t)),
+                not_met(rule.head.basis.clone(), clause, Some(t)),
                 reasons,
             ));
         }
@@ -125,7 +205,7 @@ pub fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
     });
     Ok(finding(
         Verdict::Eligible {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
             threshold,
         },

@@ -4,15 +4,55 @@
 //! circumstances apply (unavoidable reasons for the move, or the schools serving the new area are
 //! inappropriate). Both are an officer's findings, recorded on the case.
 
-use crate::decide::context::Ctx;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{finding_names, Form, Head, HeadRef, Notes};
+use crate::decide::context::{Ctx, DecideError};
+use crate::policy::{Finding as Needed, SchoolSet, YearRange};
+
 use crate::decide::decision::Reason;
-use crate::policy::Year11Move;
 
 use super::recorded::{finding, finding_reason, not_met};
 use super::{Finding, Verdict};
 
+/// A family moving house in Year 11 (clause 1.1.11).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Year11Move {
+    #[serde(flatten)]
+    pub head: Head,
+    pub years: YearRange,
+    /// From the new home, a school in this set is decided on the usual rules.
+    pub schools: SchoolSet,
+    /// Every circumstance that must apply.
+    pub requires: Vec<Needed>,
+}
+
+impl Form for Year11Move {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn describe(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: {}: remaining after a move; records {}",
+            self.head.id,
+            self.head.cite.clause,
+            self.years,
+            finding_names(&self.requires.iter().collect::<Vec<_>>())
+        );
+    }
+
+    fn apply(&self, ctx: &Ctx, _notes: &mut Notes) -> Result<Finding, DecideError> {
+        Ok(apply(self, ctx))
+    }
+}
+
 /// Applies clause 1.1.11.
-pub fn apply(rule: &Year11Move, ctx: &Ctx) -> Finding {
+fn apply(rule: &Year11Move, ctx: &Ctx) -> Finding {
     let case = ctx.case;
     if !rule.years.contains(case.year_group)
         || !case.moved_house
@@ -20,16 +60,16 @@ pub fn apply(rule: &Year11Move, ctx: &Ctx) -> Finding {
     {
         return Finding::not_applicable();
     }
-    let (accepted, _) = super::distance::school_accepted(rule.schools, None, ctx);
+    let (accepted, _) = super::distance_rule::school_accepted(rule.schools, None, ctx);
     if accepted {
         return Finding::not_applicable();
     }
-    let clause = rule.cite.clause.as_str();
+    let clause = rule.head.cite.clause.as_str();
     let mut reasons = vec![Reason {
         clause: clause.to_string(),
         text: format!(
             "The family moved house in {} and asks for the child to remain at {}: \"{}\"",
-            case.year_group, ctx.school.name, rule.cite.quote
+            case.year_group, ctx.school.name, rule.head.cite.quote
         ),
         figures: None,
     }];
@@ -43,15 +83,15 @@ pub fn apply(rule: &Year11Move, ctx: &Ctx) -> Finding {
     }
     let verdict = if refused {
         // The usual rules (clause 1.1.8) then decide.
-        not_met(rule.basis.clone(), clause, None)
+        not_met(rule.head.basis.clone(), clause, None)
     } else if missing {
         Verdict::Hold {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
         }
     } else {
         Verdict::Eligible {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: clause.to_string(),
             threshold: None,
         }

@@ -4,15 +4,148 @@
 //! from the school or college, in full-time education, and low income (or, for the nearest
 //! school or college only, a compelling medical circumstance). Not on public transport or rail.
 
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{toml_names, Form, Head, HeadRef, Notes};
+use crate::policy::{ranges, Finding as Needed, Limit, Measure, Percent, YearRange};
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, ThresholdApplied};
-use crate::policy::Post16Assistance;
 
 use super::against_limit::walking_route_against;
-use super::Notes;
 use super::{Finding, Verdict};
+
+/// The Local Authority 16+ Assistance Scheme (Post-16 policy, section 3).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Post16Assistance {
+    #[serde(flatten)]
+    pub head: Head,
+    pub years: YearRange,
+    pub reduction_percent: Percent,
+    /// Operator models on which the reduction is not available (public transport, rail).
+    pub not_on_operator_models: Vec<crate::area::OperatorModel>,
+    /// The clause saying where the reduction is not available, and its words.
+    pub not_on_clause: String,
+    pub not_on_quote: String,
+    pub resident: Criterion,
+    pub age: AgeCriterion,
+    #[serde(deserialize_with = "walking_required")]
+    pub distance: Limit,
+    pub distance_quote: String,
+    pub full_time: FullTime,
+    pub low_income: Criterion,
+    pub medical_alternative: Criterion,
+    /// Post-16 section 3: the EHCP must highlight transport as a necessity for the age extension.
+    #[serde(default)]
+    pub ehcp_necessity: Option<Needed>,
+    /// Post-16 section 3: "supporting evidence from the appropriate Medical Officer will always be
+    /// required" for the medical alternative.
+    #[serde(default)]
+    pub medical_evidence: Option<Needed>,
+}
+
+impl Form for Post16Assistance {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn describe(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: {}: {}% reduction (not on {})",
+            self.head.id,
+            self.head.cite.clause,
+            self.years,
+            self.reduction_percent.0,
+            toml_names(&self.not_on_operator_models)
+        );
+        let _ = writeln!(out, "  resident: {}", self.resident.quote);
+        let _ = writeln!(
+            out,
+            "  age: under {} on {:02}-{:02} before the year, or up to {} with an EHCP",
+            self.age.under, self.age.on_day, self.age.on_month, self.age.with_ehcp_up_to
+        );
+        let _ = writeln!(out, "  distance: {}", self.distance.describe());
+        let _ = writeln!(
+            out,
+            "  full time: at least {} hours over at least {} days a week",
+            self.full_time.min_hours, self.full_time.min_days
+        );
+        let _ = writeln!(
+            out,
+            "  low income, or medical circumstance at the nearest school or college"
+        );
+    }
+
+    fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+        apply(self, ctx, notes)
+    }
+}
+
+fn walking_required<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Limit, D::Error> {
+    Limit::read(Measure::Walking, d)
+}
+
+/// A criterion with its quote.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub quote: String,
+}
+
+/// "Be under 19 on 31 August immediately preceding the start of the academic year or up to 25
+/// if a Section139a/Education, Health and Care Plan highlights transport is a necessity".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeCriterion {
+    pub quote: String,
+    #[serde(deserialize_with = "ranges::age")]
+    pub under: u8,
+    /// The day before the academic year on which the age is taken, as month and day.
+    #[serde(deserialize_with = "ranges::month")]
+    pub on_month: u32,
+    #[serde(deserialize_with = "ranges::day")]
+    pub on_day: u32,
+    /// Upper age (inclusive: "up to 25") with an EHCP saying transport is necessary.
+    #[serde(deserialize_with = "ranges::age")]
+    pub with_ehcp_up_to: u8,
+}
+
+/// "Be in full time education (16 hours or more over 3+ days per week)".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FullTime {
+    pub quote: String,
+    #[serde(deserialize_with = "ranges::hours_a_week")]
+    pub min_hours: f64,
+    #[serde(deserialize_with = "ranges::days_a_week")]
+    pub min_days: u8,
+}
+
+impl FullTime {
+    /// Whether the hours and days make full-time education, with the sentence and the figures
+    /// compared (Post-16 section 3; section 2 borrows it).
+    pub fn judge(&self, hours: f64, days: u8) -> (bool, String, String) {
+        let (h_ok, d_ok) = (hours >= self.min_hours, days >= self.min_days);
+        let sym = |ok: bool| if ok { ">=" } else { "<" };
+        (
+            h_ok && d_ok,
+            format!("{hours} hours over {days} days a week ({})", self.quote),
+            format!(
+                "hours {hours} {} {}, days {days} {} {}",
+                sym(h_ok),
+                self.min_hours,
+                sym(d_ok),
+                self.min_days
+            ),
+        )
+    }
+}
 
 /// The date on which age is taken: the given month/day immediately preceding the policy's
 /// academic year start.
@@ -41,16 +174,12 @@ pub(super) fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
 }
 
 /// Applies the scheme's criteria.
-pub fn apply(
-    rule: &Post16Assistance,
-    ctx: &Ctx,
-    notes: &mut Notes,
-) -> Result<Finding, DecideError> {
+fn apply(rule: &Post16Assistance, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let case = ctx.case;
     if !rule.years.contains(case.year_group) {
         return Ok(Finding::not_applicable());
     }
-    let clause = rule.cite.clause.clone();
+    let clause = rule.head.cite.clause.clone();
     let mut reasons = Vec::new();
     let mut all = true;
     let mut say = |ok: bool, text: String, figures: Option<String>| {
@@ -217,16 +346,16 @@ pub fn apply(
         notes.terms.charge = Some(super::surplus_seat::reduced(
             full,
             rule.reduction_percent,
-            &rule.cite.clause,
+            &rule.head.cite.clause,
         ));
         Verdict::Eligible {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause,
             threshold,
         }
     } else {
         Verdict::NotMet {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause,
             threshold,
             school_qualifies: true,

@@ -7,19 +7,168 @@
 //! Statutory walking distance (clause 1.1.1), low-income extended rights (clauses 1.1.4, 1.1.5)
 //! and religion or belief (clause 1.1.15) are all entries of this form in the policy TOML.
 
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{toml_name, Form, Head, HeadRef, Notes};
+use crate::policy::{ranges, Cite, YearRange};
+
 use crate::area::{AreaError, Urn};
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, ThresholdApplied};
 use crate::network::Mode;
-use crate::policy::{DistanceRule, Limit, Measure, Requirement, SchoolSet};
+use crate::policy::{Limit, Measure, Requirement, SchoolSet};
 use crate::units::Metres;
 
 use super::against_limit::against_limit;
-use super::Notes;
 use super::{Finding, Verdict};
 
+/// One year band of a distance rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Band {
+    pub cite: Cite,
+    pub years: YearRange,
+    pub schools: SchoolSet,
+    /// How many nearest schools count, for [`SchoolSet::NearestWithPlaces`].
+    pub count: Option<usize>,
+    pub limits: Vec<Limit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBand {
+    clause: String,
+    quote: String,
+    years: YearRange,
+    schools: SchoolSet,
+    count: Option<usize>,
+    #[serde(default, deserialize_with = "walking")]
+    walking: Option<Limit>,
+    #[serde(default, deserialize_with = "driven")]
+    driven: Option<Limit>,
+    #[serde(default, deserialize_with = "straight")]
+    straight_line: Option<Limit>,
+}
+
+fn walking<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Limit>, D::Error> {
+    Limit::read(Measure::Walking, d).map(Some)
+}
+
+fn driven<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Limit>, D::Error> {
+    Limit::read(Measure::Driven, d).map(Some)
+}
+
+fn straight<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Limit>, D::Error> {
+    Limit::read(Measure::StraightLine, d).map(Some)
+}
+
+impl<'de> Deserialize<'de> for Band {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = RawBand::deserialize(d)?;
+        let limits: Vec<Limit> = [r.walking, r.driven, r.straight_line]
+            .into_iter()
+            .flatten()
+            .collect();
+        if limits.is_empty() {
+            return Err(serde::de::Error::custom(
+                "a band needs at least one of walking, driven, straight_line",
+            ));
+        }
+        match (r.schools, r.count) {
+            (SchoolSet::NearestWithPlaces, None) => {
+                return Err(serde::de::Error::custom(
+                    "schools = \"nearest_with_places\" needs count = N (N >= 1)",
+                ))
+            }
+            (SchoolSet::NearestWithPlaces, Some(n)) if !ranges::NEAREST_COUNT.contains(&n) => {
+                return Err(serde::de::Error::custom(format!(
+                    "count = {n} is outside the plausible range of nearest schools, {} to {}",
+                    ranges::NEAREST_COUNT.start(),
+                    ranges::NEAREST_COUNT.end()
+                )))
+            }
+            (SchoolSet::NearestWithPlaces, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err(serde::de::Error::custom(
+                    "count is only meaningful with schools = \"nearest_with_places\"",
+                ))
+            }
+        }
+        Ok(Band {
+            cite: Cite {
+                clause: r.clause,
+                quote: r.quote,
+            },
+            years: r.years,
+            schools: r.schools,
+            count: r.count,
+            limits,
+        })
+    }
+}
+
+/// A distance rule: for the child's year band, the school attended must be in the band's school
+/// set and every limit must hold (clauses 1.1.1, 1.1.4, 1.1.15).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistanceRule {
+    #[serde(flatten)]
+    pub head: Head,
+    #[serde(default)]
+    pub requires: Vec<Requirement>,
+    #[serde(rename = "band")]
+    pub bands: Vec<Band>,
+}
+
+impl Form for DistanceRule {
+    fn head(&self) -> HeadRef<'_> {
+        self.head.as_ref()
+    }
+
+    fn check(&self) -> Result<(), String> {
+        check_bands(self)
+    }
+
+    fn describe(&self, out: &mut String) {
+        let req: Vec<String> = self.requires.iter().map(toml_name).collect();
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: basis {}{}",
+            self.head.id,
+            self.head.cite.clause,
+            self.head.basis.as_str(),
+            if req.is_empty() {
+                String::new()
+            } else {
+                format!(", requires {}", req.join(" and "))
+            }
+        );
+        for b in &self.bands {
+            let limits: Vec<String> = b
+                .limits
+                .iter()
+                .map(|l| format!("{} ({} m)", l.describe(), Metres::from_miles(l.miles).0))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  [{}] {}: school {}{}; {}",
+                b.cite.clause,
+                b.years,
+                toml_name(&b.schools),
+                b.count.map(|c| format!(" (count {c})")).unwrap_or_default(),
+                limits.join(" and ")
+            );
+        }
+    }
+
+    fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+        apply(self, ctx, notes)
+    }
+}
+
 /// Applies a distance rule to the case.
-pub fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
+fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {
     let year = ctx.case.year_group;
     let Some(band) = rule.bands.iter().find(|b| b.years.contains(year)) else {
         return Ok(Finding::not_applicable());
@@ -52,7 +201,7 @@ pub fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
     if !qualifies {
         return Ok(Finding {
             verdict: Verdict::NotMet {
-                basis: rule.basis.clone(),
+                basis: rule.head.basis.clone(),
                 clause: band.cite.clause.clone(),
                 threshold,
                 school_qualifies: false,
@@ -83,14 +232,14 @@ pub fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
     }
     let verdict = if !all_hold {
         Verdict::NotMet {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: band.cite.clause.clone(),
             threshold,
             school_qualifies: true,
         }
     } else if unmeasured {
         Verdict::Refer {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: band.cite.clause.clone(),
         }
     } else if rule.requires.contains(&Requirement::Faith)
@@ -110,12 +259,12 @@ pub fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
             )),
         });
         Verdict::Refer {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: rb.cite.clause.clone(),
         }
     } else {
         Verdict::Eligible {
-            basis: rule.basis.clone(),
+            basis: rule.head.basis.clone(),
             clause: band.cite.clause.clone(),
             threshold,
         }
@@ -341,4 +490,21 @@ fn disregarded_route(urn: Urn, ctx: &Ctx) -> Result<Option<Reason>, DecideError>
         ),
         figures: None,
     }))
+}
+
+/// Bands of one rule must not overlap, or a year group would have two answers.
+fn check_bands(rule: &DistanceRule) -> Result<(), String> {
+    for (i, a) in rule.bands.iter().enumerate() {
+        for b in &rule.bands[..i] {
+            if a.years.first <= b.years.last && b.years.first <= a.years.last {
+                return Err(format!(
+                    "band {}: years {} overlap another band's {}",
+                    i + 1,
+                    a.years,
+                    b.years
+                ));
+            }
+        }
+    }
+    Ok(())
 }
