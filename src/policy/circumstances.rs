@@ -1,7 +1,7 @@
-//! Rule forms for family circumstances and placements (Appendix A clauses 1.1.8 to 1.1.13,
-//! 1.1.16, 1.5, 4.1 to 4.3) and for post-16 SEND and post-19 travel assistance (Appendix B
-//! sections 2 and 5). Each form is a TOML array of tables; every figure, period and date comes
-//! from the file with its clause and quote.
+//! The circumstances a case records that rule forms are written in (Appendix A clauses 1.1.7 to
+//! 1.1.16, 1.5, 4.1 to 4.3; Appendix B sections 2, 3 and 5): yes/no flags ([`Flag`]) and
+//! findings only an officer can make ([`Recorded`], asked for as a [`Finding`]). The forms
+//! themselves are in `crate::decide::rules`, one file each.
 //!
 //! Where a clause turns on something only an officer can judge (a professional assessment,
 //! exceptional circumstances, satisfactory reasons), the officer records the finding as a case

@@ -6,12 +6,11 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{toml_name, Form, Head, HeadRef, Notes};
 use crate::decide::context::{Ctx, DecideError};
+use crate::decide::decision::Reason;
 use crate::policy::Flag;
 
-use crate::decide::decision::Reason;
-
+use super::{toml_name, Form, Head, HeadRef, Notes};
 use super::{Finding, Verdict};
 
 /// A recorded circumstance under which the clause says no transport support is provided,

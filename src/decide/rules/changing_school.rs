@@ -8,13 +8,12 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{toml_name, Form, Head, HeadRef, Notes};
-use crate::policy::{Finding as Needed, SchoolSet};
-
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
+use crate::policy::{Finding as Needed, SchoolSet};
 
 use super::recorded::{age_distance, age_distance_finding, finding, finding_reason, unmet_finding};
+use super::{toml_name, Form, Head, HeadRef, Notes};
 use super::{Finding, Verdict};
 
 /// Changing school for other reasons (clause 1.1.10).

@@ -11,17 +11,16 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{toml_name, Form, Head, HeadRef, Notes};
-use crate::policy::{ranges, Cite, YearRange};
-
 use crate::area::{AreaError, Urn};
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, ThresholdApplied};
 use crate::network::Mode;
+use crate::policy::{ranges, Cite, YearRange};
 use crate::policy::{Limit, Measure, Requirement, SchoolSet};
 use crate::units::Metres;
 
 use super::against_limit::against_limit;
+use super::{toml_name, Form, Head, HeadRef, Notes};
 use super::{Finding, Verdict};
 
 /// One year band of a distance rule.

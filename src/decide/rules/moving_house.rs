@@ -9,16 +9,15 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Form, Head, HeadRef, Notes};
-use crate::policy::{Basis, SchoolSet};
-
 use crate::area::Urn;
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
+use crate::policy::{Basis, SchoolSet};
 use crate::units::Metres;
 
 use super::recorded::{age_distance, age_distance_finding, finding};
 use super::{Finding, Verdict};
+use super::{Form, Head, HeadRef, Notes};
 
 /// Moving house and asking to remain at the existing school (clause 1.1.8).
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -5,13 +5,12 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Form, Head, HeadRef, Notes};
 use crate::decide::context::{Ctx, DecideError};
+use crate::decide::decision::Reason;
 use crate::policy::YearRange;
 
-use crate::decide::decision::Reason;
-
 use super::{Finding, Verdict};
+use super::{Form, Head, HeadRef, Notes};
 
 /// Year groups to which the council provides no transport (e.g. pre-school, clause 1.2.1).
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{toml_name, Form, HeadRef, NoteHead, Notes};
 use crate::decide::context::{Ctx, DecideError};
 use crate::policy::Flag;
 
 use super::Finding;
+use super::{toml_name, Form, HeadRef, NoteHead, Notes};
 
 /// A circumstance that changes nothing about eligibility but which the officer must be told of
 /// (clause 1.1.13, young carers): a warning on the decision.

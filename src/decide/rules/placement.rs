@@ -10,15 +10,14 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{toml_name, toml_names, Form, Head, HeadRef, Notes};
-use crate::policy::{Finding as Needed, Flag};
-
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
+use crate::policy::{Finding as Needed, Flag};
 
 use super::recorded::{
     age_distance, age_distance_finding, age_distance_to, finding, finding_reason, not_met,
 };
+use super::{toml_name, toml_names, Form, Head, HeadRef, Notes};
 use super::{Finding, Verdict};
 
 /// Which school a placement accepts.

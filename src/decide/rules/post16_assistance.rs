@@ -6,17 +6,15 @@
 
 use std::fmt::Write as _;
 
-use serde::{Deserialize, Serialize};
-
-use super::{toml_names, Form, Head, HeadRef, Notes};
-use crate::policy::{ranges, Finding as Needed, Limit, Measure, Percent, YearRange};
-
 use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, ThresholdApplied};
+use crate::policy::{ranges, Finding as Needed, Limit, Measure, Percent, YearRange};
 
 use super::against_limit::walking_route_against;
+use super::{toml_names, Form, Head, HeadRef, Notes};
 use super::{Finding, Verdict};
 
 /// The Local Authority 16+ Assistance Scheme (Post-16 policy, section 3).

@@ -9,20 +9,18 @@
 
 use std::fmt::Write as _;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{finding_names, Form, Head, HeadRef, Notes};
-use crate::policy::{Cite, Finding as Needed, Gbp, Percent, YearRange};
-
-use chrono::NaiveDate;
-
-use super::Rule;
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Charge, Reason, SupportEnds, ThresholdApplied};
+use crate::policy::{Cite, Finding as Needed, Gbp, Percent, YearRange};
 
 use super::against_limit::walking_route_against;
 use super::post16_assistance::{age_on, last_before};
 use super::recorded::{academic_year_end, finding, finding_reason, not_met};
+use super::Rule;
+use super::{finding_names, Form, Head, HeadRef, Notes};
 use super::{Finding, Verdict};
 
 /// The application deadline: a day and month before the course starts.

@@ -8,14 +8,13 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{toml_name, Form, Head, HeadRef, Notes};
-use crate::policy::{Finding as Needed, YearRange};
-
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
+use crate::policy::{Finding as Needed, YearRange};
 
 use super::post16_assistance::{age_on, last_before};
 use super::recorded::{finding, finding_reason};
+use super::{toml_name, Form, Head, HeadRef, Notes};
 use super::{Finding, Verdict};
 
 /// Post-19 transport (Appendix B section 5): free travel assistance for 19-25 year olds whose

@@ -4,12 +4,12 @@
 
 use chrono::NaiveDate;
 
-use super::Rule;
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, ThresholdApplied};
 use crate::policy::{Basis, Finding as Needed, Limit};
 
 use super::Notes;
+use super::Rule;
 use super::{Finding, Verdict};
 
 /// A reason for a recorded finding: met, not met, or not yet recorded (with the evidence).

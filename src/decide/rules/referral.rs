@@ -6,12 +6,11 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{toml_name, Form, Head, HeadRef, Notes};
 use crate::decide::context::{Ctx, DecideError};
+use crate::decide::decision::Reason;
 use crate::policy::{Basis, Cite, Recorded, SchoolSet, YearRange};
 
-use crate::decide::decision::Reason;
-
+use super::{toml_name, Form, Head, HeadRef, Notes};
 use super::{Finding, Verdict};
 
 /// A circumstance that sends the case to an officer with stated evidence (clause 1.1.12).

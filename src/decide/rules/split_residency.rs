@@ -9,13 +9,12 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Form, Head, HeadRef, Notes};
-use crate::decide::context::{Ctx, DecideError};
-
 use crate::decide::case::{Address, Case};
+use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
 
 use super::{Finding, Verdict};
+use super::{Form, Head, HeadRef, Notes};
 
 /// Split residency (section 1.5, "Points of Clarification"): the case is decided from the
 /// nominated home address, or where that is unclear or disputed, from the address on the

@@ -9,17 +9,15 @@
 
 use std::fmt::Write as _;
 
-use serde::{Deserialize, Serialize};
-
-use super::{finding_names, Form, Head, HeadRef, Notes};
-use crate::policy::{Cite, Finding as Needed};
-
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, SupportEnds};
+use crate::policy::{Cite, Finding as Needed};
 
 use super::recorded::{age_distance, finding, finding_reason, not_met_at, unmet_finding};
+use super::{finding_names, Form, Head, HeadRef, Notes};
 use super::{Finding, Verdict};
 
 /// Temporary housing (clause 1.1.9): support to the existing school for at most N school terms.

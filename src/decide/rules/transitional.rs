@@ -10,15 +10,14 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{toml_name, Form, Head, HeadRef, Notes};
-use crate::policy::{Comparison, SchoolSet};
-
 use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::{Reason, SupportEnds, ThresholdApplied};
+use crate::policy::{Comparison, SchoolSet};
 use crate::units::Metres;
 
 use super::against_limit::walking_route_against;
 use super::recorded::{finding, not_met, period_end};
+use super::{toml_name, Form, Head, HeadRef, Notes};
 use super::{Finding, Verdict};
 
 /// What starts a transitional period (clause 4.1).

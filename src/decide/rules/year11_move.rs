@@ -8,13 +8,12 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{finding_names, Form, Head, HeadRef, Notes};
 use crate::decide::context::{Ctx, DecideError};
+use crate::decide::decision::Reason;
 use crate::policy::{Finding as Needed, SchoolSet, YearRange};
 
-use crate::decide::decision::Reason;
-
 use super::recorded::{finding, finding_reason, not_met};
+use super::{finding_names, Form, Head, HeadRef, Notes};
 use super::{Finding, Verdict};
 
 /// A family moving house in Year 11 (clause 1.1.11).
