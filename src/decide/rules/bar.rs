@@ -2,8 +2,6 @@
 //! other rules say: clause 1.1.8, "The LA will not provide transport support for children who
 //! have been displaced from their home because of family related issues".
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::decide::context::{Ctx, DecideError};
@@ -29,13 +27,13 @@ impl Form for Bar {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: {}: not eligible (basis {})",
-            self.head.id,
-            self.head.cite.clause,
-            toml_name(&self.when),
-            self.head.basis.as_str()
+            format_args!(
+                "{}: not eligible (basis {})",
+                toml_name(&self.when),
+                self.head.basis.as_str()
+            ),
         );
     }
 

@@ -4,8 +4,6 @@
 //! Alternative Provision Team, the School Attendance Team or another professional. The officer
 //! records that support (`move_supported`); the age/distance criteria then apply.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::decide::context::{Ctx, DecideError};
@@ -38,14 +36,14 @@ impl Form for ChangingSchool {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: to a {} school on the usual rules, else records {}; age/distance of {}",
-            self.head.id,
-            self.head.cite.clause,
-            toml_name(&self.schools),
-            toml_name(&self.supported.field),
-            self.age_distance
+            format_args!(
+                "to a {} school on the usual rules, else records {}; age/distance of {}",
+                toml_name(&self.schools),
+                toml_name(&self.supported.field),
+                self.age_distance
+            ),
         );
     }
 

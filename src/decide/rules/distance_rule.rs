@@ -131,17 +131,17 @@ impl Form for DistanceRule {
 
     fn describe(&self, out: &mut String) {
         let req: Vec<String> = self.requires.iter().map(toml_name).collect();
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: basis {}{}",
-            self.head.id,
-            self.head.cite.clause,
-            self.head.basis.as_str(),
-            if req.is_empty() {
-                String::new()
-            } else {
-                format!(", requires {}", req.join(" and "))
-            }
+            format_args!(
+                "basis {}{}",
+                self.head.basis.as_str(),
+                if req.is_empty() {
+                    String::new()
+                } else {
+                    format!(", requires {}", req.join(" and "))
+                }
+            ),
         );
         for b in &self.bands {
             let limits: Vec<String> = b

@@ -106,6 +106,8 @@ macro_rules! declare_rule {
 }
 rule_forms!(declare_rule);
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Serialize};
 
 use crate::area::AreaError;
@@ -219,6 +221,13 @@ impl NoteHead {
             basis: None,
             cite: &self.cite,
         }
+    }
+}
+
+impl HeadRef<'_> {
+    /// Writes one `policy show` line for the rule: `rule <id> [<clause>]: <what>`.
+    pub fn line(&self, out: &mut String, what: std::fmt::Arguments) {
+        let _ = writeln!(out, "rule {} [{}]: {what}", self.id, self.cite.clause);
     }
 }
 

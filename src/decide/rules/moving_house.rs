@@ -5,8 +5,6 @@
 //! nearest school with places and the age/distance criteria decide; otherwise remaining there is
 //! parental preference, whatever the later rules say.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::area::Urn;
@@ -46,14 +44,14 @@ impl Form for MovingHouse {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: remaining after a move: {} if a nearer school has places, else \
+            format_args!(
+                "remaining after a move: {} if a nearer school has places, else \
              age/distance of {}",
-            self.head.id,
-            self.head.cite.clause,
-            self.preference_basis.as_str(),
-            self.age_distance
+                self.preference_basis.as_str(),
+                self.age_distance
+            ),
         );
     }
 

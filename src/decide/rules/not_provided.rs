@@ -1,8 +1,6 @@
 //! Year groups to which no transport is provided: pre-school settings (clause 1.2.1). The family
 //! may still apply for a surplus seat, which `surplus_seat` prices.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::decide::context::{Ctx, DecideError};
@@ -27,13 +25,13 @@ impl Form for NotProvided {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: no transport for {} (basis {})",
-            self.head.id,
-            self.head.cite.clause,
-            self.years,
-            self.head.basis.as_str()
+            format_args!(
+                "no transport for {} (basis {})",
+                self.years,
+                self.head.basis.as_str()
+            ),
         );
     }
 

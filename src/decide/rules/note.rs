@@ -2,8 +2,6 @@
 //! transport is arranged: clause 1.1.13, young carers who receive transport support "may be
 //! considered for alternative methods of transport".
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::decide::context::{Ctx, DecideError};
@@ -29,12 +27,9 @@ impl Form for Note {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: {}: note for the officer",
-            self.head.id,
-            self.head.cite.clause,
-            toml_name(&self.when)
+            format_args!("{}: note for the officer", toml_name(&self.when)),
         );
     }
 

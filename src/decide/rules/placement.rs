@@ -6,8 +6,6 @@
 //! A panel Managed Move qualifies when the new school is the next nearest appropriate school, or
 //! an officer records that it is the only other appropriate school.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::decide::context::{Ctx, DecideError};
@@ -72,19 +70,19 @@ impl Form for Placement {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: when {}{}: school {}; age/distance of {}",
-            self.head.id,
-            self.head.cite.clause,
-            toml_names(&self.when),
-            if self.unless.is_empty() {
-                String::new()
-            } else {
-                format!(" unless {}", toml_names(&self.unless))
-            },
-            toml_name(&self.school),
-            self.age_distance.as_deref().unwrap_or("none")
+            format_args!(
+                "when {}{}: school {}; age/distance of {}",
+                toml_names(&self.when),
+                if self.unless.is_empty() {
+                    String::new()
+                } else {
+                    format!(" unless {}", toml_names(&self.unless))
+                },
+                toml_name(&self.school),
+                self.age_distance.as_deref().unwrap_or("none")
+            ),
         );
     }
 

@@ -53,14 +53,14 @@ impl Form for Post16Assistance {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: {}: {}% reduction (not on {})",
-            self.head.id,
-            self.head.cite.clause,
-            self.years,
-            self.reduction_percent.0,
-            toml_names(&self.not_on_operator_models)
+            format_args!(
+                "{}: {}% reduction (not on {})",
+                self.years,
+                self.reduction_percent.0,
+                toml_names(&self.not_on_operator_models)
+            ),
         );
         let _ = writeln!(out, "  resident: {}", self.resident.quote);
         let _ = writeln!(

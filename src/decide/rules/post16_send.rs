@@ -7,8 +7,6 @@
 //! is then halved. Applications are due by 31 May before the course, and are made again for each
 //! year of study. The assessment and the exceptional dis-application are an officer's findings.
 
-use std::fmt::Write as _;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -64,19 +62,19 @@ impl Form for Post16Send {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: {}: criteria of {}; records {}; contribution {} ({}% off for low \
+            format_args!(
+                "{}: criteria of {}; records {}; contribution {} ({}% off for low \
              income or a dis-applied distance); apply by {:02}-{:02}",
-            self.head.id,
-            self.head.cite.clause,
-            self.years,
-            self.criteria_of,
-            finding_names(&[&self.assessment, &self.disapplied]),
-            self.contribution_gbp.0.display_gbp(),
-            self.reduction_percent.0,
-            self.deadline.day,
-            self.deadline.month
+                self.years,
+                self.criteria_of,
+                finding_names(&[&self.assessment, &self.disapplied]),
+                self.contribution_gbp.0.display_gbp(),
+                self.reduction_percent.0,
+                self.deadline.day,
+                self.deadline.month
+            ),
         );
     }
 

@@ -4,8 +4,6 @@
 //! on the day before the academic year the policy names for section 3 (31 August); the officer
 //! records whether the plan highlights the necessity.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::decide::context::{Ctx, DecideError};
@@ -45,17 +43,17 @@ impl Form for Post19 {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: {}: aged {}-{} on {:02}-{:02} with an EHCP; records {}: free",
-            self.head.id,
-            self.head.cite.clause,
-            self.years,
-            self.from_age,
-            self.to_age,
-            self.on_day,
-            self.on_month,
-            toml_name(&self.necessity.field)
+            format_args!(
+                "{}: aged {}-{} on {:02}-{:02} with an EHCP; records {}: free",
+                self.years,
+                self.from_age,
+                self.to_age,
+                self.on_day,
+                self.on_month,
+                toml_name(&self.necessity.field)
+            ),
         );
     }
 

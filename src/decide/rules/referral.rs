@@ -2,8 +2,6 @@
 //! but is said to be unable to walk even accompanied is referred to an officer with the evidence
 //! the policy requires.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::decide::context::{Ctx, DecideError};
@@ -42,17 +40,17 @@ impl Form for Referral {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: {} with {}{}: refer; evidence: {}",
-            self.head.id,
-            self.head.cite.clause,
-            self.years,
-            toml_name(&self.when),
-            self.schools
-                .map(|x| format!(" at a {} school", toml_name(&x)))
-                .unwrap_or_default(),
-            self.evidence
+            format_args!(
+                "{} with {}{}: refer; evidence: {}",
+                self.years,
+                toml_name(&self.when),
+                self.schools
+                    .map(|x| format!(" at a {} school", toml_name(&x)))
+                    .unwrap_or_default(),
+                self.evidence
+            ),
         );
     }
 

@@ -5,8 +5,6 @@
 //! turn it says so, or refers the case when neither address is known. A policy without this
 //! rule decides every case from the home given.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::decide::case::{Address, Case};
@@ -39,10 +37,9 @@ impl Form for SplitResidency {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: split residency decided from nominated_address, else gp_address",
-            self.head.id, self.head.cite.clause
+            format_args!("split residency decided from nominated_address, else gp_address"),
         );
     }
 

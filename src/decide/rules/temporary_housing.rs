@@ -7,8 +7,6 @@
 //! officer records the last days of the existing school's terms (`school_term_ends`) and the form
 //! counts terms from the date of re-housing to give the date support ends.
 
-use std::fmt::Write as _;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -50,16 +48,16 @@ impl Form for TemporaryHousing {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: at most {} school term(s) (term of re-housing counted: {}); records {}; \
+            format_args!(
+                "at most {} school term(s) (term of re-housing counted: {}); records {}; \
              age/distance of {}",
-            self.head.id,
-            self.head.cite.clause,
-            self.max_terms,
-            self.count_term_of_rehousing,
-            finding_names(&[&self.reason, &self.original_place]),
-            self.age_distance
+                self.max_terms,
+                self.count_term_of_rehousing,
+                finding_names(&[&self.reason, &self.original_place]),
+                self.age_distance
+            ),
         );
     }
 

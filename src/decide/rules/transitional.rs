@@ -6,8 +6,6 @@
 //! before the anniversary; support is due for the academic year if the period has not ended by
 //! the day it starts.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::decide::context::{Ctx, DecideError};
@@ -64,20 +62,20 @@ impl Form for Transitional {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: {} years after the {}{}",
-            self.head.id,
-            self.head.cite.clause,
-            self.years,
-            toml_name(&self.starts),
-            self.minimum_distance
-                .as_ref()
-                .map(|m| format!(
-                    "; walking route {} the recorded minimum distance",
-                    m.comparison.symbol()
-                ))
-                .unwrap_or_default()
+            format_args!(
+                "{} years after the {}{}",
+                self.years,
+                toml_name(&self.starts),
+                self.minimum_distance
+                    .as_ref()
+                    .map(|m| format!(
+                        "; walking route {} the recorded minimum distance",
+                        m.comparison.symbol()
+                    ))
+                    .unwrap_or_default()
+            ),
         );
     }
 

@@ -4,8 +4,6 @@
 //! circumstances apply (unavoidable reasons for the move, or the schools serving the new area are
 //! inappropriate). Both are an officer's findings, recorded on the case.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::decide::context::{Ctx, DecideError};
@@ -35,13 +33,13 @@ impl Form for Year11Move {
     }
 
     fn describe(&self, out: &mut String) {
-        let _ = writeln!(
+        self.head.as_ref().line(
             out,
-            "rule {} [{}]: {}: remaining after a move; records {}",
-            self.head.id,
-            self.head.cite.clause,
-            self.years,
-            finding_names(&self.requires.iter().collect::<Vec<_>>())
+            format_args!(
+                "{}: remaining after a move; records {}",
+                self.years,
+                finding_names(&self.requires.iter().collect::<Vec<_>>())
+            ),
         );
     }
 
