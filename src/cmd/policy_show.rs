@@ -67,7 +67,7 @@ pub fn describe(p: &Policy) -> String {
     );
     for r in &p.rules {
         let _ = writeln!(s);
-        r.form().describe(&mut s);
+        r.describe(&mut s);
     }
     let ss = &p.surplus_seat;
     let _ = writeln!(

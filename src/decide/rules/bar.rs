@@ -26,15 +26,12 @@ impl Form for Bar {
         self.head.as_ref()
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "{}: not eligible (basis {})",
-                toml_name(&self.when),
-                self.head.basis.as_str()
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "{}: not eligible (basis {})",
+            toml_name(&self.when),
+            self.head.basis.as_str()
+        )
     }
 
     fn apply(&self, ctx: &Ctx, _notes: &mut Notes) -> Result<Finding, DecideError> {

@@ -35,16 +35,13 @@ impl Form for ChangingSchool {
         Some((&self.age_distance, "distance_rule"))
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "to a {} school on the usual rules, else records {}; age/distance of {}",
-                toml_name(&self.schools),
-                toml_name(&self.supported.field),
-                self.age_distance
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "to a {} school on the usual rules, else records {}; age/distance of {}",
+            toml_name(&self.schools),
+            toml_name(&self.supported.field),
+            self.age_distance
+        )
     }
 
     fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {

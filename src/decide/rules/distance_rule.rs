@@ -129,20 +129,20 @@ impl Form for DistanceRule {
         check_bands(self)
     }
 
-    fn describe(&self, out: &mut String) {
+    fn summary(&self) -> String {
         let req: Vec<String> = self.requires.iter().map(toml_name).collect();
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "basis {}{}",
-                self.head.basis.as_str(),
-                if req.is_empty() {
-                    String::new()
-                } else {
-                    format!(", requires {}", req.join(" and "))
-                }
-            ),
-        );
+        format!(
+            "basis {}{}",
+            self.head.basis,
+            if req.is_empty() {
+                String::new()
+            } else {
+                format!(", requires {}", req.join(" and "))
+            }
+        )
+    }
+
+    fn details(&self, out: &mut String) {
         for b in &self.bands {
             let limits: Vec<String> = b
                 .limits

@@ -224,13 +224,6 @@ impl NoteHead {
     }
 }
 
-impl HeadRef<'_> {
-    /// Writes one `policy show` line for the rule: `rule <id> [<clause>]: <what>`.
-    pub fn line(&self, out: &mut String, what: std::fmt::Arguments) {
-        let _ = writeln!(out, "rule {} [{}]: {what}", self.id, self.cite.clause);
-    }
-}
-
 /// A rule form: what the policy reader, `policy show` and the engine ask of a rule. Only
 /// [`Form::head`], [`Form::describe`] and [`Form::apply`] are needed; the rest say what few
 /// forms do.
@@ -262,8 +255,11 @@ pub trait Form {
         None
     }
 
-    /// What `policy show` prints of the rule: a line, or a few.
-    fn describe(&self, out: &mut String);
+    /// What `policy show` says of the rule after `rule <id> [<clause>]: `, on one line.
+    fn summary(&self) -> String;
+
+    /// Lines `policy show` prints under the summary (a distance rule's year bands), if any.
+    fn details(&self, _out: &mut String) {}
 
     /// The rule's finding on the case; warnings for the officer and the terms of the support it
     /// decides go in `notes`.
@@ -271,6 +267,20 @@ pub trait Form {
 }
 
 impl Rule {
+    /// What `policy show` prints of the rule: its summary line, then any details.
+    pub fn describe(&self, out: &mut String) {
+        let form = self.form();
+        let head = form.head();
+        let _ = writeln!(
+            out,
+            "rule {} [{}]: {}",
+            head.id,
+            head.cite.clause,
+            form.summary()
+        );
+        form.details(out);
+    }
+
     /// The rule's id, as listed in `[decision] order`.
     pub fn id(&self) -> &str {
         self.form().head().id

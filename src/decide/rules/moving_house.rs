@@ -43,16 +43,13 @@ impl Form for MovingHouse {
         Some((&self.age_distance, "distance_rule"))
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "remaining after a move: {} if a nearer school has places, else \
-             age/distance of {}",
-                self.preference_basis.as_str(),
-                self.age_distance
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "remaining after a move: {} if a nearer school has places, else \
+         age/distance of {}",
+            self.preference_basis.as_str(),
+            self.age_distance
+        )
     }
 
     fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {

@@ -24,15 +24,12 @@ impl Form for NotProvided {
         self.head.as_ref()
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "no transport for {} (basis {})",
-                self.years,
-                self.head.basis.as_str()
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "no transport for {} (basis {})",
+            self.years,
+            self.head.basis.as_str()
+        )
     }
 
     fn apply(&self, ctx: &Ctx, _notes: &mut Notes) -> Result<Finding, DecideError> {

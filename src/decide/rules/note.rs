@@ -26,11 +26,8 @@ impl Form for Note {
         self.head.as_ref()
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!("{}: note for the officer", toml_name(&self.when)),
-        );
+    fn summary(&self) -> String {
+        format!("{}: note for the officer", toml_name(&self.when))
     }
 
     fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {

@@ -69,21 +69,18 @@ impl Form for Placement {
         self.age_distance.as_deref().map(|a| (a, "distance_rule"))
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "when {}{}: school {}; age/distance of {}",
-                toml_names(&self.when),
-                if self.unless.is_empty() {
-                    String::new()
-                } else {
-                    format!(" unless {}", toml_names(&self.unless))
-                },
-                toml_name(&self.school),
-                self.age_distance.as_deref().unwrap_or("none")
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "when {}{}: school {}; age/distance of {}",
+            toml_names(&self.when),
+            if self.unless.is_empty() {
+                String::new()
+            } else {
+                format!(" unless {}", toml_names(&self.unless))
+            },
+            toml_name(&self.school),
+            self.age_distance.as_deref().unwrap_or("none")
+        )
     }
 
     fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {

@@ -52,16 +52,16 @@ impl Form for Post16Assistance {
         self.head.as_ref()
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "{}: {}% reduction (not on {})",
-                self.years,
-                self.reduction_percent.0,
-                toml_names(&self.not_on_operator_models)
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "{}: {}% reduction (not on {})",
+            self.years,
+            self.reduction_percent.0,
+            toml_names(&self.not_on_operator_models)
+        )
+    }
+
+    fn details(&self, out: &mut String) {
         let _ = writeln!(out, "  resident: {}", self.resident.quote);
         let _ = writeln!(
             out,

@@ -61,21 +61,18 @@ impl Form for Post16Send {
         Some((&self.criteria_of, "post16_assistance"))
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "{}: criteria of {}; records {}; contribution {} ({}% off for low \
-             income or a dis-applied distance); apply by {:02}-{:02}",
-                self.years,
-                self.criteria_of,
-                finding_names(&[&self.assessment, &self.disapplied]),
-                self.contribution_gbp.0.display_gbp(),
-                self.reduction_percent.0,
-                self.deadline.day,
-                self.deadline.month
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "{}: criteria of {}; records {}; contribution {} ({}% off for low \
+         income or a dis-applied distance); apply by {:02}-{:02}",
+            self.years,
+            self.criteria_of,
+            finding_names(&[&self.assessment, &self.disapplied]),
+            self.contribution_gbp.0.display_gbp(),
+            self.reduction_percent.0,
+            self.deadline.day,
+            self.deadline.month
+        )
     }
 
     fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {

@@ -42,19 +42,16 @@ impl Form for Post19 {
         self.head.as_ref()
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "{}: aged {}-{} on {:02}-{:02} with an EHCP; records {}: free",
-                self.years,
-                self.from_age,
-                self.to_age,
-                self.on_day,
-                self.on_month,
-                toml_name(&self.necessity.field)
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "{}: aged {}-{} on {:02}-{:02} with an EHCP; records {}: free",
+            self.years,
+            self.from_age,
+            self.to_age,
+            self.on_day,
+            self.on_month,
+            toml_name(&self.necessity.field)
+        )
     }
 
     fn apply(&self, ctx: &Ctx, _notes: &mut Notes) -> Result<Finding, DecideError> {

@@ -39,19 +39,16 @@ impl Form for Referral {
         self.on_finding.iter().map(|f| &f.basis).collect()
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "{} with {}{}: refer; evidence: {}",
-                self.years,
-                toml_name(&self.when),
-                self.schools
-                    .map(|x| format!(" at a {} school", toml_name(&x)))
-                    .unwrap_or_default(),
-                self.evidence
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "{} with {}{}: refer; evidence: {}",
+            self.years,
+            toml_name(&self.when),
+            self.schools
+                .map(|x| format!(" at a {} school", toml_name(&x)))
+                .unwrap_or_default(),
+            self.evidence
+        )
     }
 
     fn apply(&self, ctx: &Ctx, _notes: &mut Notes) -> Result<Finding, DecideError> {

@@ -36,11 +36,8 @@ impl Form for SplitResidency {
         decided_home(case)
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!("split residency decided from nominated_address, else gp_address"),
-        );
+    fn summary(&self) -> String {
+        "split residency decided from nominated_address, else gp_address".to_string()
     }
 
     fn apply(&self, ctx: &Ctx, _notes: &mut Notes) -> Result<Finding, DecideError> {

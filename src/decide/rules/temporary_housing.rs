@@ -47,18 +47,15 @@ impl Form for TemporaryHousing {
         Some((&self.age_distance, "distance_rule"))
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "at most {} school term(s) (term of re-housing counted: {}); records {}; \
-             age/distance of {}",
-                self.max_terms,
-                self.count_term_of_rehousing,
-                finding_names(&[&self.reason, &self.original_place]),
-                self.age_distance
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "at most {} school term(s) (term of re-housing counted: {}); records {}; \
+         age/distance of {}",
+            self.max_terms,
+            self.count_term_of_rehousing,
+            finding_names(&[&self.reason, &self.original_place]),
+            self.age_distance
+        )
     }
 
     fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {

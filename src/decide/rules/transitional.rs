@@ -61,22 +61,19 @@ impl Form for Transitional {
         self.head.as_ref()
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "{} years after the {}{}",
-                self.years,
-                toml_name(&self.starts),
-                self.minimum_distance
-                    .as_ref()
-                    .map(|m| format!(
-                        "; walking route {} the recorded minimum distance",
-                        m.comparison.symbol()
-                    ))
-                    .unwrap_or_default()
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "{} years after the {}{}",
+            self.years,
+            toml_name(&self.starts),
+            self.minimum_distance
+                .as_ref()
+                .map(|m| format!(
+                    "; walking route {} the recorded minimum distance",
+                    m.comparison.symbol()
+                ))
+                .unwrap_or_default()
+        )
     }
 
     fn apply(&self, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, DecideError> {

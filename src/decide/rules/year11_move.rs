@@ -32,15 +32,12 @@ impl Form for Year11Move {
         self.head.as_ref()
     }
 
-    fn describe(&self, out: &mut String) {
-        self.head.as_ref().line(
-            out,
-            format_args!(
-                "{}: remaining after a move; records {}",
-                self.years,
-                finding_names(&self.requires.iter().collect::<Vec<_>>())
-            ),
-        );
+    fn summary(&self) -> String {
+        format!(
+            "{}: remaining after a move; records {}",
+            self.years,
+            finding_names(&self.requires.iter().collect::<Vec<_>>())
+        )
     }
 
     fn apply(&self, ctx: &Ctx, _notes: &mut Notes) -> Result<Finding, DecideError> {
