@@ -350,17 +350,24 @@ pub struct CaseFlags {
     pub set: Vec<String>,
 }
 
-/// Arguments of `check`.
+/// The case to decide, as `check`, `route` and `report` take it: a case file, flags, or both.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub sources: Sources,
+pub struct CaseInput {
     /// A case file (TOML with a [case] table, and the area, policy and as_of it is decided on);
     /// flags given as well override them.
     #[arg(long, value_name = "FILE")]
     pub case: Option<PathBuf>,
     #[command(flatten)]
     pub flags: CaseFlags,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+    #[command(flatten)]
+    pub input: CaseInput,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -506,12 +513,8 @@ pub enum RouteMode {
 pub struct RouteArgs {
     #[command(flatten)]
     pub sources: Sources,
-    /// A case file (TOML with a [case] table, and the area, policy and as_of it is decided on);
-    /// flags given as well override them.
-    #[arg(long, value_name = "FILE")]
-    pub case: Option<PathBuf>,
     #[command(flatten)]
-    pub flags: CaseFlags,
+    pub input: CaseInput,
     /// Travel mode.
     #[arg(long, value_enum, default_value_t = RouteMode::Walk)]
     pub mode: RouteMode,
@@ -643,17 +646,13 @@ pub enum ReportFormat {
 pub struct ReportArgs {
     #[command(flatten)]
     pub sources: Sources,
-    /// A case file (TOML with a [case] table, and the area, policy and as_of it is decided on);
-    /// flags given as well override them.
-    #[arg(long, value_name = "FILE", conflicts_with = "record")]
-    pub case: Option<PathBuf>,
     #[command(flatten)]
-    pub flags: CaseFlags,
+    pub input: CaseInput,
     /// Report on this decision record (from `check --record` or `batch --records`) instead of a
     /// case: it is re-decided on the files it names, which must still have their recorded
     /// SHA-256 and give the recorded decision. --as-of, --mark-unsafe and --ignore-audit then
     /// ask a what-if of it; --policy and --area are not used.
-    #[arg(long, value_name = "RECORD.json")]
+    #[arg(long, value_name = "RECORD.json", conflicts_with = "case")]
     pub record: Option<PathBuf>,
     /// What to write.
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]

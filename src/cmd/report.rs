@@ -117,7 +117,7 @@ fn from_record(path: &Path) -> Result<Base> {
 }
 
 fn from_case(args: &ReportArgs) -> Result<Base> {
-    let case = case_from(args.case.as_deref(), &args.flags)?;
+    let case = case_from(args.input.case.as_deref(), &args.input.flags)?;
     // The decision as made: the network date of the policy (or of the case file) and the audits
     // as assessed.
     let sources = Sources {
@@ -126,8 +126,8 @@ fn from_case(args: &ReportArgs) -> Result<Base> {
         ignore_audit: Vec::new(),
         ..args.sources.clone()
     };
-    let sources = sources_for_case(&sources, args.case.as_deref())?;
-    let loaded = load_for_case(&sources, args.case.as_deref())?;
+    let sources = sources_for_case(&sources, args.input.case.as_deref())?;
+    let loaded = load_for_case(&sources, args.input.case.as_deref())?;
     let origin = loaded.origin.clone();
     Ok(Base {
         sources,
@@ -146,7 +146,7 @@ fn write_out(path: &Path, text: &str, what: &str) -> Result<()> {
 /// Runs `report`.
 pub fn run(args: ReportArgs) -> Result<Exit> {
     let mut inputs = super::sources::source_inputs(&args.sources);
-    inputs.extend(args.case.clone());
+    inputs.extend(args.input.case.clone());
     inputs.extend(args.record.clone());
     let inputs: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
     refuse_overwriting_inputs("-o", &args.output, &inputs)?;

@@ -42,12 +42,12 @@ pub(crate) fn mode_of(mode: RouteMode) -> Mode {
 /// Runs `route`.
 pub fn run(args: RouteArgs) -> Result<Exit> {
     let mut inputs = super::sources::source_inputs(&args.sources);
-    inputs.extend(args.case.clone());
+    inputs.extend(args.input.case.clone());
     let inputs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
     refuse_overwriting_inputs("-o", &args.output, &inputs)?;
-    let case = case_from(args.case.as_deref(), &args.flags)?;
-    let sources = sources_for_case(&args.sources, args.case.as_deref())?;
-    let loaded = load_for_case(&sources, args.case.as_deref())?;
+    let case = case_from(args.input.case.as_deref(), &args.input.flags)?;
+    let sources = sources_for_case(&args.sources, args.input.case.as_deref())?;
+    let loaded = load_for_case(&sources, args.input.case.as_deref())?;
     let area = &loaded.area.area;
     let school = area
         .school(case.school)

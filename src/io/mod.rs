@@ -32,7 +32,7 @@ pub(crate) mod case_fields;
 pub mod case_file;
 pub(crate) mod catchments;
 // Public only because its remaining unused helpers belong to another change (issue 10 part 4).
-pub mod csvutil;
+pub(crate) mod csvutil;
 pub(crate) mod decisions;
 pub mod decisions_read;
 pub(crate) mod entrances;

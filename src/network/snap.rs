@@ -85,7 +85,10 @@ impl PointDistance for Segment {
 /// The point of segment `a`-`b` nearest to `p`: the perpendicular foot, clamped to the segment.
 /// End points are returned exactly (not recomputed) so that a point snapped to a junction lies
 /// exactly on it. The one such function: snapping here, and finding school entrances in the OSM
-/// import (`crate::osm::import`).
+/// import (`crate::osm::import`). Written here rather than taken from geo's `ClosestPoint`, which
+/// at the far end computes `start + (end - start)` (not always `end` in floating point) and gives
+/// no point at all for a zero-length segment: either would move a snapped home off a junction
+/// and change measured distances.
 pub(crate) fn nearest_on_segment(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> Coord<f64> {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let len2 = dx * dx + dy * dy;
