@@ -8,7 +8,7 @@ use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
 use crate::policy::Flag;
 
-use super::{toml_name, Form, Head, HeadRef, Notes};
+use super::{toml_name, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// A recorded circumstance under which the clause says no transport support is provided,
@@ -22,10 +22,6 @@ pub struct Bar {
 }
 
 impl Form for Bar {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn summary(&self) -> String {
         format!(
             "{}: not eligible (basis {})",

@@ -11,7 +11,7 @@ use crate::decide::decision::Reason;
 use crate::policy::{Finding as Needed, SchoolSet};
 
 use super::recorded::{age_distance, age_distance_finding, finding, finding_reason, unmet_finding};
-use super::{toml_name, Form, Head, HeadRef, Notes};
+use super::{toml_name, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// Changing school for other reasons (clause 1.1.10).
@@ -27,10 +27,6 @@ pub struct ChangingSchool {
 }
 
 impl Form for ChangingSchool {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn borrows(&self) -> Option<(&str, &'static str)> {
         Some((&self.age_distance, "distance_rule"))
     }

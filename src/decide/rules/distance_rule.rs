@@ -20,7 +20,7 @@ use crate::policy::{Limit, Measure, Requirement, SchoolSet};
 use crate::units::Metres;
 
 use super::against_limit::against_limit;
-use super::{toml_name, Form, Head, HeadRef, Notes};
+use super::{toml_name, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// One year band of a distance rule.
@@ -121,10 +121,6 @@ pub struct DistanceRule {
 }
 
 impl Form for DistanceRule {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn check(&self) -> Result<(), String> {
         check_bands(self)
     }

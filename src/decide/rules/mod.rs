@@ -95,6 +95,13 @@ macro_rules! declare_rule {
                 }
             }
 
+            /// The rule's id, basis, clause and quote: every form's `head` field.
+            pub fn head(&self) -> HeadRef<'_> {
+                match self {
+                    $(Rule::$Form(r) => r.head.as_ref(),)*
+                }
+            }
+
             /// The name of the rule's form, as its tables are written (`distance_rule`).
             pub fn form_name(&self) -> &'static str {
                 match self {
@@ -203,7 +210,7 @@ impl TryFrom<HeadKeys> for NoteHead {
 }
 
 impl Head {
-    /// The head as [`Form::head`] gives it.
+    /// The head as [`Rule::head`] gives it.
     pub fn as_ref(&self) -> HeadRef<'_> {
         HeadRef {
             id: &self.id,
@@ -214,7 +221,7 @@ impl Head {
 }
 
 impl NoteHead {
-    /// The head as [`Form::head`] gives it.
+    /// The head as [`Rule::head`] gives it.
     pub fn as_ref(&self) -> HeadRef<'_> {
         HeadRef {
             id: &self.id,
@@ -225,12 +232,10 @@ impl NoteHead {
 }
 
 /// A rule form: what the policy reader, `policy show` and the engine ask of a rule. Only
-/// [`Form::head`], [`Form::describe`] and [`Form::apply`] are needed; the rest say what few
-/// forms do.
+/// [`Form::summary`] and [`Form::apply`] are needed; the rest say what few forms do. The rule's
+/// head is its `head` field ([`Head`], or [`NoteHead`] for a form that never decides), which
+/// [`Rule::head`] reads.
 pub trait Form {
-    /// The rule's id, basis, clause and quote.
-    fn head(&self) -> HeadRef<'_>;
-
     /// Bases the rule can decide on besides its own (a recorded finding's, remaining on
     /// preference): the letter must give words for each.
     fn other_bases(&self) -> Vec<&Basis> {
@@ -270,7 +275,7 @@ impl Rule {
     /// What `policy show` prints of the rule: its summary line, then any details.
     pub fn describe(&self, out: &mut String) {
         let form = self.form();
-        let head = form.head();
+        let head = self.head();
         let _ = writeln!(
             out,
             "rule {} [{}]: {}",
@@ -283,16 +288,15 @@ impl Rule {
 
     /// The rule's id, as listed in `[decision] order`.
     pub fn id(&self) -> &str {
-        self.form().head().id
+        self.head().id
     }
 
     /// Every basis the rule can decide on: its own, and any other it names.
     pub fn bases(&self) -> Vec<&Basis> {
-        let form = self.form();
-        form.head()
+        self.head()
             .basis
             .into_iter()
-            .chain(form.other_bases())
+            .chain(self.form().other_bases())
             .collect()
     }
 }
@@ -404,15 +408,15 @@ pub fn unmeasured(rule: &Rule, ctx: &Ctx, e: DecideError) -> Result<Finding, Dec
             clause,
             source,
         } => (what, clause, source),
-        DecideError::Area(a) => match (a.unmeasured_route(), rule.form().head()) {
+        DecideError::Area(a) => match (a.unmeasured_route(), rule.head()) {
             (Some(what), HeadRef { basis: Some(_), .. }) => {
-                (what, rule.form().head().cite.clause.clone(), a)
+                (what, rule.head().cite.clause.clone(), a)
             }
             _ => return Err(DecideError::Area(a)),
         },
         e => return Err(e),
     };
-    let Some(basis) = rule.form().head().basis else {
+    let Some(basis) = rule.head().basis else {
         return Err(DecideError::Area(source));
     };
     Ok(Finding {

@@ -15,7 +15,7 @@ use crate::units::Metres;
 
 use super::recorded::{age_distance, age_distance_finding, finding};
 use super::{Finding, Verdict};
-use super::{Form, Head, HeadRef, Notes};
+use super::{Form, Head, Notes};
 
 /// Moving house and asking to remain at the existing school (clause 1.1.8).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -31,10 +31,6 @@ pub struct MovingHouse {
 }
 
 impl Form for MovingHouse {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn other_bases(&self) -> Vec<&Basis> {
         vec![&self.preference_basis]
     }

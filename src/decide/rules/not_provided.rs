@@ -8,7 +8,7 @@ use crate::decide::decision::Reason;
 use crate::policy::YearRange;
 
 use super::{Finding, Verdict};
-use super::{Form, Head, HeadRef, Notes};
+use super::{Form, Head, Notes};
 
 /// Year groups to which the council provides no transport (e.g. pre-school, clause 1.2.1).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -20,10 +20,6 @@ pub struct NotProvided {
 }
 
 impl Form for NotProvided {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn summary(&self) -> String {
         format!(
             "no transport for {} (basis {})",

@@ -8,7 +8,7 @@ use crate::decide::context::{Ctx, DecideError};
 use crate::policy::Flag;
 
 use super::Finding;
-use super::{toml_name, Form, HeadRef, NoteHead, Notes};
+use super::{toml_name, Form, NoteHead, Notes};
 
 /// A circumstance that changes nothing about eligibility but which the officer must be told of
 /// (clause 1.1.13, young carers): a warning on the decision.
@@ -22,10 +22,6 @@ pub struct Note {
 }
 
 impl Form for Note {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn summary(&self) -> String {
         format!("{}: note for the officer", toml_name(&self.when))
     }

@@ -15,7 +15,7 @@ use crate::policy::{Finding as Needed, Flag};
 use super::recorded::{
     age_distance, age_distance_finding, age_distance_to, finding, finding_reason, not_met,
 };
-use super::{toml_name, toml_names, Form, Head, HeadRef, Notes};
+use super::{toml_name, toml_names, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// Which school a placement accepts.
@@ -61,10 +61,6 @@ pub struct Placement {
 }
 
 impl Form for Placement {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn borrows(&self) -> Option<(&str, &'static str)> {
         self.age_distance.as_deref().map(|a| (a, "distance_rule"))
     }

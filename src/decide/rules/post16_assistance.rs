@@ -14,7 +14,7 @@ use crate::decide::decision::{Reason, ThresholdApplied};
 use crate::policy::{ranges, Finding as Needed, Limit, Measure, Percent, YearRange};
 
 use super::against_limit::walking_route_against;
-use super::{toml_names, Form, Head, HeadRef, Notes};
+use super::{toml_names, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// The Local Authority 16+ Assistance Scheme (Post-16 policy, section 3).
@@ -48,10 +48,6 @@ pub struct Post16Assistance {
 }
 
 impl Form for Post16Assistance {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn summary(&self) -> String {
         format!(
             "{}: {}% reduction (not on {})",

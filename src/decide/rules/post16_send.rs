@@ -18,7 +18,7 @@ use super::against_limit::walking_route_against;
 use super::post16_assistance::{age_on, last_before};
 use super::recorded::{academic_year_end, finding, finding_reason, not_met};
 use super::Rule;
-use super::{finding_names, Form, Head, HeadRef, Notes};
+use super::{finding_names, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// The application deadline: a day and month before the course starts.
@@ -53,10 +53,6 @@ pub struct Post16Send {
 }
 
 impl Form for Post16Send {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn borrows(&self) -> Option<(&str, &'static str)> {
         Some((&self.criteria_of, "post16_assistance"))
     }

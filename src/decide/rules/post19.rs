@@ -12,7 +12,7 @@ use crate::policy::{Finding as Needed, YearRange};
 
 use super::post16_assistance::{age_on, last_before};
 use super::recorded::{finding, finding_reason};
-use super::{toml_name, Form, Head, HeadRef, Notes};
+use super::{toml_name, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// Post-19 transport (Appendix B section 5): free travel assistance for 19-25 year olds whose
@@ -38,10 +38,6 @@ pub struct Post19 {
 }
 
 impl Form for Post19 {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn summary(&self) -> String {
         format!(
             "{}: aged {}-{} on {:02}-{:02} with an EHCP; records {}: free",

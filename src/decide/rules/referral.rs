@@ -8,7 +8,7 @@ use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
 use crate::policy::{Basis, Cite, Recorded, SchoolSet, YearRange};
 
-use super::{toml_name, Form, Head, HeadRef, Notes};
+use super::{toml_name, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// A circumstance that sends the case to an officer with stated evidence (clause 1.1.12).
@@ -31,10 +31,6 @@ pub struct Referral {
 }
 
 impl Form for Referral {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn other_bases(&self) -> Vec<&Basis> {
         self.on_finding.iter().map(|f| &f.basis).collect()
     }

@@ -12,7 +12,7 @@ use crate::decide::context::{Ctx, DecideError};
 use crate::decide::decision::Reason;
 
 use super::{Finding, Verdict};
-use super::{Form, Head, HeadRef, Notes};
+use super::{Form, Head, Notes};
 
 /// Split residency (section 1.5, "Points of Clarification"): the case is decided from the
 /// nominated home address, or where that is unclear or disputed, from the address on the
@@ -28,10 +28,6 @@ pub struct SplitResidency {
 }
 
 impl Form for SplitResidency {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn decided_home(&self, case: &Case) -> Option<Case> {
         decided_home(case)
     }

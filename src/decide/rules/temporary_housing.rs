@@ -15,7 +15,7 @@ use crate::decide::decision::{Reason, SupportEnds};
 use crate::policy::{Cite, Finding as Needed};
 
 use super::recorded::{age_distance, finding, finding_reason, not_met_at, unmet_finding};
-use super::{finding_names, Form, Head, HeadRef, Notes};
+use super::{finding_names, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// Temporary housing (clause 1.1.9): support to the existing school for at most N school terms.
@@ -39,10 +39,6 @@ pub struct TemporaryHousing {
 }
 
 impl Form for TemporaryHousing {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn borrows(&self) -> Option<(&str, &'static str)> {
         Some((&self.age_distance, "distance_rule"))
     }

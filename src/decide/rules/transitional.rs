@@ -15,7 +15,7 @@ use crate::units::Metres;
 
 use super::against_limit::walking_route_against;
 use super::recorded::{finding, not_met, period_end};
-use super::{toml_name, Form, Head, HeadRef, Notes};
+use super::{toml_name, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// What starts a transitional period (clause 4.1).
@@ -57,10 +57,6 @@ pub struct Transitional {
 }
 
 impl Form for Transitional {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn summary(&self) -> String {
         format!(
             "{} years after the {}{}",

@@ -11,7 +11,7 @@ use crate::decide::decision::Reason;
 use crate::policy::{Finding as Needed, SchoolSet, YearRange};
 
 use super::recorded::{finding, finding_reason, not_met};
-use super::{finding_names, Form, Head, HeadRef, Notes};
+use super::{finding_names, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// A family moving house in Year 11 (clause 1.1.11).
@@ -28,10 +28,6 @@ pub struct Year11Move {
 }
 
 impl Form for Year11Move {
-    fn head(&self) -> HeadRef<'_> {
-        self.head.as_ref()
-    }
-
     fn summary(&self) -> String {
         format!(
             "{}: remaining after a move; records {}",
