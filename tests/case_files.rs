@@ -165,3 +165,45 @@ fn a_self_intersecting_catchment_is_refused_naming_the_feature_and_where() {
         r.stderr
     );
 }
+
+/// `resident_in_area` was `dorset_resident`: a case file or `--set` under the former name is
+/// still read (WC-100, not resident: not eligible), and a case file giving both names is refused.
+#[test]
+fn the_former_name_of_resident_in_area_is_still_read() {
+    const WC_100: &str = "fixtures/cases/post16/y12-not-resident.toml";
+    let text = std::fs::read_to_string(root().join(WC_100)).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("post16");
+    std::fs::create_dir_all(&dir).unwrap();
+    let area = root().join("fixtures/areas/boundary");
+    let with_area = |t: &str| t.replace("\"../../areas/boundary\"", &format!("{:?}", s(&area)));
+    let old = dir.join("old.toml");
+    std::fs::write(
+        &old,
+        with_area(&text.replace("resident_in_area = false", "dorset_resident = false")),
+    )
+    .unwrap();
+    let r = run(&["check", "--case", s(&old)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("NOT ELIGIBLE"), "{}", r.stdout);
+    assert!(r.stdout.contains("not resident"), "{}", r.stdout);
+    let r = run(&["check", "--case", WC_100, "--set", "dorset_resident=yes"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(!r.stdout.contains("not resident"), "{}", r.stdout);
+    let both = dir.join("both.toml");
+    std::fs::write(
+        &both,
+        with_area(&text.replace(
+            "resident_in_area = false",
+            "resident_in_area = false\ndorset_resident = false",
+        )),
+    )
+    .unwrap();
+    let r = run(&["check", "--case", s(&both)]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("gives resident_in_area twice"),
+        "{}",
+        r.stderr
+    );
+}

@@ -39,7 +39,7 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         &loaded.settings,
     );
     match args.format {
-        Format::Text => print(render(&d, &loaded.origin))?,
+        Format::Text => print(render(&d, &loaded.origin, &loaded.policy.policy))?,
         Format::Json => {
             let rec = Record {
                 decision: &d,

@@ -38,6 +38,7 @@ fn scenario(
     let routes = measured_routes(area, case, &d);
     let map = gather(
         area,
+        &loaded.policy.policy.unavailable_route.cite.clause,
         case,
         d.school.as_ref().map(|s| s.urn),
         &routes,

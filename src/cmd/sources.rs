@@ -161,7 +161,7 @@ fn flag_fields(f: &CaseFlags) -> Vec<(&'static str, String)> {
         }
     }
     if f.not_resident {
-        v.push(("dorset_resident", "no".into()));
+        v.push(("resident_in_area", "no".into()));
     }
     v
 }
@@ -195,10 +195,10 @@ pub fn case_and_fields(
             .split_once('=')
             .with_context(|| format!("--set {kv}: give FIELD=VALUE"))?;
         let k = k.trim();
-        if !crate::io::case_fields::FIELDS.contains(&k) {
+        let Some(field) = crate::io::case_fields::field_named(k) else {
             anyhow::bail!("--set {kv}: {k} is not a case field (see docs/formats.md)");
-        }
-        fields.insert(k.to_string(), v.to_string());
+        };
+        fields.insert(field.to_string(), v.to_string());
     }
     let case = case_from_fields(|f| fields.get(f).map(String::as_str))
         .with_context(|| format!("the case given by {what} is not valid"))?;

@@ -264,7 +264,7 @@ fn appeal(ctx: &Ctx, f: &FollowUps, out: &mut Vec<FollowUp>) {
     };
     let facts = &ctx.case.follow_up;
     let clause = &rule.cite.clause;
-    if rule.residents_only && !ctx.case.dorset_resident {
+    if rule.residents_only && !ctx.case.resident_in_area {
         out.push(item(
             "appeal",
             clause,

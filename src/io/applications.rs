@@ -18,7 +18,7 @@ use anyhow::{bail, Result};
 
 use crate::decide::Case;
 
-use super::case_fields::{case_from_fields, FIELDS};
+use super::case_fields::{case_from_fields, field_named, old_names, FIELDS};
 pub use super::csvutil::ColumnMap;
 
 /// The most lines one row may span. A quoted cell may hold line breaks (an address typed on
@@ -453,18 +453,37 @@ fn header_cells(first: &RawRecord) -> Vec<String> {
 }
 
 fn resolve_header(name: &str, first: &RawRecord, map: &ColumnMap) -> Result<Header> {
-    if let Some(k) = map.0.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-        bail!(
-            "column map: '{k}' is not a field (fields: {})",
-            FIELDS.join(", ")
-        );
+    // The column map by field (a former field name stands for the field it became).
+    let mut mapped: BTreeMap<&'static str, &str> = BTreeMap::new();
+    for (k, v) in &map.0 {
+        let Some(f) = field_named(k) else {
+            bail!(
+                "column map: '{k}' is not a field (fields: {})",
+                FIELDS.join(", ")
+            );
+        };
+        if mapped.insert(f, v).is_some() {
+            bail!("column map: {f} is mapped twice (once under its former name); map it once");
+        }
     }
     let headers = header_cells(first);
     let line = first.line;
-    // The header each field is looked up by.
-    let wanted = |f: &str| -> String { map.0.get(f).cloned().unwrap_or_else(|| f.to_string()) };
-    let known: Vec<(&'static str, String)> = FIELDS.iter().map(|f| (*f, wanted(f))).collect();
-    let matches = |h: &str| known.iter().any(|(_, w)| h.eq_ignore_ascii_case(w));
+    // The headers each field is looked up by: the mapped one, else its name and former names.
+    let known: Vec<(&'static str, Vec<String>)> = FIELDS
+        .iter()
+        .map(|f| match mapped.get(f) {
+            Some(h) => (*f, vec![h.to_string()]),
+            None => (
+                *f,
+                std::iter::once(*f)
+                    .chain(old_names(f))
+                    .map(str::to_string)
+                    .collect(),
+            ),
+        })
+        .collect();
+    let is = |h: &str, ws: &[String]| ws.iter().any(|w| h.eq_ignore_ascii_case(w));
+    let matches = |h: &str| known.iter().any(|(_, ws)| is(h, ws));
     let recognised = headers.iter().filter(|h| matches(h)).count();
     if recognised == 0 {
         if headers.len() == 1 {
@@ -495,16 +514,17 @@ fn resolve_header(name: &str, first: &RawRecord, map: &ColumnMap) -> Result<Head
         );
     }
     let mut index: Vec<(&'static str, usize)> = Vec::new();
-    for (f, w) in &known {
+    for (f, ws) in &known {
         let at: Vec<usize> = headers
             .iter()
             .enumerate()
-            .filter(|(_, h)| h.eq_ignore_ascii_case(w))
+            .filter(|(_, h)| is(h, ws))
             .map(|(i, _)| i)
             .collect();
+        let w = &ws[0];
         match at.as_slice() {
             [] => {
-                if map.0.contains_key(*f) {
+                if mapped.contains_key(*f) {
                     bail!(
                         "{name}: line {line}: the column map names column '{w}' for {f}, but the \
                          header row has no such column (found: {})",
@@ -513,11 +533,19 @@ fn resolve_header(name: &str, first: &RawRecord, map: &ColumnMap) -> Result<Head
                 }
             }
             [i] => index.push((f, *i)),
-            [a, b, ..] => bail!(
+            [a, b, ..] if headers[*a].eq_ignore_ascii_case(&headers[*b]) => bail!(
                 "{name}: line {line}: columns {} and {} are both '{}' ({f}); remove or rename one",
                 a + 1,
                 b + 1,
                 headers[*a]
+            ),
+            [a, b, ..] => bail!(
+                "{name}: line {line}: columns {} ('{}') and {} ('{}') are both {f}, one under \
+                 its former name; remove one",
+                a + 1,
+                headers[*a],
+                b + 1,
+                headers[*b]
             ),
         }
     }
@@ -747,6 +775,32 @@ mod tests {
         assert!(!e.contains("Canary") && !e.contains("Secret"), "{e}");
         let e = err("id;easting;northing;year_group;school_urn\nA;1;2;Y7;3\n");
         assert!(e.contains("separated by ';'"), "{e}");
+    }
+
+    /// A renamed field is still read under its former name (`dorset_resident`), as a header and
+    /// in a column map, but not under both names at once.
+    #[test]
+    fn a_former_field_name_is_still_read() {
+        let rows =
+            parse("id,easting,northing,year_group,school_urn,Dorset_Resident\nA,1,2,Y12,3,no\n")
+                .unwrap();
+        assert!(!rows[0].case.as_ref().unwrap().resident_in_area);
+        let e = err(
+            "id,easting,northing,year_group,school_urn,dorset_resident,resident_in_area\n\
+             A,1,2,Y12,3,no,yes\n",
+        );
+        assert!(
+            e.contains(
+                "columns 6 ('dorset_resident') and 7 ('resident_in_area') are both \
+                 resident_in_area, one under its former name"
+            ),
+            "{e}"
+        );
+        let mut map = ColumnMap::default();
+        map.0.insert("dorset_resident".into(), "Lives Here".into());
+        let text = "id,easting,northing,year_group,school_urn,Lives Here\nA,1,2,Y12,3,no\n";
+        let rows = parse_applications(text.as_bytes(), "a.csv", &map).unwrap();
+        assert!(!rows[0].case.as_ref().unwrap().resident_in_area);
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub const FIELDS: &[&str] = &[
     "medical_condition",
     "young_carer",
     "vulnerable",
-    "dorset_resident",
+    "resident_in_area",
     "hours_per_week",
     "days_per_week",
     "schools_without_places",
@@ -105,6 +105,29 @@ pub const FIELDS: &[&str] = &[
     "passes_lost",
     "exceptional_cost_per_day",
 ];
+
+/// Former names of case fields, still accepted wherever a field is named (CSV headers, column
+/// maps, case files, `--set`): (old name, field). `dorset_resident` put one council's name into a
+/// field every council's policy uses.
+pub const ALIASES: &[(&str, &str)] = &[("dorset_resident", "resident_in_area")];
+
+/// The field a name stands for: the field itself, or the field an old name was renamed to.
+pub fn field_named(name: &str) -> Option<&'static str> {
+    FIELDS.iter().find(|f| **f == name).copied().or_else(|| {
+        ALIASES
+            .iter()
+            .find(|(old, _)| *old == name)
+            .map(|(_, field)| *field)
+    })
+}
+
+/// The old names a field is still accepted under.
+pub fn old_names(field: &str) -> impl Iterator<Item = &'static str> + '_ {
+    ALIASES
+        .iter()
+        .filter(move |(_, f)| *f == field)
+        .map(|(old, _)| *old)
+}
 
 /// Reads a field of any [`Cell`] type; `None` when empty. `is_not` is the whole message for a bad
 /// value: it never quotes the value, because case fields are personal data and messages reach
@@ -247,7 +270,7 @@ pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Cas
     case.medical_condition = fd.flag("medical_condition")?;
     case.young_carer = fd.flag("young_carer")?;
     case.vulnerable = fd.flag("vulnerable")?;
-    case.dorset_resident = fd.finding("dorset_resident")?.unwrap_or(true);
+    case.resident_in_area = fd.finding("resident_in_area")?.unwrap_or(true);
     case.hours_per_week = fd.num("hours_per_week")?;
     if case
         .hours_per_week
@@ -485,7 +508,7 @@ mod tests {
     fn minimal_case() {
         let c = parse(BASE).unwrap();
         assert_eq!(c.year_group, YearGroup::year(7).unwrap());
-        assert!(c.dorset_resident);
+        assert!(c.resident_in_area);
         assert!(!c.free_school_meals);
     }
 
@@ -555,10 +578,10 @@ mod tests {
         let mut v = BASE.to_vec();
         v.push(("schools_without_places", "1; 2,3"));
         v.push(("free_school_meals", "Y"));
-        v.push(("dorset_resident", "no"));
+        v.push(("resident_in_area", "no"));
         let c = parse(&v).unwrap();
         assert_eq!(c.schools_without_places, vec![Urn(1), Urn(2), Urn(3)]);
         assert!(c.free_school_meals);
-        assert!(!c.dorset_resident);
+        assert!(!c.resident_in_area);
     }
 }

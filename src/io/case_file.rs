@@ -102,7 +102,7 @@ pub fn load_case_file(path: &Path) -> Result<CaseFile> {
     if let Some(k) = raw
         .case
         .keys()
-        .find(|k| !super::case_fields::FIELDS.contains(&k.as_str()))
+        .find(|k| super::case_fields::field_named(k).is_none())
     {
         anyhow::bail!(
             "{}: [case] has an unknown field '{k}' (fields: {})",
@@ -110,11 +110,16 @@ pub fn load_case_file(path: &Path) -> Result<CaseFile> {
             super::case_fields::FIELDS.join(", ")
         );
     }
-    let fields = raw
-        .case
-        .iter()
-        .map(|(k, v)| (k.clone(), as_text(v)))
-        .collect();
+    let mut fields = HashMap::new();
+    for (k, v) in &raw.case {
+        let field = super::case_fields::field_named(k).unwrap_or(k);
+        if fields.insert(field.to_string(), as_text(v)).is_some() {
+            anyhow::bail!(
+                "{}: [case] gives {field} twice (once under its former name); give it once",
+                path.display()
+            );
+        }
+    }
     Ok(CaseFile {
         path: path.to_path_buf(),
         title: raw.title.unwrap_or_default(),

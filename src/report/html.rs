@@ -211,7 +211,7 @@ fn reasons(s: &mut String, policy: &Policy, d: &Decision) {
     s.push_str("</ol>\n");
 }
 
-fn figures(s: &mut String, sc: &Scenario) {
+fn figures(s: &mut String, policy: &Policy, sc: &Scenario) {
     let d = &sc.decision;
     s.push_str("<h2>The figures compared</h2>\n<table class=\"r-figures-table\">\n");
     let mut row = |k: &str, v: String| {
@@ -271,7 +271,14 @@ fn figures(s: &mut String, sc: &Scenario) {
         );
     }
     if let Some(date) = &sc.origin.network_as_of {
-        row("Network as of", format!("{} (clause 1.5.3)", esc(date)));
+        row(
+            "Network as of",
+            format!(
+                "{} (clause {})",
+                esc(date),
+                esc(&policy.network_date.cite.clause)
+            ),
+        );
     }
     if !sc.origin.audits.is_empty() {
         row(
@@ -628,7 +635,7 @@ pub fn page(r: &Report) -> String {
     outcome_block(&mut s, r.policy, d);
     warnings(&mut s, d);
     reasons(&mut s, r.policy, d);
-    figures(&mut s, &r.decided);
+    figures(&mut s, r.policy, &r.decided);
     next_steps(&mut s, r.policy, &r.decided, &r.decided.map.audits_avoided);
     follow_ups(&mut s, &r.decided.decision);
     s.push_str("<section class=\"r-map\">\n<h2>The route measured</h2>\n");

@@ -96,6 +96,9 @@ pub struct MapData {
     pub edges: Vec<MapEdge>,
     pub gates: Vec<MapGate>,
     pub catchments: Vec<MapCatchment>,
+    /// The clause under which walks over unsafe stretches are disregarded (the policy's
+    /// `[unavailable_route]`, clause 1.5.4 in Dorset's), for the labels.
+    pub unsafe_clause: String,
     /// Audits whose unsafe stretches the measured walk had to avoid (clause 1.5.4).
     pub audits_avoided: Vec<String>,
 }
@@ -145,9 +148,11 @@ fn overlaps(b: &[f64; 4], r: &geo::Rect<f64>) -> bool {
 
 /// Collects what the map of one decision shows. `routes` are the routes the decision measured
 /// (as in its record); `as_decided` the routes of the decision as made, when this map is of a
-/// what-if. Pure: reads the loaded area only.
+/// what-if; `unsafe_clause` the policy's clause disregarding unsafe routes. Pure: reads the
+/// loaded area only.
 pub fn gather(
     area: &Area,
+    unsafe_clause: &str,
     case: &Case,
     school: Option<Urn>,
     routes: &[RecordedRoute],
@@ -281,6 +286,7 @@ pub fn gather(
         edges,
         gates,
         catchments,
+        unsafe_clause: unsafe_clause.to_string(),
         audits_avoided: walk.map(|w| w.audits_avoided.clone()).unwrap_or_default(),
     }
 }
@@ -350,10 +356,10 @@ fn route_class(r: &MapRoute) -> &'static str {
 }
 
 /// What a route is called in labels and the legend.
-pub fn route_label(r: &MapRoute) -> String {
+pub fn route_label(r: &MapRoute, unsafe_clause: &str) -> String {
     match (r.role, r.mode) {
         (RouteRole::Disregarded, _) => format!(
-            "Shorter walk over unsafe stretch, disregarded (clause 1.5.4): {} mi",
+            "Shorter walk over unsafe stretch, disregarded (clause {unsafe_clause}): {} mi",
             r.length_mi
         ),
         (RouteRole::AsDecided, _) => format!("Walking route as decided: {} mi", r.length_mi),
@@ -582,7 +588,7 @@ fn draw_routes(s: &mut String, m: &MapData, t: &Transform, p: &str) {
             route_class(r),
             esc(&r.length_mi),
             t.points(&r.points),
-            esc(&route_label(r))
+            esc(&route_label(r, &m.unsafe_clause))
         );
     }
 }
@@ -684,7 +690,7 @@ fn draw_labels(s: &mut String, m: &MapData, t: &Transform) {
                 coord(x + 8.0 * side(x)),
                 coord(y + dy),
                 anchor(x),
-                esc(&route_label(r))
+                esc(&route_label(r, &m.unsafe_clause))
             );
         }
     }
@@ -823,7 +829,7 @@ fn legend_items(m: &MapData) -> Vec<(Symbol, String)> {
     let mut v: Vec<(Symbol, String)> = Vec::new();
     for r in &m.routes {
         let class = route_class(r);
-        v.push((Symbol::Line(class), route_label(r)));
+        v.push((Symbol::Line(class), route_label(r, &m.unsafe_clause)));
     }
     v.push((Symbol::Home, "Home".into()));
     if let Some((_, d)) = m.access_point {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::decide::{Decision, Outcome};
+use crate::decide::{Decision, Outcome, Policy};
 use crate::provenance::Origin;
 use crate::units::{Metres, Pence};
 
@@ -11,8 +11,8 @@ fn mi(m: f64) -> String {
     format!("{} mi", Metres(m).miles_3dp())
 }
 
-/// Renders a decision as plain text.
-pub fn render(d: &Decision, origin: &Origin) -> String {
+/// Renders a decision as plain text; clauses the text names come from `policy`.
+pub fn render(d: &Decision, origin: &Origin, policy: &Policy) -> String {
     let mut s = String::new();
     let outcome = match d.outcome {
         Outcome::Eligible => "ELIGIBLE",
@@ -145,7 +145,12 @@ pub fn render(d: &Decision, origin: &Origin) -> String {
         origin
             .network_as_of
             .as_ref()
-            .map(|d| format!(" (network as of {d}, clause 1.5.3)"))
+            .map(|d| {
+                format!(
+                    " (network as of {d}, clause {})",
+                    policy.network_date.cite.clause
+                )
+            })
             .unwrap_or_default()
     );
     if !origin.audits.is_empty() {

@@ -14,7 +14,7 @@ use crate::decide::decision::{Reason, ThresholdApplied};
 use crate::policy::{ranges, Finding as Needed, Limit, Measure, Percent, YearRange};
 
 use super::against_limit::walking_route_against;
-use super::{toml_names, Form, Head, Notes};
+use super::{toml_name, toml_names, Form, Head, Notes};
 use super::{Finding, Verdict};
 
 /// The Local Authority 16+ Assistance Scheme (Post-16 policy, section 3).
@@ -186,10 +186,10 @@ fn apply(rule: &Post16Assistance, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
     };
 
     say(
-        case.dorset_resident,
+        case.resident_in_area,
         format!(
             "{} ({})",
-            if case.dorset_resident {
+            if case.resident_in_area {
                 "resident in the council's area"
             } else {
                 "not resident in the council's area"
@@ -323,7 +323,9 @@ fn apply(rule: &Post16Assistance, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
         say(
             false,
             format!(
-                "the reduction is not available on public transport routes or rail ({})",
+                "the reduction is not available on {} routes: \"{}\" ({})",
+                toml_name(&ctx.school.operator_model).replace('_', " "),
+                rule.not_on_quote,
                 rule.not_on_clause
             ),
             None,

@@ -125,11 +125,11 @@ fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, Dec
         };
     say(
         &mut reasons,
-        case.dorset_resident,
+        case.resident_in_area,
         s3c,
         format!(
             "{} ({})",
-            if case.dorset_resident {
+            if case.resident_in_area {
                 "resident in the council's area"
             } else {
                 "not resident in the council's area"

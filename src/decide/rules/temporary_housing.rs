@@ -87,7 +87,7 @@ fn apply(rule: &TemporaryHousing, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
         ),
         figures: None,
     }];
-    if !case.dorset_resident {
+    if !case.resident_in_area {
         reasons.push(Reason {
             clause: clause.to_string(),
             text: format!(
