@@ -207,3 +207,74 @@ fn the_former_name_of_resident_in_area_is_still_read() {
         r.stderr
     );
 }
+
+/// A worked case checks only what its `[expect]` gives (no outcome needed), a misspelt
+/// expectation is an error naming the file and line instead of a case that can never pass, and
+/// one invalid case fails alone: the others still run and the summary counts every case.
+#[test]
+fn worked_case_expectations_are_checked_and_a_bad_case_fails_alone() {
+    let text = std::fs::read_to_string(root().join(WC_009)).unwrap();
+    let area = root().join("fixtures/areas/boundary");
+    let text = text.replace("\"../../areas/boundary\"", &format!("{:?}", s(&area)));
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, body: String| std::fs::write(tmp.path().join(name), body).unwrap();
+    write("a-ok.toml", text.clone());
+    write(
+        "b-no-outcome.toml",
+        text.replace("outcome = \"eligible\"\n", ""),
+    );
+    write(
+        "c-outcome.toml",
+        text.replace("outcome = \"eligible\"", "outcome = \"eligble\""),
+    );
+    write(
+        "d-basis.toml",
+        text.replace("basis = \"statutory_distance\"", "basis = \"statutory\""),
+    );
+    write(
+        "e-miles.toml",
+        text.replace("walking_miles = 3.0", "walking_miles = \"two\""),
+    );
+    let empty = text.split("[expect]").next().unwrap().to_string() + "[expect]\n";
+    write("f-empty.toml", empty);
+    write("g-broken.toml", "[case\n".to_string());
+    let r = run(&["policy", "test", s(tmp.path())]);
+    assert_eq!(r.code, Some(4), "{}{}", r.stdout, r.stderr);
+    let line = |name: &str| {
+        r.stdout
+            .lines()
+            .skip_while(|l| !l.contains(name))
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(line("a-ok.toml").starts_with("PASS"), "{}", r.stdout);
+    assert!(
+        line("b-no-outcome.toml").starts_with("PASS"),
+        "{}",
+        r.stdout
+    );
+    let c = line("c-outcome.toml");
+    assert!(c.starts_with("INVALID"), "{c}");
+    assert!(
+        c.contains("line 18, column 11") && c.contains("unknown variant `eligble`"),
+        "{c}"
+    );
+    let d = line("d-basis.toml");
+    assert!(d.starts_with("INVALID"), "{d}");
+    assert!(
+        d.contains("basis \"statutory\" is not a basis of the policy")
+            && d.contains("statutory_distance"),
+        "{d}"
+    );
+    let e = line("e-miles.toml");
+    assert!(e.starts_with("INVALID"), "{e}");
+    assert!(e.contains("expected miles as a number"), "{e}");
+    assert!(
+        line("f-empty.toml").contains("[expect] expects nothing"),
+        "{}",
+        r.stdout
+    );
+    assert!(line("g-broken.toml").starts_with("INVALID"), "{}", r.stdout);
+    assert!(r.stdout.contains("2 passed, 5 failed"), "{}", r.stdout);
+}

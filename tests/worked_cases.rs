@@ -105,3 +105,31 @@ fn clause_mentions_are_recognised() {
     assert!(!mentions_clause("a worked case"));
     assert!(!mentions_clause("Year 7 and 825"));
 }
+
+/// The cases README lists every basis the policy can decide on, so an officer writing a case
+/// can find the one to expect.
+#[test]
+fn the_cases_readme_lists_every_basis() {
+    let out = schoolrun()
+        .args(["policy", "show", "--format", "json"])
+        .output()
+        .expect("schoolrun runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let readme = std::fs::read_to_string(root().join("fixtures/cases/README.md")).unwrap();
+    let listed: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.trim_start().starts_with('#') || l.contains("basis = "))
+        .flat_map(|l| {
+            l.split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        })
+        .collect();
+    let bases = v["policy"]["letter"]["basis"].as_object().unwrap();
+    let missing: Vec<&String> = bases
+        .keys()
+        .filter(|b| !listed.contains(&b.as_str()))
+        .collect();
+    assert!(
+        bases.len() >= 20 && missing.is_empty(),
+        "README omits {missing:?}"
+    );
+}

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use crate::cli::PolicyTestArgs;
 use crate::decide::{decide, Decision};
 use crate::io::case_fields::case_from_fields;
-use crate::io::case_file::{load_case_file, CaseFile, Expect};
+use crate::io::case_file::{load_case_file, CaseFile, Expect, OrNone};
 use crate::units::Metres;
 
 use super::output::print;
@@ -53,11 +53,13 @@ pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
             diffs.push(format!("{what}: expected {want}, got {got}"));
         }
     };
-    check(
-        "outcome",
-        expect.outcome.clone(),
-        d.outcome.as_str().to_string(),
-    );
+    if let Some(o) = expect.outcome {
+        check(
+            "outcome",
+            o.as_str().to_string(),
+            d.outcome.as_str().to_string(),
+        );
+    }
     if let Some(b) = &expect.basis {
         check(
             "basis",
@@ -89,8 +91,8 @@ pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
         check(
             "charge (pence)",
             match p {
-                toml::Value::String(s) => s.clone(),
-                other => other.to_string(),
+                OrNone::Value(p) => p.to_string(),
+                OrNone::None => "none".into(),
             },
             d.charge
                 .as_ref()
@@ -120,17 +122,15 @@ pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
                 .unwrap_or_else(|| "not measured".into())
         };
         let want = match w {
-            toml::Value::Float(f) => format!("{f:.3}"),
-            toml::Value::Integer(i) => format!("{i}.000"),
-            toml::Value::String(s) => s.clone(),
-            other => other.to_string(),
+            OrNone::Value(m) => format!("{:.3}", m.0),
+            OrNone::None => "none".into(),
         };
         check("walking miles", want, got);
     }
     if let Some(w) = expect.driven_miles {
         check(
             "driven miles",
-            format!("{w:.3}"),
+            format!("{:.3}", w.0),
             d.distances
                 .driven_m
                 .map(|m| Metres(m).miles_3dp())
@@ -140,7 +140,10 @@ pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
     if let Some(e) = &expect.support_ends {
         check(
             "support ends",
-            e.clone(),
+            match e {
+                OrNone::Value(date) => date.to_string(),
+                OrNone::None => "none".into(),
+            },
             d.support_ends
                 .as_ref()
                 .map(|s| s.date.to_string())
@@ -184,80 +187,130 @@ pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
     diffs
 }
 
-/// The result of one worked case.
+/// The result of one worked case: the decision and what differs from the expectation, or why
+/// the case could not be run (a file that does not read, an `[expect]` that names a basis the
+/// policy does not have, an area that does not load); one such case fails alone.
 pub struct CaseResult {
-    pub file: CaseFile,
-    pub decision: Decision,
-    pub diffs: Vec<String>,
+    pub path: PathBuf,
+    pub title: String,
+    pub run: Result<(Decision, Vec<String>), String>,
+}
+
+impl CaseResult {
+    /// Whether the case ran and its decision is the one expected.
+    pub fn passed(&self) -> bool {
+        matches!(&self.run, Ok((_, diffs)) if diffs.is_empty())
+    }
 }
 
 /// Runs worked cases, loading each distinct policy/area once.
 pub fn run_cases(args: &PolicyTestArgs) -> Result<Vec<CaseResult>> {
     let files = collect_cases(&args.cases)?;
-    let mut cache: HashMap<(PathBuf, PathBuf, Option<String>), Loaded> = HashMap::new();
+    let mut cache: HashMap<(PathBuf, PathBuf, Option<String>), Result<Loaded, String>> =
+        HashMap::new();
     let mut results = Vec::new();
     for path in files {
-        let file = load_case_file(&path)?;
-        let expect = file.expect.clone().with_context(|| {
-            format!("{}: a worked case needs an [expect] table", path.display())
-        })?;
-        let policy = file
-            .policy
-            .clone()
-            .unwrap_or_else(|| args.sources.policy_dir());
-        let area = file
-            .area
-            .clone()
-            .unwrap_or_else(|| args.sources.area_path());
-        let mut sources = args.sources.clone();
-        if file.as_of.is_some() {
-            sources.as_of = file.as_of.clone();
-        }
-        let key = (policy.clone(), area.clone(), sources.as_of.clone());
-        if !cache.contains_key(&key) {
-            let l = load_paths(&policy, &area, &sources)
-                .with_context(|| format!("loading the policy and area for {}", path.display()))?;
-            cache.insert(key.clone(), l);
-        }
-        let loaded = &cache[&key];
-        let case = case_from_fields(|f| file.fields.get(f).map(String::as_str))
-            .with_context(|| format!("{}: [case] is not valid", path.display()))?;
-        let decision = decide(
-            &loaded.policy.policy,
-            &loaded.area.area,
-            &case,
-            &loaded.settings,
-        );
-        let diffs = compare(&expect, &decision);
-        results.push(CaseResult {
-            file,
-            decision,
-            diffs,
-        });
+        let (title, run) = match load_case_file(&path) {
+            Ok(file) => (file.title.clone(), run_case(args, &file, &mut cache)),
+            Err(e) => (String::new(), Err(format!("{e:#}"))),
+        };
+        results.push(CaseResult { path, title, run });
     }
     Ok(results)
+}
+
+/// Runs one worked case on its policy and area (loaded once for all cases that share them).
+fn run_case(
+    args: &PolicyTestArgs,
+    file: &CaseFile,
+    cache: &mut HashMap<(PathBuf, PathBuf, Option<String>), Result<Loaded, String>>,
+) -> Result<(Decision, Vec<String>), String> {
+    let path = file.path.display();
+    let expect = match &file.expect {
+        None => return Err(format!("{path}: a worked case needs an [expect] table")),
+        Some(e) if e.is_empty() => {
+            return Err(format!(
+                "{path}: [expect] expects nothing: give at least one of outcome, basis, \
+                 deciding_clause, school_urn, charge_pence, surplus_priority, walking_miles, \
+                 driven_miles, support_ends, follow_up, reasons_contain"
+            ))
+        }
+        Some(e) => e,
+    };
+    let policy = file
+        .policy
+        .clone()
+        .unwrap_or_else(|| args.sources.policy_dir());
+    let area = file
+        .area
+        .clone()
+        .unwrap_or_else(|| args.sources.area_path());
+    let mut sources = args.sources.clone();
+    if file.as_of.is_some() {
+        sources.as_of = file.as_of.clone();
+    }
+    let key = (policy.clone(), area.clone(), sources.as_of.clone());
+    let loaded = cache.entry(key).or_insert_with(|| {
+        load_paths(&policy, &area, &sources)
+            .map_err(|e| format!("{path}: loading the policy and area: {e:#}"))
+    });
+    let loaded = loaded.as_ref().map_err(Clone::clone)?;
+    if let Some(b) = &expect.basis {
+        let bases = loaded.policy.policy.bases();
+        if b != "none" && !bases.iter().any(|x| x.as_str() == b) {
+            return Err(format!(
+                "{path}: [expect] basis \"{b}\" is not a basis of the policy (bases: {}, or \
+                 \"none\")",
+                bases
+                    .iter()
+                    .map(|b| b.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    let case = case_from_fields(|f| file.fields.get(f).map(String::as_str))
+        .map_err(|e| format!("{path}: [case] is not valid: {e}"))?;
+    let decision = decide(
+        &loaded.policy.policy,
+        &loaded.area.area,
+        &case,
+        &loaded.settings,
+    );
+    let diffs = compare(expect, &decision);
+    Ok((decision, diffs))
 }
 
 /// Runs `policy test`.
 pub fn test(args: PolicyTestArgs) -> Result<Exit> {
     let results = run_cases(&args)?;
-    let failed = results.iter().filter(|r| !r.diffs.is_empty()).count();
+    let failed = results.iter().filter(|r| !r.passed()).count();
     let mut s = String::new();
     for r in &results {
-        let status = if r.diffs.is_empty() { "PASS" } else { "FAIL" };
-        if r.diffs.is_empty() && args.quiet {
+        if r.passed() && args.quiet {
             continue;
         }
-        let _ = writeln!(s, "{status} {} — {}", r.file.path.display(), r.file.title);
-        for d in &r.diffs {
-            let _ = writeln!(s, "    {d}");
-        }
-        if !r.diffs.is_empty() {
-            for reason in &r.decision.reasons {
-                let _ = writeln!(s, "      [{}] {}", reason.clause, reason.text);
+        let status = match &r.run {
+            Ok((_, diffs)) if diffs.is_empty() => "PASS",
+            Ok(_) => "FAIL",
+            Err(_) => "INVALID",
+        };
+        let _ = writeln!(s, "{status} {} — {}", r.path.display(), r.title);
+        match &r.run {
+            Ok((d, diffs)) if !diffs.is_empty() => {
+                for diff in diffs {
+                    let _ = writeln!(s, "    {diff}");
+                }
+                for reason in &d.reasons {
+                    let _ = writeln!(s, "      [{}] {}", reason.clause, reason.text);
+                }
+                if let Some(e) = &d.error {
+                    let _ = writeln!(s, "      error: {e}");
+                }
             }
-            if let Some(e) = &r.decision.error {
-                let _ = writeln!(s, "      error: {e}");
+            Ok(_) => {}
+            Err(e) => {
+                let _ = writeln!(s, "    {e}");
             }
         }
     }

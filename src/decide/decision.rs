@@ -1,13 +1,13 @@
 //! What a decision says: outcome, basis, school, distances, the limit applied, the charge, the
 //! surplus-seat priority, and the reasons, each citing its clause and the figures compared.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::area::Urn;
 use crate::policy::Basis;
 
 /// The outcome of a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Eligible under `basis` (free transport, or the post-16 reduced charge).

@@ -83,6 +83,18 @@ pub struct Policy {
     pub rules: Vec<Rule>,
 }
 
+impl Policy {
+    /// Every basis a decision under this policy can have: the rules' and parental preference's.
+    pub fn bases(&self) -> std::collections::BTreeSet<Basis> {
+        self.rules
+            .iter()
+            .flat_map(Rule::bases)
+            .cloned()
+            .chain(std::iter::once(self.parental_preference.basis.clone()))
+            .collect()
+    }
+}
+
 fn take_once<T>(
     slot: &mut Option<(T, String)>,
     value: Option<T>,

@@ -7,23 +7,29 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-/// What a worked case expects of the decision. Only the fields given are checked.
+use crate::decide::Outcome;
+
+/// What a worked case expects of the decision. Only the fields given are checked, and a case
+/// must expect something. Each value is checked as the file is read (an outcome the tool never
+/// gives, miles that are not a number), so a misspelt expectation is an error naming the file,
+/// line and column instead of a case that can never pass; the basis is checked against the
+/// policy's bases when the case is run.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
-    pub outcome: String,
+    pub outcome: Option<Outcome>,
     pub basis: Option<String>,
     pub deciding_clause: Option<String>,
     pub school_urn: Option<u32>,
     /// Pence, or "none" when no price can be stated (no seat scheme, operator's price unknown).
-    pub charge_pence: Option<toml::Value>,
+    pub charge_pence: Option<OrNone<u64>>,
     /// Surplus seat priority category; 0 means "no priority".
     pub surplus_priority: Option<u8>,
     /// Walking distance in miles, compared at three decimals; "none" for no available route.
-    pub walking_miles: Option<toml::Value>,
-    pub driven_miles: Option<f64>,
-    /// The date support ends (clauses 1.1.9, 4.1; Post-16 2.4), `YYYY-MM-DD`, or "none".
-    pub support_ends: Option<String>,
+    pub walking_miles: Option<OrNone<Miles>>,
+    pub driven_miles: Option<Miles>,
+    /// The date support ends (clauses 1.1.9, 4.1; Post-16 2.4), or "none".
+    pub support_ends: Option<OrNone<chrono::NaiveDate>>,
     /// What follows from the decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2): topic
     /// to value (pence, a date, yes/no); "none" expects the topic to be absent.
     #[serde(default)]
@@ -31,6 +37,68 @@ pub struct Expect {
     /// Text that must appear in some reason or warning.
     #[serde(default)]
     pub reasons_contain: Vec<String>,
+}
+
+impl Expect {
+    /// Whether the case expects anything at all.
+    pub fn is_empty(&self) -> bool {
+        self.outcome.is_none()
+            && self.basis.is_none()
+            && self.deciding_clause.is_none()
+            && self.school_urn.is_none()
+            && self.charge_pence.is_none()
+            && self.surplus_priority.is_none()
+            && self.walking_miles.is_none()
+            && self.driven_miles.is_none()
+            && self.support_ends.is_none()
+            && self.follow_up.is_empty()
+            && self.reasons_contain.is_empty()
+    }
+}
+
+/// An expected value, or the word "none" for its absence (no price, no route, no end date).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OrNone<T> {
+    Value(T),
+    None,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OrNone<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Read as a TOML value first, so that "none" and a value of T are told apart with a
+        // message naming both, instead of serde's "did not match any variant".
+        let v = toml::Value::deserialize(d)?;
+        if v.as_str() == Some("none") {
+            return Ok(OrNone::None);
+        }
+        T::deserialize(v).map(OrNone::Value).map_err(|e| {
+            serde::de::Error::custom(format!("{} (or \"none\")", e.message().trim_end()))
+        })
+    }
+}
+
+/// Miles as a worked case writes them: a number (compared at three decimals), never negative.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Miles(pub f64);
+
+impl<'de> Deserialize<'de> for Miles {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        let m = match v {
+            toml::Value::Float(f) => f,
+            toml::Value::Integer(i) => i as f64,
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "expected miles as a number, e.g. 3.214",
+                ))
+            }
+        };
+        if m.is_finite() && m >= 0.0 {
+            Ok(Miles(m))
+        } else {
+            Err(serde::de::Error::custom("miles must be 0 or more"))
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
