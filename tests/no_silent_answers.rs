@@ -216,7 +216,9 @@ fn a_home_placed_only_on_foot_is_referred_only_when_a_rule_needs_the_driven_dist
         assert!(reasons.contains(part), "{part:?} in {reasons}");
     }
 
-    // With the access point on the road, both distances are measured: decided.
+    // With the access point on the road, both distances are measured: decided. At 1.864 miles
+    // the child misses 1.1.4's "more than 2 miles" by less than 1.1.1's 3 miles, so 1.1.4
+    // decides the refusal (issue 11, item 4).
     let r = coverage_check(&[
         "--set",
         "free_school_meals=yes",
@@ -228,7 +230,7 @@ fn a_home_placed_only_on_foot_is_referred_only_when_a_rule_needs_the_driven_dist
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
         r.stdout.starts_with(
-            "Application CHECK: NOT ELIGIBLE (statutory distance), clause 1.1.1(ii)\n"
+            "Application CHECK: NOT ELIGIBLE (low income), clause 1.1.4 (Years 7 to 11)\n"
         ),
         "{}",
         r.stdout

@@ -137,6 +137,16 @@ pub fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
                 .unwrap_or_else(|| "none".into()),
         );
     }
+    if let Some(t) = &expect.threshold {
+        check(
+            "threshold",
+            t.clone(),
+            d.threshold
+                .as_ref()
+                .map(|t| t.limits.join(" and "))
+                .unwrap_or_else(|| "none".into()),
+        );
+    }
     if let Some(e) = &expect.support_ends {
         check(
             "support ends",
@@ -232,7 +242,7 @@ fn run_case(
             return Err(format!(
                 "{path}: [expect] expects nothing: give at least one of outcome, basis, \
                  deciding_clause, school_urn, charge_pence, surplus_priority, walking_miles, \
-                 driven_miles, support_ends, follow_up, reasons_contain"
+                 driven_miles, threshold, support_ends, follow_up, reasons_contain"
             ))
         }
         Some(e) => e,

@@ -60,6 +60,12 @@ pub struct Distances {
 pub struct ThresholdApplied {
     pub clause: String,
     pub limits: Vec<String>,
+    /// How far the child's distances were from meeting these limits, in metres (the amounts by
+    /// which each unmet limit was missed, added; 0 when all were met): of the rules that refused
+    /// a child at a school they accept, the one the child came closest to decides the refusal.
+    /// `None` where the rule does not turn on distance alone or a distance was not measured.
+    #[serde(skip)]
+    pub shortfall_m: Option<f64>,
 }
 
 /// A surplus seat charge, or why there is none.

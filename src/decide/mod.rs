@@ -138,15 +138,33 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
             _ => None,
         }),
     };
-    let unmet_qualifying = findings.iter().find_map(|f| match &f.verdict {
-        Verdict::NotMet {
-            basis,
-            clause,
-            threshold,
-            school_qualifies: true,
-        } => Some((basis.clone(), clause, threshold)),
-        _ => None,
-    });
+    // Of the rules that accept the school but whose conditions were not met, the one that
+    // decides the refusal (its basis, clause and headline limit) is the one the child came
+    // closest to meeting: a low-income child at exactly 2 miles is refused by clause 1.1.4's
+    // "more than 2 miles", not by 1.1.1's 3 miles. Rules that do not turn on distance alone
+    // count only when no distance rule does; ties go to the first in decision order.
+    let unmet: Vec<_> = findings
+        .iter()
+        .filter_map(|f| match &f.verdict {
+            Verdict::NotMet {
+                basis,
+                clause,
+                threshold,
+                school_qualifies: true,
+            } => Some((basis.clone(), clause, threshold)),
+            _ => None,
+        })
+        .collect();
+    let shortfall = |t: &Option<ThresholdApplied>| t.as_ref().and_then(|t| t.shortfall_m);
+    let closest = unmet
+        .iter()
+        .filter_map(|u| shortfall(u.2).map(|s| (s, u)))
+        .fold(None, |best: Option<(f64, _)>, (s, u)| match best {
+            Some((b, _)) if b <= s => best,
+            _ => Some((s, u)),
+        })
+        .map(|(_, u)| u.clone());
+    let unmet_qualifying = closest.or_else(|| unmet.first().cloned());
     let unmet_any = findings.iter().find_map(|f| match &f.verdict {
         Verdict::NotMet {
             basis,

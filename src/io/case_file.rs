@@ -28,6 +28,9 @@ pub struct Expect {
     /// Walking distance in miles, compared at three decimals; "none" for no available route.
     pub walking_miles: Option<OrNone<Miles>>,
     pub driven_miles: Option<Miles>,
+    /// The limit the decision headlines (`Limit applied`, the CSV's `threshold`), as the
+    /// decision writes it: e.g. "walking route > 2 mi", limits joined by " and "; "none".
+    pub threshold: Option<String>,
     /// The date support ends (clauses 1.1.9, 4.1; Post-16 2.4), or "none".
     pub support_ends: Option<OrNone<chrono::NaiveDate>>,
     /// What follows from the decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2): topic
@@ -50,6 +53,7 @@ impl Expect {
             && self.surplus_priority.is_none()
             && self.walking_miles.is_none()
             && self.driven_miles.is_none()
+            && self.threshold.is_none()
             && self.support_ends.is_none()
             && self.follow_up.is_empty()
             && self.reasons_contain.is_empty()

@@ -38,6 +38,16 @@ impl Compared {
         }
     }
 
+    /// How far the distance was from meeting the limit of `limit_m` metres: 0 when met, the
+    /// difference when not, unbounded when there is no route at all.
+    pub fn shortfall_m(&self, limit_m: f64) -> f64 {
+        match (self.met, self.value_m) {
+            (true, _) => 0.0,
+            (false, Some(v)) => (v - limit_m).abs(),
+            (false, None) => f64::INFINITY,
+        }
+    }
+
     /// The figures as a reason gives them, e.g. `walking route 3.593 mi >= 3 mi`.
     pub fn figures(&self, what: &str, limit_miles: impl std::fmt::Display) -> String {
         format!(

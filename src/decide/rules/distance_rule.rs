@@ -189,16 +189,17 @@ fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, D
         text: why,
         figures: None,
     });
-    let threshold = Some(ThresholdApplied {
+    let mut threshold = ThresholdApplied {
         clause: band.cite.clause.clone(),
         limits: band.limits.iter().map(Limit::describe).collect(),
-    });
+        shortfall_m: None,
+    };
     if !qualifies {
         return Ok(Finding {
             verdict: Verdict::NotMet {
                 basis: rule.head.basis.clone(),
                 clause: band.cite.clause.clone(),
-                threshold,
+                threshold: Some(threshold),
                 school_qualifies: false,
             },
             reasons,
@@ -208,10 +209,12 @@ fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, D
     // A limit whose distance cannot be measured (the home is not on that mode's network)
     // decides nothing: another limit not met still refuses, otherwise an officer must measure.
     let mut unmeasured = false;
+    let mut shortfall_m = 0.0;
     for limit in &band.limits {
         match check_limit(limit, &band.cite.clause, urn, ctx, notes) {
-            Ok((holds, mut rs)) => {
+            Ok((holds, short_m, mut rs)) => {
                 all_hold &= holds;
+                shortfall_m += short_m;
                 reasons.append(&mut rs);
             }
             Err(DecideError::Unmeasured {
@@ -225,6 +228,8 @@ fn apply(rule: &DistanceRule, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, D
             Err(e) => return Err(e),
         }
     }
+    threshold.shortfall_m = (!unmeasured).then_some(shortfall_m);
+    let threshold = Some(threshold);
     let verdict = if !all_hold {
         Verdict::NotMet {
             basis: rule.head.basis.clone(),
@@ -344,14 +349,15 @@ pub(super) fn school_accepted(set: SchoolSet, count: Option<usize>, ctx: &Ctx) -
     }
 }
 
-/// Measures the distance a limit speaks of and compares it, unrounded.
+/// Measures the distance a limit speaks of and compares it, unrounded: whether it holds, how far
+/// it was missed (metres, 0 when met) and the reasons.
 pub(super) fn check_limit(
     limit: &Limit,
     clause: &str,
     urn: Urn,
     ctx: &Ctx,
     notes: &mut Notes,
-) -> Result<(bool, Vec<Reason>), DecideError> {
+) -> Result<(bool, f64, Vec<Reason>), DecideError> {
     // A home that cannot be placed on this mode's network (it was on another's) leaves the
     // limit unjudged: the rule refers the case, naming the clause whose distance is missing.
     let unmeasured = |e: AreaError| match e.unmeasured_route() {
@@ -368,6 +374,7 @@ pub(super) fn check_limit(
     let school = &ctx.school.name;
     let mut reasons = Vec::new();
     let holds = compared.met;
+    let shortfall_m = compared.shortfall_m(limit.metres.0);
     match compared.value_m {
         Some(v) => {
             let figures = compared.figures(what, limit.miles);
@@ -430,7 +437,7 @@ pub(super) fn check_limit(
             reasons.push(r);
         }
     }
-    Ok((holds, reasons))
+    Ok((holds, shortfall_m, reasons))
 }
 
 fn mode_of(m: Measure) -> Mode {

@@ -335,6 +335,7 @@ fn apply(rule: &Post16Assistance, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
     let threshold = Some(ThresholdApplied {
         clause: clause.clone(),
         limits: vec![d.describe()],
+        shortfall_m: None,
     });
     let verdict = if all {
         // Section 3: the scheme is a reduction of the seat's price, not free transport.

@@ -225,6 +225,7 @@ fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, Dec
     let threshold = Some(ThresholdApplied {
         clause: s3c.to_string(),
         limits: vec![d.describe()],
+        shortfall_m: None,
     });
     if !all {
         return Ok(finding(

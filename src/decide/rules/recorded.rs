@@ -81,11 +81,13 @@ pub fn age_distance_to(
         return Ok(None);
     };
     let mut met = true;
+    let mut shortfall_m = 0.0;
     let mut reasons = Vec::new();
     for limit in &band.limits {
-        let (holds, mut rs) =
+        let (holds, short_m, mut rs) =
             super::distance_rule::check_limit(limit, &band.cite.clause, urn, ctx, notes)?;
         met &= holds;
+        shortfall_m += short_m;
         reasons.append(&mut rs);
     }
     Ok(Some(AgeDistance {
@@ -94,6 +96,7 @@ pub fn age_distance_to(
         threshold: ThresholdApplied {
             clause: band.cite.clause.clone(),
             limits: band.limits.iter().map(Limit::describe).collect(),
+            shortfall_m: Some(shortfall_m),
         },
     }))
 }

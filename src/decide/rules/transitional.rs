@@ -179,6 +179,7 @@ fn apply(rule: &Transitional, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, D
         let t = ThresholdApplied {
             clause: clause.to_string(),
             limits: vec![describe],
+            shortfall_m: None,
         };
         if !met {
             return Ok(finding(
