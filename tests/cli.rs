@@ -841,3 +841,47 @@ fn the_ehcp_age_extension_warning_reads_as_plain_english() {
     assert!(w.contains("highlights transport as a necessity"), "{w}");
     assert!(!w.contains("  "), "{w}");
 }
+
+/// Clause 1.3.3's four categories cover every child refused free transport on a council contract
+/// route (issue 11, item 2): every demo refusal charged the council's seat price (clause 1.3.2)
+/// has a priority category, and none carries the warning that no category applied. Seats priced
+/// by operators (one-school-one-operator routes, 1.3.1) have none: "Not applicable to OSOO
+/// routes".
+#[test]
+fn every_demo_refusal_on_a_council_route_has_a_surplus_seat_priority() {
+    let r = run(&[
+        "batch",
+        "fixtures/demo/applications.csv",
+        "-o",
+        "-",
+        "--no-progress",
+    ]);
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    let (h, rows) = parse_csv(&r.stdout);
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (outcome, charge, priority, warnings) = (
+        col("outcome"),
+        col("charge"),
+        col("surplus_priority"),
+        col("warnings"),
+    );
+    let refused_council: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[outcome] == "not_eligible" && r[charge].ends_with("(1.3.2)"))
+        .collect();
+    assert!(refused_council.len() > 100, "{}", refused_council.len());
+    let without: Vec<&str> = refused_council
+        .iter()
+        .filter(|r| r[priority].is_empty())
+        .map(|r| r[0].as_str())
+        .collect();
+    assert!(without.is_empty(), "no priority: {without:?}");
+    assert!(!rows
+        .iter()
+        .any(|r| r[warnings].contains("no surplus seat priority category")));
+    let operator_priced = rows
+        .iter()
+        .filter(|r| r[outcome] == "not_eligible" && r[charge].ends_with("(1.3.1)"));
+    assert!(operator_priced.clone().count() > 10);
+    assert!(operator_priced.into_iter().all(|r| r[priority].is_empty()));
+}

@@ -61,9 +61,18 @@ pub fn describe(p: &Policy) -> String {
     let _ = writeln!(
         s,
         "[{}] parental preference: not eligible when no rule accepts the school; a preference \
-         school for surplus seat priority is one not accepted by {}",
+         school for surplus seat priority is one not accepted by {}{}",
         p.parental_preference.cite.clause,
-        p.parental_preference.accepted_by.join(", ")
+        p.parental_preference.accepted_by.join(", "),
+        p.parental_preference
+            .eligible_only
+            .as_ref()
+            .map(|e| format!(
+                ", nor [{}] one the child is eligible to under {}",
+                e.cite.clause,
+                e.rules.join(", ")
+            ))
+            .unwrap_or_default()
     );
     for r in &p.rules {
         let _ = writeln!(s);

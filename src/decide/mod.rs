@@ -181,29 +181,33 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
     // the rules named in [parental_preference] accepted (catchment/nearest, or one of the three
     // nearest under 1.1.4); where none of them spoke to the year (pre-school, post-16), the
     // school is neither a catchment school nor the nearest.
+    // A rule in `eligible_only` accepts the school only where the child is eligible (or may
+    // be) under it: "one of the three nearest eligible schools" (clause 1.1.6).
     let pp = &policy.parental_preference;
-    let judged: Vec<&Verdict> = policy
+    let eligible_only = |id: &str| {
+        pp.eligible_only
+            .as_ref()
+            .is_some_and(|e| e.rules.iter().any(|r| r == id))
+    };
+    let judged: Vec<(bool, &Verdict)> = policy
         .rules
         .iter()
         .zip(&findings)
         .filter(|(r, f)| {
-            pp.accepted_by.iter().any(|id| id == r.id()) && f.verdict != Verdict::NotApplicable
+            (pp.accepted_by.iter().any(|id| id == r.id()) || eligible_only(r.id()))
+                && f.verdict != Verdict::NotApplicable
         })
-        .map(|(_, f)| &f.verdict)
+        .map(|(r, f)| (eligible_only(r.id()), &f.verdict))
         .collect();
     let preference_school = if judged.is_empty() {
         !ctx.sets.is_catchment_or_nearest(ctx.school.urn)
     } else {
-        !judged.iter().any(|v| {
-            matches!(
-                v,
-                Verdict::Eligible { .. }
-                    | Verdict::Refer { .. }
-                    | Verdict::NotMet {
-                        school_qualifies: true,
-                        ..
-                    }
-            )
+        !judged.iter().any(|(only_if_eligible, v)| match v {
+            Verdict::Eligible { .. } | Verdict::Refer { .. } => true,
+            Verdict::NotMet {
+                school_qualifies, ..
+            } => *school_qualifies && !only_if_eligible,
+            _ => false,
         })
     };
 
@@ -274,6 +278,18 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
         d.charge = Some(rules::surplus_seat::seat_price(ctx, &mut late));
         if d.outcome == Outcome::NotEligible {
             d.surplus_priority = rules::surplus_seat::priority(ctx, preference_school);
+            // The categories of clause 1.3.3 are meant to cover every child refused free
+            // transport on a route they apply to: a child in none of them is a gap in the
+            // policy's categories, which an officer must resolve, not a child without priority.
+            if d.surplus_priority.is_none() && rules::surplus_seat::priority_applies(ctx) {
+                let ss = &policy.surplus_seat;
+                late.warn(format!(
+                    "no surplus seat priority category of clause {} applies to this child, \
+                     though the categories apply on this route: an officer must place the \
+                     application",
+                    ss.priority_clause
+                ));
+            }
         }
     }
     if d.outcome == Outcome::Eligible {

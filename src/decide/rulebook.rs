@@ -242,7 +242,8 @@ impl Policy {
         check_references(&ordered).map_err(|(i, e)| in_file(&ordered_files[i], e))?;
         let (pref, pref_file): (ParentalPreference, String) =
             pref.ok_or(PolicyError::Missing("parental_preference"))?;
-        for id in &pref.accepted_by {
+        let eligible_only = pref.eligible_only.iter().flat_map(|e| &e.rules);
+        for id in pref.accepted_by.iter().chain(eligible_only) {
             if !ordered.iter().any(|r| r.id() == id) {
                 return Err(in_file(&pref_file, PolicyError::UnknownRule(id.clone())));
             }

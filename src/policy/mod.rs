@@ -100,8 +100,25 @@ pub struct ParentalPreference {
     /// The basis of a decision on parental preference: the engine's own decision when no rule
     /// accepts the school, named by the policy like every other basis.
     pub basis: Basis,
-    /// Ids of the rules whose school sets define a non-preference school.
+    /// Ids of the rules whose school sets define a non-preference school (the catchment or
+    /// nearest school), whether or not the child meets the rule's distance.
     pub accepted_by: Vec<String>,
+    /// Rules whose schools count as non-preference only where the child is eligible under them
+    /// (clause 1.1.6: "one of the three nearest eligible schools in the case of 1.1.4").
+    #[serde(default)]
+    pub eligible_only: Option<EligibleOnly>,
+}
+
+/// Rules whose school sets define a non-preference school only where the child is eligible to
+/// the school under the rule (clause 1.1.6: a school of 1.1.4's three nearest that fails 1.1.4's
+/// distance test is not one of the three nearest *eligible* schools, so attending it is
+/// parental preference for surplus seat priority, clause 1.3.3).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibleOnly {
+    #[serde(flatten)]
+    pub cite: Cite,
+    pub rules: Vec<String>,
 }
 
 /// Which school or schools a distance rule accepts as qualifying.

@@ -110,12 +110,19 @@ fn in_category(p: &Priority, ctx: &Ctx, parental_preference: bool) -> bool {
         && p.all_of.iter().all(|c| holds(*c, ctx, parental_preference))
 }
 
+/// Whether the priority order applies to seats on the school's routes at all (clause 1.3.3: "Not
+/// applicable to OSOO routes"; no seats on public service routes, clause 1.3.1).
+pub fn priority_applies(ctx: &Ctx) -> bool {
+    let ss = &ctx.policy.surplus_seat;
+    let model = ctx.school.operator_model;
+    !(ss.no_priority_on.contains(&model) || ss.unavailable.contains(&model))
+}
+
 /// The surplus seat priority for a child who is not eligible; `None` where the scheme has no
 /// priority order (one-school-one-operator and public service routes).
 pub fn priority(ctx: &Ctx, parental_preference: bool) -> Option<SurplusPriority> {
     let ss = &ctx.policy.surplus_seat;
-    let model = ctx.school.operator_model;
-    if ss.no_priority_on.contains(&model) || ss.unavailable.contains(&model) {
+    if !priority_applies(ctx) {
         return None;
     }
     let mut cats: Vec<&Priority> = ss.priorities.iter().collect();
