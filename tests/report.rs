@@ -617,3 +617,27 @@ fn the_letter_names_the_basis_in_the_policys_words() {
         r.stderr
     );
 }
+
+/// A letter quotes the area rule of clause 1.1.3 that bore on the case, not every area rule
+/// (issue 11, item 9): a Dorset Studio School decision quotes the Studio School rule only, not
+/// the joint catchment or Swanage rules.
+#[test]
+fn a_letter_quotes_only_the_area_rule_that_bore_on_the_case() {
+    let r = run(&[
+        "report",
+        "--case",
+        "fixtures/cases/1.1.3-area-rules/studio-year10-nearest.toml",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    well_formed(&r.stdout);
+    assert!(
+        r.stdout.contains("In the case of the Dorset Studio School"),
+        "the Studio School rule is quoted"
+    );
+    for other in [
+        "Gillingham, Blandford, Verwood",
+        "combined catchment areas of the Swanage",
+    ] {
+        assert!(!r.stdout.contains(other), "{other} is quoted");
+    }
+}

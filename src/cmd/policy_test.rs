@@ -260,11 +260,12 @@ fn run_case(
         sources.as_of = file.as_of.clone();
     }
     let key = (policy.clone(), area.clone(), sources.as_of.clone());
-    let loaded = cache.entry(key).or_insert_with(|| {
-        load_paths(&policy, &area, &sources)
-            .map_err(|e| format!("{path}: loading the policy and area: {e:#}"))
-    });
-    let loaded = loaded.as_ref().map_err(Clone::clone)?;
+    let loaded = cache
+        .entry(key)
+        .or_insert_with(|| load_paths(&policy, &area, &sources).map_err(|e| format!("{e:#}")));
+    let loaded = loaded
+        .as_ref()
+        .map_err(|e| format!("{path}: loading the policy and area: {e}"))?;
     if let Some(b) = &expect.basis {
         let bases = loaded.policy.policy.bases();
         if b != "none" && !bases.iter().any(|x| x.as_str() == b) {

@@ -189,15 +189,39 @@ impl SchoolSets {
         // The catchments are looked up once: the R-tree and point-in-polygon tests run for every
         // case of a batch.
         let home_in = area.catchments_at(case.home);
-        for c in &home_in {
-            let mut schools: Vec<Urn> = c.schools.iter().copied().filter(fits).collect();
-            let joint_rule = policy.area_rules.iter().filter(applies).find(|r| {
+        // Clause 1.1.3: in the towns a joint-catchment rule names, the home's catchment schools
+        // form one joint catchment, whether one polygon names several schools or several
+        // polygons (one school each) overlap at the home; only the nearest of them counts.
+        let joint_rule_of = |c: &&crate::area::Catchment| {
+            policy.area_rules.iter().filter(applies).find(|r| {
                 matches!(&r.form, AreaRuleForm::NearestOfJointCatchment { catchment_name_contains }
                     if catchment_name_contains
                         .iter()
                         .any(|t| c.name.to_lowercase().contains(&t.to_lowercase())))
-            });
-            if let (Some(r), true) = (joint_rule, schools.len() > 1) {
+            })
+        };
+        let mut joint: Vec<(&AreaRule, Vec<&crate::area::Catchment>)> = Vec::new();
+        for c in &home_in {
+            match joint_rule_of(c) {
+                Some(r) => match joint.iter_mut().find(|(jr, _)| jr.id == r.id) {
+                    Some((_, cs)) => cs.push(c),
+                    None => joint.push((r, vec![c])),
+                },
+                None => catchment.extend(c.schools.iter().copied().filter(fits)),
+            }
+        }
+        for (r, cs) in joint {
+            let mut schools: Vec<Urn> = Vec::new();
+            for u in cs
+                .iter()
+                .flat_map(|c| c.schools.iter().copied())
+                .filter(fits)
+            {
+                if !schools.contains(&u) {
+                    schools.push(u);
+                }
+            }
+            if schools.len() > 1 {
                 let least = schools
                     .iter()
                     .map(|u| straight(*u))
@@ -206,6 +230,7 @@ impl SchoolSets {
                     schools.iter().partition(|u| straight(**u) == least);
                 let name = |u: &Urn| area.school(*u).map_or(u.to_string(), |s| s.name.clone());
                 let kept_names: Vec<String> = kept.iter().map(name).collect();
+                let catchment_names: Vec<&str> = cs.iter().map(|c| c.name.as_str()).collect();
                 for u in &schools {
                     notes.push((
                         *u,
@@ -215,7 +240,7 @@ impl SchoolSets {
                                 "The home is in a joint catchment ({}): transport is provided \
                                  only to the nearest catchment school, {} ({} by straight \
                                  line){}.",
-                                c.name,
+                                catchment_names.join("; "),
                                 kept_names.join(", "),
                                 Metres(least).miles_3dp() + " mi",
                                 if dropped.is_empty() {
