@@ -885,3 +885,100 @@ fn every_demo_refusal_on_a_council_route_has_a_surplus_seat_priority() {
     assert!(operator_priced.clone().count() > 10);
     assert!(operator_priced.into_iter().all(|r| r[priority].is_empty()));
 }
+
+/// `schools near` lists the schools `check` decides with (issue 11, item 8): for every demo
+/// home, and for homes along the admissions test road (one beside a special school, which is
+/// never a mainstream child's nearest school, clause 1.1.2), the school `schools near` puts first
+/// is the one `check` calls the nearest suitable school.
+#[test]
+fn schools_near_and_check_agree_on_the_nearest_school() {
+    let demo = std::fs::read_to_string(root().join("fixtures/demo/applications.csv")).unwrap();
+    let (h, rows) = parse_csv(&demo);
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (e, n, y, s) = (
+        col("easting"),
+        col("northing"),
+        col("year_group"),
+        col("sex"),
+    );
+    let school_years = |y: &str| {
+        let t = y.trim_start_matches('Y');
+        t == "R" || t.parse::<u8>().is_ok_and(|n| (1..=11).contains(&n))
+    };
+    let mut homes: Vec<(&str, [String; 4])> = Vec::new();
+    for r in &rows {
+        let home = [r[e].clone(), r[n].clone(), r[y].clone(), r[s].clone()];
+        if !r[e].is_empty() && school_years(&r[y]) && !homes.iter().any(|(_, h)| *h == home) {
+            homes.push(("fixtures/demo", home));
+        }
+    }
+    for x in (1000..=17000).step_by(1000) {
+        for year in ["Y3", "Y9"] {
+            let home = [x.to_string(), "1000".into(), year.into(), String::new()];
+            homes.push(("fixtures/areas/admissions", home));
+        }
+    }
+    let mut csv: HashMap<&str, String> = HashMap::new();
+    for (i, (area, [e, n, y, s])) in homes.iter().enumerate() {
+        let mut args = vec![
+            "schools",
+            "near",
+            "--area",
+            area,
+            "--easting",
+            e,
+            "--northing",
+            n,
+            "--year",
+            y,
+            "--count",
+            "1",
+            "--format",
+            "json",
+        ];
+        if !s.is_empty() {
+            args.extend(["--sex", s]);
+        }
+        let r = run(&args);
+        if r.code == Some(1)
+            && (r.stderr.contains("cannot be placed") || r.stderr.contains("is not valid"))
+        {
+            continue; // a demo row off the map or with a bad field: `check` refuses it too
+        }
+        assert_eq!(r.code, Some(0), "{args:?}: {}", r.stderr);
+        let listed: Value = serde_json::from_str(&r.stdout).unwrap();
+        let Some(urn) = listed[0]["urn"].as_u64() else {
+            continue;
+        };
+        csv.entry(area)
+            .or_insert_with(|| "id,easting,northing,year_group,sex,school_urn\n".into())
+            .push_str(&format!("H{i},{e},{n},{y},{s},{urn}\n"));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for (area, text) in csv {
+        let input = tmp.path().join("homes.csv");
+        std::fs::write(&input, text).unwrap();
+        let r = run(&[
+            "batch",
+            input.to_str().unwrap(),
+            "--area",
+            area,
+            "-o",
+            "-",
+            "--no-progress",
+        ]);
+        assert!(matches!(r.code, Some(0) | Some(3)), "{}", r.stderr);
+        let (h, rows) = parse_csv(&r.stdout);
+        let reasons = h.iter().position(|c| c == "reasons").unwrap();
+        assert!(rows.len() > 30, "{area}: {}", rows.len());
+        for row in &rows {
+            assert!(
+                row[reasons].contains("the nearest suitable school for")
+                    && !row[reasons].contains("is neither a catchment school"),
+                "{area} {}: schools near's first school is not check's nearest: {}",
+                row[0],
+                row[reasons]
+            );
+        }
+    }
+}

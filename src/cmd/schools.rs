@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::area::Urn;
 use crate::cli::{Format, NearArgs};
-use crate::decide::schools::by_straight_line;
+use crate::decide::schools::SchoolSets;
 use crate::decide::{Case, Sex};
 use crate::io::case_fields::case_from_fields;
 use crate::network::Mode;
@@ -57,8 +57,11 @@ pub fn near(args: NearArgs) -> Result<Exit> {
     // A home the area does not cover has no nearest school worth listing (issue 9, item 5).
     area.check_placed(&located)
         .context("the schools near this home cannot be listed")?;
-    let ranked = by_straight_line(area, &loaded.policy.policy.suitable_schools, &case);
-    let catchment = area.catchment_schools(case.home);
+    // The schools `check` decides with: suitable for the year and sex (clause 1.1.7), never a
+    // special school as a mainstream school (clause 1.1.2), catchments as the area rules read
+    // them (clause 1.1.3). One function for both, so the list and a decision cannot disagree.
+    let sets = SchoolSets::new(area, &loaded.policy.policy, &case);
+    let (ranked, catchment) = (&sets.ranked, &sets.catchment);
     let mi = |m: f64| Metres(m).miles_3dp();
     let measure = |u: Urn, mode: Mode| -> Option<String> {
         match area.measure(&located, u, mode) {

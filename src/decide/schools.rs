@@ -41,7 +41,7 @@ pub fn of_faith(school: &School, faith: &str) -> bool {
 
 /// Suitable schools ordered by straight-line distance from the home (ties by URN), with the
 /// distance in metres.
-pub fn by_straight_line(area: &Area, rules: &Suitability, case: &Case) -> Vec<(Urn, f64)> {
+fn by_straight_line(area: &Area, rules: &Suitability, case: &Case) -> Vec<(Urn, f64)> {
     let mut v: Vec<(Urn, f64)> = area
         .schools()
         .iter()
@@ -61,7 +61,8 @@ pub struct SchoolSets {
     /// Suitable schools whose catchment contains the home (as the area rules of clause 1.1.3
     /// read it).
     pub catchment: Vec<Urn>,
-    /// Suitable schools by straight-line distance.
+    /// Suitable mainstream schools (never a special school, clause 1.1.2) by straight-line
+    /// distance: what "nearest" means in every rule, and what `schools near` lists.
     pub ranked: Vec<(Urn, f64)>,
     /// Schools whose "nearest" an area rule decides (clause 1.1.3): (school, is the nearest).
     pub nearest_by_rule: Vec<(Urn, bool)>,
