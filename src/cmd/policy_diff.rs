@@ -75,6 +75,23 @@ fn derived(a: &Side, b: &Side) -> Vec<(String, String, String, String)> {
             nb,
         ));
     }
+    // Figures a rule takes from another value (section 2.5's contribution is the surplus seat
+    // charge): each shown where it changes with the value it follows.
+    let figures = |s: &Side| -> Vec<(String, String, String)> {
+        let p = &s.loaded.policy;
+        p.rules
+            .iter()
+            .flat_map(|r| r.form().derived_figures(p))
+            .collect()
+    };
+    let before = figures(a);
+    for (what, clause, new) in figures(b) {
+        if let Some((_, _, old)) = before.iter().find(|(w, _, _)| *w == what) {
+            if *old != new {
+                out.push((what, clause, old.clone(), new));
+            }
+        }
+    }
     out
 }
 

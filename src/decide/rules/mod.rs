@@ -254,6 +254,13 @@ pub trait Form {
         Ok(())
     }
 
+    /// Figures of the rule that another value of the policy sets (section 2.5's contribution is
+    /// the surplus seat charge): (what, clause, value), so that `policy diff` shows them change
+    /// with the value they follow.
+    fn derived_figures(&self, _policy: &super::Policy) -> Vec<(String, String, String)> {
+        Vec::new()
+    }
+
     /// Where the case is decided from when not the home given (section 1.5: the nominated home
     /// of a child with two homes); asked of every rule before any is applied.
     fn decided_home(&self, _case: &Case) -> Option<Case> {

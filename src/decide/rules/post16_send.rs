@@ -43,7 +43,10 @@ pub struct Post16Send {
     /// The section 3 rule whose residence, age, distance and full-time criteria apply.
     pub criteria_of: String,
     pub assessment: Needed,
-    pub contribution_gbp: Gbp,
+    /// The contribution of section 2.5: an amount, or `"surplus_seat_charge"` where the policy
+    /// sets it at the surplus seat price, so that one figure is stated once and a policy year
+    /// cannot change one and not the other.
+    pub contribution_gbp: Contribution,
     pub contribution: Cite,
     pub reduction_percent: Percent,
     pub low_income_quote: String,
@@ -52,9 +55,70 @@ pub struct Post16Send {
     pub reapply: Cite,
 }
 
+/// The Post-16 2.5 contribution as the policy states it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Contribution {
+    /// An amount of its own.
+    Amount(Gbp),
+    /// The surplus seat charge (`[surplus_seat] charge_gbp`, clause 1.3.2).
+    #[serde(serialize_with = "surplus_seat_charge")]
+    SurplusSeatCharge,
+}
+
+fn surplus_seat_charge<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("surplus_seat_charge")
+}
+
+impl<'de> Deserialize<'de> for Contribution {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Read as a TOML value first so that the word and an amount are told apart with a
+        // message naming both.
+        let v = toml::Value::deserialize(d)?;
+        if v.as_str() == Some("surplus_seat_charge") {
+            return Ok(Contribution::SurplusSeatCharge);
+        }
+        Gbp::deserialize(v).map(Contribution::Amount).map_err(|e| {
+            serde::de::Error::custom(format!(
+                "{} (or \"surplus_seat_charge\")",
+                e.message().trim_end()
+            ))
+        })
+    }
+}
+
+impl Contribution {
+    /// The amount, in pence.
+    pub fn pence(self, policy: &crate::decide::Policy) -> crate::units::Pence {
+        match self {
+            Contribution::Amount(g) => g.0,
+            Contribution::SurplusSeatCharge => policy.surplus_seat.charge_gbp.0,
+        }
+    }
+
+    /// How `policy show` names it.
+    fn describe(self) -> String {
+        match self {
+            Contribution::Amount(g) => g.0.display_gbp(),
+            Contribution::SurplusSeatCharge => "the surplus seat charge".into(),
+        }
+    }
+}
+
 impl Form for Post16Send {
     fn borrows(&self) -> Option<(&str, &'static str)> {
         Some((&self.criteria_of, "post16_assistance"))
+    }
+
+    fn derived_figures(&self, policy: &crate::decide::Policy) -> Vec<(String, String, String)> {
+        match self.contribution_gbp {
+            Contribution::SurplusSeatCharge => vec![(
+                format!("post16_send[{}] contribution", self.head.id),
+                self.contribution.clause.clone(),
+                self.contribution_gbp.pence(policy).display_gbp(),
+            )],
+            Contribution::Amount(_) => Vec::new(),
+        }
     }
 
     fn summary(&self) -> String {
@@ -64,7 +128,7 @@ impl Form for Post16Send {
             self.years,
             self.criteria_of,
             finding_names(&[&self.assessment, &self.disapplied]),
-            self.contribution_gbp.0.display_gbp(),
+            self.contribution_gbp.describe(),
             self.reduction_percent.0,
             self.deadline.day,
             self.deadline.month
@@ -241,7 +305,7 @@ fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, Dec
         return Ok(finding(v, reasons));
     }
     // The contribution, halved for low income or where the distance criterion was dis-applied.
-    let full = rule.contribution_gbp.0;
+    let full = rule.contribution_gbp.pence(ctx.policy);
     let low = ctx.low_income();
     let why_half = match (&low, disapplied) {
         (Some(r), _) => Some(format!("{} ({})", r.text, rule.low_income_quote)),
