@@ -982,3 +982,56 @@ fn schools_near_and_check_agree_on_the_nearest_school() {
         }
     }
 }
+
+/// Assistance the family pays for is not headlined as eligibility (issue 11, item 3): the 16+
+/// scheme's 50% reduction is `assisted` with its charge in `check`'s text and JSON, the batch
+/// CSV and summary, and the letter.
+#[test]
+fn a_paid_post16_pass_is_assisted_not_eligible() {
+    const CASE: &str = "fixtures/cases/post16/y12-all-criteria-met.toml";
+    let r = run(&["check", "--case", CASE]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.contains(": ASSISTED AT A CHARGE (post16 scheme)"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["check", "--case", CASE, "--format", "json"]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["outcome"], "assisted");
+    assert_eq!(v["charge"]["pence"], 41250);
+    let r = run(&["report", "--case", CASE]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains(", at a charge"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("It is not free transport"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("Eligible for"), "{}", r.stdout);
+    let r = run(&[
+        "batch",
+        "fixtures/demo/applications.csv",
+        "-o",
+        "-",
+        "--no-progress",
+    ]);
+    let (h, rows) = parse_csv(&r.stdout);
+    let (outcome, pence) = (
+        h.iter().position(|c| c == "outcome").unwrap(),
+        h.iter().position(|c| c == "charge_pence").unwrap(),
+    );
+    let assisted: Vec<&Vec<String>> = rows.iter().filter(|r| r[outcome] == "assisted").collect();
+    assert!(!assisted.is_empty());
+    assert!(assisted.iter().all(|r| r[pence] != "0"));
+    assert!(rows
+        .iter()
+        .filter(|r| r[outcome] == "eligible")
+        .all(|r| r[pence] == "0"));
+    assert!(
+        r.stderr
+            .contains(&format!("  assisted: {}\n", assisted.len())),
+        "{}",
+        r.stderr
+    );
+}

@@ -10,8 +10,13 @@ use crate::policy::Basis;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// Eligible under `basis` (free transport, or the post-16 reduced charge).
+    /// Eligible under `basis`: free transport (Appendix A 1.1: eligibility is "free provision").
     Eligible,
+    /// Transport assistance under `basis` at a charge the family pays: the 16+ scheme's reduced
+    /// charge (Post-16 section 3), the Post-16 SEND contribution (section 2.5). Appendix B 1.2.2:
+    /// "There is no automatic eligibility to free home to school or college transport once a
+    /// student is over 16".
+    Assisted,
     NotEligible,
     /// An officer must decide on evidence the tool cannot see.
     Refer,
@@ -20,10 +25,16 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Whether transport is provided, free or at a charge.
+    pub fn supported(self) -> bool {
+        matches!(self, Outcome::Eligible | Outcome::Assisted)
+    }
+
     /// The name written in CSV and JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Eligible => "eligible",
+            Outcome::Assisted => "assisted",
             Outcome::NotEligible => "not_eligible",
             Outcome::Refer => "refer",
             Outcome::Error => "error",

@@ -18,7 +18,7 @@ use super::decision::{Decision, FollowUp, Outcome};
 pub fn follow_ups(ctx: &Ctx, d: &Decision) -> Vec<FollowUp> {
     let f = &ctx.policy.follow_up;
     let mut out = Vec::new();
-    if d.outcome == Outcome::Eligible {
+    if d.outcome.supported() {
         fuel(ctx, f, d, &mut out);
         pickup(ctx, f, &mut out);
         journey_time(ctx, f, &mut out);

@@ -219,7 +219,14 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
     });
     match (eligible, refer) {
         (Some((basis, clause, threshold)), _) if decided_terms.charge.is_some() => {
-            d.outcome = Outcome::Eligible;
+            // A rule that decides a charge of its own gives assistance the family pays for,
+            // unless the charge comes to nothing.
+            let free = decided_terms.charge.as_ref().and_then(|c| c.pence) == Some(0);
+            d.outcome = if free {
+                Outcome::Eligible
+            } else {
+                Outcome::Assisted
+            };
             d.basis = Some(basis);
             d.deciding_clause = Some(clause.clone());
             d.threshold = threshold.clone();
@@ -274,7 +281,7 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
             }
         }
     }
-    if d.outcome != Outcome::Eligible {
+    if !d.outcome.supported() {
         d.charge = Some(rules::surplus_seat::seat_price(ctx, &mut late));
         if d.outcome == Outcome::NotEligible {
             d.surplus_priority = rules::surplus_seat::priority(ctx, preference_school);
@@ -292,7 +299,7 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
             }
         }
     }
-    if d.outcome == Outcome::Eligible {
+    if d.outcome.supported() {
         d.support_ends = decided_terms.ends;
     }
     d.distances = distances(ctx, &mut late);

@@ -110,6 +110,7 @@ fn same_decision(a: &Decision, b: &Decision) -> bool {
 fn summary(d: &Decision) -> String {
     let outcome = match d.outcome {
         Outcome::Eligible => "eligible",
+        Outcome::Assisted => "assisted at a charge",
         Outcome::NotEligible => "not eligible",
         Outcome::Refer => "referred to an officer",
         Outcome::Error => "not decided",

@@ -29,7 +29,7 @@ const FIELDS: &[FieldSpec] = &[
 ];
 
 /// The outcomes a decisions file may hold.
-const OUTCOMES: &[&str] = &["eligible", "not_eligible", "refer", "error"];
+const OUTCOMES: &[&str] = &["eligible", "assisted", "not_eligible", "refer", "error"];
 
 /// Undoes [`super::decisions::spreadsheet_safe`]: a leading apostrophe before a character that
 /// would start a formula was added on writing.

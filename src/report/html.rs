@@ -30,6 +30,7 @@ p{margin:6px 0 10px}
 .r-outcome{border-left:8px solid #888;background:#f3f3f3;padding:12px 16px;margin:14px 0;
   font-size:17px}
 .r-eligible{border-color:#2a7a2a;background:#eef7ee}
+.r-assisted{border-color:#1f5fbf;background:#eef3fb}
 .r-not_eligible{border-color:#b01c1c;background:#fbeeee}
 .r-refer{border-color:#c78a00;background:#fdf6e6}
 .r-error{border-color:#555}
@@ -97,19 +98,28 @@ pub fn outcome_sentences(policy: &Policy, d: &Decision) -> (String, String) {
         .map(|c| format!(" (clause {c})"))
         .unwrap_or_default();
     match d.outcome {
-        Outcome::Eligible => {
+        Outcome::Eligible | Outcome::Assisted => {
             let basis = d
                 .basis
                 .as_ref()
                 .map_or_else(|| "the policy".to_string(), |b| basis_words(policy, b));
-            match charge_pence(d) {
-                Some(p) if p > 0 => (
-                    format!("Eligible for transport assistance to {school}"),
+            match (d.outcome, charge_pence(d)) {
+                (Outcome::Assisted, Some(p)) => (
+                    format!("Transport assistance to {school}, at a charge"),
                     format!(
-                        "Application {} is eligible for transport assistance to {school} under \
-                         {basis}{clause}. The contribution is {} a year.",
+                        "Application {} is offered transport assistance to {school} under \
+                         {basis}{clause}. It is not free transport: the family pays {} a year.",
                         d.id,
                         Pence(p).display_gbp()
+                    ),
+                ),
+                (Outcome::Assisted, None) => (
+                    format!("Transport assistance to {school}, at a charge"),
+                    format!(
+                        "Application {} is offered transport assistance to {school} under \
+                         {basis}{clause}. It is not free transport: the family pays a charge \
+                         the operator sets.",
+                        d.id
                     ),
                 ),
                 _ => (
@@ -299,12 +309,12 @@ fn next_steps(s: &mut String, policy: &Policy, sc: &Scenario, avoided: &[String]
         );
         return;
     }
-    if d.outcome == Outcome::Eligible && charge_pence(d).unwrap_or(0) == 0 {
+    if d.outcome == Outcome::Eligible {
         s.push_str("<p>Nothing more is needed for this decision.</p>\n");
         return;
     }
     // Surplus seat (clause 1.3).
-    if d.outcome != Outcome::Eligible {
+    if !d.outcome.supported() {
         if let Some(c) = &d.charge {
             s.push_str("<h3>A surplus seat</h3>\n");
             match c.pence {

@@ -16,6 +16,7 @@ pub fn render(d: &Decision, origin: &Origin, policy: &Policy) -> String {
     let mut s = String::new();
     let outcome = match d.outcome {
         Outcome::Eligible => "ELIGIBLE",
+        Outcome::Assisted => "ASSISTED AT A CHARGE",
         Outcome::NotEligible => "NOT ELIGIBLE",
         Outcome::Refer => "REFER TO AN OFFICER",
         Outcome::Error => "CANNOT BE DECIDED",
