@@ -52,6 +52,7 @@ fn school(i: usize, at: (f64, f64), primary: bool) -> School {
         operator_model: OperatorModel::CouncilContract,
         operator_pass_price: None,
         psvar_compliant: None,
+        selective: false,
         has_places: true,
     }
 }

@@ -63,6 +63,9 @@ pub struct School {
     /// Whether the vehicles on the school's routes meet the Public Service Vehicle Accessibility
     /// Regulations (clause 1.3.4); `None` when not recorded.
     pub psvar_compliant: Option<bool>,
+    /// A selective (grammar) school: GIAS `AdmissionsPolicy` is "Selective". Clause 1.1.7: a
+    /// child who has not qualified for it "could not attend".
+    pub selective: bool,
 }
 
 /// A school entrance ("nearest available entrance to school grounds", clause 1.1.1).

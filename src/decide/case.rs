@@ -50,6 +50,9 @@ pub struct Case {
     pub young_carer: bool,
     pub vulnerable: bool,
     pub resident_in_area: bool,
+    /// Whether the child has qualified for a selective (grammar) school (clause 1.1.7); `None`
+    /// when not recorded, which counts as not qualified.
+    pub selective_qualified: Option<bool>,
     pub hours_per_week: Option<f64>,
     pub days_per_week: Option<u8>,
     pub schools_without_places: Vec<Urn>,
@@ -208,6 +211,7 @@ impl Case {
             young_carer: false,
             vulnerable: false,
             resident_in_area: true,
+            selective_qualified: None,
             hours_per_week: None,
             days_per_week: None,
             schools_without_places: Vec::new(),

@@ -112,6 +112,7 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
         .iter()
         .filter(|(u, _)| *u == ctx.school.urn)
         .map(|(_, r)| r.clone())
+        .chain(ctx.sets.passed_over.iter().cloned())
         .chain(
             findings[..last]
                 .iter()

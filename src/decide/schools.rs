@@ -4,28 +4,36 @@
 
 use super::Policy;
 use crate::area::{Area, Gender, School, Urn};
-use crate::policy::{AreaRule, AreaRuleForm, Suitability, YearGroup, YearRange};
+use crate::policy::{AreaRule, AreaRuleForm, Suitability, YearRange};
 use crate::units::Metres;
 
 use super::case::{Case, Sex};
 use super::decision::Reason;
 
 /// Whether a child of this year group (and sex, when known) could physically attend the school:
-/// its statutory age range covers the year, it admits the child's sex, and it is not of an
-/// excluded establishment type (clause 1.1.7).
-pub fn suitable(rules: &Suitability, school: &School, year: YearGroup, sex: Option<Sex>) -> bool {
-    let age = year.age_reached();
+/// its statutory age range covers the year, it admits the child's sex, it is not of an excluded
+/// establishment type, and, if it is selective, the child has qualified for it (clause 1.1.7).
+pub fn suitable(rules: &Suitability, school: &School, case: &Case) -> bool {
+    let age = case.year_group.age_reached();
     let ages_fit = i16::from(school.low_age) < age && age <= i16::from(school.high_age);
     let sex_fits = !rules.respect_single_sex
         || !matches!(
-            (school.gender, sex),
+            (school.gender, case.sex),
             (Gender::Boys, Some(Sex::Female)) | (Gender::Girls, Some(Sex::Male))
         );
     let type_fits = !rules
         .exclude_establishment_types_containing
         .iter()
         .any(|w| crate::policy::contains_ignore_case(&school.establishment_type, w));
-    ages_fit && sex_fits && type_fits
+    ages_fit && sex_fits && type_fits && !selective_barred(rules, school, case)
+}
+
+/// Whether a selective school is unsuitable for this child: the policy says a child must have
+/// qualified for it, and the case does not record that the child has (clause 1.1.7).
+fn selective_barred(rules: &Suitability, school: &School, case: &Case) -> bool {
+    rules.selective_needs_qualification
+        && school.selective
+        && case.selective_qualified != Some(true)
 }
 
 /// Whether the school's religious character includes the family's stated religion or belief
@@ -45,7 +53,7 @@ fn by_straight_line(area: &Area, rules: &Suitability, case: &Case) -> Vec<(Urn, 
     let mut v: Vec<(Urn, f64)> = area
         .schools()
         .iter()
-        .filter(|s| suitable(rules, s, case.year_group, case.sex))
+        .filter(|s| suitable(rules, s, case))
         .map(|s| (s.urn, area.straight_line_m(case.home, s)))
         .collect();
     v.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
@@ -68,6 +76,9 @@ pub struct SchoolSets {
     pub nearest_by_rule: Vec<(Urn, bool)>,
     /// What the area rules did, by the school it concerns, for the reasons of a decision.
     pub area_notes: Vec<(Urn, Reason)>,
+    /// Schools passed over that would otherwise have been the nearest (a selective school the
+    /// child has not qualified for, clause 1.1.7), for the reasons of every decision.
+    pub passed_over: Vec<Reason>,
 }
 
 /// Clause 1.1.2 for a child with an EHCP: a special school counts as "nearest" when it is the
@@ -164,6 +175,49 @@ fn provides(school: &School, years: YearRange) -> bool {
         && years.last.age_reached() <= i16::from(school.high_age)
 }
 
+/// The selective schools nearer than the nearest suitable school that the child has not
+/// qualified for, as a reason: a decision that passed one over says so (clause 1.1.7).
+fn selective_passed_over(
+    area: &Area,
+    policy: &Policy,
+    case: &Case,
+    ranked: &[(Urn, f64)],
+    special: &dyn Fn(&School) -> bool,
+) -> Vec<Reason> {
+    let rules = &policy.suitable_schools;
+    let nearest = ranked
+        .iter()
+        .find(|(u, _)| area.school(*u).is_some_and(|s| !special(s)))
+        .map_or(f64::INFINITY, |(_, d)| *d);
+    let qualified = Case {
+        selective_qualified: Some(true),
+        ..case.clone()
+    };
+    let mut skipped: Vec<(f64, &School)> = area
+        .schools()
+        .iter()
+        .filter(|s| selective_barred(rules, s, case) && suitable(rules, s, &qualified))
+        .filter(|s| !special(s))
+        .map(|s| (area.straight_line_m(case.home, s), s))
+        .filter(|(d, _)| *d < nearest)
+        .collect();
+    skipped.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.urn.cmp(&b.1.urn)));
+    skipped
+        .into_iter()
+        .map(|(d, s)| Reason {
+            clause: rules.cite.clause.clone(),
+            text: format!(
+                "{} ({} mi by straight line) is a selective school and the child is not \
+                 recorded as qualifying for it (selective_qualified), so it is not a suitable \
+                 school for this child and not the nearest.",
+                s.name,
+                Metres(d).miles_3dp()
+            ),
+            figures: None,
+        })
+        .collect()
+}
+
 impl SchoolSets {
     /// Works out the sets for a case, applying the policy's area rules (clause 1.1.3).
     pub fn new(area: &Area, policy: &Policy, case: &Case) -> SchoolSets {
@@ -178,7 +232,7 @@ impl SchoolSets {
         };
         let fits = |u: &Urn| {
             area.school(*u)
-                .is_some_and(|s| suitable(rules, s, case.year_group, case.sex) && !special(s))
+                .is_some_and(|s| suitable(rules, s, case) && !special(s))
         };
         let straight = |u: Urn| {
             area.school(u)
@@ -302,6 +356,7 @@ impl SchoolSets {
         catchment.sort();
         catchment.dedup();
         let all_ranked = by_straight_line(area, rules, case);
+        let passed_over = selective_passed_over(area, policy, case, &all_ranked, &special);
         let (special_ranked, ranked): (Ranked, Ranked) = all_ranked
             .into_iter()
             .partition(|(u, _)| area.school(*u).is_some_and(special));
@@ -363,6 +418,7 @@ impl SchoolSets {
             ranked,
             nearest_by_rule,
             area_notes: notes,
+            passed_over,
         }
     }
 

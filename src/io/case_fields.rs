@@ -46,6 +46,7 @@ pub const FIELDS: &[&str] = &[
     "young_carer",
     "vulnerable",
     "resident_in_area",
+    "selective_qualified",
     "hours_per_week",
     "days_per_week",
     "schools_without_places",
@@ -271,6 +272,7 @@ pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Cas
     case.young_carer = fd.flag("young_carer")?;
     case.vulnerable = fd.flag("vulnerable")?;
     case.resident_in_area = fd.finding("resident_in_area")?.unwrap_or(true);
+    case.selective_qualified = fd.finding("selective_qualified")?;
     case.hours_per_week = fd.num("hours_per_week")?;
     if case
         .hours_per_week

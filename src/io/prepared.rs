@@ -17,9 +17,9 @@
 //! Versioning is one scheme: [`FORMAT_VERSION`] names what the file holds, and a file of another
 //! version is refused. The payload types here are the layout written down (mirrors of the core
 //! types, so that a core type can change without changing the file), and the version is bumped
-//! whenever they change or the sources come to be read differently. A committed version-2 file
-//! (`fixtures/prepared/boundary.prepared`) is decoded by the tests, so a layout change without a
-//! bump fails them. The tool that wrote a file is recorded in it, not required of the reader.
+//! whenever they change or the sources come to be read differently. A committed file of the
+//! current version (`fixtures/prepared/boundary.prepared`) is decoded by the tests, so a layout
+//! change without a bump fails them. The tool that wrote a file is recorded in it, not required of the reader.
 //!
 //! Encoding and decoding are pure; [`read_prepared`] and [`write_prepared`] are the file edges.
 
@@ -45,7 +45,7 @@ pub const MAGIC: &[u8; 16] = b"\x89SCHOOLRUN-AREA\n";
 
 /// The layout version; bumped whenever [`Payload`] changes or the stored sources are read
 /// differently. Files of another version are refused with a message to prepare them again.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Magic, version, payload length and payload SHA-256.
 const HEADER_LEN: usize = 16 + 4 + 8 + 32;
@@ -190,6 +190,7 @@ struct PSchool {
     operator_pass_price: Option<i64>,
     has_places: bool,
     psvar_compliant: Option<bool>,
+    selective: bool,
 }
 
 /// A school row left out at load; its file is the stored schools path.
@@ -374,6 +375,7 @@ impl Payload<'static> {
                     operator_pass_price: s.operator_pass_price.map(|p| p.0),
                     has_places: s.has_places,
                     psvar_compliant: s.psvar_compliant,
+                    selective: s.selective,
                 })
                 .collect(),
             gates: files
@@ -529,6 +531,7 @@ impl Payload<'_> {
                     operator_pass_price: s.operator_pass_price.map(Pence),
                     has_places: s.has_places,
                     psvar_compliant: s.psvar_compliant,
+                    selective: s.selective,
                 })
                 .collect(),
             // The file as it was read, not the prepared file's name for it, so that a case

@@ -60,6 +60,7 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec::optional("OperatorPassPrice", &[]),
     FieldSpec::optional("HasPlaces", &[]),
     FieldSpec::optional("PsvarCompliant", &[]),
+    FieldSpec::optional("AdmissionsPolicy", &["AdmissionsPolicy (name)"]),
 ];
 
 /// Reads a schools file (tests only: the area loader reads and hashes each file itself).
@@ -206,6 +207,11 @@ fn school(row: &Row<'_>) -> anyhow::Result<School> {
             .at(row)?,
         has_places: row.bool_or("HasPlaces", true).at(row)?,
         psvar_compliant: row.opt::<bool>("PsvarCompliant").at(row)?,
+        // GIAS: "Selective", "Non-selective", "Not applicable", "Not collected".
+        selective: row
+            .get("AdmissionsPolicy")
+            .trim()
+            .eq_ignore_ascii_case("selective"),
     })
 }
 

@@ -217,6 +217,10 @@ pub struct Suitability {
     pub exclude_establishment_types_containing: Vec<String>,
     /// Whether single-sex schools are unsuitable for the other sex.
     pub respect_single_sex: bool,
+    /// Whether a selective (grammar) school is suitable only for a child recorded as qualifying
+    /// for it (`selective_qualified`): a child who has not "could not attend".
+    #[serde(default)]
+    pub selective_needs_qualification: bool,
 }
 
 /// Children with an EHCP (clause 1.1.2): special schools serve only them, and they qualify at
