@@ -485,6 +485,10 @@ pub struct NearArgs {
     /// Sex, M or F (rules out single-sex schools).
     #[arg(long)]
     pub sex: Option<String>,
+    /// The child has qualified for selective (grammar) schools: list them too (clause 1.1.7;
+    /// the case field selective_qualified).
+    #[arg(long)]
+    pub selective_qualified: bool,
     /// How many schools to list: 1 to 1000.
     #[arg(
         long,

@@ -278,3 +278,54 @@ fn worked_case_expectations_are_checked_and_a_bad_case_fails_alone() {
     assert!(line("g-broken.toml").starts_with("INVALID"), "{}", r.stdout);
     assert!(r.stdout.contains("2 passed, 5 failed"), "{}", r.stdout);
 }
+
+/// The former field name in the other places a case comes from: `--set` refuses a field given
+/// under both names (naming the field, never the value), and a decision record written before the
+/// rename replays as it was decided.
+#[test]
+fn the_former_name_is_read_from_flags_and_records_too() {
+    const WC_100: &str = "fixtures/cases/post16/y12-not-resident.toml";
+    let r = run(&[
+        "check",
+        "--case",
+        WC_100,
+        "--set",
+        "dorset_resident=zz-canary",
+        "--set",
+        "resident_in_area=yes",
+    ]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("resident_in_area is already set"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("zz-canary"), "{}", r.stderr);
+    let tmp = tempfile::tempdir().unwrap();
+    let rec = tmp.path().join("rec.json");
+    let r = run(&["check", "--case", WC_100, "--record", s(&rec)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let text = std::fs::read_to_string(&rec).unwrap();
+    assert!(text.contains("\"resident_in_area\""), "{text}");
+    // As an old record holds it: the case's fields in name order, the former name among them.
+    let (head, rest) = text.split_once("\"case\": {\n").unwrap();
+    let (fields, tail) = rest.split_once("\n  },").unwrap();
+    let mut lines: Vec<String> = fields
+        .lines()
+        .map(|l| {
+            l.trim_end_matches(',')
+                .replace("\"resident_in_area\"", "\"dorset_resident\"")
+        })
+        .collect();
+    lines.sort();
+    let old = format!("{head}\"case\": {{\n{}\n  }},{tail}", lines.join(",\n"));
+    assert!(old.contains("\"dorset_resident\": \"no\""), "{old}");
+    std::fs::write(&rec, old).unwrap();
+    let r = run(&["replay", s(&rec)]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("reproduced: WC-100 not_eligible"),
+        "{}",
+        r.stdout
+    );
+}

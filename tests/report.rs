@@ -641,3 +641,17 @@ fn a_letter_quotes_only_the_area_rule_that_bore_on_the_case() {
         assert!(!r.stdout.contains(other), "{other} is quoted");
     }
 }
+
+/// A value that quotes a phrase of its section's clause (1.1.6's "three nearest eligible
+/// schools") does not make the letter quote the clause twice.
+#[test]
+fn a_letter_quotes_a_clause_once() {
+    let r = run(&[
+        "report",
+        "--case",
+        "fixtures/cases/1.1.3-area-rules/joint-primary-further-catchment-school.toml",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let phrase = "three nearest eligible schools in the case of 1.1.4 above";
+    assert_eq!(r.stdout.matches(phrase).count(), 1, "{}", r.stdout);
+}

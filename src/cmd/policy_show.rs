@@ -33,10 +33,15 @@ pub fn describe(p: &Policy) -> String {
     let su = &p.suitable_schools;
     let _ = writeln!(
         s,
-        "[{}] suitable schools: age range covers the year group; single-sex respected: {}; excluded establishment types containing: {}",
+        "[{}] suitable schools: age range covers the year group; single-sex respected: {}; excluded establishment types containing: {}{}",
         su.cite.clause,
         su.respect_single_sex,
-        su.exclude_establishment_types_containing.join(", ")
+        su.exclude_establishment_types_containing.join(", "),
+        if su.selective_needs_qualification {
+            "; selective schools only for a child recorded as qualifying (selective_qualified)"
+        } else {
+            ""
+        }
     );
     let li = &p.low_income;
     let _ = writeln!(

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use crate::appeal::replay::{changed_files, differences, FileChange};
 use crate::cli::{AreaFlag, PolicyFlags, ReplayArgs, Sources};
 use crate::decide::decide;
-use crate::io::case_fields::case_from_fields;
+use crate::io::case_fields::{case_from_fields, old_names};
 use crate::io::hash::FileHash;
 use crate::io::record::{read_record, RecordIn, StoredRecord};
 use crate::provenance::Origin;
@@ -95,8 +95,14 @@ pub(super) struct Redecided {
 /// Decides the recorded case again on the loaded files.
 pub(super) fn redecide(rec: &RecordIn, loaded: &Loaded) -> Result<Redecided> {
     let origin = origin_as_recorded(rec, loaded);
-    let case = case_from_fields(|f| rec.case.get(f).map(String::as_str))
-        .context("the recorded case (\"case\") is not valid")?;
+    // A record written before a field was renamed names it by its former name.
+    let case = case_from_fields(|f| {
+        rec.case
+            .get(f)
+            .or_else(|| old_names(f).find_map(|old| rec.case.get(old)))
+            .map(String::as_str)
+    })
+    .context("the recorded case (\"case\") is not valid")?;
     let d = decide(
         &loaded.policy.policy,
         &loaded.area.area,

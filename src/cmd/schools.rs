@@ -43,6 +43,9 @@ pub fn near(args: NearArgs) -> Result<Exit> {
     if let Some(sex) = &args.sex {
         fields.push(("sex", sex.clone()));
     }
+    if args.selective_qualified {
+        fields.push(("selective_qualified", "yes".into()));
+    }
     let case: Case = case_from_fields(|f| {
         fields
             .iter()

@@ -190,14 +190,23 @@ pub fn case_and_fields(
     for (k, v) in flag_fields(flags) {
         fields.insert(k.to_string(), v);
     }
-    for kv in &flags.set {
+    // Messages name the field, never the value: a value is personal data.
+    let mut set_here: Vec<&str> = Vec::new();
+    for (i, kv) in flags.set.iter().enumerate() {
         let (k, v) = kv
             .split_once('=')
-            .with_context(|| format!("--set {kv}: give FIELD=VALUE"))?;
+            .with_context(|| format!("--set (number {}): give FIELD=VALUE", i + 1))?;
         let k = k.trim();
         let Some(field) = crate::io::case_fields::field_named(k) else {
-            anyhow::bail!("--set {kv}: {k} is not a case field (see docs/formats.md)");
+            anyhow::bail!("--set {k}=...: {k} is not a case field (see docs/formats.md)");
         };
+        if set_here.contains(&field) {
+            anyhow::bail!(
+                "--set {k}=...: {field} is already set (under its name or its former name); \
+                 set it once"
+            );
+        }
+        set_here.push(field);
         fields.insert(field.to_string(), v.to_string());
     }
     let case = case_from_fields(|f| fields.get(f).map(String::as_str))

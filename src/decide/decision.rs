@@ -74,7 +74,9 @@ pub struct ThresholdApplied {
     /// How far the child's distances were from meeting these limits, in metres (the amounts by
     /// which each unmet limit was missed, added; 0 when all were met): of the rules that refused
     /// a child at a school they accept, the one the child came closest to decides the refusal.
-    /// `None` where the rule does not turn on distance alone or a distance was not measured.
+    /// `None` where the rule does not report one (post-16 and reorganisation rules, whose other
+    /// criteria decide as much as the distance) or a distance was not measured; such rules decide
+    /// a refusal only when no rule with a shortfall does.
     #[serde(skip)]
     pub shortfall_m: Option<f64>,
 }

@@ -1,10 +1,11 @@
 //! The rules engine: decides one case under a policy, in an area. Pure: no I/O.
 //!
 //! Rules are tried in the policy's `[decision] order`; each gives a [`rules::Verdict`] with its
-//! reasons. The first rule that makes the child eligible decides the basis; otherwise a referral
-//! stands; otherwise the child is not eligible, for the reason of the first rule that applied to
-//! the school, or on parental preference (clause 1.1.6) when no rule accepted the school. The
-//! surplus seat charge and priority (clause 1.3) follow from the outcome.
+//! reasons. The first rule that makes the child eligible decides the basis (assisted, when the
+//! rule sets a charge the family pays); otherwise a referral stands; otherwise the child is not
+//! eligible, for the reason of the rule that accepted the school whose conditions the child came
+//! closest to meeting, or on parental preference (clause 1.1.6) when no rule accepted the school.
+//! The surplus seat charge and priority (clause 1.3) follow from the outcome.
 
 pub mod case;
 pub mod context;
@@ -161,7 +162,8 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
         .iter()
         .filter_map(|u| shortfall(u.2).map(|s| (s, u)))
         .fold(None, |best: Option<(f64, _)>, (s, u)| match best {
-            Some((b, _)) if b <= s => best,
+            // `total_cmp`: a NaN (which no measurement should give) sorts last, never first.
+            Some((b, _)) if b.total_cmp(&s).is_le() => best,
             _ => Some((s, u)),
         })
         .map(|(_, u)| u.clone());

@@ -29,11 +29,16 @@ pub fn suitable(rules: &Suitability, school: &School, case: &Case) -> bool {
 }
 
 /// Whether a selective school is unsuitable for this child: the policy says a child must have
-/// qualified for it, and the case does not record that the child has (clause 1.1.7).
+/// qualified for it, and the case does not record that the child has (clause 1.1.7). The school
+/// applied for is the exception when nothing is recorded: a child applying for transport to a
+/// grammar school holds a place there, so has qualified for it; `selective_qualified = no` still
+/// says otherwise.
 fn selective_barred(rules: &Suitability, school: &School, case: &Case) -> bool {
-    rules.selective_needs_qualification
-        && school.selective
-        && case.selective_qualified != Some(true)
+    let qualified = match case.selective_qualified {
+        Some(q) => q,
+        None => school.urn == case.school,
+    };
+    rules.selective_needs_qualification && school.selective && !qualified
 }
 
 /// Whether the school's religious character includes the family's stated religion or belief

@@ -72,8 +72,18 @@ pub fn quotes_for(policy: &Policy, clause: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for w in wanted {
         for (c, q) in &all {
-            if c == w && !out.iter().any(|(_, q2)| q2 == q) {
-                out.push((c.clone(), q.clone()));
+            if c != w {
+                continue;
+            }
+            // A quote that is part of another of the same clause (a value quoting a phrase of
+            // its section's clause) is given once, as the longer.
+            match out
+                .iter_mut()
+                .find(|(c2, q2)| c2 == c && (q2.contains(q.as_str()) || q.contains(q2.as_str())))
+            {
+                Some((_, q2)) if q.len() > q2.len() => *q2 = q.clone(),
+                Some(_) => {}
+                None => out.push((c.clone(), q.clone())),
             }
         }
     }
