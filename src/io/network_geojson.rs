@@ -12,7 +12,7 @@ use geojson::{GeometryValue, Position};
 use serde_json::Value;
 
 use super::geojson_util::{parse_collection, FeatureRef};
-use crate::network::{EdgeAttrs, Oneway, RawEdge, Validity};
+use crate::network::{EdgeAttrs, Oneway, RawEdge, RoadClass, Validity};
 
 /// Reads a network file into raw edges, in file order (tests only: the area loader reads and
 /// hashes each file itself).
@@ -97,6 +97,9 @@ pub fn write_network_geojson<'a>(
         if let Some(r) = &a.unsafe_ref {
             props.insert("unsafe_ref".into(), r.clone().into());
         }
+        if let Some(c) = a.road_class {
+            props.insert("road_class".into(), c.as_str().into());
+        }
         let coords: Vec<[f64; 2]> = line.0.iter().map(|c| [mm(c.x), mm(c.y)]).collect();
         let feature = serde_json::json!({
             "type": "Feature",
@@ -146,7 +149,22 @@ fn attrs(f: &FeatureRef<'_>) -> anyhow::Result<EdgeAttrs> {
             from: f.opt_date("valid_from")?,
             to: f.opt_date("valid_to")?,
         },
+        road_class: road_class(f)?,
     })
+}
+
+/// The `road_class` property: `adopted_road`, `path` or `private`; absent when not stated.
+fn road_class(f: &FeatureRef<'_>) -> anyhow::Result<Option<RoadClass>> {
+    f.opt_string("road_class")?
+        .map(|s| {
+            RoadClass::parse(&s).ok_or_else(|| {
+                f.prop_error(
+                    "road_class",
+                    "is not adopted_road, path or private (leave it out when not known)",
+                )
+            })
+        })
+        .transpose()
 }
 
 fn oneway(f: &FeatureRef<'_>) -> anyhow::Result<Oneway> {
@@ -190,6 +208,52 @@ mod tests {
 
     const LINE: &str =
         r#"{"type":"LineString","coordinates":[[390000,80000],[390100,80000],[390100,80100]]}"#;
+
+    /// `road_class` is read when given (adopted road, path, private), absent when not, refused
+    /// naming the feature when it is anything else; the writer writes it back.
+    #[test]
+    fn road_classes_are_read_checked_and_written() {
+        let text = fc(&[
+            feature(
+                r#"{"walk":true,"drive":true,"road_class":"adopted_road"}"#,
+                LINE,
+            ),
+            feature(r#"{"walk":true,"drive":false,"road_class":"path"}"#, LINE),
+            feature(r#"{"walk":true,"drive":true,"road_class":"private"}"#, LINE),
+            feature(r#"{"walk":true,"drive":true}"#, LINE),
+        ]);
+        let e = load(&text).unwrap();
+        let classes: Vec<Option<RoadClass>> = e.iter().map(|e| e.attrs.road_class).collect();
+        assert_eq!(
+            classes,
+            [
+                Some(RoadClass::AdoptedRoad),
+                Some(RoadClass::Path),
+                Some(RoadClass::Private),
+                None
+            ]
+        );
+        let mut out = Vec::new();
+        write_network_geojson(&mut out, e.iter().map(|e| (&e.attrs, &e.geometry))).unwrap();
+        let written = String::from_utf8(out).unwrap();
+        assert_eq!(
+            written.matches("\"road_class\":\"adopted_road\"").count(),
+            1
+        );
+        assert_eq!(written.matches("\"road_class\"").count(), 3);
+        assert_eq!(
+            load(&written).unwrap()[1].attrs.road_class,
+            Some(RoadClass::Path)
+        );
+        let err = load_err(&fc(&[feature(
+            r#"{"walk":true,"drive":true,"road_class":"motorway"}"#,
+            LINE,
+        )]));
+        assert!(
+            err.contains("feature 0") && err.contains("road_class") && err.contains("adopted_road"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn happy_path() {

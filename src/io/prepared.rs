@@ -35,7 +35,7 @@ use thiserror::Error;
 use super::area_sources::{AreaFiles, AreaManifest, FilePaths, NetworkSource, OsmSummary};
 use super::hash::{hex, FileHash};
 use crate::area::{Catchment, Gate, Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
-use crate::network::{Audit, EdgeAttrs, Oneway, RawEdge, Validity};
+use crate::network::{Audit, EdgeAttrs, Oneway, RawEdge, RoadClass, Validity};
 use crate::osm::ImportReport;
 use crate::units::Pence;
 
@@ -253,8 +253,16 @@ struct PEdge {
     unsafe_walk: bool,
     unsafe_ref: Option<String>,
     valid: PValidity,
+    road_class: Option<PRoadClass>,
     /// Number of coordinates of the edge in `Payload::edge_coords`.
     points: u32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+enum PRoadClass {
+    AdoptedRoad,
+    Path,
+    Private,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -424,6 +432,11 @@ impl Payload<'static> {
                         unsafe_walk: a.unsafe_walk,
                         unsafe_ref: a.unsafe_ref.clone(),
                         valid: pvalid(&a.valid),
+                        road_class: a.road_class.map(|c| match c {
+                            RoadClass::AdoptedRoad => PRoadClass::AdoptedRoad,
+                            RoadClass::Path => PRoadClass::Path,
+                            RoadClass::Private => PRoadClass::Private,
+                        }),
                         points: e.geometry.0.len() as u32,
                     }
                 })
@@ -597,6 +610,11 @@ impl Payload<'_> {
                         unsafe_walk: e.unsafe_walk,
                         unsafe_ref: e.unsafe_ref,
                         valid: validity(e.valid),
+                        road_class: e.road_class.map(|c| match c {
+                            PRoadClass::AdoptedRoad => RoadClass::AdoptedRoad,
+                            PRoadClass::Path => RoadClass::Path,
+                            PRoadClass::Private => RoadClass::Private,
+                        }),
                     },
                     geometry: LineString::new(raw.by_ref().take(e.points as usize).collect()),
                 })

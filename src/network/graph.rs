@@ -52,6 +52,41 @@ pub struct EdgeAttrs {
     /// When the stretch existed (clause 1.5.3: the network as at the start of the admission
     /// cycle); open-ended by default.
     pub valid: super::Validity,
+    /// What kind of way it is (an adopted road, a path, a private way), when the source says:
+    /// clause 1.1.1 measures walks "from where the property meets the adopted road".
+    pub road_class: Option<RoadClass>,
+}
+
+/// What kind of way an edge is, for where a walk starts (clause 1.1.1: "Walking routes are from
+/// where the property meets the adopted road"). Network GeoJSON property `road_class`; the
+/// OpenStreetMap profile sets it from `highway=*` and the access tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoadClass {
+    /// A road maintained at public expense (a public highway for vehicles), with its pavements.
+    AdoptedRoad,
+    /// A footway, footpath, bridleway, cycleway or track: walkable, not a road a home meets.
+    Path,
+    /// A private road or drive (access private or no).
+    Private,
+}
+
+impl RoadClass {
+    /// The name written in network GeoJSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoadClass::AdoptedRoad => "adopted_road",
+            RoadClass::Path => "path",
+            RoadClass::Private => "private",
+        }
+    }
+
+    /// The class a network GeoJSON value names.
+    pub fn parse(s: &str) -> Option<RoadClass> {
+        [RoadClass::AdoptedRoad, RoadClass::Path, RoadClass::Private]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
 }
 
 /// One edge as read from a source, before noding into a graph.

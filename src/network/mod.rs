@@ -21,7 +21,7 @@ mod tree;
 mod testutil;
 
 pub use dated::{Audit, AuditApplied, AuditError, Validity, WhatIf};
-pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge};
+pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge, RoadClass};
 pub(crate) use snap::nearest_on_segment;
 pub use snap::{Snap, SnapError};
 pub use tree::{distances_to_junction, Route, Tree};

@@ -66,6 +66,7 @@ pub fn grid(nx: usize, ny: usize, spacing: f64, origin: (f64, f64), seed: u64) -
                 .contains(&r)
                 .then(|| "synthetic audit".to_string()),
             valid: Default::default(),
+            road_class: None,
         };
         edges.push(RawEdge {
             attrs,

@@ -14,7 +14,7 @@ use std::ops::Range;
 use anyhow::anyhow;
 use toml::Spanned;
 
-use crate::network::Oneway;
+use crate::network::{Oneway, RoadClass};
 use crate::textpos::line_col;
 
 /// The built-in default profile, as shipped in `src/osm/default-profile.toml`.
@@ -32,6 +32,44 @@ pub struct Profile {
     pub walk: WalkRules,
     /// Who may drive where, and which way.
     pub drive: DriveRules,
+    /// Which kept ways are adopted roads, paths or private ways; `None` when the profile does not
+    /// say (its edges carry no road class).
+    pub road_class: Option<RoadClassRules>,
+}
+
+/// How a kept way's road class is read from its tags (clause 1.1.1: walks are measured "from
+/// where the property meets the adopted road").
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoadClassRules {
+    /// `highway=*` values that are adopted roads (public highways for vehicles).
+    pub adopted_road: BTreeSet<String>,
+    /// `highway=*` values that are paths (footways, footpaths, bridleways, tracks).
+    pub path: BTreeSet<String>,
+    /// Access keys read for a private way, most specific first.
+    pub access_keys: Vec<String>,
+    /// Values of those keys that make the way private, whatever its highway value.
+    pub private: BTreeSet<String>,
+}
+
+impl RoadClassRules {
+    /// The road class of a way with these tags and this `highway=*` value; `None` when the
+    /// highway value is in neither list (a service road, say) and nothing makes it private.
+    pub fn class(&self, highway: &str, tags: &[(&str, &str)]) -> Option<RoadClass> {
+        let private = self
+            .access_keys
+            .iter()
+            .find_map(|k| tag(tags, k))
+            .is_some_and(|v| self.private.contains(v));
+        if private {
+            Some(RoadClass::Private)
+        } else if self.adopted_road.contains(highway) {
+            Some(RoadClass::AdoptedRoad)
+        } else if self.path.contains(highway) {
+            Some(RoadClass::Path)
+        } else {
+            None
+        }
+    }
 }
 
 /// The walking rules (see `default-profile.toml` for what each set means).
@@ -101,6 +139,8 @@ pub struct WayUse {
     /// The way had an `oneway=*` value the profile does not know; it was taken as two-way, and
     /// the import report counts such ways so that they can be checked.
     pub oneway_unrecognised: bool,
+    /// Adopted road, path or private way, when the profile says (see [`RoadClassRules`]).
+    pub road_class: Option<RoadClass>,
 }
 
 /// Why a way was left out of the network; the import report counts ways by this.
@@ -227,6 +267,10 @@ impl Profile {
             drive,
             oneway,
             oneway_unrecognised,
+            road_class: self
+                .road_class
+                .as_ref()
+                .and_then(|r| r.class(highway, tags)),
         })
     }
 
@@ -292,6 +336,18 @@ struct RawProfile {
     name: Spanned<String>,
     walk: RawWalk,
     drive: RawDrive,
+    /// Optional, so that profiles written before road classes existed still load (their edges
+    /// then carry no road class).
+    road_class: Option<RawRoadClass>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoadClass {
+    adopted_road: Words,
+    path: Words,
+    access_keys: Words,
+    private: Words,
 }
 
 #[derive(serde::Deserialize)]
@@ -498,10 +554,31 @@ impl Profile {
                 "{file}: no highway is walkable or drivable: every highways list is empty"
             ));
         }
+        let road_class = match raw.road_class {
+            None => None,
+            Some(r) => {
+                let mut lists = at
+                    .disjoint(
+                        vec![
+                            ("road_class.adopted_road", r.adopted_road),
+                            ("road_class.path", r.path),
+                        ],
+                        &["road_class.path"],
+                    )?
+                    .into_iter();
+                Some(RoadClassRules {
+                    adopted_road: lists.next().unwrap_or_default(),
+                    path: lists.next().unwrap_or_default(),
+                    access_keys: at.words("road_class.access_keys", r.access_keys, false)?,
+                    private: at.set("road_class.private", r.private, false)?,
+                })
+            }
+        };
         Ok(Profile {
             name: raw.name.into_inner(),
             walk,
             drive,
+            road_class,
         })
     }
 }
@@ -512,6 +589,49 @@ mod tests {
 
     fn p() -> Profile {
         Profile::default_profile()
+    }
+
+    /// Clause 1.1.1's "adopted road": the default profile classes public roads, paths and
+    /// private ways from `highway=*` and the access tags; a profile without `[road_class]`
+    /// classes nothing.
+    #[test]
+    fn road_classes_come_from_highway_and_access_tags() {
+        let class = |tags: &[(&str, &str)]| p().classify(tags).unwrap().road_class;
+        assert_eq!(
+            class(&[("highway", "residential")]),
+            Some(RoadClass::AdoptedRoad)
+        );
+        assert_eq!(class(&[("highway", "footway")]), Some(RoadClass::Path));
+        assert_eq!(
+            class(&[("highway", "track"), ("designation", "public_footpath")]),
+            Some(RoadClass::Path)
+        );
+        assert_eq!(
+            class(&[
+                ("highway", "residential"),
+                ("access", "private"),
+                ("designation", "public_footpath")
+            ]),
+            Some(RoadClass::Private)
+        );
+        assert_eq!(
+            class(&[
+                ("highway", "service"),
+                ("access", "private"),
+                ("foot", "yes")
+            ]),
+            Some(RoadClass::Private)
+        );
+        assert_eq!(class(&[("highway", "service")]), None);
+        let text = DEFAULT_PROFILE_TOML
+            .split("\n[road_class]")
+            .next()
+            .unwrap()
+            .to_string();
+        let without = Profile::from_toml_str("p.toml", &text).unwrap();
+        assert!(without.road_class.is_none());
+        let u = without.classify(&[("highway", "residential")]).unwrap();
+        assert_eq!(u.road_class, None);
     }
 
     fn use_of(tags: &[(&str, &str)]) -> WayUse {

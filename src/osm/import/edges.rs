@@ -167,6 +167,7 @@ pub(super) fn join_pieces(ways: &[KeptWay], pieces: &[Piece]) -> Vec<RawEdge> {
         wa.walk == wb.walk
             && wa.drive == wb.drive
             && wa.name == wb.name
+            && wa.road_class == wb.road_class
             && oneway(a, false) == oneway(b, b_rev)
     };
     // The other piece end at `key`, when exactly two piece ends meet there and the other one is
@@ -234,6 +235,7 @@ pub(super) fn join_pieces(ways: &[KeptWay], pieces: &[Piece]) -> Vec<RawEdge> {
                 walk: w.walk,
                 drive: w.drive,
                 oneway: w.oneway,
+                road_class: w.road_class,
                 // Not assessed: safety audits come from the council, never from OSM.
                 ..EdgeAttrs::default()
             },

@@ -54,6 +54,8 @@ pub(crate) struct KeptWay {
     pub name: Option<String>,
     /// The `highway=*` value, to name entrances ("where footway osm:1 meets ...").
     pub highway: String,
+    /// Adopted road, path or private way, per the profile.
+    pub road_class: Option<crate::network::RoadClass>,
 }
 
 impl KeptWay {
@@ -72,6 +74,7 @@ impl KeptWay {
             oneway: u.oneway,
             name,
             highway: highway.to_string(),
+            road_class: u.road_class,
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::network::Network;
+use crate::network::{Network, RoadClass};
 
 /// Reads and imports a file, as `crate::io::osm_files::import_osm_file` does (the import itself
 /// takes bytes): the error names the file.
@@ -27,6 +27,7 @@ fn way(id: i64, refs: &[i64]) -> KeptWay {
         oneway: Oneway::No,
         name: None,
         highway: "residential".into(),
+        road_class: None,
     }
 }
 
@@ -490,6 +491,18 @@ fn check_real(name: &str, bbox: (f64, f64, f64, f64), min_urn_schools: usize) {
     let mean = r.length_km * 1000.0 / r.edges as f64;
     assert!((20.0..1000.0).contains(&mean), "mean edge {mean} m");
     assert!(r.walkable_km > 0.5 * r.length_km, "{r:?}");
+    // Clause 1.1.1's adopted roads and paths are told apart (where a walk starts).
+    let class = |c| {
+        imp.edges
+            .iter()
+            .filter(|e| e.attrs.road_class == Some(c))
+            .count()
+    };
+    let (roads, paths) = (class(RoadClass::AdoptedRoad), class(RoadClass::Path));
+    assert!(
+        roads > 100 && paths > 100,
+        "{roads} adopted roads, {paths} paths"
+    );
     assert!(r.drivable_km > 0.3 * r.length_km, "{r:?}");
     let (x0, y0, x1, y1) = bbox;
     for e in &imp.edges {
@@ -519,7 +532,11 @@ fn check_real(name: &str, bbox: (f64, f64, f64, f64), min_urn_schools: usize) {
         let a_dir = if a_last { ea.oneway } else { flip(ea.oneway) };
         let b_dir = if b_last { flip(eb.oneway) } else { eb.oneway };
         assert!(
-            ea.walk != eb.walk || ea.drive != eb.drive || ea.name != eb.name || a_dir != b_dir,
+            ea.walk != eb.walk
+                || ea.drive != eb.drive
+                || ea.name != eb.name
+                || ea.road_class != eb.road_class
+                || a_dir != b_dir,
             "edges {} and {} meet at a node of degree 2 with the same attributes",
             ea.id,
             eb.id
