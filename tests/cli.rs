@@ -455,6 +455,20 @@ fn batch_output_file_is_the_same_as_standard_output() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), to_stdout.stdout);
 }
 
+/// The demo batch written to standard output; it exits 3 (the demo file ends with deliberately
+/// bad rows).
+fn demo_batch_to_stdout() -> common::Run {
+    let r = run(&[
+        "batch",
+        "fixtures/demo/applications.csv",
+        "-o",
+        "-",
+        "--no-progress",
+    ]);
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    r
+}
+
 fn demo_batch(dir: &Path, name: &str, extra: &[&str]) -> Vec<u8> {
     let out = dir.join(name);
     let mut args = vec![
@@ -520,14 +534,7 @@ fn column_map_gives_the_same_decisions_as_the_canonical_file() {
         "{}",
         export.stderr
     );
-    let canonical = run(&[
-        "batch",
-        "fixtures/demo/applications.csv",
-        "-o",
-        "-",
-        "--no-progress",
-    ]);
-    assert_eq!(canonical.code, Some(3), "{}", canonical.stderr);
+    let canonical = demo_batch_to_stdout();
 
     let export_ids = input_ids("fixtures/demo/applications-council-export.csv");
     let from_export = decisions_by_id(&export.stdout);
@@ -790,14 +797,7 @@ fn network_export_csv_lengths_are_exact_and_match_an_independent_dijkstra() {
 /// shows an officer each kind of decision).
 #[test]
 fn demo_batch_shows_every_basis() {
-    let r = run(&[
-        "batch",
-        "fixtures/demo/applications.csv",
-        "-o",
-        "-",
-        "--no-progress",
-    ]);
-    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    let r = demo_batch_to_stdout();
     let (h, rows) = parse_csv(&r.stdout);
     let col = h.iter().position(|c| c == "basis").unwrap();
     let seen: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[col].as_str()).collect();
@@ -849,14 +849,7 @@ fn the_ehcp_age_extension_warning_reads_as_plain_english() {
 /// routes".
 #[test]
 fn every_demo_refusal_on_a_council_route_has_a_surplus_seat_priority() {
-    let r = run(&[
-        "batch",
-        "fixtures/demo/applications.csv",
-        "-o",
-        "-",
-        "--no-progress",
-    ]);
-    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    let r = demo_batch_to_stdout();
     let (h, rows) = parse_csv(&r.stdout);
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
     let (outcome, charge, priority, warnings) = (
@@ -1009,13 +1002,7 @@ fn a_paid_post16_pass_is_assisted_not_eligible() {
         r.stdout
     );
     assert!(!r.stdout.contains("Eligible for"), "{}", r.stdout);
-    let r = run(&[
-        "batch",
-        "fixtures/demo/applications.csv",
-        "-o",
-        "-",
-        "--no-progress",
-    ]);
+    let r = demo_batch_to_stdout();
     let (h, rows) = parse_csv(&r.stdout);
     let (outcome, pence) = (
         h.iter().position(|c| c == "outcome").unwrap(),
