@@ -190,6 +190,13 @@ fn selective_passed_over(
     special: &dyn Fn(&School) -> bool,
 ) -> Vec<Reason> {
     let rules = &policy.suitable_schools;
+    // Runs for every case of a batch: nothing to look for in most areas and policies.
+    if !rules.selective_needs_qualification
+        || case.selective_qualified == Some(true)
+        || !area.schools().iter().any(|s| s.selective)
+    {
+        return Vec::new();
+    }
     let nearest = ranked
         .iter()
         .find(|(u, _)| area.school(*u).is_some_and(|s| !special(s)))

@@ -81,6 +81,16 @@ impl Form for Post16Assistance {
     }
 }
 
+/// The residence criterion as a reason says it (section 3; section 2 borrows it).
+pub(super) fn residence(resident: bool, quote: &str) -> String {
+    let status = if resident {
+        "resident in the council's area"
+    } else {
+        "not resident in the council's area"
+    };
+    format!("{status} ({quote})")
+}
+
 fn walking_required<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Limit, D::Error> {
     Limit::read(Measure::Walking, d)
 }
@@ -187,15 +197,7 @@ fn apply(rule: &Post16Assistance, ctx: &Ctx, notes: &mut Notes) -> Result<Findin
 
     say(
         case.resident_in_area,
-        format!(
-            "{} ({})",
-            if case.resident_in_area {
-                "resident in the council's area"
-            } else {
-                "not resident in the council's area"
-            },
-            rule.resident.quote
-        ),
+        residence(case.resident_in_area, &rule.resident.quote),
         None,
     );
 

@@ -15,7 +15,7 @@ use crate::decide::decision::{Charge, Reason, SupportEnds, ThresholdApplied};
 use crate::policy::{Cite, Finding as Needed, Gbp, Percent, YearRange};
 
 use super::against_limit::walking_route_against;
-use super::post16_assistance::{age_on, last_before};
+use super::post16_assistance::{age_on, last_before, residence};
 use super::recorded::{academic_year_end, finding, finding_reason, not_met};
 use super::Rule;
 use super::{finding_names, Form, Head, Notes};
@@ -191,15 +191,7 @@ fn apply(rule: &Post16Send, ctx: &Ctx, notes: &mut Notes) -> Result<Finding, Dec
         &mut reasons,
         case.resident_in_area,
         s3c,
-        format!(
-            "{} ({})",
-            if case.resident_in_area {
-                "resident in the council's area"
-            } else {
-                "not resident in the council's area"
-            },
-            s3.resident.quote
-        ),
+        residence(case.resident_in_area, &s3.resident.quote),
         None,
     );
     let hours = case
