@@ -529,7 +529,7 @@ fn route_far_home_error_is_said_once() {
     let mut args = check_case("100000", "100000", "4");
     args[0] = "route".into();
     let e = fails(&refs(&args));
-    assert_eq!(e.matches("no usable edge").count(), 1, "{e}");
+    assert_eq!(e.matches("the nearest usable path is").count(), 1, "{e}");
 }
 
 #[test]

@@ -164,7 +164,8 @@ fn a_home_off_the_map_is_an_error_row_in_batch() {
     );
 }
 
-/// `check` on the coverage area's footpath-only home, Year 8.
+/// `check` on the coverage area's footpath-only home, Year 8: the footpath passes 20 m away,
+/// the nearest road 950 m.
 fn coverage_check(extra: &[&str]) -> common::Run {
     let mut args = vec![
         "check",
@@ -186,31 +187,22 @@ fn coverage_check(extra: &[&str]) -> common::Run {
 }
 
 #[test]
-fn a_home_placed_only_on_foot_is_referred_only_when_a_rule_needs_the_driven_distance() {
-    // Clause 1.1.1 needs only the walking route: decided.
-    let r = coverage_check(&[]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert!(
-        r.stdout.starts_with(
-            "Application CHECK: NOT ELIGIBLE (statutory distance), clause 1.1.1(ii)\n"
-        ),
-        "{}",
-        r.stdout
-    );
-    assert!(r.stdout.contains("walking 2.454 mi"), "{}", r.stdout);
-
-    // Low income: clause 1.1.4 needs the driven distance, which cannot be measured: refer,
-    // naming the route and how to supply it.
-    let r = coverage_check(&["--set", "free_school_meals=yes", "--format", "json"]);
+fn a_home_far_from_every_adopted_road_is_referred_for_its_access_point() {
+    // Clause 1.1.1: walks start where the property meets the adopted road. The nearest is
+    // 950 m away, beyond the area's 50 m: neither route can be measured, so the rule that needs
+    // the walk refers the case, saying why and how to supply it (never measuring from the
+    // footpath instead).
+    let r = coverage_check(&["--format", "json"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["outcome"], "refer");
-    assert_eq!(v["basis"], "low_income");
-    assert_eq!(v["deciding_clause"], "1.1.4 (Years 7 to 11)");
+    assert_eq!(v["outcome"], "refer", "{v}");
+    assert_eq!(v["deciding_clause"], "1.1.1(ii)");
+    assert!(v["distances"]["walking_m"].is_null(), "{v}");
     let reasons = v["reasons"].to_string();
     for part in [
-        "The driven route from home to Coverage Secondary School could not be measured",
-        "no usable edge within 50 m (nearest is 950 m away)",
+        "The walking route from home to Coverage Secondary School could not be measured",
+        "routes start where the property meets the adopted road, and there is none within 50 m \
+         of the home (the nearest is 950 m away)",
         "give an access point (access_easting, access_northing) where the home meets the road",
     ] {
         assert!(reasons.contains(part), "{part:?} in {reasons}");
@@ -236,6 +228,71 @@ fn a_home_placed_only_on_foot_is_referred_only_when_a_rule_needs_the_driven_dist
         r.stdout
     );
     assert!(r.stdout.contains("driven 1.864 mi"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("Walk starts from the access point given, on Coverage Road"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_home_placed_only_on_foot_is_referred_only_when_a_rule_needs_the_driven_distance() {
+    // A policy whose walks start on the nearest path of any kind (`[walk_start] at =
+    // "nearest_path"`) places this home on the footpath for walking, and on no road.
+    let tmp = tempfile::tempdir().unwrap();
+    let policy = tmp.path().join("policy");
+    common::copy_dir(&common::root().join("policy/2022-23"), &policy);
+    let file = policy.join("home-to-school.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\nat = \"adopted_road\"\n"));
+    std::fs::write(
+        &file,
+        text.replace("\nat = \"adopted_road\"\n", "\nat = \"nearest_path\"\n"),
+    )
+    .unwrap();
+    let policy = policy.to_str().unwrap();
+
+    // Clause 1.1.1 needs only the walking route: decided.
+    let r = coverage_check(&["--policy", policy]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(
+            "Application CHECK: NOT ELIGIBLE (statutory distance), clause 1.1.1(ii)\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("walking 2.454 mi"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Walk starts on the nearest path"),
+        "{}",
+        r.stdout
+    );
+
+    // Low income: clause 1.1.4 needs the driven distance, which cannot be measured: refer,
+    // naming the route and how to supply it.
+    let r = coverage_check(&[
+        "--policy",
+        policy,
+        "--set",
+        "free_school_meals=yes",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["outcome"], "refer");
+    assert_eq!(v["basis"], "low_income");
+    assert_eq!(v["deciding_clause"], "1.1.4 (Years 7 to 11)");
+    let reasons = v["reasons"].to_string();
+    for part in [
+        "The driven route from home to Coverage Secondary School could not be measured",
+        "no usable edge within 50 m (nearest is 950 m away)",
+        "give an access point (access_easting, access_northing) where the home meets the road",
+    ] {
+        assert!(reasons.contains(part), "{part:?} in {reasons}");
+    }
 }
 
 /// `check` on the school-choice area's far-east home (a girls' school 300 m away), Year 8,

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::area::{Area, Urn};
+use crate::area::{Area, Urn, WalkStartRule};
 use crate::decide::{Case, Decision};
 use crate::network::{Mode, Snap};
 use crate::units::Metres;
@@ -38,11 +38,16 @@ pub struct RecordedRoute {
 /// The routes behind a decision: walking (when a walking distance was measured to the school
 /// decided) and driven (when a driven distance was). A route that cannot be found is simply not
 /// listed: the decision already says "no available route".
-pub fn measured_routes(area: &Area, case: &Case, d: &Decision) -> Vec<RecordedRoute> {
+pub fn measured_routes(
+    area: &Area,
+    start: &WalkStartRule,
+    case: &Case,
+    d: &Decision,
+) -> Vec<RecordedRoute> {
     let Some(school) = &d.school else {
         return Vec::new();
     };
-    let home = area.locate(case.home, case.access_point);
+    let home = area.locate(case.home, case.access_point, start);
     let mut out = Vec::new();
     let wanted = [
         (

@@ -10,7 +10,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 use thiserror::Error;
 
-use super::{Catchment, Gate, LeftOutSchool, School, Urn};
+use super::{Catchment, Gate, LeftOutSchool, School, Urn, WalkStart, WalkStartRule};
 use crate::network::{Mode, Network, Route, Snap, SnapError, Tree};
 
 /// Problems in the area data, or in measuring from a home within it.
@@ -233,8 +233,8 @@ fn network_extent(network: &Network, pad: f64) -> Extent {
 #[derive(Debug, Clone)]
 pub struct Located {
     pub home: geo::Point<f64>,
-    /// The point where the home meets the road, when given explicitly (clause 1.1.1).
-    pub access_point: Option<geo::Point<f64>>,
+    /// Where its routes start (clause 1.1.1) and how that was found.
+    pub start: WalkStart,
     snaps: [Result<Snap, SnapError>; 3],
 }
 
@@ -414,22 +414,31 @@ impl Area {
         Euclidean.distance(home, school.location)
     }
 
-    /// Places a home on each mode's network: at the given access point where the home meets the
-    /// road, else at the nearest point of the nearest usable edge.
-    pub fn locate(&self, home: geo::Point<f64>, access_point: Option<geo::Point<f64>>) -> Located {
-        let from = access_point.unwrap_or(home);
-        let snaps = Mode::ALL.map(|m| self.network.snap(m, from, self.max_snap_m));
-        Located {
-            home,
-            access_point,
-            snaps,
-        }
+    /// Places a home on each mode's network, from where its walk starts (see [`WalkStart`]): the
+    /// given access point where the home meets the road, else where the policy's rule puts it
+    /// (the nearest adopted road, or the nearest point of the nearest usable edge).
+    pub fn locate(
+        &self,
+        home: geo::Point<f64>,
+        access_point: Option<geo::Point<f64>>,
+        rule: &WalkStartRule,
+    ) -> Located {
+        let start = WalkStart::find(&self.network, rule, home, access_point, self.max_snap_m);
+        let snaps = match (&start, start.point()) {
+            (WalkStart::NoAdoptedRoad(e), _) => [e.clone(), e.clone(), e.clone()].map(Err),
+            (_, from) => {
+                Mode::ALL.map(|m| self.network.snap(m, from.unwrap_or(home), self.max_snap_m))
+            }
+        };
+        Located { home, start, snaps }
     }
 
     /// Checks that a located home can be decided in this area: the home lies within the area's
     /// extent, and the point measured from (the access point, else the home) was placed on at
     /// least one mode's network. A home that fails is not in the area as far as the tool can
     /// tell (a mistyped or swapped coordinate, most often), so nothing about it can be decided.
+    /// A home within reach of the network but of no adopted road is placed: rules that need a
+    /// distance refer it, asking for the access point.
     pub fn check_placed(&self, located: &Located) -> Result<(), AreaError> {
         let swapped = |p: geo::Point<f64>| self.extent.contains(geo::Point::new(p.y(), p.x()));
         let home = located.home;
@@ -445,14 +454,20 @@ impl Area {
         if located.snaps.iter().any(Result::is_ok) {
             return Ok(());
         }
-        let (point, from) = match located.access_point {
-            Some(a) => (PlacedPoint::AccessPoint, a),
-            None => (PlacedPoint::Home, home),
+        let (point, from) = match &located.start {
+            WalkStart::AccessPoint(a) => (PlacedPoint::AccessPoint, *a),
+            _ => (PlacedPoint::Home, home),
         };
+        let nearest_m = self.nearest_path_m(from);
+        if matches!(located.start, WalkStart::NoAdoptedRoad(_))
+            && nearest_m.is_some_and(|d| d <= self.max_snap_m)
+        {
+            return Ok(());
+        }
         let outside = !self.extent.contains(from);
         Err(AreaError::NotPlaced(NotPlaced {
             point,
-            nearest_m: self.nearest_path_m(from),
+            nearest_m,
             max_m: self.max_snap_m,
             outside: outside.then_some(self.extent),
             swapped: outside && swapped(from),
@@ -575,7 +590,11 @@ mod tests {
     }
 
     fn placed(a: &Area, home: (f64, f64), access: Option<(f64, f64)>) -> Result<(), AreaError> {
-        let l = a.locate(Point::from(home), access.map(Point::from));
+        let l = a.locate(
+            Point::from(home),
+            access.map(Point::from),
+            &WalkStartRule::NEAREST_PATH,
+        );
         a.check_placed(&l)
     }
 
@@ -609,7 +628,11 @@ mod tests {
         assert_eq!(placed(&a, (2000.0, 1020.0), None), Ok(()));
         // 10 m from the footpath, 900 m from the road: walking only.
         assert_eq!(placed(&a, (3010.0, 1900.0), None), Ok(()));
-        let l = a.locate(Point::new(3010.0, 1900.0), None);
+        let l = a.locate(
+            Point::new(3010.0, 1900.0),
+            None,
+            &WalkStartRule::NEAREST_PATH,
+        );
         assert!(l.snap(Mode::Walk).is_ok() && l.snap(Mode::Drive).is_err());
     }
 

@@ -4,11 +4,14 @@
 //! * `school`    – a school (DfE GIAS attributes plus the transport attributes the policy needs).
 //! * `catchment` – catchment polygons; overlapping ones make joint catchments.
 //! * `measure`   – distances from a home to a school as the policy measures them.
+//! * `walk_start` – where a home's walk starts: the access point, or the adopted road it meets.
 
 mod catchment;
 mod measure;
 mod school;
+mod walk_start;
 
 pub use catchment::Catchment;
 pub use measure::{Area, AreaError, Extent, Located, Measured, NotPlaced, PlacedPoint};
 pub use school::{Gate, Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
+pub use walk_start::{RoadPoint, StartAt, WalkStart, WalkStartRule};

@@ -297,6 +297,7 @@ fn write_records(
         }
         let bytes = record_bytes(
             &loaded.area.area,
+            &loaded.policy.policy.walk_start.rule(),
             &loaded.origin,
             &recorded,
             &r.fields,

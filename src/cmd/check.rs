@@ -51,6 +51,7 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
     if let Some(path) = &args.record {
         let bytes = record_bytes(
             &loaded.area.area,
+            &loaded.policy.policy.walk_start.rule(),
             &loaded.origin,
             &recorded_sources(&sources),
             &fields,

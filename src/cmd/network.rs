@@ -319,7 +319,9 @@ mod tests {
         let home = geo::Point::new(485900.0, 309100.0);
         let walk = |manifest: &str| {
             let a = load_area(&d.join(manifest), None).unwrap();
-            let located = a.area.locate(home, None);
+            let located = a
+                .area
+                .locate(home, None, &crate::area::WalkStartRule::NEAREST_PATH);
             a.area
                 .measure(&located, Urn(138113), Mode::Walk)
                 .unwrap()

@@ -111,6 +111,7 @@ pub(super) fn redecide(rec: &RecordIn, loaded: &Loaded) -> Result<Redecided> {
     );
     let bytes = record_bytes(
         &loaded.area.area,
+        &loaded.policy.policy.walk_start.rule(),
         &origin,
         &rec.sources,
         &rec.case,

@@ -35,9 +35,11 @@ fn scenario(
 ) -> (Scenario, Vec<RecordedRoute>) {
     let area = &loaded.area.area;
     let d = decide(&loaded.policy.policy, area, case, &loaded.settings);
-    let routes = measured_routes(area, case, &d);
+    let start = loaded.policy.policy.walk_start.rule();
+    let routes = measured_routes(area, &start, case, &d);
     let map = gather(
         area,
+        &start,
         &loaded.policy.policy.unavailable_route.cite.clause,
         case,
         d.school.as_ref().map(|s| s.urn),

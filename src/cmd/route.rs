@@ -53,7 +53,14 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
         .school(case.school)
         .with_context(|| format!("unknown school URN {}", case.school))?;
     let mode = mode_of(args.mode);
-    let located = area.locate(case.home, case.access_point);
+    let located = area.locate(
+        case.home,
+        case.access_point,
+        &loaded.policy.policy.walk_start.rule(),
+    );
+    // A home the area does not cover cannot be routed from: say so as `check` does.
+    area.check_placed(&located)
+        .context("no route can be measured from this home")?;
     let (Some(m), Some(route)) = (
         area.measure(&located, case.school, mode)?,
         area.route(&located, case.school, mode)?,
@@ -85,17 +92,25 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
         }),
     )];
     features.push(feature(pt(case.home), json!({ "kind": "home" })));
+    // Where the route starts, and how far that is from the home's own point (not counted): the
+    // nearest adopted road, the access point given, or the nearest path (clause 1.1.1).
+    let from_home_m = geo::Distance::distance(&geo::Euclidean, case.home, m.home_snap.point);
     features.push(feature(
         pt(m.home_snap.point),
-        json!({ "kind": "access_point", "snap_distance_m": m.home_snap.distance_m, "edge_id": m.home_snap.edge_id }),
+        json!({
+            "kind": "access_point",
+            "how": located.start.how(),
+            "snap_distance_m": from_home_m,
+            "edge_id": m.home_snap.edge_id,
+        }),
     ));
-    if m.home_snap.distance_m > 0.0 {
+    if from_home_m > 0.0 {
         features.push(feature(
             GeometryValue::new_line_string(vec![
                 vec![case.home.x(), case.home.y()],
                 vec![m.home_snap.point.x(), m.home_snap.point.y()],
             ]),
-            json!({ "kind": "home_to_network", "length_m": m.home_snap.distance_m, "counted": false }),
+            json!({ "kind": "home_to_network", "length_m": from_home_m, "counted": false }),
         ));
     }
     for g in area.gates(case.school) {

@@ -56,7 +56,7 @@ pub fn near(args: NearArgs) -> Result<Exit> {
     let _: Option<Sex> = case.sex;
     let loaded = load(&args.sources)?;
     let area = &loaded.area.area;
-    let located = area.locate(case.home, None);
+    let located = area.locate(case.home, None, &loaded.policy.policy.walk_start.rule());
     // A home the area does not cover has no nearest school worth listing (issue 9, item 5).
     area.check_placed(&located)
         .context("the schools near this home cannot be listed")?;

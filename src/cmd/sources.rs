@@ -236,13 +236,14 @@ pub fn recorded_sources(sources: &Sources) -> RecordedSources {
 /// The decision record of one decided case, as bytes.
 pub fn record_bytes(
     area: &Area,
+    start: &crate::area::WalkStartRule,
     origin: &Origin,
     sources: &RecordedSources,
     fields: &BTreeMap<String, String>,
     case: &Case,
     decision: &Decision,
 ) -> Result<Vec<u8>> {
-    let routes = measured_routes(area, case, decision);
+    let routes = measured_routes(area, start, case, decision);
     RecordOut {
         record_format: RECORD_FORMAT,
         record_version: RECORD_VERSION,

@@ -58,7 +58,7 @@ impl<'a> Ctx<'a> {
         let school = area
             .school(case.school)
             .ok_or_else(|| area.unknown_school(case.school))?;
-        let located = area.locate(case.home, case.access_point);
+        let located = area.locate(case.home, case.access_point, &policy.walk_start.rule());
         area.check_placed(&located)?;
         let sets = SchoolSets::new(area, policy, case);
         Ok(Ctx {
@@ -90,6 +90,11 @@ impl<'a> Ctx<'a> {
             Ok(Some(r)) => self.area.network().unsafe_refs(&r),
             _ => Vec::new(),
         }
+    }
+
+    /// Where the home's routes start (clause 1.1.1) and how that point was found.
+    pub fn walk_start(&self) -> &crate::area::WalkStart {
+        &self.located.start
     }
 
     /// Where the home was placed on `mode`'s network (clause 2.3 measures from it too).

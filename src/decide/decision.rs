@@ -64,6 +64,50 @@ pub struct Distances {
     pub walking_snap_m: Option<f64>,
     /// The school entrance the walking route reaches.
     pub walking_entrance: Option<String>,
+    /// Where the routes start (clause 1.1.1), when the walk was measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub walk_start: Option<WalkStartShown>,
+}
+
+/// Where the measured routes start and how that point was found (clause 1.1.1: "from where the
+/// property meets the adopted road"), for the letter, the panel and the decisions file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WalkStartShown {
+    /// `access_point` (given in the case), `adopted_road` (the nearest point of the nearest
+    /// adopted road) or `nearest_path` (the nearest walkable way of any kind).
+    pub how: &'static str,
+    /// The clause of the policy's rule for where a walk starts.
+    pub clause: String,
+    /// Straight-line distance from the home's point to where the walk starts, metres (not
+    /// counted in the distance).
+    pub from_home_m: f64,
+    /// The road or path the walk starts on, as named in the network, else its edge id.
+    pub road: String,
+    /// A second road about as near the home, when the access point is ambiguous.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_road: Option<crate::area::RoadPoint>,
+}
+
+impl WalkStartShown {
+    /// The line the text and HTML reports give.
+    pub fn describe(&self) -> String {
+        let m = self.from_home_m;
+        match self.how {
+            "access_point" => format!(
+                "from the access point given, on {}, {m:.1} m from the home's point (not counted)",
+                self.road
+            ),
+            "adopted_road" => format!(
+                "where the home meets the adopted road, on {}, {m:.1} m from the home's point \
+                 (not counted; clause {})",
+                self.road, self.clause
+            ),
+            _ => format!(
+                "on the nearest path, {}, {m:.1} m from the home's point (not counted)",
+                self.road
+            ),
+        }
+    }
 }
 
 /// The limit that decided the outcome, e.g. "walking route >= 3 mi (1.1.1(ii))".

@@ -7,6 +7,7 @@
 //! closest to meeting, or on parental preference (clause 1.1.6) when no rule accepted the school.
 //! The surplus seat charge and priority (clause 1.3) follow from the outcome.
 
+mod ambiguous_access;
 pub mod case;
 pub mod context;
 pub mod decision;
@@ -14,17 +15,18 @@ pub mod follow_up;
 mod rulebook;
 pub mod rules;
 pub mod schools;
+mod two_readings;
 mod unknown_sex;
 
 pub use case::{Case, Sex};
 pub use context::{Ctx, DecideError};
 pub use decision::{
     Charge, Decision, Distances, FollowUp, Outcome, Reason, SchoolRef, SupportEnds,
-    SurplusPriority, ThresholdApplied,
+    SurplusPriority, ThresholdApplied, WalkStartShown,
 };
 pub use rulebook::Policy;
 
-use crate::area::Area;
+use crate::area::{Area, WalkStart};
 use crate::network::Mode;
 
 use crate::units::Metres;
@@ -69,12 +71,28 @@ fn decide_inner(
         .find_map(|r| r.form().decided_home(case));
     let case = moved.as_ref().unwrap_or(case);
     let ctx = Ctx::new(policy, area, case, settings)?;
-    let d = decide_ctx(&ctx)?;
-    if case.sex.is_some() {
+    let d = decide_either_sex(&ctx)?;
+    // Clause 1.1.1: a home about as near two roads is decided from each.
+    match ctx.walk_start() {
+        WalkStart::AdoptedRoad {
+            road,
+            other: Some(other),
+        } => ambiguous_access::settle(&ctx, d, road, other, |c| {
+            decide_either_sex(&Ctx::new(policy, area, c, settings)?)
+        }),
+        _ => Ok(d),
+    }
+}
+
+/// Decides a case in its context; with the sex blank, for either sex where that matters.
+fn decide_either_sex(ctx: &Ctx) -> Result<Decision, DecideError> {
+    let d = decide_ctx(ctx)?;
+    if ctx.case.sex.is_some() {
         return Ok(d);
     }
     // Clause 1.1.7: with the sex blank, single-sex schools may change which schools count.
-    unknown_sex::settle(&ctx, d, |c| {
+    let (policy, area, settings) = (ctx.policy, ctx.area, ctx.settings);
+    unknown_sex::settle(ctx, d, |c| {
         decide_ctx(&Ctx::new(policy, area, c, settings)?)
     })
 }
@@ -337,5 +355,33 @@ fn distances(ctx: &Ctx, notes: &mut rules::Notes) -> Distances {
         no_available_walking_route: matches!(walk, Ok(None)),
         walking_snap_m: walk_ok.map(|m| m.home_snap.distance_m),
         walking_entrance: walk_ok.map(|m| m.entrance.clone()),
+        walk_start: walk_ok.map(|m| walk_start_shown(ctx, &m.home_snap)),
+    }
+}
+
+/// Where the walk measured from `snap` (the home's place on the walking network) starts, and
+/// how that point was found.
+fn walk_start_shown(ctx: &Ctx, snap: &crate::network::Snap) -> WalkStartShown {
+    let net = ctx.area.network();
+    let on_snap = || {
+        net.edge_name(snap)
+            .unwrap_or_else(|| format!("the way {}", snap.edge_id))
+    };
+    let home = ctx.case.home;
+    let from_home = |p: geo::Point<f64>| geo::Distance::distance(&geo::Euclidean, home, p);
+    let start = ctx.walk_start();
+    let (road, from_home_m, other_road) = match start {
+        WalkStart::AccessPoint(a) => (on_snap(), from_home(*a), None),
+        WalkStart::AdoptedRoad { road, other } => (road.road(), road.distance_m, other.clone()),
+        WalkStart::NoAdoptedRoad(_) | WalkStart::NearestPath => {
+            (on_snap(), from_home(snap.point), None)
+        }
+    };
+    WalkStartShown {
+        how: start.how(),
+        clause: ctx.policy.walk_start.cite.clause.clone(),
+        from_home_m,
+        road,
+        other_road,
     }
 }

@@ -9,7 +9,7 @@ use crate::policy::overlay;
 use crate::policy::{
     Appeal, AppealRules, AreaRule, Basis, DecisionOrder, EhcpProvision, FollowUps, Letter,
     LowIncome, Meta, NetworkDate, ParentalPreference, PolicyError, ReligionOrBelief, Suitability,
-    SurplusSeat, SurplusSeatScheme, UnavailableRoute,
+    SurplusSeat, SurplusSeatScheme, UnavailableRoute, WalkStart,
 };
 
 use super::rules::{self, Rule};
@@ -29,6 +29,7 @@ macro_rules! policy_doc {
             religion_or_belief: Option<ReligionOrBelief>,
             unavailable_route: Option<UnavailableRoute>,
             network_date: Option<NetworkDate>,
+            walk_start: Option<WalkStart>,
             parental_preference: Option<ParentalPreference>,
             surplus_seat: Option<SurplusSeat>,
             follow_up: Option<FollowUps>,
@@ -65,6 +66,8 @@ pub struct Policy {
     pub religion_or_belief: ReligionOrBelief,
     pub unavailable_route: UnavailableRoute,
     pub network_date: NetworkDate,
+    /// Where a walk starts (clause 1.1.1).
+    pub walk_start: WalkStart,
     pub parental_preference: ParentalPreference,
     pub surplus_seat: SurplusSeat,
     /// What follows from a decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2).
@@ -145,6 +148,7 @@ impl Policy {
         let mut faith = None;
         let mut unavailable = None;
         let mut network_date = None;
+        let mut walk_start = None;
         let mut pref = None;
         let mut surplus = None;
         let mut follow_up = None;
@@ -176,6 +180,7 @@ impl Policy {
                 "unavailable_route",
             )?;
             take_once(&mut network_date, doc.network_date, file, "network_date")?;
+            take_once(&mut walk_start, doc.walk_start, file, "walk_start")?;
             take_once(
                 &mut pref,
                 doc.parental_preference,
@@ -265,6 +270,7 @@ impl Policy {
             religion_or_belief: required(faith, "religion_or_belief")?,
             unavailable_route: required(unavailable, "unavailable_route")?,
             network_date: required(network_date, "network_date")?,
+            walk_start: required(walk_start, "walk_start")?,
             parental_preference: pref,
             surplus_seat: required(surplus, "surplus_seat")?,
             appeal: follow_up

@@ -13,11 +13,9 @@ use crate::policy::{Requirement, SchoolSet};
 
 use super::case::{Case, Sex};
 use super::context::{Ctx, DecideError};
-use super::decision::{Decision, Outcome, Reason};
-use super::follow_up;
-use super::rules::surplus_seat;
+use super::decision::{Decision, Reason};
 use super::schools::SchoolSets;
-use crate::policy::Basis;
+use super::two_readings::{refer_to_officer, same_decision, summary};
 
 /// One set of schools the rules may count, for one sex: what it is, and its schools.
 type Counted = Vec<(String, Vec<Urn>)>;
@@ -95,43 +93,6 @@ fn counted(area: &Area, policy: &Policy, case: &Case, low_income: bool, sex: Sex
     out
 }
 
-/// The parts of a decision that a letter turns on: outcome, basis, clause, charge, priority and
-/// when support ends. Reasons may word the same decision differently for a boy and a girl.
-fn same_decision(a: &Decision, b: &Decision) -> bool {
-    a.outcome == b.outcome
-        && a.basis == b.basis
-        && a.deciding_clause == b.deciding_clause
-        && a.charge == b.charge
-        && a.surplus_priority == b.surplus_priority
-        && a.support_ends == b.support_ends
-}
-
-/// A decision in a few words: "eligible (statutory distance, clause 1.1.1(ii))".
-fn summary(d: &Decision) -> String {
-    let outcome = match d.outcome {
-        Outcome::Eligible => "eligible",
-        Outcome::Assisted => "assisted at a charge",
-        Outcome::NotEligible => "not eligible",
-        Outcome::Refer => "referred to an officer",
-        Outcome::Error => "not decided",
-    };
-    let mut detail: Vec<String> = Vec::new();
-    if let Some(b) = &d.basis {
-        detail.push(b.as_str().replace('_', " "));
-    }
-    if let Some(c) = &d.deciding_clause {
-        detail.push(format!("clause {c}"));
-    }
-    if let Some(e) = &d.error {
-        detail.push(e.clone());
-    }
-    if detail.is_empty() {
-        outcome.to_string()
-    } else {
-        format!("{outcome} ({})", detail.join(", "))
-    }
-}
-
 /// Settles a case whose sex is blank: `d` is its decision as given (single-sex schools counted
 /// as suitable), `decide` decides a copy of the case with the sex filled in.
 pub(super) fn settle(
@@ -189,15 +150,7 @@ pub(super) fn settle(
         ));
         return Ok(out);
     }
-    let mut r = d;
-    r.outcome = Outcome::Refer;
-    r.basis = None::<Basis>;
-    r.deciding_clause = Some(clause.clone());
-    r.threshold = None;
-    r.surplus_priority = None;
-    r.support_ends = None;
-    r.charge = Some(surplus_seat::seat_price(ctx, &mut Default::default()));
-    r.reasons = vec![
+    let reasons = vec![
         Reason {
             clause: clause.clone(),
             text: format!(
@@ -209,7 +162,7 @@ pub(super) fn settle(
             figures: None,
         },
         Reason {
-            clause,
+            clause: clause.clone(),
             text: format!(
                 "Decided as for a boy: {}; as for a girl: {}.",
                 summary(&as_boy),
@@ -218,13 +171,11 @@ pub(super) fn settle(
             figures: None,
         },
     ];
-    let mut warnings: Vec<String> = Vec::new();
-    for w in as_boy.warnings.iter().chain(&as_girl.warnings) {
-        if !warnings.contains(w) {
-            warnings.push(w.clone());
-        }
-    }
-    r.warnings = warnings;
-    r.follow_ups = follow_up::follow_ups(ctx, &r);
-    Ok(r)
+    Ok(refer_to_officer(
+        ctx,
+        d,
+        clause,
+        reasons,
+        [&as_boy, &as_girl],
+    ))
 }

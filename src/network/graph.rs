@@ -121,6 +121,35 @@ pub(crate) const FWD: u8 = 1;
 /// Travel against the edge's digitised direction (last -> first coordinate) is allowed.
 pub(crate) const BWD: u8 = 2;
 
+/// What a point may be snapped onto: the edges one travel mode may use, or the adopted roads a
+/// home meets (where a walk starts, clause 1.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layer {
+    Mode(Mode),
+    AdoptedRoads,
+}
+
+impl Layer {
+    /// Position in per-layer arrays: the modes' slots, then the adopted roads.
+    pub(crate) const fn slot(self) -> usize {
+        match self {
+            Layer::Mode(m) => m.slot(),
+            Layer::AdoptedRoads => 3,
+        }
+    }
+}
+
+/// Whether a walk may start on the edge (clause 1.1.1: "from where the property meets the
+/// adopted road"): a walkable adopted road. A network that does not class its edges (no
+/// `road_class`) has its drivable edges counted as roads, since a way a car may use is the best
+/// sign of a road such a network gives.
+pub(crate) fn is_adopted_road(attrs: &EdgeAttrs) -> bool {
+    attrs.walk
+        && attrs
+            .road_class
+            .map_or(attrs.drive, |c| c == RoadClass::AdoptedRoad)
+}
+
 /// Which directions of an edge `mode` may use: walkers ignore one-way restrictions, `Walk` drops
 /// stretches assessed unsafe (clause 1.5.4), drivers respect one-way.
 pub(crate) fn directions(attrs: &EdgeAttrs, mode: Mode) -> u8 {
@@ -161,8 +190,9 @@ pub(crate) struct Topo {
     pub(crate) to: u32,
     /// Euclidean length of the geometry, metres.
     pub(crate) len: f64,
-    /// [`FWD`]/[`BWD`] bits per mode, indexed by [`Mode::slot`].
-    pub(crate) dirs: [u8; 3],
+    /// [`FWD`]/[`BWD`] bits per mode, indexed by [`Mode::slot`]; the fourth entry
+    /// ([`Layer::AdoptedRoads`]) is non-zero on the edges where a walk may start.
+    pub(crate) dirs: [u8; 4],
 }
 
 /// Attributes and full geometry of one source edge, with the distance along the edge at each
@@ -196,10 +226,10 @@ pub struct Network {
     /// Bounding box of each edge's geometry (min x, min y, max x, max y), so that a snap by
     /// scanning skips edges that cannot be nearer than the best found.
     bbox: Vec<[f64; 4]>,
-    /// Per mode: the R-tree of the usable segments, once built.
-    pub(super) index: [OnceLock<RTree<Segment>>; 3],
-    /// Per mode: points snapped by scanning so far.
-    scans: [AtomicUsize; 3],
+    /// Per [`Layer`]: the R-tree of the usable segments, once built.
+    pub(super) index: [OnceLock<RTree<Segment>>; 4],
+    /// Per [`Layer`]: points snapped by scanning so far.
+    scans: [AtomicUsize; 4],
 }
 
 /// Merges end points into nodes: equal to the millimetre means the same junction. Nodes are
@@ -281,7 +311,17 @@ impl Network {
             if len <= 0.0 {
                 return Err(NetworkError::ZeroLength { id: attrs.id });
             }
-            let dirs = Mode::ALL.map(|m| directions(&attrs, m));
+            let [w, wi, d] = Mode::ALL.map(|m| directions(&attrs, m));
+            let dirs = [
+                w,
+                wi,
+                d,
+                if is_adopted_road(&attrs) {
+                    FWD | BWD
+                } else {
+                    0
+                },
+            ];
             topo.push(Topo {
                 from,
                 to,
@@ -412,7 +452,31 @@ impl Network {
     /// meets the road. Ties go to the lowest edge index, then the lowest segment, so results never
     /// depend on the R-tree's internal layout.
     pub fn snap(&self, mode: Mode, p: geo::Point<f64>, max_m: f64) -> Result<Snap, SnapError> {
-        snap::snap(self, mode, p, max_m)
+        snap::snap(self, Layer::Mode(mode), p, max_m)
+    }
+
+    /// Snaps a home to the nearest point of the nearest adopted road (see [`is_adopted_road`]):
+    /// where its walk starts (clause 1.1.1). Refused beyond `max_m`, like [`Network::snap`].
+    pub fn snap_to_adopted_road(&self, p: geo::Point<f64>, max_m: f64) -> Result<Snap, SnapError> {
+        snap::snap(self, Layer::AdoptedRoads, p, max_m)
+    }
+
+    /// Another road the home may meet instead of `first` (its nearest adopted road): the nearest
+    /// point of an adopted road with another name (or either unnamed and another edge), no more
+    /// than `within_m` further from the home than `first` and more than `within_m` from
+    /// `first`'s point, so that the walk from it could differ. `None` when there is none.
+    pub fn other_adopted_road(
+        &self,
+        p: geo::Point<f64>,
+        first: &Snap,
+        within_m: f64,
+    ) -> Option<Snap> {
+        snap::other_road(self, p, first, within_m)
+    }
+
+    /// The name of the edge a point was snapped onto, when the network gives one.
+    pub fn edge_name(&self, s: &Snap) -> Option<String> {
+        self.data.get(s.edge).and_then(|d| d.attrs.name.clone())
     }
 
     /// The junction (node) ids at the first and last coordinate of a source edge; stable for a
@@ -437,22 +501,22 @@ impl Network {
         &self.graphs[mode.slot()]
     }
 
-    /// `mode`'s R-tree when it is built or worth building now; `None` while snapping by
-    /// scanning is cheaper (the first [`SNAPS_BEFORE_INDEX`] snaps in the mode).
-    pub(crate) fn index(&self, mode: Mode) -> Option<&RTree<Segment>> {
-        let slot = mode.slot();
+    /// The layer's R-tree when it is built or worth building now; `None` while snapping by
+    /// scanning is cheaper (the first [`SNAPS_BEFORE_INDEX`] snaps in the layer).
+    pub(crate) fn index(&self, layer: Layer) -> Option<&RTree<Segment>> {
+        let slot = layer.slot();
         if let Some(tree) = self.index[slot].get() {
             return Some(tree);
         }
         if self.scans[slot].fetch_add(1, Ordering::Relaxed) < SNAPS_BEFORE_INDEX {
             return None;
         }
-        Some(self.index[slot].get_or_init(|| self.build_index(mode)))
+        Some(self.index[slot].get_or_init(|| self.build_index(layer)))
     }
 
-    /// Builds `mode`'s R-tree now (benchmarks, and tests comparing it with scanning).
-    pub(crate) fn build_index(&self, mode: Mode) -> RTree<Segment> {
-        let slot = mode.slot();
+    /// Builds the layer's R-tree now (benchmarks, and tests comparing it with scanning).
+    pub(crate) fn build_index(&self, layer: Layer) -> RTree<Segment> {
+        let slot = layer.slot();
         snap::build_index(
             self.data
                 .iter()

@@ -12,7 +12,10 @@ use geo::{Coord, Distance, Euclidean, LineString};
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use thiserror::Error;
 
-use super::{Mode, Network};
+use super::graph::Layer;
+#[cfg(test)]
+use super::Mode;
+use super::Network;
 
 /// A point placed on an edge of one mode's graph.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -53,6 +56,17 @@ pub enum SnapError {
     /// NaN or infinite input coordinates.
     #[error("coordinate is not a finite number")]
     NonFinite,
+    /// No adopted road, where a walk starts (clause 1.1.1), is near enough; `nearest_m` is how
+    /// far the nearest is, `None` when the network has none.
+    #[error(
+        "routes start where the property meets the adopted road, and there is none within \
+         {max_m:.0} m of the home{}",
+        match nearest_m {
+            Some(d) => format!(" (the nearest is {d:.0} m away)"),
+            None => " (the network has none)".to_string(),
+        }
+    )]
+    NoAdoptedRoad { max_m: f64, nearest_m: Option<f64> },
 }
 
 /// One straight segment of a source edge, as stored in a mode's R-tree.
@@ -173,8 +187,8 @@ pub(crate) fn nearest_in_tree(tree: &RTree<Segment>, q: [f64; 2]) -> Option<Near
 /// The nearest usable segment by looking at every usable edge, skipping those whose bounding box
 /// is further than the best found: the same smallest (distance, edge, segment) as
 /// [`nearest_in_tree`], with the same distance computation, without building a tree.
-pub(crate) fn nearest_by_scan(net: &Network, mode: Mode, q: [f64; 2]) -> Option<Nearest> {
-    let slot = mode.slot();
+pub(crate) fn nearest_by_scan(net: &Network, layer: Layer, q: [f64; 2]) -> Option<Nearest> {
+    let slot = layer.slot();
     let mut best: Option<Nearest> = None;
     for edge in 0..net.edge_count() {
         if net.topo(edge).dirs[slot] == 0 {
@@ -207,10 +221,10 @@ pub(crate) fn nearest_by_scan(net: &Network, mode: Mode, q: [f64; 2]) -> Option<
     best
 }
 
-/// See [`Network::snap`].
+/// See [`Network::snap`] and [`Network::snap_to_adopted_road`].
 pub(crate) fn snap(
     net: &Network,
-    mode: Mode,
+    layer: Layer,
     p: geo::Point<f64>,
     max_m: f64,
 ) -> Result<Snap, SnapError> {
@@ -218,37 +232,129 @@ pub(crate) fn snap(
         return Err(SnapError::NonFinite);
     }
     let q = [p.x(), p.y()];
-    let best = match net.index(mode) {
+    let best = match net.index(layer) {
         Some(tree) => nearest_in_tree(tree, q),
-        None => nearest_by_scan(net, mode, q),
+        None => nearest_by_scan(net, layer, q),
     };
     let Some((_, edge, seg)) = best else {
-        return Err(SnapError::NoEdges);
+        return Err(match layer {
+            Layer::AdoptedRoads => SnapError::NoAdoptedRoad {
+                max_m,
+                nearest_m: None,
+            },
+            Layer::Mode(_) => SnapError::NoEdges,
+        });
     };
-    let (edge, seg) = (edge as usize, seg as usize);
+    let s = placed(net, p, edge as usize, seg as usize);
+    // A NaN limit refuses everything rather than accepting everything.
+    if max_m.is_nan() || s.distance_m > max_m {
+        return Err(match layer {
+            Layer::AdoptedRoads => SnapError::NoAdoptedRoad {
+                max_m,
+                nearest_m: Some(s.distance_m),
+            },
+            Layer::Mode(_) => SnapError::TooFar {
+                max_m,
+                nearest_m: s.distance_m,
+            },
+        });
+    }
+    Ok(s)
+}
+
+/// `p` placed at its perpendicular foot on segment `seg` of `edge`.
+fn placed(net: &Network, p: geo::Point<f64>, edge: usize, seg: usize) -> Snap {
+    let q = [p.x(), p.y()];
     let geometry = net.geometry(edge);
     let (a, b) = (geometry.0[seg], geometry.0[seg + 1]);
     let f = foot([a.x, a.y], [b.x, b.y], q);
     let point = geo::Point::new(f[0], f[1]);
     let distance_m = Euclidean.distance(p, point);
-    // A NaN limit refuses everything rather than accepting everything.
-    if max_m.is_nan() || distance_m > max_m {
-        return Err(SnapError::TooFar {
-            max_m,
-            nearest_m: distance_m,
-        });
-    }
     let len = net.topo(edge).len;
     let offset_m =
         (net.cum(edge)[seg] + Euclidean.distance(a, Coord { x: f[0], y: f[1] })).clamp(0.0, len);
-    Ok(Snap {
+    Snap {
         from: p,
         point,
         distance_m,
         edge_id: net.attrs(edge).id.clone(),
         edge,
         offset_m,
-    })
+    }
+}
+
+/// See [`Network::other_adopted_road`]. Every adopted-road segment within reach is looked at
+/// (by the R-tree when built, else by scanning, which find the same segments) and the smallest
+/// (distance, edge, segment) of those on another road is kept, so the answer does not depend on
+/// how the candidates were found.
+pub(crate) fn other_road(
+    net: &Network,
+    p: geo::Point<f64>,
+    first: &Snap,
+    within_m: f64,
+) -> Option<Snap> {
+    if !within_m.is_finite() || within_m < 0.0 {
+        return None;
+    }
+    let q = [p.x(), p.y()];
+    let reach = first.distance_m + within_m;
+    let reach2 = with_slack(reach * reach);
+    let name = net.attrs(first.edge).name.as_deref();
+    let other = |s: &Segment| -> bool {
+        let e = s.edge as usize;
+        if e == first.edge {
+            return false;
+        }
+        match (name, net.attrs(e).name.as_deref()) {
+            (Some(a), Some(b)) if a.trim().eq_ignore_ascii_case(b.trim()) => return false,
+            _ => {}
+        }
+        let f = foot(s.a, s.b, q);
+        let apart = Euclidean.distance(first.point, geo::Point::new(f[0], f[1]));
+        apart > within_m
+    };
+    let slot = Layer::AdoptedRoads.slot();
+    let mut candidates: Vec<Segment> = Vec::new();
+    match net.index[slot].get() {
+        Some(tree) => candidates.extend(
+            tree.locate_within_distance(q, reach2)
+                .filter(|s| other(s))
+                .copied(),
+        ),
+        None => {
+            for edge in 0..net.edge_count() {
+                if net.topo(edge).dirs[slot] == 0 {
+                    continue;
+                }
+                let [x0, y0, x1, y1] = *net.bbox(edge);
+                let dx = (x0 - q[0]).max(q[0] - x1).max(0.0);
+                let dy = (y0 - q[1]).max(q[1] - y1).max(0.0);
+                if dx * dx + dy * dy > reach2 {
+                    continue;
+                }
+                for (seg, w) in net.geometry(edge).0.windows(2).enumerate() {
+                    if w[0] == w[1] {
+                        continue;
+                    }
+                    let s = Segment {
+                        a: [w[0].x, w[0].y],
+                        b: [w[1].x, w[1].y],
+                        edge: edge as u32,
+                        seg: seg as u32,
+                    };
+                    if s.distance_2(&q) <= reach2 && other(&s) {
+                        candidates.push(s);
+                    }
+                }
+            }
+        }
+    }
+    let best = candidates
+        .iter()
+        .map(|s| (s.distance_2(&q), s.edge, s.seg))
+        .filter(|k| k.0 <= reach * reach)
+        .min_by(|a, b| a.0.total_cmp(&b.0).then((a.1, a.2).cmp(&(b.1, b.2))))?;
+    Some(placed(net, p, best.1 as usize, best.2 as usize))
 }
 
 #[cfg(test)]
@@ -380,10 +486,11 @@ mod tests {
             points.extend(g.0.iter().map(|c| [c.x, c.y]));
         }
         for mode in Mode::ALL {
-            let tree = net.build_index(mode);
+            let layer = Layer::Mode(mode);
+            let tree = net.build_index(layer);
             for q in &points {
                 assert_eq!(
-                    nearest_by_scan(&net, mode, *q),
+                    nearest_by_scan(&net, layer, *q),
                     nearest_in_tree(&tree, *q),
                     "{mode:?} at {q:?}"
                 );
@@ -416,5 +523,142 @@ mod tests {
         assert!((s.distance_m - 1.5 * 2f64.sqrt()).abs() < 1e-9);
         let seg = 200f64.sqrt();
         assert!((s.offset_m - 137.55 * seg).abs() < 1e-9);
+    }
+
+    /// An edge with a name and a road class.
+    fn classed(
+        mut e: crate::network::RawEdge,
+        name: Option<&str>,
+        class: Option<crate::network::RoadClass>,
+    ) -> crate::network::RawEdge {
+        e.attrs.name = name.map(Into::into);
+        e.attrs.road_class = class;
+        e
+    }
+
+    #[test]
+    fn a_walk_starts_on_the_nearest_adopted_road_never_a_path_or_a_private_drive() {
+        use crate::network::RoadClass::*;
+        // From (50, 0): a footpath 5 m north, a private drive 8 m south, the adopted road 30 m
+        // north.
+        let net = Network::build(vec![
+            classed(path("path", &[(0.0, 5.0), (100.0, 5.0)]), None, Some(Path)),
+            classed(
+                road("drive", &[(0.0, -8.0), (100.0, -8.0)]),
+                None,
+                Some(Private),
+            ),
+            classed(
+                road("road", &[(0.0, 30.0), (100.0, 30.0)]),
+                Some("High Street"),
+                Some(AdoptedRoad),
+            ),
+        ])
+        .unwrap();
+        let p = Point::new(50.0, 0.0);
+        let s = net.snap_to_adopted_road(p, 100.0).unwrap();
+        assert_eq!((s.edge_id.as_str(), s.distance_m), ("road", 30.0));
+        assert_eq!(s.point, Point::new(50.0, 30.0));
+        assert_eq!(net.edge_name(&s).as_deref(), Some("High Street"));
+        assert_eq!(net.snap(Mode::Walk, p, 100.0).unwrap().edge_id, "path");
+        assert_eq!(
+            net.snap_to_adopted_road(p, 20.0),
+            Err(SnapError::NoAdoptedRoad {
+                max_m: 20.0,
+                nearest_m: Some(30.0)
+            })
+        );
+        // A network without road classes counts its drivable edges as roads: the drive.
+        let unclassed = Network::build(vec![
+            path("path", &[(0.0, 5.0), (100.0, 5.0)]),
+            road("drive", &[(0.0, -8.0), (100.0, -8.0)]),
+        ])
+        .unwrap();
+        assert_eq!(
+            unclassed.snap_to_adopted_road(p, 100.0).unwrap().edge_id,
+            "drive"
+        );
+        // Paths only: no road at all.
+        let paths = Network::build(vec![path("path", &[(0.0, 5.0), (100.0, 5.0)])]).unwrap();
+        let e = paths.snap_to_adopted_road(p, 100.0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "routes start where the property meets the adopted road, and there is none within \
+             100 m of the home (the network has none)"
+        );
+    }
+
+    #[test]
+    fn another_road_about_as_near_is_found_whether_by_scanning_or_by_the_r_tree() {
+        // A corner: Long Road along y = 0 and Ridge Road along x = 0, both named; the home at
+        // (22, 20) is 20 m from Long Road and 22 m from Ridge Road, whose nearest points are
+        // 29.7 m apart. Long Road continues as a second edge of the same name, 21 m away.
+        let net = Network::build(vec![
+            classed(
+                road("long-1", &[(0.0, 0.0), (100.0, 0.0)]),
+                Some("Long Road"),
+                None,
+            ),
+            classed(
+                road("long-2", &[(-100.0, -1.0), (0.0, -1.0)]),
+                Some("Long Road"),
+                None,
+            ),
+            classed(
+                road("ridge", &[(0.0, 5.0), (0.0, 100.0)]),
+                Some("Ridge Road"),
+                None,
+            ),
+        ])
+        .unwrap();
+        let p = Point::new(22.0, 20.0);
+        let first = net.snap_to_adopted_road(p, 100.0).unwrap();
+        assert_eq!((first.edge_id.as_str(), first.distance_m), ("long-1", 20.0));
+        let other = |within: f64| net.other_adopted_road(p, &first, within);
+        let o = other(5.0).expect("Ridge Road is within 5 m of Long Road's 20 m");
+        assert_eq!((o.edge_id.as_str(), o.distance_m), ("ridge", 22.0));
+        assert_eq!(o.point, Point::new(0.0, 20.0));
+        // 1 m is too tight (22 > 20 + 1); a negative or NaN tolerance finds nothing.
+        assert_eq!(other(1.0), None);
+        assert_eq!(other(-1.0), None);
+        assert_eq!(other(f64::NAN), None);
+        // With 40 m, the points (22, 0) and (0, 20) are no more than 40 m apart: the same place.
+        assert_eq!(other(40.0), None);
+        // The R-tree, once built, finds the same road.
+        for _ in 0..100 {
+            net.snap_to_adopted_road(p, 100.0).unwrap();
+        }
+        let slot = super::super::graph::Layer::AdoptedRoads.slot();
+        assert!(net.index[slot].get().is_some());
+        assert_eq!(other(5.0), Some(o));
+        // Two edges of one road are one road, whatever the case or spacing of the name.
+        let same = Network::build(vec![
+            classed(
+                road("a", &[(0.0, 0.0), (100.0, 0.0)]),
+                Some("Long Road"),
+                None,
+            ),
+            classed(
+                road("b", &[(0.0, 5.0), (0.0, 100.0)]),
+                Some(" long road "),
+                None,
+            ),
+        ])
+        .unwrap();
+        let first = same.snap_to_adopted_road(p, 100.0).unwrap();
+        assert_eq!(same.other_adopted_road(p, &first, 5.0), None);
+        // Unnamed edges are told apart by edge.
+        let unnamed = Network::build(vec![
+            road("a", &[(0.0, 0.0), (100.0, 0.0)]),
+            road("b", &[(0.0, 5.0), (0.0, 100.0)]),
+        ])
+        .unwrap();
+        let first = unnamed.snap_to_adopted_road(p, 100.0).unwrap();
+        assert_eq!(
+            unnamed
+                .other_adopted_road(p, &first, 5.0)
+                .map(|s| s.edge_id),
+            Some("b".into())
+        );
     }
 }

@@ -296,6 +296,31 @@ pub struct UnavailableRoute {
     pub beyond_every_walking_limit: bool,
 }
 
+/// Where a walk starts (clause 1.1.1: "Walking routes are from where the property meets the
+/// adopted road").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WalkStart {
+    #[serde(flatten)]
+    pub cite: Cite,
+    /// `adopted_road` or `nearest_path`.
+    pub at: crate::area::StartAt,
+    /// Two roads whose distances from the home differ by no more than this many metres leave
+    /// the access point ambiguous: the case is decided from each.
+    #[serde(deserialize_with = "ranges::ambiguity_metres")]
+    pub ambiguous_within_m: u32,
+}
+
+impl WalkStart {
+    /// The rule as the area applies it.
+    pub fn rule(&self) -> crate::area::WalkStartRule {
+        crate::area::WalkStartRule {
+            at: self.at,
+            ambiguous_within_m: f64::from(self.ambiguous_within_m),
+        }
+    }
+}
+
 /// The date the network is measured as of (clause 1.5.3): the start of the admission cycle,
 /// "September in the year prior to admission".
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -112,6 +112,12 @@ ranged!(
     appeals: u32 = 0..=12, "appeals a year"
 );
 
+ranged!(
+    /// Metres between two roads' distances from a home that leave its access point ambiguous
+    /// (clause 1.1.1): up to 100 m.
+    ambiguity_metres: u32 = 0..=100, "metres"
+);
+
 /// How many nearest schools count under clause 1.1.4 ("one of the three nearest").
 pub const NEAREST_COUNT: std::ops::RangeInclusive<usize> = 1..=20;
 

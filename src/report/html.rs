@@ -258,11 +258,8 @@ fn figures(s: &mut String, policy: &Policy, sc: &Scenario) {
     if let Some(v) = ds.straight_line_m {
         row("Straight line (to find the nearest school)", esc(&mi(v)));
     }
-    if let Some(v) = ds.walking_snap_m {
-        row(
-            "Home to the walking network",
-            format!("{v:.1} m from the given point (not counted in the distance)"),
-        );
+    if let Some(w) = &ds.walk_start {
+        row("Walk starts", esc(&w.describe()).to_string());
     }
     if let Some(t) = &d.threshold {
         row(

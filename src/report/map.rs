@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use geo::{BoundingRect, Contains};
 
 use crate::appeal::record::RecordedRoute;
-use crate::area::{Area, Urn};
+use crate::area::{Area, Urn, WalkStartRule};
 use crate::decide::Case;
 use crate::network::Mode;
 use crate::units::{Metres, METRES_PER_MILE};
@@ -152,6 +152,7 @@ fn overlaps(b: &[f64; 4], r: &geo::Rect<f64>) -> bool {
 /// loaded area only.
 pub fn gather(
     area: &Area,
+    start: &WalkStartRule,
     unsafe_clause: &str,
     case: &Case,
     school: Option<Urn>,
@@ -162,7 +163,7 @@ pub fn gather(
     // The walk clause 1.5.4 disregarded: only when the measured walk had to avoid an audit.
     if let (Some(urn), Some(walk)) = (school, routes.iter().find(|r| r.mode == Mode::Walk)) {
         if !walk.audits_avoided.is_empty() {
-            let home = area.locate(case.home, case.access_point);
+            let home = area.locate(case.home, case.access_point, start);
             if let (Ok(Some(m)), Ok(Some(r))) = (
                 area.measure(&home, urn, Mode::WalkIgnoringSafety),
                 area.route(&home, urn, Mode::WalkIgnoringSafety),
@@ -191,7 +192,12 @@ pub fn gather(
     out_routes.extend(measured);
 
     let walk = routes.iter().find(|r| r.mode == Mode::Walk);
-    let access_point = walk.map(|r| (xy(r.home_snap.point), r.home_snap.distance_m));
+    // The distance shown is from the home's own point: where the walk starts at an adopted road or
+    // a given access point, the snap's input point is that point, not the home.
+    let access_point = walk.map(|r| {
+        let d = geo::Distance::distance(&geo::Euclidean, case.home, r.home_snap.point);
+        (xy(r.home_snap.point), d)
+    });
     let gates: Vec<MapGate> = school
         .map(|urn| {
             area.gates(urn)

@@ -70,11 +70,8 @@ pub fn render(d: &Decision, origin: &Origin, policy: &Policy) -> String {
     if !parts.is_empty() {
         let _ = writeln!(s, "  Distances: {}", parts.join("; "));
     }
-    if let Some(snap) = ds.walking_snap_m {
-        let _ = writeln!(
-            s,
-            "  Home placed on the walking network {snap:.1} m from the given point"
-        );
+    if let Some(w) = &ds.walk_start {
+        let _ = writeln!(s, "  Walk starts {}", w.describe());
     }
     if let Some(t) = &d.threshold {
         let _ = writeln!(

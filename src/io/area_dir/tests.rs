@@ -302,7 +302,31 @@ fn osm_area_takes_listed_schools_sites_and_entrances_from_osm() {
     );
     // A home in Oakham is measured to Catmose along the OSM network.
     let home = geo::Point::new(485900.0, 309100.0);
-    let located = area.locate(home, None);
+    // The walk starts on the nearest adopted road, as the OSM profile classes the ways.
+    let rule = crate::area::WalkStartRule {
+        at: crate::area::StartAt::AdoptedRoad,
+        ambiguous_within_m: 5.0,
+    };
+    let located = area.locate(home, None, &rule);
+    let crate::area::WalkStart::AdoptedRoad { road, .. } = &located.start else {
+        panic!("no adopted road found: {:?}", located.start);
+    };
+    // An adopted road, or a drivable way the profile does not class (a service road): never a
+    // footpath or a private drive.
+    let (attrs, _, _) = area
+        .network()
+        .edges()
+        .find(|(a, _, _)| a.id == road.edge_id)
+        .expect("the road's edge");
+    use crate::network::RoadClass;
+    assert!(
+        attrs.walk
+            && match attrs.road_class {
+                Some(c) => c == RoadClass::AdoptedRoad,
+                None => attrs.drive,
+            },
+        "{attrs:?}"
+    );
     let m = area
         .measure(&located, Urn(138113), crate::network::Mode::Walk)
         .unwrap()
