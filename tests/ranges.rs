@@ -163,6 +163,16 @@ fn overlay_values_outside_other_ranges_are_refused_where_written() {
             "max_minutes",
             "outside the plausible range of minutes",
         ),
+        (
+            "[walk_start]\nquote = \"q\"\nambiguous_within_m = 500\n",
+            "walk_start.ambiguous_within_m",
+            "500 is outside the plausible range of metres, 0 to 100",
+        ),
+        (
+            "[walk_start]\nquote = \"q\"\nat = \"front_door\"\n",
+            "walk_start.at",
+            "unknown variant `front_door`, expected `adopted_road` or `nearest_path`",
+        ),
     ] {
         let (tmp, file) = overlay(body);
         let r = run(&["policy", "show", "--policy", s(tmp.path())]);

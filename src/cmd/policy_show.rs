@@ -57,6 +57,17 @@ pub fn describe(p: &Policy) -> String {
         "[{}] religion or belief: {} pieces of evidence required",
         rb.cite.clause, rb.evidence_required
     );
+    let ws = &p.walk_start;
+    let _ = writeln!(
+        s,
+        "[{}] walks start {}; a second road within {} m makes the access point ambiguous",
+        ws.cite.clause,
+        match ws.at {
+            crate::area::StartAt::AdoptedRoad => "where the property meets the adopted road",
+            crate::area::StartAt::NearestPath => "on the nearest path of any kind",
+        },
+        ws.ambiguous_within_m
+    );
     let ur = &p.unavailable_route;
     let _ = writeln!(
         s,
