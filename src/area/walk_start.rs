@@ -107,7 +107,7 @@ impl WalkStart {
             StartAt::AdoptedRoad => match net.snap_to_adopted_road(home, max_snap_m) {
                 Ok(s) => WalkStart::AdoptedRoad {
                     other: net
-                        .other_adopted_road(home, &s, rule.ambiguous_within_m)
+                        .other_adopted_road(home, &s, rule.ambiguous_within_m, max_snap_m)
                         .map(|o| RoadPoint::from_snap(net, &o)),
                     road: RoadPoint::from_snap(net, &s),
                 },

@@ -51,7 +51,8 @@ pub(super) fn settle(
         let mut d = d;
         d.warnings.push(format!(
             "access point ambiguous: the home is about as near two roads, {roads} (clause \
-             {clause}); {walks}; the decision is the same from either"
+             {clause}); {walks}; the decision is the same from either (figures that follow from \
+             the distances, such as a fuel contribution, are from {a})"
         ));
         return Ok(d);
     }

@@ -60,7 +60,9 @@ pub struct Distances {
     pub straight_line_m: Option<f64>,
     /// True when the walking network offers no available route at all (clause 1.5.4).
     pub no_available_walking_route: bool,
-    /// How far the home was from the walking network where it was placed on it.
+    /// Straight-line distance from the home's point to where its walk joins the walking
+    /// network (through the access point or the adopted road where the walk starts), metres;
+    /// not counted in the distance.
     pub walking_snap_m: Option<f64>,
     /// The school entrance the walking route reaches.
     pub walking_entrance: Option<String>,

@@ -353,28 +353,50 @@ fn distances(ctx: &Ctx, notes: &mut rules::Notes) -> Distances {
         driven_m: drive.ok().flatten().map(|m| m.length_m),
         straight_line_m: ctx.straight_line_m(urn),
         no_available_walking_route: matches!(walk, Ok(None)),
-        walking_snap_m: walk_ok.map(|m| m.home_snap.distance_m),
+        walking_snap_m: walk_ok.map(|m| from_home(ctx, m.home_snap.point)),
         walking_entrance: walk_ok.map(|m| m.entrance.clone()),
-        walk_start: walk_ok.map(|m| walk_start_shown(ctx, &m.home_snap)),
+        walk_start: walk_ok.map(|m| walk_start_shown(ctx, &m.home_snap, notes)),
     }
 }
 
+/// Straight-line distance from the case's home to a point, metres.
+pub(crate) fn from_home(ctx: &Ctx, p: geo::Point<f64>) -> f64 {
+    geo::Distance::distance(&geo::Euclidean, ctx.case.home, p)
+}
+
 /// Where the walk measured from `snap` (the home's place on the walking network) starts, and
-/// how that point was found.
-fn walk_start_shown(ctx: &Ctx, snap: &crate::network::Snap) -> WalkStartShown {
+/// how that point was found. A walk that could not join the network on the adopted road where it
+/// starts (that stretch assessed unsafe, clause 1.5.4) joins it elsewhere: the way it joins is
+/// named, with a warning, since the gap is not counted.
+fn walk_start_shown(
+    ctx: &Ctx,
+    snap: &crate::network::Snap,
+    notes: &mut rules::Notes,
+) -> WalkStartShown {
     let net = ctx.area.network();
     let on_snap = || {
         net.edge_name(snap)
             .unwrap_or_else(|| format!("the way {}", snap.edge_id))
     };
-    let home = ctx.case.home;
-    let from_home = |p: geo::Point<f64>| geo::Distance::distance(&geo::Euclidean, home, p);
     let start = ctx.walk_start();
     let (road, from_home_m, other_road) = match start {
-        WalkStart::AccessPoint(a) => (on_snap(), from_home(*a), None),
-        WalkStart::AdoptedRoad { road, other } => (road.road(), road.distance_m, other.clone()),
+        WalkStart::AccessPoint(a) => (on_snap(), from_home(ctx, *a), None),
+        WalkStart::AdoptedRoad { road, other } => {
+            if snap.edge_id != road.edge_id && snap.distance_m > 1e-3 {
+                notes.warn(format!(
+                    "the walk starts on {}, where the home meets the adopted road (clause {}), \
+                     but cannot be walked from there: it joins {} {:.1} m away, which is not \
+                     counted; check the access point",
+                    road.road(),
+                    ctx.policy.walk_start.cite.clause,
+                    on_snap(),
+                    snap.distance_m
+                ));
+            }
+            (road.road(), road.distance_m, other.clone())
+        }
         WalkStart::NoAdoptedRoad(_) | WalkStart::NearestPath => {
-            (on_snap(), from_home(snap.point), None)
+            (on_snap(), from_home(ctx, snap.point), None)
         }
     };
     WalkStartShown {

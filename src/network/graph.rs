@@ -462,16 +462,18 @@ impl Network {
     }
 
     /// Another road the home may meet instead of `first` (its nearest adopted road): the nearest
-    /// point of an adopted road with another name (or either unnamed and another edge), no more
-    /// than `within_m` further from the home than `first` and more than `within_m` from
-    /// `first`'s point, so that the walk from it could differ. `None` when there is none.
+    /// point of an adopted road with another name (or either unnamed and another edge) that
+    /// does not lie on the first road, no more than `within_m` further from the home than
+    /// `first` (and within `max_m`) and more than `within_m` from `first`'s point, so that the
+    /// walk from it could differ. `None` when there is none.
     pub fn other_adopted_road(
         &self,
         p: geo::Point<f64>,
         first: &Snap,
         within_m: f64,
+        max_m: f64,
     ) -> Option<Snap> {
-        snap::other_road(self, p, first, within_m)
+        snap::other_road(self, p, first, within_m, max_m)
     }
 
     /// The name of the edge a point was snapped onto, when the network gives one.

@@ -283,77 +283,121 @@ fn placed(net: &Network, p: geo::Point<f64>, edge: usize, seg: usize) -> Snap {
     }
 }
 
-/// See [`Network::other_adopted_road`]. Every adopted-road segment within reach is looked at
-/// (by the R-tree when built, else by scanning, which find the same segments) and the smallest
-/// (distance, edge, segment) of those on another road is kept, so the answer does not depend on
-/// how the candidates were found.
+/// Which road an edge belongs to, for telling two roads apart: its name (trimmed, in any case),
+/// else the edge itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RoadKey {
+    Named(String),
+    Edge(u32),
+}
+
+fn road_of(net: &Network, edge: u32) -> RoadKey {
+    match net.attrs(edge as usize).name.as_deref() {
+        Some(n) => RoadKey::Named(n.trim().to_lowercase()),
+        None => RoadKey::Edge(edge),
+    }
+}
+
+/// Every adopted-road segment within `reach2` (squared metres) of `q`: by the R-tree when it is
+/// built, else by scanning. Both find the same segments; callers reduce them in an order-free way.
+fn adopted_segments_within(net: &Network, q: [f64; 2], reach2: f64) -> Vec<Segment> {
+    let slot = Layer::AdoptedRoads.slot();
+    if let Some(tree) = net.index[slot].get() {
+        return tree.locate_within_distance(q, reach2).copied().collect();
+    }
+    let mut out = Vec::new();
+    for edge in 0..net.edge_count() {
+        if net.topo(edge).dirs[slot] == 0 {
+            continue;
+        }
+        let [x0, y0, x1, y1] = *net.bbox(edge);
+        let dx = (x0 - q[0]).max(q[0] - x1).max(0.0);
+        let dy = (y0 - q[1]).max(q[1] - y1).max(0.0);
+        if dx * dx + dy * dy > reach2 {
+            continue;
+        }
+        for (seg, w) in net.geometry(edge).0.windows(2).enumerate() {
+            if w[0] == w[1] {
+                continue;
+            }
+            let s = Segment {
+                a: [w[0].x, w[0].y],
+                b: [w[1].x, w[1].y],
+                edge: edge as u32,
+                seg: seg as u32,
+            };
+            if s.distance_2(&q) <= reach2 {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// The smaller of two (squared distance, edge, segment) keys: by distance, then edge, then
+/// segment, so the choice never depends on the order candidates were found in.
+fn smaller(a: Nearest, b: Nearest) -> Nearest {
+    if b.0
+        .total_cmp(&a.0)
+        .then((b.1, b.2).cmp(&(a.1, a.2)))
+        .is_lt()
+    {
+        b
+    } else {
+        a
+    }
+}
+
+/// See [`Network::other_adopted_road`]. Each other road's nearest point is found first (over all
+/// its edges within reach); a road whose nearest point lies on the first road (a side road
+/// meeting it at a junction, or an unnamed edge continuing it) is the same place on the first
+/// road, not another road; of the rest, a road meeting the home more than `within_m` from the
+/// first's point, no more than `within_m` further away (and within `max_m`) is returned, the
+/// nearest first.
 pub(crate) fn other_road(
     net: &Network,
     p: geo::Point<f64>,
     first: &Snap,
     within_m: f64,
+    max_m: f64,
 ) -> Option<Snap> {
-    if !within_m.is_finite() || within_m < 0.0 {
+    if !within_m.is_finite() || within_m < 0.0 || max_m.is_nan() {
         return None;
     }
     let q = [p.x(), p.y()];
-    let reach = first.distance_m + within_m;
-    let reach2 = with_slack(reach * reach);
-    let name = net.attrs(first.edge).name.as_deref();
-    let other = |s: &Segment| -> bool {
-        let e = s.edge as usize;
-        if e == first.edge {
-            return false;
+    let reach = (first.distance_m + within_m).min(max_m);
+    let segs = adopted_segments_within(net, q, with_slack(reach * reach));
+    let first_road = road_of(net, first.edge as u32);
+    let mut per_road: Vec<(RoadKey, Nearest)> = Vec::new();
+    for s in &segs {
+        let road = road_of(net, s.edge);
+        if road == first_road {
+            continue;
         }
-        match (name, net.attrs(e).name.as_deref()) {
-            (Some(a), Some(b)) if a.trim().eq_ignore_ascii_case(b.trim()) => return false,
-            _ => {}
-        }
-        let f = foot(s.a, s.b, q);
-        let apart = Euclidean.distance(first.point, geo::Point::new(f[0], f[1]));
-        apart > within_m
-    };
-    let slot = Layer::AdoptedRoads.slot();
-    let mut candidates: Vec<Segment> = Vec::new();
-    match net.index[slot].get() {
-        Some(tree) => candidates.extend(
-            tree.locate_within_distance(q, reach2)
-                .filter(|s| other(s))
-                .copied(),
-        ),
-        None => {
-            for edge in 0..net.edge_count() {
-                if net.topo(edge).dirs[slot] == 0 {
-                    continue;
-                }
-                let [x0, y0, x1, y1] = *net.bbox(edge);
-                let dx = (x0 - q[0]).max(q[0] - x1).max(0.0);
-                let dy = (y0 - q[1]).max(q[1] - y1).max(0.0);
-                if dx * dx + dy * dy > reach2 {
-                    continue;
-                }
-                for (seg, w) in net.geometry(edge).0.windows(2).enumerate() {
-                    if w[0] == w[1] {
-                        continue;
-                    }
-                    let s = Segment {
-                        a: [w[0].x, w[0].y],
-                        b: [w[1].x, w[1].y],
-                        edge: edge as u32,
-                        seg: seg as u32,
-                    };
-                    if s.distance_2(&q) <= reach2 && other(&s) {
-                        candidates.push(s);
-                    }
-                }
-            }
+        let key = (s.distance_2(&q), s.edge, s.seg);
+        match per_road.iter_mut().find(|(r, _)| *r == road) {
+            Some((_, best)) => *best = smaller(*best, key),
+            None => per_road.push((road, key)),
         }
     }
-    let best = candidates
-        .iter()
-        .map(|s| (s.distance_2(&q), s.edge, s.seg))
+    // A point within a millimetre of the first road lies on it.
+    let on_first = |pt: [f64; 2]| {
+        segs.iter()
+            .any(|s| road_of(net, s.edge) == first_road && s.distance_2(&pt) <= 1e-6)
+    };
+    let best = per_road
+        .into_iter()
+        .map(|(_, key)| key)
         .filter(|k| k.0 <= reach * reach)
-        .min_by(|a, b| a.0.total_cmp(&b.0).then((a.1, a.2).cmp(&(b.1, b.2))))?;
+        .filter(|&(_, edge, seg)| {
+            let s = segs
+                .iter()
+                .find(|s| s.edge == edge && s.seg == seg)
+                .expect("the key came from these segments");
+            let f = foot(s.a, s.b, q);
+            !on_first(f) && Euclidean.distance(first.point, geo::Point::new(f[0], f[1])) > within_m
+        })
+        .reduce(smaller)?;
     Some(placed(net, p, best.1 as usize, best.2 as usize))
 }
 
@@ -614,7 +658,7 @@ mod tests {
         let p = Point::new(22.0, 20.0);
         let first = net.snap_to_adopted_road(p, 100.0).unwrap();
         assert_eq!((first.edge_id.as_str(), first.distance_m), ("long-1", 20.0));
-        let other = |within: f64| net.other_adopted_road(p, &first, within);
+        let other = |within: f64| net.other_adopted_road(p, &first, within, 100.0);
         let o = other(5.0).expect("Ridge Road is within 5 m of Long Road's 20 m");
         assert_eq!((o.edge_id.as_str(), o.distance_m), ("ridge", 22.0));
         assert_eq!(o.point, Point::new(0.0, 20.0));
@@ -646,7 +690,7 @@ mod tests {
         ])
         .unwrap();
         let first = same.snap_to_adopted_road(p, 100.0).unwrap();
-        assert_eq!(same.other_adopted_road(p, &first, 5.0), None);
+        assert_eq!(same.other_adopted_road(p, &first, 5.0, 100.0), None);
         // Unnamed edges are told apart by edge.
         let unnamed = Network::build(vec![
             road("a", &[(0.0, 0.0), (100.0, 0.0)]),
@@ -656,9 +700,45 @@ mod tests {
         let first = unnamed.snap_to_adopted_road(p, 100.0).unwrap();
         assert_eq!(
             unnamed
-                .other_adopted_road(p, &first, 5.0)
+                .other_adopted_road(p, &first, 5.0, 100.0)
                 .map(|s| s.edge_id),
             Some("b".into())
         );
+        // ... but never beyond the furthest a home may be placed (21 m here).
+        assert_eq!(unnamed.other_adopted_road(p, &first, 5.0, 21.0), None);
+    }
+
+    #[test]
+    fn a_road_whose_nearest_point_lies_on_the_first_road_is_not_another_road() {
+        // Side Street meets Long Road at (30, 0) and runs south: from the home at (20, 20) its
+        // nearest point is that junction, 22.4 m away and 10 m along Long Road from the home's
+        // nearest point (20, 0). It is the same place on Long Road, not a second road.
+        let net = Network::build(vec![
+            classed(
+                road("long", &[(0.0, 0.0), (100.0, 0.0)]),
+                Some("Long Road"),
+                None,
+            ),
+            classed(
+                road("side", &[(30.0, 0.0), (30.0, -100.0)]),
+                Some("Side Street"),
+                None,
+            ),
+        ])
+        .unwrap();
+        let p = Point::new(20.0, 20.0);
+        let first = net.snap_to_adopted_road(p, 100.0).unwrap();
+        assert_eq!(first.edge_id, "long");
+        assert_eq!(net.other_adopted_road(p, &first, 5.0, 100.0), None);
+        // An unnamed edge continuing the first unnamed one, from its shared end: the same road.
+        let net = Network::build(vec![
+            road("a", &[(0.0, 0.0), (12.0, 0.0)]),
+            road("b", &[(12.0, 0.0), (100.0, 0.0)]),
+        ])
+        .unwrap();
+        let p = Point::new(0.0, 20.0);
+        let first = net.snap_to_adopted_road(p, 100.0).unwrap();
+        assert_eq!(first.edge_id, "a");
+        assert_eq!(net.other_adopted_road(p, &first, 5.0, 100.0), None);
     }
 }

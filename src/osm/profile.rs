@@ -49,6 +49,9 @@ pub struct RoadClassRules {
     pub access_keys: Vec<String>,
     /// Values of those keys that make the way private, whatever its highway value.
     pub private: BTreeSet<String>,
+    /// `service=*` values that make a way private (a driveway serves one property, never a
+    /// road a home meets).
+    pub private_service: BTreeSet<String>,
 }
 
 impl RoadClassRules {
@@ -59,7 +62,8 @@ impl RoadClassRules {
             .access_keys
             .iter()
             .find_map(|k| tag(tags, k))
-            .is_some_and(|v| self.private.contains(v));
+            .is_some_and(|v| self.private.contains(v))
+            || tag(tags, "service").is_some_and(|v| self.private_service.contains(v));
         if private {
             Some(RoadClass::Private)
         } else if self.adopted_road.contains(highway) {
@@ -348,6 +352,7 @@ struct RawRoadClass {
     path: Words,
     access_keys: Words,
     private: Words,
+    private_service: Option<Words>,
 }
 
 #[derive(serde::Deserialize)]
@@ -571,6 +576,10 @@ impl Profile {
                     path: lists.next().unwrap_or_default(),
                     access_keys: at.words("road_class.access_keys", r.access_keys, false)?,
                     private: at.set("road_class.private", r.private, false)?,
+                    private_service: match r.private_service {
+                        Some(w) => at.set("road_class.private_service", w, true)?,
+                        None => BTreeSet::new(),
+                    },
                 })
             }
         };
@@ -623,6 +632,12 @@ mod tests {
             Some(RoadClass::Private)
         );
         assert_eq!(class(&[("highway", "service")]), None);
+        // A driveway serves one property: private, not a road a home meets.
+        assert_eq!(
+            class(&[("highway", "service"), ("service", "driveway")]),
+            Some(RoadClass::Private)
+        );
+        assert_eq!(class(&[("highway", "service"), ("service", "alley")]), None);
         let text = DEFAULT_PROFILE_TOML
             .split("\n[road_class]")
             .next()

@@ -450,7 +450,8 @@ pub fn unmeasured_reason(ctx: &Ctx, what: &str, clause: String, source: &AreaErr
     let unsafe_path = match (source, ctx.home_snap(Mode::WalkIgnoringSafety)) {
         (AreaError::HomeSnap { .. }, Ok(s)) if what == "walking route" => format!(
             " (the nearest path, {:.0} m from the home, is assessed unsafe: clause {})",
-            s.distance_m, ctx.policy.unavailable_route.cite.clause
+            crate::decide::from_home(ctx, s.point),
+            ctx.policy.unavailable_route.cite.clause
         ),
         _ => String::new(),
     };
