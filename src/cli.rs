@@ -253,6 +253,14 @@ pub struct HomeFlags {
     /// Home longitude (WGS84 degrees), instead of easting/northing.
     #[arg(long, allow_hyphen_values = true)]
     pub lon: Option<String>,
+    /// The home's UPRN, found in the area's address gazetteer (`addresses` in area.toml);
+    /// coordinates given as well win.
+    #[arg(long)]
+    pub uprn: Option<String>,
+    /// The home's postcode, found in the area's Code-Point Open postcodes (`postcodes` in
+    /// area.toml): the decision is provisional. Used only without coordinates or a UPRN.
+    #[arg(long)]
+    pub postcode: Option<String>,
 }
 
 impl HomeFlags {
@@ -263,6 +271,8 @@ impl HomeFlags {
             ("northing", &self.northing),
             ("latitude", &self.lat),
             ("longitude", &self.lon),
+            ("uprn", &self.uprn),
+            ("postcode", &self.postcode),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.clone().map(|v| (k, v)))

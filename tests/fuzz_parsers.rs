@@ -160,7 +160,7 @@ fn check_applications(bytes: &[u8]) -> Result<(), String> {
         }
         last_end = raw.end_line;
         rows += 1;
-        let row = apps.header().parse(raw);
+        let row = apps.header().parse(raw, &Default::default());
         seen.push((
             row.line,
             row.end_line,
@@ -179,7 +179,7 @@ fn check_applications(bytes: &[u8]) -> Result<(), String> {
         .map_err(|e| format!("refused only through a small buffer: {e:#}"))?;
     let mut n = 0u64;
     while let Some(raw) = again.next_raw().map_err(|e| format!("{e:#}"))? {
-        let row = again.header().parse(raw);
+        let row = again.header().parse(raw, &Default::default());
         let first = &seen[n as usize];
         if (
             row.line,

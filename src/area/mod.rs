@@ -4,14 +4,20 @@
 //! * `school`    – a school (DfE GIAS attributes plus the transport attributes the policy needs).
 //! * `catchment` – catchment polygons; overlapping ones make joint catchments.
 //! * `measure`   – distances from a home to a school as the policy measures them.
+//! * `places`    – homes by UPRN (an address gazetteer) or postcode (centroids).
 //! * `walk_start` – where a home's walk starts: the access point, or the adopted road it meets.
 
 mod catchment;
 mod measure;
+mod places;
 mod school;
 mod walk_start;
 
 pub use catchment::Catchment;
 pub use measure::{Area, AreaError, Extent, Located, Measured, NotPlaced, PlacedPoint};
+pub use places::{
+    normalise_postcode, parse_uprn, postcode_uncertainty_m, AddressPoint, DuplicateUprn, Gazetteer,
+    HomeFrom, Places, PostcodePoint, Postcodes,
+};
 pub use school::{Gate, Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
 pub use walk_start::{RoadPoint, StartAt, WalkStart, WalkStartRule};

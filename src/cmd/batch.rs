@@ -229,7 +229,7 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             chunk
                 .par_drain(..)
                 .map(|raw| {
-                    let r = header.parse(raw);
+                    let r = header.parse(raw, &loaded.area.places);
                     let d = decide_row(&loaded, &r, &name);
                     (r, d)
                 })

@@ -23,9 +23,13 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         let inputs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
         refuse_overwriting_inputs("--record", path, &inputs)?;
     }
-    let (case, fields) = case_and_fields(args.input.case.as_deref(), &args.input.flags)?;
     let sources = sources_for_case(&args.sources, args.input.case.as_deref())?;
     let loaded = load_for_case(&sources, args.input.case.as_deref())?;
+    let (case, fields) = case_and_fields(
+        args.input.case.as_deref(),
+        &args.input.flags,
+        &loaded.area.places,
+    )?;
     // An open school left out for want of a location is never anyone's nearest school: say
     // which, so a decision that turns on "nearest" is checked. (A case naming a left-out school,
     // closed or not, is told why in its decision.)

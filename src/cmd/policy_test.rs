@@ -280,8 +280,11 @@ fn run_case(
             ));
         }
     }
-    let case = case_from_fields(|f| file.fields.get(f).map(String::as_str))
-        .map_err(|e| format!("{path}: [case] is not valid: {e}"))?;
+    let case = case_from_fields(
+        |f| file.fields.get(f).map(String::as_str),
+        &loaded.area.places,
+    )
+    .map_err(|e| format!("{path}: [case] is not valid: {e}"))?;
     let decision = decide(
         &loaded.policy.policy,
         &loaded.area.area,

@@ -96,12 +96,15 @@ pub(super) struct Redecided {
 pub(super) fn redecide(rec: &RecordIn, loaded: &Loaded) -> Result<Redecided> {
     let origin = origin_as_recorded(rec, loaded);
     // A record written before a field was renamed names it by its former name.
-    let case = case_from_fields(|f| {
-        rec.case
-            .get(f)
-            .or_else(|| old_names(f).find_map(|old| rec.case.get(old)))
-            .map(String::as_str)
-    })
+    let case = case_from_fields(
+        |f| {
+            rec.case
+                .get(f)
+                .or_else(|| old_names(f).find_map(|old| rec.case.get(old)))
+                .map(String::as_str)
+        },
+        &loaded.area.places,
+    )
     .context("the recorded case (\"case\") is not valid")?;
     let d = decide(
         &loaded.policy.policy,

@@ -120,7 +120,6 @@ fn from_record(path: &Path) -> Result<Base> {
 }
 
 fn from_case(args: &ReportArgs) -> Result<Base> {
-    let case = case_from(args.input.case.as_deref(), &args.input.flags)?;
     // The decision as made: the network date of the policy (or of the case file) and the audits
     // as assessed.
     let sources = Sources {
@@ -131,6 +130,11 @@ fn from_case(args: &ReportArgs) -> Result<Base> {
     };
     let sources = sources_for_case(&sources, args.input.case.as_deref())?;
     let loaded = load_for_case(&sources, args.input.case.as_deref())?;
+    let case = case_from(
+        args.input.case.as_deref(),
+        &args.input.flags,
+        &loaded.area.places,
+    )?;
     let origin = loaded.origin.clone();
     Ok(Base {
         sources,

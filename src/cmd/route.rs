@@ -45,9 +45,13 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
     inputs.extend(args.input.case.clone());
     let inputs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
     refuse_overwriting_inputs("-o", &args.output, &inputs)?;
-    let case = case_from(args.input.case.as_deref(), &args.input.flags)?;
     let sources = sources_for_case(&args.sources, args.input.case.as_deref())?;
     let loaded = load_for_case(&sources, args.input.case.as_deref())?;
+    let case = case_from(
+        args.input.case.as_deref(),
+        &args.input.flags,
+        &loaded.area.places,
+    )?;
     let area = &loaded.area.area;
     let school = area
         .school(case.school)

@@ -46,17 +46,24 @@ pub fn near(args: NearArgs) -> Result<Exit> {
     if args.selective_qualified {
         fields.push(("selective_qualified", "yes".into()));
     }
-    let case: Case = case_from_fields(|f| {
-        fields
-            .iter()
-            .find(|(k, _)| *k == f)
-            .map(|(_, v)| v.as_str())
-    })
+    let loaded = load(&args.sources)?;
+    let case: Case = case_from_fields(
+        |f| {
+            fields
+                .iter()
+                .find(|(k, _)| *k == f)
+                .map(|(_, v)| v.as_str())
+        },
+        &loaded.area.places,
+    )
     .context("the location or year group given is not valid")?;
     let _: Option<Sex> = case.sex;
-    let loaded = load(&args.sources)?;
     let area = &loaded.area.area;
-    let located = area.locate(case.home, None, &loaded.policy.policy.walk_start.rule());
+    let located = area.locate(
+        case.home,
+        case.access_point,
+        &loaded.policy.policy.walk_start.rule(),
+    );
     // A home the area does not cover has no nearest school worth listing (issue 9, item 5).
     area.check_placed(&located)
         .context("the schools near this home cannot be listed")?;

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::appeal::record::measured_routes;
 use crate::area::Area;
+use crate::area::Places;
 use crate::cli::{CaseFlags, Sources};
 use crate::decide::{Case, Decision, Settings};
 use crate::io::area_dir::{load_area_what_if, LoadedArea};
@@ -166,15 +167,17 @@ fn flag_fields(f: &CaseFlags) -> Vec<(&'static str, String)> {
     v
 }
 
-/// The case from an optional case file overlaid with flags.
-pub fn case_from(case_file: Option<&Path>, flags: &CaseFlags) -> Result<Case> {
-    case_and_fields(case_file, flags).map(|(c, _)| c)
+/// The case from an optional case file overlaid with flags; a home given by UPRN or postcode is
+/// found in `places` (the loaded area's).
+pub fn case_from(case_file: Option<&Path>, flags: &CaseFlags, places: &Places) -> Result<Case> {
+    case_and_fields(case_file, flags, places).map(|(c, _)| c)
 }
 
 /// [`case_from`], with the fields the case was read from (for a decision record).
 pub fn case_and_fields(
     case_file: Option<&Path>,
     flags: &CaseFlags,
+    places: &Places,
 ) -> Result<(Case, BTreeMap<String, String>)> {
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut what = "the command line".to_string();
@@ -209,7 +212,7 @@ pub fn case_and_fields(
         set_here.push(field);
         fields.insert(field.to_string(), v.to_string());
     }
-    let case = case_from_fields(|f| fields.get(f).map(String::as_str))
+    let case = case_from_fields(|f| fields.get(f).map(String::as_str), places)
         .with_context(|| format!("the case given by {what} is not valid"))?;
     let fields = fields
         .into_iter()

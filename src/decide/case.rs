@@ -31,8 +31,18 @@ pub struct Case {
     pub id: String,
     /// Home location, BNG metres.
     pub home: geo::Point<f64>,
-    /// Where the property meets the adopted road, when known (clause 1.1.1).
+    /// Where the property meets the adopted road, when known (clause 1.1.1): given with the
+    /// case, or the address gazetteer's.
     pub access_point: Option<geo::Point<f64>>,
+    /// Where the home point came from (coordinates, the gazetteer by UPRN, a postcode's
+    /// centroid), and so how far it may be from the property.
+    pub home_from: crate::area::HomeFrom,
+    /// Whether `access_point` is the address gazetteer's rather than given with the case.
+    pub access_from_gazetteer: bool,
+    /// What reading the case found worth saying (coordinates far from the UPRN's point): the
+    /// decision's warnings carry them.
+    #[serde(skip)]
+    pub notes: Vec<String>,
     pub year_group: YearGroup,
     pub date_of_birth: Option<chrono::NaiveDate>,
     pub sex: Option<Sex>,
@@ -194,6 +204,9 @@ impl Case {
             id: id.to_string(),
             home,
             access_point: None,
+            home_from: crate::area::HomeFrom::Coordinates,
+            access_from_gazetteer: false,
+            notes: Vec::new(),
             year_group,
             date_of_birth: None,
             sex: None,

@@ -43,6 +43,9 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     located: Located,
     cache: RefCell<MeasureCache>,
+    /// Every distance compared with a limit, in the order the rules compared them: what was
+    /// measured, the distance and the limit, metres (for a home whose point is uncertain).
+    compared: RefCell<Vec<(&'static str, f64, f64)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -70,6 +73,7 @@ impl<'a> Ctx<'a> {
             settings,
             located,
             cache: RefCell::new(Vec::new()),
+            compared: RefCell::new(Vec::new()),
         })
     }
 
@@ -90,6 +94,21 @@ impl<'a> Ctx<'a> {
             Ok(Some(r)) => self.area.network().unsafe_refs(&r),
             _ => Vec::new(),
         }
+    }
+
+    /// Records a distance compared with a limit (what, distance, limit, metres).
+    pub fn record_comparison(&self, what: &'static str, value_m: f64, limit_m: f64) {
+        self.compared.borrow_mut().push((what, value_m, limit_m));
+    }
+
+    /// How many comparisons the rules have made so far.
+    pub fn comparisons_made(&self) -> usize {
+        self.compared.borrow().len()
+    }
+
+    /// The comparisons made from the `from`-th to before the `to`-th.
+    pub fn comparisons(&self, from: usize, to: usize) -> Vec<(&'static str, f64, f64)> {
+        self.compared.borrow()[from..to].to_vec()
     }
 
     /// Where the home's routes start (clause 1.1.1) and how that point was found.

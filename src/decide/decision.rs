@@ -75,8 +75,9 @@ pub struct Distances {
 /// property meets the adopted road"), for the letter, the panel and the decisions file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WalkStartShown {
-    /// `access_point` (given in the case), `adopted_road` (the nearest point of the nearest
-    /// adopted road) or `nearest_path` (the nearest walkable way of any kind).
+    /// `access_point` (given in the case), `gazetteer_access_point` (the address gazetteer's),
+    /// `adopted_road` (the nearest point of the nearest adopted road) or `nearest_path` (the
+    /// nearest walkable way of any kind).
     pub how: &'static str,
     /// The clause of the policy's rule for where a walk starts.
     pub clause: String,
@@ -97,6 +98,11 @@ impl WalkStartShown {
         match self.how {
             "access_point" => format!(
                 "from the access point given, on {}, {m:.1} m from the home's point (not counted)",
+                self.road
+            ),
+            "gazetteer_access_point" => format!(
+                "from the access point in the address gazetteer, on {}, {m:.1} m from the home's \
+                 point (not counted)",
                 self.road
             ),
             "adopted_road" => format!(
@@ -196,9 +202,31 @@ pub struct Decision {
     /// What follows from the decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub follow_ups: Vec<FollowUp>,
+    /// Where the home point came from, when not from coordinates given with the case: the
+    /// address gazetteer (by UPRN) or a postcode's centroid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub home_from: Option<crate::area::HomeFrom>,
+    /// The home is a postcode's centroid, not the property: the decision is provisional.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
 }
 
 impl Decision {
+    /// Where the home point came from, in words, when not from coordinates given with the case.
+    pub fn home_from_words(&self) -> Option<String> {
+        use crate::area::HomeFrom;
+        match self.home_from.as_ref()? {
+            HomeFrom::Coordinates => None,
+            HomeFrom::Gazetteer { .. } => {
+                Some("the property's point in the address gazetteer (by its UPRN)".into())
+            }
+            HomeFrom::Postcode { uncertainty_m, .. } => Some(format!(
+                "its postcode's centroid, PROVISIONAL: it may be up to {uncertainty_m:.0} m from \
+                 the property"
+            )),
+        }
+    }
+
     /// A decision for a case that could not be decided.
     pub fn error(id: &str, message: String) -> Decision {
         Decision {
@@ -216,6 +244,8 @@ impl Decision {
             error: Some(message),
             support_ends: None,
             follow_ups: Vec::new(),
+            home_from: None,
+            provisional: false,
         }
     }
 }

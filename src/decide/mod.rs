@@ -12,6 +12,7 @@ pub mod case;
 pub mod context;
 pub mod decision;
 pub mod follow_up;
+mod home_point;
 mod rulebook;
 pub mod rules;
 pub mod schools;
@@ -105,11 +106,15 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
     // Warnings (e.g. "close to the limit") belong to the rule that raised them, so that an
     // eligible decision carries only those of the rules that explain it.
     let mut rule_warnings: Vec<Vec<String>> = Vec::with_capacity(policy.rules.len());
+    // Where each rule's distance comparisons end in the context's record of them.
+    let mut compared_to: Vec<usize> = Vec::with_capacity(policy.rules.len());
+    let compared_from = ctx.comparisons_made();
     for rule in &policy.rules {
         let (finding, notes) = rules::apply(rule, ctx)?;
         findings.push(finding);
         rule_warnings.push(notes.warnings);
         rule_terms.push(notes.terms);
+        compared_to.push(ctx.comparisons_made());
     }
     // Warnings of the decision as a whole (the seat's vehicles, a distance not measured).
     let mut late = rules::Notes::default();
@@ -333,7 +338,14 @@ fn decide_ctx(ctx: &Ctx) -> Result<Decision, DecideError> {
     }
     d.warnings = warnings;
     d.follow_ups = follow_up::follow_ups(ctx, &d);
-    Ok(d)
+    // The comparisons of the rules that explain the decision, for a home whose point is only
+    // known to within some metres (a postcode's centroid).
+    let until = compared_to
+        .get(last.saturating_sub(1))
+        .copied()
+        .unwrap_or(compared_from);
+    let compared = ctx.comparisons(compared_from, until);
+    Ok(home_point::settle(ctx, d, &compared))
 }
 
 /// Distances from the home to the school applied for, measuring what the rules did not.
@@ -400,7 +412,10 @@ fn walk_start_shown(
         }
     };
     WalkStartShown {
-        how: start.how(),
+        how: match start {
+            WalkStart::AccessPoint(_) if ctx.case.access_from_gazetteer => "gazetteer_access_point",
+            _ => start.how(),
+        },
         clause: ctx.policy.walk_start.cite.clause.clone(),
         from_home_m,
         road,

@@ -16,6 +16,7 @@ use std::io::{BufRead, Read};
 
 use anyhow::{bail, Result};
 
+use crate::area::Places;
 use crate::decide::Case;
 
 use super::case_fields::{case_from_fields, field_named, old_names, FIELDS};
@@ -573,8 +574,9 @@ fn resolve_header(name: &str, first: &RawRecord, map: &ColumnMap) -> Result<Head
 }
 
 impl Header {
-    /// Checks a row's cells and reads its case. Never quotes a cell in a message.
-    pub fn parse(&self, raw: RawRow) -> Row {
+    /// Checks a row's cells and reads its case, finding homes given by UPRN or postcode in
+    /// `places`. Never quotes a cell in a message.
+    pub fn parse(&self, raw: RawRow, places: &Places) -> Row {
         let RawRow {
             row,
             line,
@@ -633,7 +635,7 @@ impl Header {
             }
             return fail(msg);
         }
-        match case_from_fields(get) {
+        match case_from_fields(get, places) {
             Ok(case) => Row {
                 row,
                 line,
@@ -658,7 +660,7 @@ pub fn parse_applications(bytes: &[u8], name: &str, map: &ColumnMap) -> Result<V
     let mut apps = Applications::open(name, bytes, map)?;
     let mut rows = Vec::new();
     while let Some(raw) = apps.next_raw()? {
-        rows.push(apps.header().parse(raw));
+        rows.push(apps.header().parse(raw, &Places::default()));
     }
     Ok(rows)
 }
@@ -751,7 +753,7 @@ mod tests {
             Applications::open("apps.csv", text.as_bytes(), &ColumnMap::default()).unwrap();
         let mut rows = Vec::new();
         while let Some(r) = apps.next_raw().unwrap() {
-            rows.push(apps.header().parse(r));
+            rows.push(apps.header().parse(r, &Places::default()));
         }
         assert_eq!(rows.len(), 3);
         assert_eq!((rows[0].line, rows[0].end_line), (2, 3));

@@ -28,6 +28,15 @@ pub struct AreaManifest {
     pub audits: Option<String>,
     /// Furthest a home may be from a usable edge, metres (default 250).
     pub max_snap_m: f64,
+    /// An address gazetteer keyed by UPRN (OS Open UPRN, or a council's through
+    /// `address_columns`), optional.
+    pub addresses: Option<String>,
+    /// The gazetteer's columns: canonical field name -> header (`[address_columns]`).
+    pub address_columns: std::collections::BTreeMap<String, String>,
+    /// OS Code-Point Open: a folder of its CSVs, or one of them, optional.
+    pub postcodes: Option<String>,
+    /// How far a home may plausibly be from its postcode's centroid, metres (default 400).
+    pub postcode_uncertainty_m: f64,
 }
 
 /// The network file named by a manifest: the project's GeoJSON, or an OpenStreetMap extract.
@@ -89,6 +98,8 @@ pub struct AreaFiles {
     pub files: Vec<FileHash>,
     pub paths: FilePaths,
     pub osm: Option<OsmSummary>,
+    /// The address gazetteer and postcode centroids, when the manifest names them.
+    pub places: crate::area::Places,
 }
 
 /// Where each file was found, for messages about cross-references.

@@ -2,7 +2,7 @@
 //! validated [`Case`]. One parser for all three, so a field means the same wherever it is given.
 
 use super::csvutil::Cell;
-use crate::area::Urn;
+use crate::area::{normalise_postcode, parse_uprn, postcode_uncertainty_m, HomeFrom, Places, Urn};
 use crate::decide::case::{Address, Application, FollowUpFacts, ManagedMove};
 use crate::decide::{Case, Sex};
 use crate::geodesy::wgs84_to_bng;
@@ -27,6 +27,8 @@ pub const FIELDS: &[&str] = &[
     "northing",
     "latitude",
     "longitude",
+    "uprn",
+    "postcode",
     "access_easting",
     "access_northing",
     "year_group",
@@ -193,21 +195,30 @@ impl<'a, G: Fn(&str) -> Option<&'a str>> Fields<G> {
     }
 }
 
-/// Reads one case from a source of named text fields (`get` returns `None` for an absent field).
-pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Case, FieldError> {
+/// How far coordinates given with a UPRN may be from the gazetteer's point before the case says
+/// so, metres.
+pub const UPRN_AGREES_WITHIN_M: f64 = 50.0;
+
+/// Reads one case from a source of named text fields (`get` returns `None` for an absent
+/// field), finding a home given by UPRN or postcode in `places` (the loaded area's; empty where
+/// no area is at hand).
+pub fn case_from_fields<'a>(
+    get: impl Fn(&str) -> Option<&'a str>,
+    places: &Places,
+) -> Result<Case, FieldError> {
     let fd = Fields(&get);
     let id = fd
         .text("id")
         .ok_or_else(|| err("id", "is missing"))?
         .to_string();
-    let home = match (
+    let coords = match (
         fd.num("easting")?,
         fd.num("northing")?,
         fd.num("latitude")?,
         fd.num("longitude")?,
     ) {
-        (Some(e), Some(n), _, _) => bng("easting", e, n)?,
-        (None, None, Some(lat), Some(lon)) => wgs84_to_bng(lat, lon).map_err(|e| {
+        (Some(e), Some(n), _, _) => Some(bng("easting", e, n)?),
+        (None, None, Some(lat), Some(lon)) => Some(wgs84_to_bng(lat, lon).map_err(|e| {
             // The geodesy error quotes the position: a home is personal data.
             err(
                 "latitude",
@@ -219,18 +230,15 @@ pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Cas
                     }
                 },
             )
-        })?,
+        })?),
         (Some(_), None, _, _) => return Err(err("northing", "is missing")),
         (None, Some(_), _, _) => return Err(err("easting", "is missing")),
         (None, None, Some(_), None) => return Err(err("longitude", "is missing")),
         (None, None, None, Some(_)) => return Err(err("latitude", "is missing")),
-        (None, None, None, None) => {
-            return Err(err(
-                "easting",
-                "is missing (give easting/northing or latitude/longitude)",
-            ))
-        }
+        (None, None, None, None) => None,
     };
+    let (home, home_from, listed_access, notes) =
+        find_home(fd.text("uprn"), fd.text("postcode"), coords, places)?;
     let access_point = match (fd.num("access_easting")?, fd.num("access_northing")?) {
         (Some(e), Some(n)) => Some(bng("access_easting", e, n)?),
         (None, None) => None,
@@ -246,7 +254,11 @@ pub fn case_from_fields<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Cas
         .opt::<Urn>("school_urn", NOT_URN)?
         .ok_or_else(|| err("school_urn", "is missing"))?;
     let mut case = Case::new(&id, home, year_group, school);
-    case.access_point = access_point;
+    // The access point given with the case wins over the gazetteer's.
+    case.access_from_gazetteer = access_point.is_none() && listed_access.is_some();
+    case.access_point = access_point.or(listed_access);
+    case.home_from = home_from;
+    case.notes = notes;
     case.date_of_birth = fd.date("date_of_birth")?;
     case.sex = fd
         .text("sex")
@@ -474,6 +486,102 @@ fn circumstances<'a>(
 }
 
 /// A point on the British National Grid, checked to be plausible.
+/// The home: the coordinates given; else the property's point in the gazetteer by UPRN (with its
+/// access point); else the postcode's centroid (provisional). Coordinates given with a UPRN win,
+/// with a note when they are more than [`UPRN_AGREES_WITHIN_M`] from the gazetteer's point (its
+/// access point is then not used). Messages name the field and the file, never the value.
+#[allow(clippy::type_complexity)]
+fn find_home(
+    uprn: Option<&str>,
+    postcode: Option<&str>,
+    coords: Option<geo::Point<f64>>,
+    places: &Places,
+) -> Result<
+    (
+        geo::Point<f64>,
+        HomeFrom,
+        Option<geo::Point<f64>>,
+        Vec<String>,
+    ),
+    FieldError,
+> {
+    let uprn = uprn
+        .map(|t| parse_uprn(t).ok_or_else(|| err("uprn", "is not a UPRN (up to twelve digits)")))
+        .transpose()?;
+    let listed = match (uprn, &places.gazetteer) {
+        (None, _) => None,
+        (Some(_), None) => {
+            return Err(err(
+                "uprn",
+                "is given, but the area names no address gazetteer (addresses = \"...\" in \
+                 area.toml)",
+            ))
+        }
+        (Some(u), Some((g, file))) => Some(g.get(u).ok_or_else(|| {
+            err(
+                "uprn",
+                format!("is not in the area's address gazetteer ({file})"),
+            )
+        })?),
+    };
+    let pt = |xy: [f64; 2]| geo::Point::new(xy[0], xy[1]);
+    let mut notes = Vec::new();
+    match (coords, listed) {
+        (Some(home), Some(a)) => {
+            let apart = geo::Distance::distance(&geo::Euclidean, home, pt(a.point));
+            if apart > UPRN_AGREES_WITHIN_M {
+                notes.push(format!(
+                    "the easting and northing given are {apart:.0} m from the UPRN's point in the \
+                     address gazetteer (more than {UPRN_AGREES_WITHIN_M:.0} m): the coordinates \
+                     given were used; check which is the home"
+                ));
+                return Ok((home, HomeFrom::Coordinates, None, notes));
+            }
+            Ok((home, HomeFrom::Coordinates, a.access.map(pt), notes))
+        }
+        (Some(home), None) => Ok((home, HomeFrom::Coordinates, None, notes)),
+        (None, Some(a)) => Ok((
+            pt(a.point),
+            HomeFrom::Gazetteer { quality: a.quality },
+            a.access.map(pt),
+            notes,
+        )),
+        (None, None) => {
+            let Some(typed) = postcode else {
+                return Err(err(
+                    "easting",
+                    "is missing (give easting/northing, latitude/longitude, a uprn or a postcode)",
+                ));
+            };
+            if normalise_postcode(typed).is_none() {
+                return Err(err("postcode", "is not a UK postcode"));
+            }
+            let Some((postcodes, file)) = &places.postcodes else {
+                return Err(err(
+                    "postcode",
+                    "is given, but the area names no postcodes (postcodes = \"...\" in \
+                     area.toml)",
+                ));
+            };
+            let c = postcodes.get(typed).ok_or_else(|| {
+                err(
+                    "postcode",
+                    format!("is not in the area's postcodes ({file})"),
+                )
+            })?;
+            Ok((
+                pt(c.point),
+                HomeFrom::Postcode {
+                    quality: c.quality,
+                    uncertainty_m: postcode_uncertainty_m(c.quality, places.postcode_uncertainty_m),
+                },
+                None,
+                notes,
+            ))
+        }
+    }
+}
+
 fn bng(field: &str, e: f64, n: f64) -> Result<geo::Point<f64>, FieldError> {
     if !(0.0..=700_000.0).contains(&e) || !(0.0..=1_300_000.0).contains(&n) {
         return Err(err(
@@ -495,7 +603,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        case_from_fields(|f| m.get(f).map(String::as_str))
+        case_from_fields(|f| m.get(f).map(String::as_str), &Places::default())
     }
 
     const BASE: &[(&str, &str)] = &[

@@ -38,6 +38,7 @@ pub const COLUMNS: &[&str] = &[
     "warnings",
     "follow_ups",
     "error",
+    "home_from",
     "policy_sha256",
     "data_sha256",
     "tool_version",
@@ -49,6 +50,20 @@ pub fn spreadsheet_safe(cell: &str) -> String {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell.to_string(),
+    }
+}
+
+/// Where the home point came from: `coordinates`, `uprn`, or `postcode (provisional)`; empty for
+/// an error row.
+fn home_from_cell(d: &Decision) -> String {
+    use crate::area::HomeFrom;
+    if d.outcome == crate::decide::Outcome::Error {
+        return String::new();
+    }
+    match &d.home_from {
+        None | Some(HomeFrom::Coordinates) => "coordinates".into(),
+        Some(HomeFrom::Gazetteer { .. }) => "uprn".into(),
+        Some(HomeFrom::Postcode { .. }) => "postcode (provisional)".into(),
     }
 }
 
@@ -137,6 +152,7 @@ pub fn row_cells(d: &Decision, row: u64, stamp: &Stamp) -> Vec<String> {
             .collect::<Vec<_>>()
             .join(" | "),
         d.error.clone().unwrap_or_default(),
+        home_from_cell(d),
         stamp.policy_sha256.clone(),
         stamp.data_sha256.clone(),
         stamp.tool_version.clone(),

@@ -41,6 +41,7 @@ pub(crate) mod hash;
 pub(crate) mod network_geojson;
 pub mod osm_files;
 pub(crate) mod output;
+pub(crate) mod places;
 pub mod policy_files;
 pub(crate) mod prepared;
 pub mod record;

@@ -34,7 +34,10 @@ use thiserror::Error;
 
 use super::area_sources::{AreaFiles, AreaManifest, FilePaths, NetworkSource, OsmSummary};
 use super::hash::{hex, FileHash};
-use crate::area::{Catchment, Gate, Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
+use crate::area::{
+    AddressPoint, Catchment, Gate, Gazetteer, Gender, LeftOutSchool, LeftOutWhy, OperatorModel,
+    Places, PostcodePoint, Postcodes, School, Urn,
+};
 use crate::network::{Audit, EdgeAttrs, Oneway, RawEdge, RoadClass, Validity};
 use crate::osm::ImportReport;
 use crate::units::Pence;
@@ -45,7 +48,7 @@ pub const MAGIC: &[u8; 16] = b"\x89SCHOOLRUN-AREA\n";
 
 /// The layout version; bumped whenever [`Payload`] changes or the stored sources are read
 /// differently. Files of another version are refused with a message to prepare them again.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Magic, version, payload length and payload SHA-256.
 const HEADER_LEN: usize = 16 + 4 + 8 + 32;
@@ -132,6 +135,10 @@ pub(crate) struct Payload<'a> {
     edges: Vec<PEdge>,
     audits: Vec<PAudit>,
     osm: Option<POsm>,
+    /// The address gazetteer's properties by UPRN (version 4), empty without one.
+    addresses: Vec<PAddress>,
+    /// The postcode centroids in order (version 4), empty without them.
+    postcodes: Vec<PPostcode>,
     /// Every edge's coordinates, edge after edge (`PEdge::points` each), as little-endian f64
     /// x, y pairs: one block of bytes decodes far faster than a list of numbers.
     #[serde(borrow)]
@@ -147,6 +154,26 @@ struct PManifest {
     network: PNetworkSource,
     audits: Option<String>,
     max_snap_m: f64,
+    addresses: Option<String>,
+    address_columns: Vec<(String, String)>,
+    postcodes: Option<String>,
+    postcode_uncertainty_m: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PAddress {
+    uprn: u64,
+    point: Xy,
+    access: Option<Xy>,
+    quality: Option<u8>,
+    address: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PPostcode {
+    postcode: String,
+    point: Xy,
+    quality: u8,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -339,6 +366,14 @@ impl Payload<'static> {
                 },
                 audits: m.audits.clone(),
                 max_snap_m: m.max_snap_m,
+                addresses: m.addresses.clone(),
+                address_columns: m
+                    .address_columns
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                postcodes: m.postcodes.clone(),
+                postcode_uncertainty_m: m.postcode_uncertainty_m,
             },
             manifest_path: path_str(&files.manifest_path),
             paths: PPaths {
@@ -465,6 +500,30 @@ impl Payload<'static> {
                     .map(|u| u.0)
                     .collect(),
             }),
+            addresses: files
+                .places
+                .gazetteer
+                .iter()
+                .flat_map(|(g, _)| g.rows())
+                .map(|a| PAddress {
+                    uprn: a.uprn,
+                    point: a.point,
+                    access: a.access,
+                    quality: a.quality,
+                    address: a.address.as_deref().map(str::to_string),
+                })
+                .collect(),
+            postcodes: files
+                .places
+                .postcodes
+                .iter()
+                .flat_map(|(p, _)| p.rows())
+                .map(|p| PPostcode {
+                    postcode: p.postcode.to_string(),
+                    point: p.point,
+                    quality: p.quality,
+                })
+                .collect(),
             edge_coords: Cow::Owned(
                 files
                     .edges
@@ -522,6 +581,47 @@ impl Payload<'_> {
                 },
                 audits: m.audits,
                 max_snap_m: m.max_snap_m,
+                addresses: m.addresses.clone(),
+                address_columns: m.address_columns.into_iter().collect(),
+                postcodes: m.postcodes.clone(),
+                postcode_uncertainty_m: m.postcode_uncertainty_m,
+            },
+            places: Places {
+                gazetteer: match m.addresses {
+                    Some(f) => Some((
+                        Gazetteer::new(
+                            self.addresses
+                                .into_iter()
+                                .map(|a| AddressPoint {
+                                    uprn: a.uprn,
+                                    point: a.point,
+                                    access: a.access,
+                                    quality: a.quality,
+                                    address: a.address.map(Into::into),
+                                })
+                                .collect(),
+                        )
+                        .map_err(|e| PreparedError::Decode(format!("address gazetteer: {e}")))?,
+                        f,
+                    )),
+                    None => None,
+                },
+                postcodes: m.postcodes.map(|f| {
+                    (
+                        Postcodes::new(
+                            self.postcodes
+                                .into_iter()
+                                .map(|p| PostcodePoint {
+                                    postcode: p.postcode.into(),
+                                    point: p.point,
+                                    quality: p.quality,
+                                })
+                                .collect(),
+                        ),
+                        f,
+                    )
+                }),
+                postcode_uncertainty_m: m.postcode_uncertainty_m,
             },
             schools: self
                 .schools

@@ -233,6 +233,9 @@ fn figures(s: &mut String, policy: &Policy, sc: &Scenario) {
             format!("{} (URN {})", esc(&sc.name), esc(&sc.urn.to_string())),
         );
     }
+    if let Some(h) = d.home_from_words() {
+        row("Home", esc(&h).to_string());
+    }
     let ds = &d.distances;
     if ds.no_available_walking_route {
         row(

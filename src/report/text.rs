@@ -50,6 +50,9 @@ pub fn render(d: &Decision, origin: &Origin, policy: &Policy) -> String {
     if let Some(sc) = &d.school {
         let _ = writeln!(s, "  School: {} (URN {})", sc.name, sc.urn);
     }
+    if let Some(h) = d.home_from_words() {
+        let _ = writeln!(s, "  Home: {h}");
+    }
     let ds = &d.distances;
     let mut parts = Vec::new();
     if ds.no_available_walking_route {

@@ -71,6 +71,9 @@ pub(super) fn against_limit(
         Measure::Driven => ctx.measure(urn, Mode::Drive)?.map(|m| m.length_m),
         Measure::StraightLine => ctx.straight_line_m(urn),
     };
+    if let Some(v) = value_m {
+        ctx.record_comparison(measure.describe(), v, limit_m);
+    }
     let met = match value_m {
         Some(v) => comparison.holds(v, limit_m),
         None => {

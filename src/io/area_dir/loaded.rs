@@ -37,6 +37,8 @@ pub struct LoadedArea {
     /// When the area was loaded from a prepared area file: that file and its fingerprint (the
     /// source files and their fingerprints are in `files`, as from the directory).
     pub prepared: Option<PreparedInfo>,
+    /// The address gazetteer and postcode centroids, for homes given by UPRN or postcode.
+    pub places: crate::area::Places,
 }
 
 impl LoadedArea {
@@ -159,5 +161,6 @@ pub(crate) fn finish_loading(
         audits,
         osm: f.osm,
         prepared: None,
+        places: f.places,
     })
 }

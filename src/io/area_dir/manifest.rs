@@ -9,6 +9,12 @@ use crate::io::area_sources::{AreaManifest, NetworkSource};
 /// The manifest's default for how far a home or entrance may be from a usable edge.
 pub const DEFAULT_MAX_SNAP_M: f64 = 250.0;
 
+/// The manifest's default for how far a home may plausibly be from its postcode's centroid
+/// (`postcode_uncertainty_m`), metres. Code-Point Open gives no postcode's extent; a postcode
+/// covers about fifteen addresses, a street or two in a town and often more than a kilometre of
+/// lanes in the country, so 400 m is a middle figure a council should set from its own area.
+pub const DEFAULT_POSTCODE_UNCERTAINTY_M: f64 = 400.0;
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawManifest {
@@ -22,6 +28,10 @@ struct RawManifest {
     schools_from_osm: Option<Spanned<bool>>,
     audits: Option<Spanned<String>>,
     max_snap_m: Option<Spanned<f64>>,
+    addresses: Option<Spanned<String>>,
+    address_columns: Option<Spanned<std::collections::BTreeMap<String, String>>>,
+    postcodes: Option<Spanned<String>>,
+    postcode_uncertainty_m: Option<Spanned<f64>>,
 }
 
 impl AreaManifest {
@@ -86,7 +96,48 @@ impl AreaManifest {
                 schools_from_osm: raw.schools_from_osm.is_some_and(|v| v.into_inner()),
             },
         };
+        let address_columns = match raw.address_columns {
+            None => Default::default(),
+            Some(cols) => {
+                if raw.addresses.is_none() {
+                    return Err(at(
+                        "address_columns",
+                        cols.span(),
+                        "applies only with addresses = \"gazetteer.csv\"",
+                    ));
+                }
+                let span = cols.span();
+                let cols = cols.into_inner();
+                let known = crate::io::places::GAZETTEER_COLUMNS;
+                if let Some(k) = cols.keys().find(|k| !known.contains(&k.as_str())) {
+                    return Err(at(
+                        "address_columns",
+                        span,
+                        &format!("unknown field {k:?}; the fields are {}", known.join(", ")),
+                    ));
+                }
+                cols
+            }
+        };
+        let postcode_uncertainty_m = match raw.postcode_uncertainty_m {
+            None => DEFAULT_POSTCODE_UNCERTAINTY_M,
+            Some(v) => {
+                let m = *v.get_ref();
+                if !(m.is_finite() && (1.0..=5000.0).contains(&m)) {
+                    return Err(at(
+                        "postcode_uncertainty_m",
+                        v.span(),
+                        &format!("{m} is not a number of metres from 1 to 5000"),
+                    ));
+                }
+                m
+            }
+        };
         Ok(AreaManifest {
+            addresses: raw.addresses.map(|v| path("addresses", v)).transpose()?,
+            address_columns,
+            postcodes: raw.postcodes.map(|v| path("postcodes", v)).transpose()?,
+            postcode_uncertainty_m,
             name: raw.name.into_inner(),
             schools: path("schools", raw.schools)?,
             entrances: raw.entrances.map(|v| path("entrances", v)).transpose()?,

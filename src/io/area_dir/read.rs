@@ -12,6 +12,7 @@ use crate::io::catchments::read_catchments;
 use crate::io::entrances::read_entrances;
 use crate::io::hash::FileHash;
 use crate::io::network_geojson::read_network_geojson;
+use crate::io::places::{codepoint_files, read_codepoint, read_codepoint_headers, read_gazetteer};
 use crate::io::read_bytes;
 use crate::io::schools::read_schools;
 use crate::osm::{import_osm_bytes, ImportReport, Profile, DEFAULT_PROFILE_NAME};
@@ -77,6 +78,36 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
         }
         None => (Vec::new(), None),
     };
+    let mut places = crate::area::Places {
+        postcode_uncertainty_m: manifest.postcode_uncertainty_m,
+        ..Default::default()
+    };
+    if let Some(rel) = &manifest.addresses {
+        let (p, b) = read("addresses", rel)?;
+        let map = (!manifest.address_columns.is_empty())
+            .then(|| crate::io::csvutil::ColumnMap(manifest.address_columns.clone()));
+        let g = read_gazetteer(&p, &b, map.as_ref())
+            .map_err(|e| anyhow!("{e:#} (the addresses file named in {shown})"))?;
+        places.gazetteer = Some((g, rel.clone()));
+    }
+    if let Some(rel) = &manifest.postcodes {
+        let (data, headers) = codepoint_files(&dir.join(rel))
+            .map_err(|e| anyhow!("{e:#} (the postcodes named in {shown})"))?;
+        let name = |p: &Path| {
+            p.strip_prefix(&dir)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        };
+        let (hp, hb) = read("postcodes", &name(&headers))?;
+        let cols = read_codepoint_headers(&hp, &hb)?;
+        let mut rows = Vec::new();
+        for f in &data {
+            let (p, b) = read("postcodes", &name(f))?;
+            read_codepoint(&p, &b, cols, &mut rows)?;
+        }
+        places.postcodes = Some((crate::area::Postcodes::new(rows), rel.clone()));
+    }
     let mut schools_list = schools.schools;
     let (network_path, edges, osm) = match &manifest.network {
         NetworkSource::GeoJson(rel) => {
@@ -119,6 +150,7 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
         }
     };
     Ok(AreaFiles {
+        places,
         manifest_path,
         manifest,
         schools: schools_list,
