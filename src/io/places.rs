@@ -45,11 +45,11 @@ pub const GAZETTEER_COLUMNS: &[&str] = &[
 ];
 
 /// UTF-8 as it is, else Windows-1252 decoded (a council export's address text).
-fn utf8_or_1252(bytes: &[u8]) -> Vec<u8> {
-    match std::str::from_utf8(bytes) {
-        Ok(_) => bytes.to_vec(),
+fn utf8_or_1252(bytes: Vec<u8>) -> Vec<u8> {
+    match std::str::from_utf8(&bytes) {
+        Ok(_) => bytes,
         Err(_) => encoding_rs::WINDOWS_1252
-            .decode(bytes)
+            .decode(&bytes)
             .0
             .into_owned()
             .into_bytes(),
@@ -60,13 +60,13 @@ fn utf8_or_1252(bytes: &[u8]) -> Vec<u8> {
 /// or any CSV whose columns `map` names (canonical name -> header).
 pub fn read_gazetteer(
     path: &Path,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     map: Option<&ColumnMap>,
 ) -> anyhow::Result<Gazetteer> {
     let file = path.display().to_string();
     let mut table = CsvTable::from_bytes(&file, utf8_or_1252(bytes), GAZETTEER_FIELDS, map)?;
-    let mut rows = Vec::new();
-    let mut lines = Vec::new();
+    let mut gazetteer = Gazetteer::default();
+    let mut lines: Vec<u64> = Vec::new();
     for row in table.rows() {
         let row = row?;
         let uprn_text = row.get("uprn");
@@ -93,7 +93,7 @@ pub fn read_gazetteer(
             .filter(|a| !a.is_empty())
             .map(Box::from);
         lines.push(row.line());
-        rows.push(AddressPoint {
+        gazetteer.push(AddressPoint {
             uprn,
             point: [p.x(), p.y()],
             access,
@@ -101,7 +101,7 @@ pub fn read_gazetteer(
             address,
         });
     }
-    Gazetteer::new(rows).map_err(|d| {
+    gazetteer.finish().map_err(|d| {
         anyhow!(
             "{file}: lines {} and {}, field uprn: the same UPRN is given twice",
             lines[d.first - 1],
@@ -277,7 +277,7 @@ mod tests {
         let csv = "UPRN,X_COORDINATE,Y_COORDINATE,LATITUDE,LONGITUDE\n\
                    10023117655,394813.00,99708.00,50.79,-2.07\n\
                    100040123456,402919.5,101488.25,50.80,-1.96\n";
-        let g = read_gazetteer(Path::new("osopenuprn.csv"), csv.as_bytes(), None).unwrap();
+        let g = read_gazetteer(Path::new("osopenuprn.csv"), csv.as_bytes().to_vec(), None).unwrap();
         assert_eq!(g.len(), 2);
         let a = g.get(100_040_123_456).unwrap();
         assert_eq!(a.point, [402919.5, 101488.25]);
@@ -307,7 +307,7 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         );
-        let g = read_gazetteer(Path::new("llpg.csv"), &bytes, Some(&map)).unwrap();
+        let g = read_gazetteer(Path::new("llpg.csv"), bytes, Some(&map)).unwrap();
         let a = g.get(7).unwrap();
         assert_eq!(a.address.as_deref(), Some("1 Café Row"));
         assert_eq!(a.access, Some([394800.0, 99700.0]));
@@ -317,7 +317,7 @@ mod tests {
     #[test]
     fn gazetteer_errors_name_file_line_and_field() {
         let e = |csv: &str| {
-            read_gazetteer(Path::new("g.csv"), csv.as_bytes(), None)
+            read_gazetteer(Path::new("g.csv"), csv.as_bytes().to_vec(), None)
                 .unwrap_err()
                 .to_string()
         };

@@ -135,8 +135,12 @@ pub(crate) struct Payload<'a> {
     edges: Vec<PEdge>,
     audits: Vec<PAudit>,
     osm: Option<POsm>,
-    /// The address gazetteer's properties by UPRN (version 4), empty without one.
-    addresses: Vec<PAddress>,
+    /// The address gazetteer's properties by UPRN (version 4), empty without one: UPRNs, points,
+    /// and the details (access point, quality, address text) of those that have any, by
+    /// position, so that a property costs no more stored than held.
+    address_uprns: Vec<u64>,
+    address_points: Vec<Xy>,
+    address_details: Vec<PAddressDetails>,
     /// The postcode centroids in order (version 4), empty without them.
     postcodes: Vec<PPostcode>,
     /// Every edge's coordinates, edge after edge (`PEdge::points` each), as little-endian f64
@@ -161,9 +165,9 @@ struct PManifest {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct PAddress {
-    uprn: u64,
-    point: Xy,
+struct PAddressDetails {
+    /// Position in `address_uprns`.
+    at: u32,
     access: Option<Xy>,
     quality: Option<u8>,
     address: Option<String>,
@@ -343,6 +347,7 @@ impl Payload<'static> {
         prepared_as_of: Option<NaiveDate>,
     ) -> Payload<'static> {
         let m = &files.manifest;
+        let gazetteer = || files.places.gazetteer.iter().flat_map(|(g, _)| g.iter());
         Payload {
             tool: tool_id(),
             source: source.to_string(),
@@ -500,14 +505,13 @@ impl Payload<'static> {
                     .map(|u| u.0)
                     .collect(),
             }),
-            addresses: files
-                .places
-                .gazetteer
-                .iter()
-                .flat_map(|(g, _)| g.rows())
-                .map(|a| PAddress {
-                    uprn: a.uprn,
-                    point: a.point,
+            address_uprns: gazetteer().map(|a| a.uprn).collect(),
+            address_points: gazetteer().map(|a| a.point).collect(),
+            address_details: gazetteer()
+                .enumerate()
+                .filter(|(_, a)| a.access.is_some() || a.quality.is_some() || a.address.is_some())
+                .map(|(i, a)| PAddressDetails {
+                    at: i as u32,
                     access: a.access,
                     quality: a.quality,
                     address: a.address.as_deref().map(str::to_string),
@@ -535,6 +539,40 @@ impl Payload<'static> {
             ),
         }
     }
+}
+
+/// The stored gazetteer columns back into a [`Gazetteer`].
+fn gazetteer_of(
+    uprns: Vec<u64>,
+    points: Vec<Xy>,
+    details: Vec<PAddressDetails>,
+) -> Result<Gazetteer, PreparedError> {
+    if uprns.len() != points.len() {
+        return Err(PreparedError::Decode(format!(
+            "{} UPRNs for {} address points",
+            uprns.len(),
+            points.len()
+        )));
+    }
+    let mut details = details.into_iter().peekable();
+    let mut g = Gazetteer::default();
+    for (i, (uprn, point)) in uprns.into_iter().zip(points).enumerate() {
+        let d = details.next_if(|d| d.at as usize == i);
+        g.push(AddressPoint {
+            uprn,
+            point,
+            access: d.as_ref().and_then(|d| d.access),
+            quality: d.as_ref().and_then(|d| d.quality),
+            address: d.and_then(|d| d.address).map(Into::into),
+        });
+    }
+    if details.next().is_some() {
+        return Err(PreparedError::Decode(
+            "address details for properties not stored".into(),
+        ));
+    }
+    g.finish()
+        .map_err(|e| PreparedError::Decode(format!("address gazetteer: {e}")))
 }
 
 impl Payload<'_> {
@@ -589,19 +627,11 @@ impl Payload<'_> {
             places: Places {
                 gazetteer: match m.addresses {
                     Some(f) => Some((
-                        Gazetteer::new(
-                            self.addresses
-                                .into_iter()
-                                .map(|a| AddressPoint {
-                                    uprn: a.uprn,
-                                    point: a.point,
-                                    access: a.access,
-                                    quality: a.quality,
-                                    address: a.address.map(Into::into),
-                                })
-                                .collect(),
-                        )
-                        .map_err(|e| PreparedError::Decode(format!("address gazetteer: {e}")))?,
+                        gazetteer_of(
+                            self.address_uprns,
+                            self.address_points,
+                            self.address_details,
+                        )?,
                         f,
                     )),
                     None => None,

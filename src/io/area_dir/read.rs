@@ -86,7 +86,7 @@ pub(crate) fn read_area_files(manifest: &Path) -> anyhow::Result<AreaFiles> {
         let (p, b) = read("addresses", rel)?;
         let map = (!manifest.address_columns.is_empty())
             .then(|| crate::io::csvutil::ColumnMap(manifest.address_columns.clone()));
-        let g = read_gazetteer(&p, &b, map.as_ref())
+        let g = read_gazetteer(&p, b, map.as_ref())
             .map_err(|e| anyhow!("{e:#} (the addresses file named in {shown})"))?;
         places.gazetteer = Some((g, rel.clone()));
     }
