@@ -409,6 +409,20 @@ pub struct BatchArgs {
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS)
     )]
     pub threads: Option<usize>,
+    /// How the applications file's text is encoded: auto reads UTF-8, and text that is not UTF-8
+    /// as Windows-1252 (saying so on stderr); utf-8 refuses such rows; windows-1252 (or latin-1)
+    /// reads every cell so.
+    #[arg(long, value_enum, default_value_t = crate::io::applications::Encoding::Auto)]
+    pub encoding: crate::io::applications::Encoding,
+    /// The order of day, month and year in dates that are not YYYY-MM-DD (dmy: 31/08/2008).
+    /// Without it such a date is an error row naming this option: day and month are never
+    /// guessed.
+    #[arg(long, value_enum)]
+    pub date_format: Option<crate::io::applications::DateOrder>,
+    /// Start the decisions CSV with a UTF-8 byte-order mark, so that Excel on Windows shows
+    /// accented letters and curly apostrophes as written.
+    #[arg(long)]
+    pub excel: bool,
     /// Never draw a progress bar, even on a terminal.
     #[arg(long)]
     pub no_progress: bool,

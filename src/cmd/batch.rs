@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::cli::BatchArgs;
 use crate::decide::{decide, Decision, Outcome};
-use crate::io::applications::{scan, Applications, ColumnMap, LineCount, Row};
+use crate::io::applications::{scan, Applications, ColumnMap, LineCount, Reading, Row};
 use crate::io::decisions::DecisionWriter;
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::record::record_file_name;
@@ -192,7 +192,7 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     }
     // The output is a temporary file until the run succeeds, so a bad path fails at once and a
     // failed run leaves any previous output as it was.
-    let mut w = DecisionWriter::new(Output::create(&args.output)?, &loaded.origin)?;
+    let mut w = DecisionWriter::new(Output::create(&args.output)?, &loaded.origin, args.excel)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
@@ -211,8 +211,13 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the records folder {}", dir.display()))?;
     }
-    let header = apps.header().clone();
+    let header = apps.header().clone().with_reading(Reading {
+        encoding: args.encoding,
+        date_order: args.date_format,
+    });
     let mut summary = Summary::new();
+    // Rows with text that was not UTF-8, read as Windows-1252.
+    let mut decoded_rows = 0u64;
     let mut chunk = Vec::with_capacity(CHUNK);
     loop {
         chunk.clear();
@@ -241,6 +246,7 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         for (r, d) in &decided {
             w.write(d, r.row)?;
             summary.add(d);
+            decoded_rows += u64::from(r.decoded_1252);
         }
         if let Some(b) = &bar {
             b.inc(decided.len() as u64);
@@ -248,6 +254,17 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     }
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    if decoded_rows > 0 && args.encoding == crate::io::applications::Encoding::Auto {
+        let rows = if decoded_rows == 1 {
+            "1 row has".to_string()
+        } else {
+            format!("{decoded_rows} rows have")
+        };
+        note!(
+            "note: {name}: {rows} text that is not UTF-8; it was read as Windows-1252 \
+             (--encoding utf-8 refuses such rows, --encoding windows-1252 reads every cell so)"
+        );
     }
     summary.lines = apps.lines();
     w.into_inner()?.finish()?;

@@ -19,8 +19,12 @@ use anyhow::{bail, Result};
 use crate::area::Places;
 use crate::decide::Case;
 
-use super::case_fields::{case_from_fields, field_named, old_names, FIELDS};
+use super::case_fields::{
+    case_from_fields, field_named, old_names, DATE_FIELDS, DATE_LIST_FIELDS, FIELDS,
+};
 pub use super::csvutil::ColumnMap;
+use super::export_text::{decode_cell, normalise_date, normalise_dates};
+pub use super::export_text::{DateOrder, Encoding, Reading};
 
 /// The most lines one row may span. A quoted cell may hold line breaks (an address typed on
 /// several lines), but one that runs further is almost surely a stray quote swallowing the rows
@@ -44,6 +48,8 @@ pub struct Row {
     /// The row's non-empty fields by canonical name, for a decision record (empty for rows that
     /// could not be read).
     pub fields: BTreeMap<String, String>,
+    /// Some of its text was not UTF-8 and was read as Windows-1252.
+    pub decoded_1252: bool,
 }
 
 /// What [`scan`] found: enough to size a progress bar.
@@ -361,6 +367,8 @@ pub struct Header {
     name: String,
     index: Vec<(&'static str, usize)>,
     width: usize,
+    /// How cells are decoded and dates read (`--encoding`, `--date-format`).
+    reading: Reading,
 }
 
 /// The applications of one file, one row at a time: first [`Applications::open`] reads and checks
@@ -449,7 +457,8 @@ fn header_cells(first: &RawRecord) -> Vec<String> {
     first
         .cells
         .iter()
-        .map(|c| String::from_utf8_lossy(c).trim().to_string())
+        // A header that is not UTF-8 is Windows-1252 (an export's accented column names).
+        .map(|c| super::export_text::text_of(c).trim().to_string())
         .collect()
 }
 
@@ -555,8 +564,12 @@ fn resolve_header(name: &str, first: &RawRecord, map: &ColumnMap) -> Result<Head
         .into_iter()
         .filter(|f| !has(f))
         .collect();
-    if !(has("easting") && has("northing") || has("latitude") && has("longitude")) {
-        missing.push("easting/northing (or latitude/longitude)");
+    if !(has("easting") && has("northing")
+        || has("latitude") && has("longitude")
+        || has("uprn")
+        || has("postcode"))
+    {
+        missing.push("easting/northing (or latitude/longitude, uprn or postcode)");
     }
     if !missing.is_empty() {
         bail!(
@@ -570,10 +583,17 @@ fn resolve_header(name: &str, first: &RawRecord, map: &ColumnMap) -> Result<Head
         name: name.to_string(),
         index,
         width: headers.len(),
+        reading: Reading::default(),
     })
 }
 
 impl Header {
+    /// The header reading cells and dates as `reading` says.
+    pub fn with_reading(mut self, reading: Reading) -> Header {
+        self.reading = reading;
+        self
+    }
+
     /// Checks a row's cells and reads its case, finding homes given by UPRN or postcode in
     /// `places`. Never quotes a cell in a message.
     pub fn parse(&self, raw: RawRow, places: &Places) -> Row {
@@ -586,11 +606,28 @@ impl Header {
         let name = &self.name;
         let mut values: Vec<(&'static str, String)> = Vec::with_capacity(self.index.len());
         let mut bad_utf8 = None;
+        let mut bad_date = None;
+        let mut decoded_1252 = false;
         for &(f, i) in &self.index {
             if let Some(raw) = cells.get(i) {
-                match std::str::from_utf8(raw) {
-                    Ok(s) => values.push((f, s.to_string())),
-                    Err(_) => bad_utf8 = Some(f),
+                match decode_cell(raw, self.reading.encoding) {
+                    Some((mut s, was_1252)) => {
+                        decoded_1252 |= was_1252;
+                        let dates = if DATE_LIST_FIELDS.contains(&f) {
+                            normalise_dates(&s, self.reading.date_order)
+                        } else if DATE_FIELDS.contains(&f) {
+                            normalise_date(&s, self.reading.date_order)
+                        } else {
+                            Ok(None)
+                        };
+                        match dates {
+                            Ok(Some(iso)) => s = iso,
+                            Ok(None) => {}
+                            Err(e) => bad_date = bad_date.or(Some((f, e))),
+                        }
+                        values.push((f, s));
+                    }
+                    None => bad_utf8 = Some(f),
                 }
             }
         }
@@ -617,9 +654,16 @@ impl Header {
             id: id.clone(),
             case: Err(format!("{name}: {lines}: {msg}")),
             fields: BTreeMap::new(),
+            decoded_1252,
         };
         if let Some(f) = bad_utf8 {
-            return fail(format!("field {f}: not valid UTF-8 text"));
+            return fail(format!(
+                "field {f}: not valid UTF-8 text (--encoding windows-1252 reads Windows-1252 and \
+                 Latin-1 exports)"
+            ));
+        }
+        if let Some((f, e)) = bad_date {
+            return fail(format!("field {f}: {e}"));
         }
         if cells.len() != self.width {
             let mut msg = format!(
@@ -647,6 +691,7 @@ impl Header {
                     .filter(|(_, v)| !v.trim().is_empty())
                     .map(|(k, v)| (k.to_string(), v.clone()))
                     .collect(),
+                decoded_1252,
             },
             Err(e) => fail(e.to_string()),
         }

@@ -20,6 +20,27 @@ fn err(field: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
+/// The case fields holding one date (`YYYY-MM-DD`; an export's other orders are rewritten first,
+/// `--date-format`).
+pub const DATE_FIELDS: &[&str] = &[
+    "date_of_birth",
+    "letter_received_on",
+    "appeal_submitted_on",
+    "review_notified_on",
+    "error_found_on",
+    "authorised_on",
+    "appeal_heard_on",
+    "safety_audit_on",
+    "temporarily_rehoused_on",
+    "reorganised_on",
+    "catchment_changed_on",
+    "applied_on",
+    "course_starts",
+];
+
+/// The case fields holding a list of dates separated by `;` or `,`.
+pub const DATE_LIST_FIELDS: &[&str] = &["half_term_ends", "school_term_ends"];
+
 /// The case fields, in the order they are documented (docs/formats.md).
 pub const FIELDS: &[&str] = &[
     "id",

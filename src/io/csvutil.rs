@@ -103,16 +103,22 @@ struct ColumnMapFile {
 impl ColumnMap {
     /// Reads a `[columns]` table from a TOML file; errors name the file, line and column.
     pub fn load(path: &Path) -> anyhow::Result<ColumnMap> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow!("cannot read column map {}: {e}", path.display()))?;
+        // A map written on a council PC may be Windows-1252 (accented header names).
+        let text = super::export_text::text_of(
+            &std::fs::read(path)
+                .map_err(|e| anyhow!("cannot read column map {}: {e}", path.display()))?,
+        );
         Self::from_toml_str(&path.display().to_string(), &text)
     }
 
     /// Reads a column map for a loader whose fields are `known`: a key that is no field is an
     /// error naming the map file and the key's line.
     pub fn load_for(path: &Path, known: &[&str]) -> anyhow::Result<ColumnMap> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow!("cannot read column map {}: {e}", path.display()))?;
+        // A map written on a council PC may be Windows-1252 (accented header names).
+        let text = super::export_text::text_of(
+            &std::fs::read(path)
+                .map_err(|e| anyhow!("cannot read column map {}: {e}", path.display()))?,
+        );
         let file = path.display().to_string();
         let map = Self::from_toml_str(&file, &text)?;
         if let Some(k) = map.0.keys().find(|k| !known.contains(&k.as_str())) {

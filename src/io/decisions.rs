@@ -166,8 +166,12 @@ pub struct DecisionWriter<W: Write> {
 }
 
 impl<W: Write> DecisionWriter<W> {
-    /// Starts the CSV with its header row.
-    pub fn new(w: W, origin: &Origin) -> Result<Self> {
+    /// Starts the CSV with its header row; with `bom`, after a UTF-8 byte-order mark (for
+    /// Excel on Windows, which otherwise reads the file as the local code page).
+    pub fn new(mut w: W, origin: &Origin, bom: bool) -> Result<Self> {
+        if bom {
+            w.write_all(super::csvutil::UTF8_BOM)?;
+        }
         let mut inner = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(w);

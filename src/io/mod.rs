@@ -36,6 +36,7 @@ pub(crate) mod csvutil;
 pub(crate) mod decisions;
 pub mod decisions_read;
 pub(crate) mod entrances;
+pub mod export_text;
 mod geojson_util;
 pub(crate) mod hash;
 pub(crate) mod network_geojson;
