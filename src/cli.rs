@@ -50,6 +50,18 @@ pub enum Command {
     /// --area accepts it in place of the directory, with the same decisions and source
     /// fingerprints.
     Prepare(PrepareArgs),
+    /// Print a shell completion script (for packagers: install it where the shell looks).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff, for man(1)).
+    Man,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Which policy applies: `--policy` or `--academic-year` (which clap keeps apart), declared once
@@ -59,32 +71,65 @@ pub enum Command {
 /// (its own default, or what it uses the policy for) rewords it with `mut_arg`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct PolicyFlags {
-    /// Policy directory (every *.toml in it) or a single policy file [default: policy/2022-23, or
-    /// the case file's policy = with --case].
-    #[arg(long, value_name = "DIR", env = "SCHOOLRUN_POLICY")]
+    /// Policy directory (every *.toml in it) or a single policy file [default: policy/2022-23
+    /// in the current directory when there is one, else the Dorset 2022-23 policy built into
+    /// the binary; or the case file's policy = with --case] [env: SCHOOLRUN_POLICY].
+    #[arg(long, value_name = "DIR")]
     pub policy: Option<PathBuf>,
     /// Academic year whose policy to apply, e.g. 2021-22: the directory of that name next to the
-    /// default policy (policy/2021-22). Instead of --policy.
-    #[arg(
-        long,
-        value_name = "YEAR",
-        env = "SCHOOLRUN_ACADEMIC_YEAR",
-        conflicts_with = "policy"
-    )]
+    /// default policy (policy/2021-22, or built in). Instead of --policy [env:
+    /// SCHOOLRUN_ACADEMIC_YEAR].
+    #[arg(long, value_name = "YEAR", conflicts_with = "policy")]
     pub academic_year: Option<String>,
 }
 
+/// An environment variable's value, when set and not blank.
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
 impl PolicyFlags {
-    /// The policy directory these flags select (the default policy when none).
+    /// The policy directory these flags select. Flags on the command line win over the
+    /// environment (`SCHOOLRUN_ACADEMIC_YEAR`, then `SCHOOLRUN_POLICY`), so `--academic-year`
+    /// works with `SCHOOLRUN_POLICY` set; with neither, the default policy.
     pub fn dir(&self) -> PathBuf {
-        let policy = self.policy.as_deref().unwrap_or(Path::new(DEFAULT_POLICY));
-        policy_dir(policy, self.academic_year.as_deref())
+        if let Some(year) = &self.academic_year {
+            return year_dir(year);
+        }
+        if let Some(p) = &self.policy {
+            return p.clone();
+        }
+        if let Some(year) = env_value("SCHOOLRUN_ACADEMIC_YEAR") {
+            return year_dir(&year);
+        }
+        if let Some(p) = env_value("SCHOOLRUN_POLICY") {
+            return PathBuf::from(p);
+        }
+        default_policy()
     }
 
     /// Whether either flag (or its environment variable) was given.
     pub fn given(&self) -> bool {
-        self.policy.is_some() || self.academic_year.is_some()
+        self.policy.is_some()
+            || self.academic_year.is_some()
+            || env_value("SCHOOLRUN_POLICY").is_some()
+            || env_value("SCHOOLRUN_ACADEMIC_YEAR").is_some()
     }
+}
+
+/// The default policy: `policy/2022-23` of the current directory (a checkout), else the same
+/// policy built into the binary (an installed `schoolrun` run anywhere).
+pub fn default_policy() -> PathBuf {
+    if Path::new(DEFAULT_POLICY).exists() {
+        PathBuf::from(DEFAULT_POLICY)
+    } else {
+        crate::io::builtin_policy::builtin(Path::new(DEFAULT_POLICY))
+    }
+}
+
+/// The directory of an academic year's policy next to the default policy.
+pub fn year_dir(year: &str) -> PathBuf {
+    policy_root().join(year.trim())
 }
 
 /// Which area the data comes from: `--area`, declared once for every command that loads one.
@@ -201,20 +246,13 @@ pub const DEFAULT_POLICY: &str = "policy/2022-23";
 /// The area used when --area is not given (the bundled demo area).
 pub const DEFAULT_AREA: &str = "fixtures/demo";
 
-/// The directory holding one policy directory per academic year: the default policy's parent.
+/// The directory holding one policy directory per academic year: the default policy's parent
+/// (built in when the default policy is).
 pub fn policy_root() -> PathBuf {
-    Path::new(DEFAULT_POLICY)
+    default_policy()
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default()
-}
-
-/// The policy directory for `--policy` / `--academic-year` (which clap keeps apart).
-pub fn policy_dir(policy: &Path, academic_year: Option<&str>) -> PathBuf {
-    match academic_year {
-        Some(year) => policy_root().join(year.trim()),
-        None => policy.to_path_buf(),
-    }
 }
 
 impl Sources {
@@ -447,7 +485,7 @@ pub enum PolicyCommand {
 /// Arguments of `policy show`.
 #[derive(Debug, Args)]
 #[command(
-    mut_arg("policy", |a| a.help("Policy directory or file").default_value(DEFAULT_POLICY)),
+    mut_arg("policy", |a| a.help("Policy directory or file [default: policy/2022-23 here, else built in]")),
     mut_arg("academic_year", |a| a.help(
         "Academic year whose policy to show, e.g. 2021-22 (policy/2021-22). Instead of --policy"
     ))
@@ -705,7 +743,7 @@ pub struct ReportArgs {
         "Policy directory whose network date (clause 1.5.3) the area is checked to load as of \
          before it is written. The prepared file holds every dated stretch, so it serves any \
          --as-of"
-    ).default_value(DEFAULT_POLICY)),
+    )),
     mut_arg("academic_year", |a| a.help(
         "Academic year whose policy gives the network date, e.g. 2021-22. Instead of --policy"
     ))

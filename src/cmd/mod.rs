@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod network;
 pub mod output;
+pub mod packaging;
 pub mod policy_diff;
 pub mod policy_show;
 pub mod policy_test;
@@ -93,6 +94,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Replay(a) => replay::run(a),
         Command::Report(a) => report::run(a),
         Command::Prepare(a) => prepare::run(a),
+        Command::Completions(a) => packaging::completions(a.shell),
+        Command::Man => packaging::man(),
     }
 }
 

@@ -28,6 +28,7 @@ pub mod applications;
 pub mod area_dir;
 pub(crate) mod area_sources;
 pub(crate) mod audits;
+pub mod builtin_policy;
 pub(crate) mod case_fields;
 pub mod case_file;
 pub(crate) mod catchments;

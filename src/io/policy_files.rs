@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use super::builtin_policy;
 use super::hash::FileHash;
 use crate::decide::Policy;
 use crate::policy::overlay::{merge_layers, overlay_header, MergedFile, Source};
@@ -27,6 +28,16 @@ pub struct PolicyLayers {
 /// The `*.toml` files of a directory in file-name order, or the one file given.
 fn policy_paths(path: &Path) -> Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
+    if let Some(files) = builtin_policy::files(path) {
+        if files.is_empty() {
+            bail!(
+                "policy {} is not built in (built-in years: {})",
+                path.display(),
+                builtin_policy::years().join(", ")
+            );
+        }
+        return Ok(files.into_iter().map(|(p, _)| p).collect());
+    }
     if path.is_dir() {
         for entry in std::fs::read_dir(path)
             .with_context(|| format!("cannot read policy directory {}", path.display()))?
@@ -81,8 +92,12 @@ fn siblings(path: &Path) -> String {
 fn read_layer(path: &Path) -> Result<(Vec<Source>, Vec<FileHash>)> {
     let mut sources = Vec::new();
     let mut files = Vec::new();
+    let built_in = builtin_policy::files(path).unwrap_or_default();
     for p in policy_paths(path)? {
-        let bytes = std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        let bytes = match built_in.iter().find(|(b, _)| *b == p) {
+            Some((_, text)) => text.as_bytes().to_vec(),
+            None => std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?,
+        };
         let text = String::from_utf8(bytes.clone())
             .with_context(|| format!("{} is not UTF-8 text", p.display()))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
@@ -123,13 +138,16 @@ fn base_of(path: &Path, sources: &[Source]) -> Result<Option<PathBuf>> {
              every file of an overlay directory the same [overlay] base"
         );
     }
-    let dir = if path.is_dir() {
+    // A built-in directory is one when it is not a `.toml` file.
+    let builtin_dir =
+        builtin_policy::is_builtin(path) && !path.to_string_lossy().ends_with(".toml");
+    let dir = if path.is_dir() || builtin_dir {
         path
     } else {
         path.parent().unwrap_or(Path::new("."))
     };
     let resolved = lexical(&dir.join(&base));
-    if !resolved.exists() {
+    if !resolved.exists() && !builtin_policy::exists(&resolved) {
         let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
         bail!(
             "{file}{at}: [overlay] base \"{base}\" not found: {} does not exist",
@@ -169,9 +187,13 @@ pub fn read_policy_layers(path: &Path) -> Result<PolicyLayers> {
     let mut current = path.to_path_buf();
     loop {
         let (sources, files) = read_layer(&current)?;
-        let canonical = current
-            .canonicalize()
-            .with_context(|| format!("cannot resolve {}", current.display()))?;
+        let canonical = if builtin_policy::is_builtin(&current) {
+            current.clone()
+        } else {
+            current
+                .canonicalize()
+                .with_context(|| format!("cannot resolve {}", current.display()))?
+        };
         if seen.iter().any(|(c, _)| *c == canonical) {
             let names: Vec<String> = seen
                 .iter()

@@ -1,0 +1,158 @@
+//! An installed `schoolrun` works from any directory (issue 12, part 4): the Dorset policies are
+//! built into the binary and are the default away from a checkout, named and fingerprinted like
+//! a directory so that a record replays; command-line flags win over the environment; shell
+//! completions and the manual page are generated from the same definition as the help.
+
+mod common;
+
+use assert_cmd::Command;
+use common::root;
+
+/// `schoolrun` run from `dir` (not the repository), with `env` set and nothing else inherited
+/// from the caller's policy settings.
+fn run_in(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> common::Run {
+    let mut c = Command::cargo_bin("schoolrun").unwrap();
+    c.current_dir(dir)
+        .env_remove("SCHOOLRUN_POLICY")
+        .env_remove("SCHOOLRUN_ACADEMIC_YEAR")
+        .env_remove("SCHOOLRUN_AREA")
+        .env("COLUMNS", "100");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.args(args).output().unwrap();
+    let r = common::Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    r
+}
+
+fn demo() -> String {
+    root().join("fixtures/demo").display().to_string()
+}
+
+#[test]
+fn away_from_a_checkout_the_built_in_policy_decides_and_a_record_replays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let area = demo();
+    let args = [
+        "check",
+        "--area",
+        &area,
+        "--easting",
+        "394813",
+        "--northing",
+        "99708",
+        "--year",
+        "9",
+        "--school",
+        "141526",
+        "--record",
+        "rec.json",
+    ];
+    let r = run_in(tmp.path(), &[], &args);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("Application CHECK: ELIGIBLE (statutory distance), clause 1.1.1(ii)"),
+        "{}",
+        r.stdout
+    );
+    // The built-in files carry the repository files' fingerprints.
+    let here = common::ok(&["policy", "show"]).stdout;
+    let sha = |text: &str, file: &str| {
+        text.lines()
+            .find(|l| l.contains(file))
+            .and_then(|l| l.split("sha256 ").nth(1))
+            .map(str::to_string)
+    };
+    assert!(
+        r.stdout
+            .contains("builtin:policy/2022-23/home-to-school.toml"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        sha(&r.stdout, "home-to-school.toml"),
+        sha(&here, "home-to-school.toml"),
+        "{here}"
+    );
+    let r = run_in(tmp.path(), &[], &["replay", "rec.json", "--area", &area]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("reproduced"), "{}", r.stdout);
+    // policy show says which policy it is.
+    let r = run_in(tmp.path(), &[], &["policy", "show"]);
+    assert!(
+        r.stdout
+            .contains("builtin:policy/2022-23/post-16.toml  sha256 "),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn the_academic_year_flag_wins_over_the_policy_environment_variable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let policy = root().join("policy/2022-23").display().to_string();
+    let env = [("SCHOOLRUN_POLICY", policy.as_str())];
+    let r = run_in(
+        tmp.path(),
+        &env,
+        &["policy", "show", "--academic-year", "2021-22"],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("(2021-22)"), "{}", r.stdout);
+    // The variable alone applies.
+    let r = run_in(tmp.path(), &env, &["policy", "show"]);
+    assert!(
+        r.stdout.contains("(2022-23)") && r.stdout.contains(&policy),
+        "{}",
+        r.stdout
+    );
+    // Both flags on the command line are still a usage error.
+    let r = run_in(
+        tmp.path(),
+        &[],
+        &[
+            "policy",
+            "show",
+            "--policy",
+            &policy,
+            "--academic-year",
+            "2021-22",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    // A year that is not built in is named with those that are.
+    let r = run_in(
+        tmp.path(),
+        &[],
+        &["policy", "show", "--academic-year", "2019-20"],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("built-in years: 2021-22, 2022-23"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn completions_and_the_manual_page_are_generated() {
+    let tmp = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let r = run_in(tmp.path(), &[], &["completions", shell]);
+        assert_eq!(r.code, Some(0), "{shell}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("schoolrun") && r.stdout.contains("academic-year"),
+            "{shell}"
+        );
+    }
+    let r = run_in(tmp.path(), &[], &["man"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains(".TH schoolrun 1"), "{}", r.stdout);
+    assert!(r.stdout.contains("batch"), "{}", r.stdout);
+}
