@@ -587,6 +587,19 @@ pub struct RouteArgs {
     /// Where to write the GeoJSON ('-' for standard output).
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     pub output: PathBuf,
+    /// Coordinates of the GeoJSON: bng (British National Grid metres, EPSG:27700, for QGIS) or
+    /// wgs84 (RFC 7946 longitude and latitude, for web maps), converted with OSTN15.
+    #[arg(long, value_enum, default_value_t = Crs::Bng)]
+    pub crs: Crs,
+}
+
+/// The coordinate reference system of a GeoJSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Crs {
+    /// British National Grid metres (EPSG:27700), named in a `crs` member.
+    Bng,
+    /// WGS84 longitude and latitude in degrees (RFC 7946; no `crs` member).
+    Wgs84,
 }
 
 /// `network` subcommands.

@@ -66,10 +66,34 @@ pub fn wgs84_to_bng(latitude: f64, longitude: f64) -> Result<geo::Point<f64>, Ge
     }
 }
 
+/// Converts OSGB36 British National Grid metres to WGS84 (ETRS89) longitude and latitude in
+/// degrees with OSTN15 (the inverse of [`wgs84_to_bng`]), for GeoJSON that web maps read
+/// (RFC 7946). `None` outside the OSTN15 grid.
+pub fn bng_to_wgs84(easting: f64, northing: f64) -> Option<(f64, f64)> {
+    if !(OSTN15_EASTINGS.contains(&easting) && OSTN15_NORTHINGS.contains(&northing)) {
+        return None;
+    }
+    lonlat_bng::convert_osgb36_to_ll(easting, northing).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    #[test]
+    fn grid_to_latitude_and_longitude_inverts_the_forward_conversion() {
+        // The demo's Sturminster Marshall home, there and back to the millimetre.
+        let (lon, lat) = bng_to_wgs84(394813.0, 99708.0).unwrap();
+        assert!(
+            (lat - 50.79).abs() < 0.01 && (lon + 2.07).abs() < 0.01,
+            "{lat} {lon}"
+        );
+        let back = wgs84_to_bng(lat, lon).unwrap();
+        assert!((back.x() - 394813.0).abs() < 0.001, "{back:?}");
+        assert!((back.y() - 99708.0).abs() < 0.001, "{back:?}");
+        assert_eq!(bng_to_wgs84(-5.0, 100.0), None);
+    }
 
     fn shared_schools_csv() -> Option<PathBuf> {
         let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -20,7 +20,7 @@ pub mod area;
 pub mod cli;
 pub(crate) mod cmd;
 pub mod decide;
-pub(crate) mod geodesy;
+pub mod geodesy;
 pub mod io;
 pub mod network;
 pub mod osm;

@@ -156,3 +156,48 @@ fn completions_and_the_manual_page_are_generated() {
     assert!(r.stdout.contains(".TH schoolrun 1"), "{}", r.stdout);
     assert!(r.stdout.contains("batch"), "{}", r.stdout);
 }
+
+#[test]
+fn a_route_for_web_maps_is_written_in_longitude_and_latitude() {
+    let args = |crs: &'static str| {
+        vec![
+            "route",
+            "--easting",
+            "394813",
+            "--northing",
+            "99708",
+            "--year",
+            "9",
+            "--school",
+            "141526",
+            "--crs",
+            crs,
+        ]
+    };
+    let bng: serde_json::Value = serde_json::from_str(&common::ok(&args("bng")).stdout).unwrap();
+    let wgs: serde_json::Value = serde_json::from_str(&common::ok(&args("wgs84")).stdout).unwrap();
+    assert!(
+        bng.get("crs").is_some() && wgs.get("crs").is_none(),
+        "{wgs}"
+    );
+    let first = |v: &serde_json::Value| v["features"][0]["geometry"]["coordinates"][0].clone();
+    let (e, n) = (
+        first(&bng)[0].as_f64().unwrap(),
+        first(&bng)[1].as_f64().unwrap(),
+    );
+    let (lon, lat) = (
+        first(&wgs)[0].as_f64().unwrap(),
+        first(&wgs)[1].as_f64().unwrap(),
+    );
+    // Longitude first (RFC 7946), in Dorset, and back on the grid to within a few centimetres
+    // (seven decimal places of a degree).
+    assert!(
+        (-2.5..-1.5).contains(&lon) && (50.5..51.0).contains(&lat),
+        "{lon} {lat}"
+    );
+    let back = schoolrun::geodesy::wgs84_to_bng(lat, lon).unwrap();
+    assert!(
+        (back.x() - e).abs() < 0.05 && (back.y() - n).abs() < 0.05,
+        "{back:?} vs {e} {n}"
+    );
+}

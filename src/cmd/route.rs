@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject};
 use serde_json::json;
 
-use crate::cli::{RouteArgs, RouteMode};
+use crate::cli::{Crs, RouteArgs, RouteMode};
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::network::Mode;
 use crate::units::Metres;
@@ -28,6 +28,27 @@ fn feature(geometry: GeometryValue, props: serde_json::Value) -> Feature {
 
 fn pt(p: geo::Point<f64>) -> GeometryValue {
     GeometryValue::new_point(vec![p.x(), p.y()])
+}
+
+/// Converts GeoJSON coordinates (a position, or nested arrays of them) from grid metres to
+/// longitude and latitude, to seven decimal places (about a centimetre).
+fn to_wgs84(coords: &mut serde_json::Value) -> Result<()> {
+    let Some(items) = coords.as_array_mut() else {
+        return Ok(());
+    };
+    if let [x, y] = items.as_slice() {
+        if let (Some(e), Some(n)) = (x.as_f64(), y.as_f64()) {
+            let (lon, lat) = crate::geodesy::bng_to_wgs84(e, n)
+                .context("a point of the route is outside the OSTN15 grid (use --crs bng)")?;
+            let r = |d: f64| (d * 1e7).round() / 1e7;
+            *coords = json!([r(lon), r(lat)]);
+            return Ok(());
+        }
+    }
+    for c in items {
+        to_wgs84(c)?;
+    }
+    Ok(())
 }
 
 /// The network mode a `--mode` flag names.
@@ -128,13 +149,24 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
         features,
         foreign_members: None,
     };
-    let mut crs = JsonObject::new();
-    crs.insert(
-        "crs".into(),
-        json!({ "type": "name", "properties": { "name": "urn:ogc:def:crs:EPSG::27700" } }),
-    );
-    fc.foreign_members = Some(crs);
-    let text = serde_json::to_string_pretty(&fc)?;
+    let text = match args.crs {
+        Crs::Bng => {
+            let mut crs = JsonObject::new();
+            crs.insert(
+                "crs".into(),
+                json!({ "type": "name", "properties": { "name": "urn:ogc:def:crs:EPSG::27700" } }),
+            );
+            fc.foreign_members = Some(crs);
+            serde_json::to_string_pretty(&fc)?
+        }
+        Crs::Wgs84 => {
+            let mut v = serde_json::to_value(&fc)?;
+            for f in v["features"].as_array_mut().into_iter().flatten() {
+                to_wgs84(&mut f["geometry"]["coordinates"])?;
+            }
+            serde_json::to_string_pretty(&v)?
+        }
+    };
     let mut out = Output::create(&args.output)?;
     writeln!(out, "{text}")?;
     out.finish()?;
