@@ -164,6 +164,16 @@ fn a_batch_reads_uprn_and_postcode_columns_and_says_where_each_home_came_from() 
         assert!(!row[col("error")].contains("ZZ99"), "{row:?}");
     }
     assert!(r.stderr.contains("errors: 2"), "{}", r.stderr);
+    // A gazetteer point is the property (10 m without a quality code) plus where the walk was
+    // taken to start; a postcode centroid is 400 m plus that; coordinates given: not known.
+    let uncertainty: Vec<&str> = rows.iter().map(|r| &r[col("uncertainty_m")]).collect();
+    assert_eq!(uncertainty[2..], ["", "", ""]);
+    let u: f64 = uncertainty[0].parse().unwrap();
+    let p: f64 = uncertainty[1].parse().unwrap();
+    assert!(
+        (10.0..100.0).contains(&u) && (400.0..600.0).contains(&p),
+        "{uncertainty:?}"
+    );
 }
 
 #[test]
@@ -245,4 +255,47 @@ fn a_prepared_area_keeps_its_gazetteer_and_postcodes() {
             "{home:?}"
         );
     }
+}
+
+#[test]
+fn a_batch_counts_the_decisions_a_more_exact_home_point_could_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let apps = tmp.path().join("apps.csv");
+    std::fs::write(
+        &apps,
+        "id,uprn,year_group,sex,school_urn\nA,1004,8,F,932001\nB,1001,8,F,932001\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out.csv");
+    let r = run(&[
+        "batch",
+        s(&apps),
+        "--area",
+        "fixtures/areas/access",
+        "-o",
+        s(&out),
+        "--no-progress",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("could change with a more exact home point (a limit within the home point's uncertainty): 1"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    let header = rd.headers().unwrap().clone();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(
+        [&rows[0][col("could_change")], &rows[1][col("could_change")]],
+        ["yes", ""]
+    );
+    assert_eq!(
+        [
+            &rows[0][col("uncertainty_m")],
+            &rows[1][col("uncertainty_m")]
+        ],
+        ["30", "30"]
+    );
 }

@@ -16,8 +16,8 @@ mod walk_start;
 pub use catchment::Catchment;
 pub use measure::{Area, AreaError, Extent, Located, Measured, NotPlaced, PlacedPoint};
 pub use places::{
-    normalise_postcode, parse_uprn, postcode_uncertainty_m, AddressPoint, DuplicateUprn, Gazetteer,
-    HomeFrom, Places, PostcodePoint, Postcodes,
+    normalise_postcode, parse_uprn, point_error_m, postcode_uncertainty_m, AddressPoint,
+    DuplicateUprn, Gazetteer, HomeFrom, Places, PostcodePoint, Postcodes,
 };
 pub use school::{Gate, Gender, LeftOutSchool, LeftOutWhy, OperatorModel, School, Urn};
 pub use walk_start::{RoadPoint, StartAt, WalkStart, WalkStartRule};

@@ -263,6 +263,30 @@ impl HomeFrom {
     }
 }
 
+/// How far the home point may be from the property, metres, where that is known: a gazetteer
+/// point by its positional quality code (AddressBase RPC: 1 the visual centre of the property,
+/// 5 m; 2 a general internal point, 10 m; 3 the south-west corner of a 100 m grid square, 71 m
+/// (half its diagonal); 4 the start of the street, 250 m; 5 to 7 a locality, 1000 m; 8 a postcode
+/// unit's position, 400 m; 9 interpolated, 50 m; none given, as OS Open UPRN's property points,
+/// 10 m), a postcode centroid by its plausible error. `None` for coordinates given with the
+/// case, whose quality nobody stated.
+pub fn point_error_m(from: &HomeFrom) -> Option<f64> {
+    match from {
+        HomeFrom::Coordinates => None,
+        HomeFrom::Gazetteer { quality } => Some(match quality {
+            Some(1) => 5.0,
+            None | Some(2) => 10.0,
+            Some(3) => 71.0,
+            Some(4) => 250.0,
+            Some(5..=7) => 1000.0,
+            Some(8) => 400.0,
+            Some(9) => 50.0,
+            Some(_) => 1000.0,
+        }),
+        HomeFrom::Postcode { uncertainty_m, .. } => Some(*uncertainty_m),
+    }
+}
+
 /// How far a home may plausibly be from its postcode's centroid, by Code-Point's positional
 /// quality: `base_m` (the area's `postcode_uncertainty_m`) where the centroid was placed from the
 /// postcode's own addresses (10 to 40), twice that where it was estimated from neighbouring

@@ -46,6 +46,8 @@ pub struct Summary {
     pub charges_pence: Option<i64>,
     pub charges_unpriced: u64,
     pub lines: LineCount,
+    /// Decisions a limit lies within the home point's uncertainty of.
+    pub could_change: u64,
 }
 
 impl Summary {
@@ -64,6 +66,7 @@ impl Summary {
             self.decided += 1;
         }
         *self.by_outcome.entry(d.outcome.as_str()).or_default() += 1;
+        self.could_change += u64::from(d.could_change);
         if let Some(b) = &d.basis {
             *self.by_basis.entry(b.clone()).or_default() += 1;
         }
@@ -103,6 +106,13 @@ impl Summary {
              recorded)\n",
             self.charges_unpriced
         ));
+        if self.could_change > 0 {
+            s.push_str(&format!(
+                "could change with a more exact home point (a limit within the home point's \
+                 uncertainty): {}\n",
+                self.could_change
+            ));
+        }
         s
     }
 }

@@ -209,6 +209,15 @@ pub struct Decision {
     /// The home is a postcode's centroid, not the property: the decision is provisional.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub provisional: bool,
+    /// How far the distances measured may be out because the home point is not exactly the
+    /// property (its quality, and where the walk was inferred to start), metres; `None` when the
+    /// point's quality is not known (coordinates given with the case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty_m: Option<f64>,
+    /// A limit the deciding rules compared lies within `uncertainty_m` of the distance: the
+    /// decision could change with a more exact home point.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub could_change: bool,
 }
 
 impl Decision {
@@ -217,9 +226,12 @@ impl Decision {
         use crate::area::HomeFrom;
         match self.home_from.as_ref()? {
             HomeFrom::Coordinates => None,
-            HomeFrom::Gazetteer { .. } => {
-                Some("the property's point in the address gazetteer (by its UPRN)".into())
-            }
+            HomeFrom::Gazetteer { .. } => Some(format!(
+                "the property's point in the address gazetteer (by its UPRN){}",
+                self.uncertainty_m
+                    .map(|u| format!("; distances may be out by up to {u:.0} m"))
+                    .unwrap_or_default()
+            )),
             HomeFrom::Postcode { uncertainty_m, .. } => Some(format!(
                 "its postcode's centroid, PROVISIONAL: it may be up to {uncertainty_m:.0} m from \
                  the property"
@@ -246,6 +258,8 @@ impl Decision {
             follow_ups: Vec::new(),
             home_from: None,
             provisional: false,
+            uncertainty_m: None,
+            could_change: false,
         }
     }
 }

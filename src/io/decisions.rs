@@ -39,6 +39,8 @@ pub const COLUMNS: &[&str] = &[
     "follow_ups",
     "error",
     "home_from",
+    "uncertainty_m",
+    "could_change",
     "policy_sha256",
     "data_sha256",
     "tool_version",
@@ -153,6 +155,10 @@ pub fn row_cells(d: &Decision, row: u64, stamp: &Stamp) -> Vec<String> {
             .join(" | "),
         d.error.clone().unwrap_or_default(),
         home_from_cell(d),
+        d.uncertainty_m
+            .map(|m| format!("{m:.0}"))
+            .unwrap_or_default(),
+        if d.could_change { "yes" } else { "" }.to_string(),
         stamp.policy_sha256.clone(),
         stamp.data_sha256.clone(),
         stamp.tool_version.clone(),
