@@ -665,6 +665,11 @@ pub struct ImportOsmArgs {
     /// Northing, Open), for checking before use.
     #[arg(long, value_name = "ENTRANCES.csv")]
     pub entrances_out: Option<PathBuf>,
+    /// Also write every school found in OSM as a CSV (URN, Name, Easting, Northing, OSM, Note):
+    /// those without a DfE URN (ref:edubase) have it blank, for an officer to complete, since a
+    /// school missing from the schools file can change which school is nearest.
+    #[arg(long, value_name = "SCHOOLS.csv")]
+    pub schools_out: Option<PathBuf>,
 }
 
 /// Output format of `diff`.

@@ -29,6 +29,43 @@ fn create(path: &Path) -> Result<Output> {
     Output::create(path)
 }
 
+/// Every OSM school as CSV (URN, Name, Easting, Northing, OSM, Note), those with a URN first:
+/// the list an officer completes with the URNs OSM lacks. Cells are spreadsheet-safe.
+fn write_osm_schools_csv(
+    w: impl std::io::Write,
+    schools: &[crate::osm::OsmSchool],
+    unlisted: &[crate::osm::UnlistedSchool],
+) -> Result<()> {
+    use crate::io::decisions::spreadsheet_safe;
+    let mut csv = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w);
+    csv.write_record(["URN", "Name", "Easting", "Northing", "OSM", "Note"])?;
+    let name = |n: &Option<String>| spreadsheet_safe(n.as_deref().unwrap_or(""));
+    for s in schools {
+        csv.write_record([
+            s.urn.to_string(),
+            name(&s.name),
+            format!("{:.0}", s.point.x()),
+            format!("{:.0}", s.point.y()),
+            s.source.clone(),
+            String::new(),
+        ])?;
+    }
+    for s in unlisted {
+        csv.write_record([
+            String::new(),
+            name(&s.name),
+            format!("{:.0}", s.point.x()),
+            format!("{:.0}", s.point.y()),
+            s.source.clone(),
+            format!("{}: give its URN", s.why),
+        ])?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
 /// Runs `network import-osm`.
 pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
     let mut inputs: Vec<&Path> = vec![&args.input];
@@ -39,6 +76,9 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
     if let Some(p) = &args.entrances_out {
         refuse_overwriting_inputs("--entrances-out", p, &inputs)?;
     }
+    if let Some(p) = &args.schools_out {
+        refuse_overwriting_inputs("--schools-out", p, &inputs)?;
+    }
     let profile = match &args.profile {
         Some(p) => load_profile(p)?.0,
         None => Profile::default_profile(),
@@ -48,6 +88,7 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
         edges,
         schools,
         entrances,
+        unlisted,
         report,
     } = import_osm_file(&args.input, &profile)?;
     let secs = t.elapsed().as_secs_f64();
@@ -65,6 +106,12 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
     if let Some(p) = &args.entrances_out {
         let mut w = create(p)?;
         write_entrances_csv(&mut w, &entrances)
+            .with_context(|| format!("cannot write {}", p.display()))?;
+        w.finish()?;
+    }
+    if let Some(p) = &args.schools_out {
+        let mut w = create(p)?;
+        write_osm_schools_csv(&mut w, &schools, &unlisted)
             .with_context(|| format!("cannot write {}", p.display()))?;
         w.finish()?;
     }
@@ -88,8 +135,31 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
             if gates.len() == 1 { "" } else { "s" }
         );
     }
+    note!(
+        "  schools without a DfE URN ({}): not loaded by a schools file's URN; give them one \
+         (--schools-out lists them to complete):",
+        unlisted.len()
+    );
+    for s in &unlisted {
+        note!(
+            "    {} ({}) at {:.0}, {:.0}: {}",
+            s.name.as_deref().unwrap_or("(no name)"),
+            s.source,
+            s.point.x(),
+            s.point.y(),
+            s.why
+        );
+    }
     if args.output.as_os_str() != "-" {
         note!("wrote {}", args.output.display());
+    }
+    if let Some(p) = args.schools_out.as_ref().filter(|p| p.as_os_str() != "-") {
+        note!(
+            "wrote {} ({} schools, {} without a URN)",
+            p.display(),
+            schools.len() + unlisted.len(),
+            unlisted.len()
+        );
     }
     if let Some(p) = args.entrances_out.as_ref().filter(|p| p.as_os_str() != "-") {
         note!("wrote {} ({} entrances)", p.display(), entrances.len());
@@ -286,8 +356,25 @@ mod tests {
             output: d.join("network.geojson"),
             profile: None,
             entrances_out: Some(d.join("entrances.csv")),
+            schools_out: Some(d.join("schools.csv")),
         })
         .unwrap();
+        // Every OSM school is listed; the 21 of 28 without a DfE URN with it blank, to complete.
+        let schools = std::fs::read_to_string(d.join("schools.csv")).unwrap();
+        let rows: Vec<&str> = schools.lines().skip(1).collect();
+        assert_eq!(rows.len(), 28, "{schools}");
+        let blank: Vec<&&str> = rows.iter().filter(|r| r.starts_with(',')).collect();
+        assert_eq!(blank.len(), 21, "{schools}");
+        assert!(
+            blank
+                .iter()
+                .all(|r| r.ends_with("no ref:edubase: give its URN")),
+            "{schools}"
+        );
+        assert!(
+            schools.contains(",Catmose College,485071,309220,way 101238684,"),
+            "{schools}"
+        );
         assert_eq!(exit, Exit::Success);
         let edges = load_network_geojson(&d.join("network.geojson")).unwrap();
         let gates = load_entrances(&d.join("entrances.csv")).unwrap();
@@ -343,6 +430,7 @@ mod tests {
             output: dir.path().join("out.geojson"),
             profile: None,
             entrances_out: None,
+            schools_out: None,
         })
         .unwrap_err();
         assert!(
@@ -358,6 +446,7 @@ mod tests {
             output: dir.path().join("out.geojson"),
             profile: Some(dir.path().join("missing-profile.toml")),
             entrances_out: None,
+            schools_out: None,
         })
         .unwrap_err();
         assert!(format!("{e:#}").contains("missing-profile.toml"), "{e:#}");

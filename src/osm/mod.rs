@@ -15,5 +15,7 @@
 pub mod import;
 pub mod profile;
 
-pub use import::{import_osm_bytes, ImportReport, OsmImport, OsmSchool, SchoolReport};
+pub use import::{
+    import_osm_bytes, ImportReport, OsmImport, OsmSchool, SchoolReport, UnlistedSchool,
+};
 pub use profile::{DropReason, Profile, WayUse, DEFAULT_PROFILE_NAME, DEFAULT_PROFILE_TOML};

@@ -71,8 +71,24 @@ pub struct OsmImport {
     pub schools: Vec<OsmSchool>,
     /// Entrances of those schools (open), found as described in `docs/formats.md`.
     pub entrances: Vec<Gate>,
+    /// Schools without a usable DfE URN, by name and place, for an officer to complete (a
+    /// missing school can change which school is nearest).
+    pub unlisted: Vec<UnlistedSchool>,
     /// What was read, kept and dropped, and why.
     pub report: ImportReport,
+}
+
+/// A school in OpenStreetMap without a usable `ref:edubase`: listed, never loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnlistedSchool {
+    /// The `name` tag, when present.
+    pub name: Option<String>,
+    /// Site point (BNG).
+    pub point: Point<f64>,
+    /// Which OSM object, e.g. `way 123`.
+    pub source: String,
+    /// Why it has no URN: `no ref:edubase`, or `ref:edubase is not one whole number`.
+    pub why: &'static str,
 }
 
 /// A school found in OpenStreetMap. OSM has no age range or admission sex, so this never becomes
@@ -214,7 +230,7 @@ pub fn import_osm_bytes(path: &Path, bytes: &[u8], profile: &Profile) -> anyhow:
         ));
     }
 
-    let (schools, entrances) = schools_and_entrances(
+    let (schools, entrances, unlisted) = schools_and_entrances(
         outlines,
         school_nodes,
         &entrance_nodes,
@@ -226,6 +242,7 @@ pub fn import_osm_bytes(path: &Path, bytes: &[u8], profile: &Profile) -> anyhow:
         edges,
         schools,
         entrances,
+        unlisted,
         report,
     })
 }

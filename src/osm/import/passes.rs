@@ -30,6 +30,20 @@ pub(super) fn urn_of(tags: &[(&str, &str)], counts: &mut SchoolReport) -> Option
     }
 }
 
+/// A school's URN, or why it has none: such schools are listed by name and place for the officer
+/// to complete (`network import-osm --schools-out`), never loaded.
+pub(super) fn school_urn(
+    tags: &[(&str, &str)],
+    counts: &mut SchoolReport,
+) -> Result<Urn, &'static str> {
+    let missing = tag(tags, "ref:edubase").is_none_or(|v| v.trim().is_empty());
+    urn_of(tags, counts).ok_or(if missing {
+        "no ref:edubase"
+    } else {
+        "ref:edubase is not one whole number"
+    })
+}
+
 pub(super) fn name_of(tags: &[(&str, &str)]) -> Option<String> {
     tag(tags, "name")
         .map(str::trim)
@@ -81,7 +95,8 @@ impl KeptWay {
 
 /// A school outline before its nodes are known.
 pub(super) struct SchoolOutline {
-    pub(super) urn: Urn,
+    /// The URN, or why there is none (such a school is listed, not loaded).
+    pub(super) urn: Result<Urn, &'static str>,
     pub(super) name: Option<String>,
     pub(super) source: String,
     /// Closed rings of node ids (first == last).
@@ -90,14 +105,14 @@ pub(super) struct SchoolOutline {
 
 pub(super) struct SchoolWay {
     pub(super) id: i64,
-    pub(super) urn: Urn,
+    pub(super) urn: Result<Urn, &'static str>,
     pub(super) name: Option<String>,
     pub(super) refs: Vec<i64>,
 }
 
 pub(super) struct SchoolRel {
     pub(super) id: i64,
-    pub(super) urn: Urn,
+    pub(super) urn: Result<Urn, &'static str>,
     pub(super) name: Option<String>,
     pub(super) outer_ways: Vec<i64>,
 }
@@ -159,14 +174,12 @@ impl<'p> WaysPass<'p> {
                 }
                 if tag(&tags, "amenity") == Some("school") {
                     self.counts.schools.found += 1;
-                    if let Some(urn) = urn_of(&tags, &mut self.counts.schools) {
-                        self.school_ways.push(SchoolWay {
-                            id: w.id(),
-                            urn,
-                            name: name_of(&tags),
-                            refs: decode_refs(w.raw_refs()),
-                        });
-                    }
+                    self.school_ways.push(SchoolWay {
+                        id: w.id(),
+                        urn: school_urn(&tags, &mut self.counts.schools),
+                        name: name_of(&tags),
+                        refs: decode_refs(w.raw_refs()),
+                    });
                 }
             }
             for r in g.relations() {
@@ -181,9 +194,7 @@ impl<'p> WaysPass<'p> {
                     self.counts.schools.relations_not_multipolygon += 1;
                     continue;
                 }
-                let Some(urn) = urn_of(&tags, &mut self.counts.schools) else {
-                    continue;
-                };
+                let urn = school_urn(&tags, &mut self.counts.schools);
                 let outer_ways = r
                     .members()
                     .filter(|m| {
@@ -221,7 +232,7 @@ pub(super) fn grid(lat: f64, lon: f64) -> NodePos {
 
 pub(super) struct SchoolNode {
     pub(super) id: i64,
-    pub(super) urn: Urn,
+    pub(super) urn: Result<Urn, &'static str>,
     pub(super) name: Option<String>,
     pub(super) pos: NodePos,
 }
@@ -259,14 +270,12 @@ impl NodesPass<'_> {
         }
         if tag(tags, "amenity") == Some("school") {
             self.school_counts.found += 1;
-            if let Some(urn) = urn_of(tags, &mut self.school_counts) {
-                self.school_nodes.push(SchoolNode {
-                    id,
-                    urn,
-                    name: name_of(tags),
-                    pos: grid(lat, lon),
-                });
-            }
+            self.school_nodes.push(SchoolNode {
+                id,
+                urn: school_urn(tags, &mut self.school_counts),
+                name: name_of(tags),
+                pos: grid(lat, lon),
+            });
         }
     }
 

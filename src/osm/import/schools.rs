@@ -15,7 +15,7 @@ use rstar::{RTree, AABB};
 
 use super::passes::{KeptWay, NodePos, SchoolNode, SchoolOutline, SchoolRel, SchoolWay};
 use super::report::SchoolReport;
-use super::{OsmSchool, NEAREST_ENTRANCE_MAX_M};
+use super::{OsmSchool, UnlistedSchool, NEAREST_ENTRANCE_MAX_M};
 use crate::area::{Gate, Urn};
 use crate::network::nearest_on_segment;
 
@@ -55,7 +55,8 @@ pub(super) fn school_outlines(
     let mut out = Vec::new();
     for w in school_ways {
         if w.refs.len() < 4 || w.refs.first() != w.refs.last() {
-            counts.not_closed += 1;
+            // A school without a URN is counted once, as such.
+            counts.not_closed += u64::from(w.urn.is_ok());
             continue;
         }
         out.push(SchoolOutline {
@@ -75,7 +76,7 @@ pub(super) fn school_outlines(
             }
         }
         if !complete {
-            counts.missing_nodes += 1;
+            counts.missing_nodes += u64::from(r.urn.is_ok());
             continue;
         }
         match assemble_rings(parts) {
@@ -85,7 +86,7 @@ pub(super) fn school_outlines(
                 source: format!("relation {}", r.id),
                 rings,
             }),
-            None => counts.not_closed += 1,
+            None => counts.not_closed += u64::from(r.urn.is_ok()),
         }
     }
     out
@@ -109,7 +110,7 @@ pub(super) fn schools_and_entrances(
     ways: &[KeptWay],
     nodes: &HashMap<i64, NodePos>,
     counts: &mut SchoolReport,
-) -> (Vec<OsmSchool>, Vec<Gate>) {
+) -> (Vec<OsmSchool>, Vec<Gate>, Vec<UnlistedSchool>) {
     let pos = |id: &i64| match nodes.get(id) {
         Some(NodePos::Grid(c)) => Some(*c),
         _ => None,
@@ -131,6 +132,7 @@ pub(super) fn schools_and_entrances(
     }
     let mut seen: HashSet<Urn> = HashSet::new();
     let mut schools = Vec::new();
+    let mut unlisted = Vec::new();
     let mut gates = Vec::new();
     let mut walk_lines: Option<WalkLines> = None;
     for o in outlines {
@@ -140,14 +142,26 @@ pub(super) fn schools_and_entrances(
             .map(|r| r.iter().map(pos).collect())
             .collect();
         let Some(rings) = rings else {
-            counts.missing_nodes += 1;
+            counts.missing_nodes += u64::from(o.urn.is_ok());
             continue;
         };
         let Some(c) = centroid(&rings) else {
-            counts.missing_nodes += 1;
+            counts.missing_nodes += u64::from(o.urn.is_ok());
             continue;
         };
-        if !seen.insert(o.urn) {
+        let urn = match o.urn {
+            Ok(urn) => urn,
+            Err(why) => {
+                unlisted.push(UnlistedSchool {
+                    name: o.name,
+                    point: Point(c),
+                    source: o.source,
+                    why,
+                });
+                continue;
+            }
+        };
+        if !seen.insert(urn) {
             counts.duplicate_urn += 1;
             continue;
         }
@@ -159,7 +173,7 @@ pub(super) fn schools_and_entrances(
                 .all(|g| Euclidean.distance(g.point.0, p) >= SAME_ENTRANCE_M)
             {
                 found.push(Gate {
-                    urn: o.urn,
+                    urn,
                     name,
                     point: Point(p),
                     open: true,
@@ -225,7 +239,7 @@ pub(super) fn schools_and_entrances(
         }
         gates.extend(found);
         schools.push(OsmSchool {
-            urn: o.urn,
+            urn,
             name: o.name,
             point: Point(c),
             source: o.source,
@@ -233,23 +247,35 @@ pub(super) fn schools_and_entrances(
     }
     for n in school_nodes {
         let NodePos::Grid(p) = n.pos else {
-            counts.missing_nodes += 1;
+            counts.missing_nodes += u64::from(n.urn.is_ok());
             continue;
         };
-        if !seen.insert(n.urn) {
+        let urn = match n.urn {
+            Ok(urn) => urn,
+            Err(why) => {
+                unlisted.push(UnlistedSchool {
+                    name: n.name,
+                    point: Point(p),
+                    source: format!("node {}", n.id),
+                    why,
+                });
+                continue;
+            }
+        };
+        if !seen.insert(urn) {
             counts.duplicate_urn += 1;
             continue;
         }
         counts.with_urn += 1;
         counts.without_entrances += 1;
         schools.push(OsmSchool {
-            urn: n.urn,
+            urn,
             name: n.name,
             point: Point(p),
             source: format!("node {}", n.id),
         });
     }
-    (schools, gates)
+    (schools, gates, unlisted)
 }
 
 /// A walkable way's grid line (or a stretch of it between missing nodes).

@@ -286,7 +286,7 @@ fn school_entrances_tagged_then_shared_then_crossing() {
     let nodes = all_nodes();
     // School outline 22-23-33-32-22; its URN 100001.
     let outline = |urn| SchoolOutline {
-        urn: Urn(urn),
+        urn: Ok(Urn(urn)),
         name: Some("A School".into()),
         source: "way 9".into(),
         rings: vec![vec![22, 23, 33, 32, 22]],
@@ -297,7 +297,7 @@ fn school_entrances_tagged_then_shared_then_crossing() {
     // 1. A tagged gate at 33 wins over the footway's shared node.
     let mut tagged = HashMap::new();
     tagged.insert(33, Some("Main gate".to_string()));
-    let (schools, gates) = schools_and_entrances(
+    let (schools, gates, _) = schools_and_entrances(
         vec![outline(100001)],
         vec![],
         &tagged,
@@ -315,7 +315,7 @@ fn school_entrances_tagged_then_shared_then_crossing() {
 
     // 2. No tagged entrance: where the footway meets the outline.
     let mut counts = SchoolReport::default();
-    let (_, gates) = schools_and_entrances(
+    let (_, gates, _) = schools_and_entrances(
         vec![outline(100001)],
         vec![],
         &HashMap::new(),
@@ -347,7 +347,7 @@ fn school_entrances_tagged_then_shared_then_crossing() {
     );
     let ways3 = [way(8, &[1000, 1001]), footway(9, &[1, 2])];
     let mut counts = SchoolReport::default();
-    let (_, gates) = schools_and_entrances(
+    let (_, gates, _) = schools_and_entrances(
         vec![outline(100001)],
         vec![],
         &HashMap::new(),
@@ -381,7 +381,7 @@ fn school_entrances_tagged_then_shared_then_crossing() {
         }),
     );
     let mut counts = SchoolReport::default();
-    let (_, gates) = schools_and_entrances(
+    let (_, gates, _) = schools_and_entrances(
         vec![outline(100001)],
         vec![],
         &HashMap::new(),
@@ -399,20 +399,38 @@ fn school_entrances_tagged_then_shared_then_crossing() {
 
     // 5. Nothing within 100 m: no entrance, counted; a duplicate URN is skipped.
     let mut counts = SchoolReport::default();
-    let (schools, gates) = schools_and_entrances(
+    let (schools, gates, unlisted) = schools_and_entrances(
         vec![outline(100001), outline(100001)],
-        vec![SchoolNode {
-            id: 77,
-            urn: Urn(100002),
-            name: None,
-            pos: nodes[&55],
-        }],
+        vec![
+            SchoolNode {
+                id: 77,
+                urn: Ok(Urn(100002)),
+                name: None,
+                pos: nodes[&55],
+            },
+            // No ref:edubase: listed by name and place, not loaded, not counted again.
+            SchoolNode {
+                id: 78,
+                urn: Err("no ref:edubase"),
+                name: Some("Village School".into()),
+                pos: nodes[&55],
+            },
+        ],
         &HashMap::new(),
         &ways[1..2],
         &nodes,
         &mut counts,
     );
     assert!(gates.is_empty());
+    assert_eq!(unlisted.len(), 1);
+    assert_eq!(
+        (
+            unlisted[0].name.as_deref(),
+            unlisted[0].source.as_str(),
+            unlisted[0].why
+        ),
+        (Some("Village School"), "node 78", "no ref:edubase")
+    );
     assert_eq!(schools.len(), 2);
     assert_eq!(schools[1].source, "node 77");
     assert_eq!(counts.duplicate_urn, 1);
