@@ -178,15 +178,16 @@ pub struct Sources {
     /// What if this route safety audit had not been made: leave it out (repeatable).
     #[arg(long, value_name = "REF")]
     pub ignore_audit: Vec<String>,
-    /// Flag decisions whose distance is within this many miles of a limit: 0 to 5.
+    /// Flag decisions whose distance is within this many miles of a limit: 0 to 5 [default:
+    /// the home point's stated uncertainty where its quality is known (a UPRN or postcode),
+    /// else 0.1].
     #[arg(
         long,
         value_name = "MILES",
-        default_value_t = 0.1,
         allow_negative_numbers = true,
         value_parser = margin_miles
     )]
-    pub margin_miles: f64,
+    pub margin_miles: Option<f64>,
 }
 
 // Documented ranges of the numeric flags: a value outside is a usage error (exit 2) naming the

@@ -37,10 +37,16 @@ pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loade
         ignore_audits: sources.ignore_audit.clone(),
     };
     let area = load_area_what_if(area, sources.max_snap, as_of, &what_if)?;
-    crate::cli::check_margin_miles(sources.margin_miles)
-        .map_err(|msg| anyhow::anyhow!("--margin-miles: {msg}"))?;
-    let settings = Settings {
-        close_margin_m: Metres::from_miles(sources.margin_miles).0,
+    if let Some(m) = sources.margin_miles {
+        crate::cli::check_margin_miles(m)
+            .map_err(|msg| anyhow::anyhow!("--margin-miles: {msg}"))?;
+    }
+    let settings = match sources.margin_miles {
+        Some(m) => Settings {
+            close_margin_m: Metres::from_miles(m).0,
+            margin_given: true,
+        },
+        None => Settings::default(),
     };
     let origin = Origin {
         policy_name: policy.policy.meta.name.clone(),

@@ -39,6 +39,9 @@ use rules::{Finding, Verdict};
 pub struct Settings {
     /// Distances within this margin of a limit are flagged "close to the limit".
     pub close_margin_m: f64,
+    /// Whether the margin was asked for (`--margin-miles`). When not, a home point whose
+    /// quality is known (a UPRN or postcode) is flagged by its stated uncertainty instead.
+    pub margin_given: bool,
 }
 
 impl Default for Settings {
@@ -46,6 +49,7 @@ impl Default for Settings {
         // A tenth of a mile: the size of GIS measurement differences appeals turn on.
         Settings {
             close_margin_m: Metres::from_miles(0.1).0,
+            margin_given: false,
         }
     }
 }

@@ -35,8 +35,9 @@ pub struct RecordedSources {
     pub as_of: Option<String>,
     /// `--max-snap`, when given.
     pub max_snap_m: Option<f64>,
-    /// `--margin-miles`.
-    pub margin_miles: f64,
+    /// `--margin-miles`, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin_miles: Option<f64>,
     /// `--mark-unsafe` / `--ignore-audit`.
     #[serde(default, skip_serializing_if = "WhatIf::is_empty")]
     pub what_if: WhatIf,

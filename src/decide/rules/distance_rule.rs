@@ -399,7 +399,11 @@ pub(super) fn check_limit(
                 figures: Some(format!("{figures}, clause {clause}")),
             });
             let margin = ctx.settings.close_margin_m;
-            if (v - limit.metres.0).abs() <= margin {
+            // Where the home point's quality is known, its stated uncertainty flags the
+            // decision instead (`could_change`), unless a margin was asked for.
+            let quality_known = crate::area::point_error_m(&ctx.case.home_from).is_some();
+            if (v - limit.metres.0).abs() <= margin && (ctx.settings.margin_given || !quality_known)
+            {
                 notes.warn(format!(
                     "close to the limit: {what} {} mi against {} mi (within {} mi); check the \
                      measurement by hand before the letter goes out",
