@@ -88,6 +88,9 @@ pub enum LeftOutWhy {
     /// Neither `Easting` nor `Northing` is given (GIAS has some such rows): a school with no
     /// location can be neither the nearest school nor measured to.
     NoLocation,
+    /// `StatutoryLowAge` or `StatutoryHighAge` is empty or not a whole number: which year groups
+    /// the school takes is not known, so it can be no child's suitable school.
+    NoAges,
 }
 
 impl fmt::Display for LeftOutWhy {
@@ -97,6 +100,10 @@ impl fmt::Display for LeftOutWhy {
             LeftOutWhy::NoLocation => {
                 "it has no Easting or Northing, so it can be neither the nearest school nor \
                  measured to"
+            }
+            LeftOutWhy::NoAges => {
+                "its StatutoryLowAge or StatutoryHighAge is empty or not a whole number, so the \
+                 year groups it takes are not known and it can be no child's suitable school"
             }
         })
     }

@@ -237,6 +237,8 @@ struct PLeftOut {
 enum PLeftOutWhy {
     Closed,
     NoLocation,
+    /// Version 4.
+    NoAges,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -399,6 +401,7 @@ impl Payload<'static> {
                     why: match l.why {
                         LeftOutWhy::Closed => PLeftOutWhy::Closed,
                         LeftOutWhy::NoLocation => PLeftOutWhy::NoLocation,
+                        LeftOutWhy::NoAges => PLeftOutWhy::NoAges,
                     },
                 })
                 .collect(),
@@ -690,6 +693,7 @@ impl Payload<'_> {
                     why: match l.why {
                         PLeftOutWhy::Closed => LeftOutWhy::Closed,
                         PLeftOutWhy::NoLocation => LeftOutWhy::NoLocation,
+                        PLeftOutWhy::NoAges => LeftOutWhy::NoAges,
                     },
                 })
                 .collect(),

@@ -95,6 +95,11 @@ pub fn read_schools(path: &Path, bytes: &[u8]) -> anyhow::Result<SchoolsLoad> {
             Some(LeftOutWhy::Closed)
         } else if row.is_empty("Easting") && row.is_empty("Northing") {
             Some(LeftOutWhy::NoLocation)
+        } else if ["StatutoryLowAge", "StatutoryHighAge"]
+            .iter()
+            .any(|f| row.parse::<u8>(f).is_err())
+        {
+            Some(LeftOutWhy::NoAges)
         } else {
             None
         };
@@ -130,6 +135,10 @@ pub fn read_schools(path: &Path, bytes: &[u8]) -> anyhow::Result<SchoolsLoad> {
         }
         if unlocated > 0 {
             skipped.push(format!("{unlocated} without a location skipped"));
+        }
+        let ageless = count_left_out(&left_out, LeftOutWhy::NoAges);
+        if ageless > 0 {
+            skipped.push(format!("{ageless} without readable ages skipped"));
         }
         return Err(anyhow!(
             "{}: no schools found{}",
@@ -352,13 +361,18 @@ mod tests {
 
     #[test]
     fn bad_number_names_file_line_field() {
-        let e = load_err(&format!(
-            "{HEADER}\n1,A,390000,90000,4,11\n2,B,390000,90000,abc,11\n"
-        ));
-        assert!(
-            e.contains("schools.csv: line 3, field StatutoryLowAge: \"abc\" is not a whole number"),
-            "{e}"
-        );
+        // Ages that are not whole numbers (or empty) leave the school out, named with its line
+        // and why: its year groups are not known.
+        let l = load(&format!(
+            "{HEADER}\n1,A,390000,90000,4,11\n2,B,390000,90000,abc,11\n3,C,390000,90000,4,\n"
+        ))
+        .unwrap();
+        assert_eq!(l.schools.len(), 1);
+        let why: Vec<(u64, LeftOutWhy)> = l.left_out.iter().map(|s| (s.line, s.why)).collect();
+        assert_eq!(why, [(3, LeftOutWhy::NoAges), (4, LeftOutWhy::NoAges)]);
+        assert!(l.left_out[0]
+            .to_string()
+            .contains("StatutoryLowAge or StatutoryHighAge is empty or not a whole number"));
         let e = load_err(&format!("{HEADER}\nx1,A,390000,90000,4,11\n"));
         assert!(
             e.contains("line 2, field URN: \"x1\" is not a whole number"),
@@ -441,7 +455,8 @@ mod tests {
             e.contains("field StatutoryLowAge: 11 is above StatutoryHighAge 4"),
             "{e}"
         );
+        // An age no school has is unreadable: that school is left out, named.
         let e = load_err(&format!("{HEADER}\n1,A,390000,90000,4,300\n"));
-        assert!(e.contains("field StatutoryHighAge: \"300\""), "{e}");
+        assert!(e.contains("no schools found (1 without readable ages skipped)"), "{e}");
     }
 }

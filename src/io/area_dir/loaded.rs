@@ -50,7 +50,7 @@ impl LoadedArea {
 }
 
 /// Warning lines (without a `warning:` prefix) naming schools left out at load, one a line with
-/// URN, name, file, line and why: every school without a location (an open school no decision
+/// URN, name, file, line and why: every school without a location or readable ages (an open school no decision
 /// can consider: it is never the nearest), then, with `closed_limit` `Some(n)`, the first `n`
 /// closed schools by name and how many more (a full GIAS extract lists thousands); with `None`
 /// closed schools are not mentioned (a case naming one is told anyway).
@@ -63,7 +63,7 @@ pub fn left_out_warnings(left_out: &[LeftOutSchool], closed_limit: Option<usize>
     };
     let mut out: Vec<String> = left_out
         .iter()
-        .filter(|l| l.why == LeftOutWhy::NoLocation)
+        .filter(|l| l.why != LeftOutWhy::Closed)
         .map(line)
         .collect();
     let Some(limit) = closed_limit else {
