@@ -457,6 +457,9 @@ mod tests {
         );
         // An age no school has is unreadable: that school is left out, named.
         let e = load_err(&format!("{HEADER}\n1,A,390000,90000,4,300\n"));
-        assert!(e.contains("no schools found (1 without readable ages skipped)"), "{e}");
+        assert!(
+            e.contains("no schools found (1 without readable ages skipped)"),
+            "{e}"
+        );
     }
 }
