@@ -640,9 +640,13 @@ pub struct DistancesArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub sources: Sources,
-    /// Where to write the network GeoJSON (EPSG:27700).
+    /// Where to write the network GeoJSON (EPSG:27700, or longitude/latitude with --crs wgs84).
     #[arg(long, value_name = "OUT.geojson")]
     pub geojson: Option<PathBuf>,
+    /// Coordinates of the GeoJSON: bng (EPSG:27700, which `network = "..."` reads back) or
+    /// wgs84 (RFC 7946 longitude and latitude, for web maps).
+    #[arg(long, value_enum, default_value_t = Crs::Bng)]
+    pub crs: Crs,
     /// Where to write the CSV edge list: from_node, to_node, length_mm, walk, drive, walk_safe,
     /// oneway, edge_id, length_m.
     #[arg(long, value_name = "OUT.csv")]

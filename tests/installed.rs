@@ -201,3 +201,32 @@ fn a_route_for_web_maps_is_written_in_longitude_and_latitude() {
         "{back:?} vs {e} {n}"
     );
 }
+
+#[test]
+fn a_network_export_for_web_maps_is_in_longitude_and_latitude() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("net.geojson");
+    common::ok(&[
+        "network",
+        "export",
+        "--area",
+        "fixtures/demo",
+        "--geojson",
+        out.to_str().unwrap(),
+        "--crs",
+        "wgs84",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(v.get("crs").is_none());
+    let features = v["features"].as_array().unwrap();
+    assert!(features.len() > 1000);
+    for f in features {
+        for c in f["geometry"]["coordinates"].as_array().unwrap() {
+            let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            assert!(
+                (-3.0..-1.5).contains(&lon) && (50.4..51.1).contains(&lat),
+                "{c}"
+            );
+        }
+    }
+}

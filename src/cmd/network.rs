@@ -100,7 +100,7 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
         )
     })?;
     let mut out = create(&args.output)?;
-    write_network_geojson(&mut out, net.edges().map(|(a, g, _)| (a, g)))
+    write_network_geojson(&mut out, net.edges().map(|(a, g, _)| (a, g)), false)
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     out.finish()?;
     if let Some(p) = &args.entrances_out {
@@ -184,7 +184,8 @@ pub fn export(args: ExportArgs) -> Result<Exit> {
     let net = loaded.area.area.network();
     if let Some(p) = &args.geojson {
         let mut w = create(p)?;
-        write_network_geojson(&mut w, net.edges().map(|(a, g, _)| (a, g)))
+        let wgs84 = args.crs == crate::cli::Crs::Wgs84;
+        write_network_geojson(&mut w, net.edges().map(|(a, g, _)| (a, g)), wgs84)
             .with_context(|| format!("cannot write {}", p.display()))?;
         w.finish()?;
     }

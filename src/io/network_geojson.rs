@@ -69,14 +69,22 @@ fn mm(v: f64) -> f64 {
 
 /// Writes edges as a network GeoJSON FeatureCollection (EPSG:27700, one LineString feature per
 /// edge, coordinates to the millimetre) that [`read_network_geojson`] reads back to the same
-/// edges. Streams feature by feature, so a county-sized network is never held twice in memory.
+/// edges; with `wgs84`, RFC 7946 longitude and latitude instead (seven decimals, OSTN15), for web
+/// maps, which this tool does not read back as a network. Streams feature by feature, so a
+/// county-sized network is never held twice in memory.
 pub fn write_network_geojson<'a>(
     mut w: impl Write,
     edges: impl IntoIterator<Item = (&'a EdgeAttrs, &'a geo::LineString<f64>)>,
+    wgs84: bool,
 ) -> std::io::Result<()> {
-    w.write_all(
-        br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":["#,
-    )?;
+    if wgs84 {
+        w.write_all(br#"{"type":"FeatureCollection","features":["#)?;
+    } else {
+        w.write_all(
+            br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":["#,
+        )?;
+    }
+    let deg = |d: f64| (d * 1e7).round() / 1e7;
     for (i, (a, line)) in edges.into_iter().enumerate() {
         let mut props = serde_json::Map::new();
         props.insert("id".into(), a.id.clone().into());
@@ -100,7 +108,23 @@ pub fn write_network_geojson<'a>(
         if let Some(c) = a.road_class {
             props.insert("road_class".into(), c.as_str().into());
         }
-        let coords: Vec<[f64; 2]> = line.0.iter().map(|c| [mm(c.x), mm(c.y)]).collect();
+        let coords: Vec<[f64; 2]> = if wgs84 {
+            line.0
+                .iter()
+                .map(|c| {
+                    crate::geodesy::bng_to_wgs84(c.x, c.y)
+                        .map(|(lon, lat)| [deg(lon), deg(lat)])
+                        .ok_or_else(|| {
+                            std::io::Error::other(format!(
+                                "edge {}: a point is outside the OSTN15 grid (use --crs bng)",
+                                a.id
+                            ))
+                        })
+                })
+                .collect::<std::io::Result<_>>()?
+        } else {
+            line.0.iter().map(|c| [mm(c.x), mm(c.y)]).collect()
+        };
         let feature = serde_json::json!({
             "type": "Feature",
             "properties": props,
@@ -234,7 +258,7 @@ mod tests {
             ]
         );
         let mut out = Vec::new();
-        write_network_geojson(&mut out, e.iter().map(|e| (&e.attrs, &e.geometry))).unwrap();
+        write_network_geojson(&mut out, e.iter().map(|e| (&e.attrs, &e.geometry)), false).unwrap();
         let written = String::from_utf8(out).unwrap();
         assert_eq!(
             written.matches("\"road_class\":\"adopted_road\"").count(),
@@ -427,7 +451,12 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        write_network_geojson(&mut out, edges.iter().map(|e| (&e.attrs, &e.geometry))).unwrap();
+        write_network_geojson(
+            &mut out,
+            edges.iter().map(|e| (&e.attrs, &e.geometry)),
+            false,
+        )
+        .unwrap();
         let back = read_network_geojson(Path::new("n.geojson"), &out).unwrap();
         assert_eq!(back.len(), 3);
         for (a, b) in edges.iter().zip(&back) {
@@ -441,7 +470,7 @@ mod tests {
         assert!(text.contains("EPSG::27700"), "{text}");
         // An empty network is still a valid (empty) collection.
         let mut out = Vec::new();
-        write_network_geojson(&mut out, std::iter::empty()).unwrap();
+        write_network_geojson(&mut out, std::iter::empty(), false).unwrap();
         assert!(read_network_geojson(Path::new("n.geojson"), &out)
             .unwrap()
             .is_empty());
