@@ -299,3 +299,24 @@ fn a_batch_counts_the_decisions_a_more_exact_home_point_could_change() {
         ["30", "30"]
     );
 }
+
+#[test]
+fn coordinates_with_a_uprn_that_cannot_be_looked_up_are_still_decided() {
+    // An export that carries UPRN, easting and northing, decided on an area with no gazetteer:
+    // the coordinates decide; the UPRN is a warning, never an error row.
+    let mut args = vec!["check"];
+    args.extend(STURMINSTER_Y9_QE);
+    args.extend(["--uprn", "10023117655", "--format", "json"]);
+    let r = run(&args);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["outcome"], "eligible");
+    assert!(
+        v["warnings"].to_string().contains(
+            "field uprn: is given, but the area names no address gazetteer (addresses = \
+             \\\"...\\\" in area.toml); the easting and northing given were used without it"
+        ),
+        "{}",
+        v["warnings"]
+    );
+}

@@ -124,7 +124,12 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
         pt(m.home_snap.point),
         json!({
             "kind": "access_point",
-            "how": located.start.how(),
+            "how": match located.start {
+                crate::area::WalkStart::AccessPoint(_) if case.access_from_gazetteer => {
+                    "gazetteer_access_point"
+                }
+                _ => located.start.how(),
+            },
             "snap_distance_m": from_home_m,
             "edge_id": m.home_snap.edge_id,
         }),

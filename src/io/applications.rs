@@ -662,9 +662,6 @@ impl Header {
                  Latin-1 exports)"
             ));
         }
-        if let Some((f, e)) = bad_date {
-            return fail(format!("field {f}: {e}"));
-        }
         if cells.len() != self.width {
             let mut msg = format!(
                 "has {} fields but the header has {}",
@@ -678,6 +675,9 @@ impl Header {
                 ));
             }
             return fail(msg);
+        }
+        if let Some((f, e)) = bad_date {
+            return fail(format!("field {f}: {e}"));
         }
         match case_from_fields(get, places) {
             Ok(case) => Row {

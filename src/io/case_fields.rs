@@ -2,7 +2,9 @@
 //! validated [`Case`]. One parser for all three, so a field means the same wherever it is given.
 
 use super::csvutil::Cell;
-use crate::area::{normalise_postcode, parse_uprn, postcode_uncertainty_m, HomeFrom, Places, Urn};
+use crate::area::{
+    normalise_postcode, parse_uprn, postcode_uncertainty_m, AddressPoint, HomeFrom, Places, Urn,
+};
 use crate::decide::case::{Address, Application, FollowUpFacts, ManagedMove};
 use crate::decide::{Case, Sex};
 use crate::geodesy::wgs84_to_bng;
@@ -506,7 +508,6 @@ fn circumstances<'a>(
     Ok(())
 }
 
-/// A point on the British National Grid, checked to be plausible.
 /// The home: the coordinates given; else the property's point in the gazetteer by UPRN (with its
 /// access point); else the postcode's centroid (provisional). Coordinates given with a UPRN win,
 /// with a note when they are more than [`UPRN_AGREES_WITHIN_M`] from the gazetteer's point (its
@@ -526,27 +527,39 @@ fn find_home(
     ),
     FieldError,
 > {
-    let uprn = uprn
-        .map(|t| parse_uprn(t).ok_or_else(|| err("uprn", "is not a UPRN (up to twelve digits)")))
-        .transpose()?;
-    let listed = match (uprn, &places.gazetteer) {
-        (None, _) => None,
-        (Some(_), None) => {
-            return Err(err(
+    let mut notes = Vec::new();
+    // With coordinates given, the UPRN only checks them: a UPRN that cannot be looked up is a
+    // note, not a reason to refuse a case that has its home.
+    let lookup = |notes: &mut Vec<String>| -> Result<Option<AddressPoint>, FieldError> {
+        let Some(text) = uprn else {
+            return Ok(None);
+        };
+        let found = match (parse_uprn(text), &places.gazetteer) {
+            (None, _) => Err(err("uprn", "is not a UPRN (up to twelve digits)")),
+            (Some(_), None) => Err(err(
                 "uprn",
                 "is given, but the area names no address gazetteer (addresses = \"...\" in \
                  area.toml)",
-            ))
+            )),
+            (Some(u), Some((g, file))) => g.get(u).map(Some).ok_or_else(|| {
+                err(
+                    "uprn",
+                    format!("is not in the area's address gazetteer ({file})"),
+                )
+            }),
+        };
+        match (found, coords.is_some()) {
+            (Err(e), true) => {
+                notes.push(format!(
+                    "{e}; the easting and northing given were used without it"
+                ));
+                Ok(None)
+            }
+            (found, _) => found,
         }
-        (Some(u), Some((g, file))) => Some(g.get(u).ok_or_else(|| {
-            err(
-                "uprn",
-                format!("is not in the area's address gazetteer ({file})"),
-            )
-        })?),
     };
+    let listed = lookup(&mut notes)?;
     let pt = |xy: [f64; 2]| geo::Point::new(xy[0], xy[1]);
-    let mut notes = Vec::new();
     match (coords, listed) {
         (Some(home), Some(a)) => {
             let apart = geo::Distance::distance(&geo::Euclidean, home, pt(a.point));
@@ -603,6 +616,7 @@ fn find_home(
     }
 }
 
+/// A point on the British National Grid, checked to be plausible.
 fn bng(field: &str, e: f64, n: f64) -> Result<geo::Point<f64>, FieldError> {
     if !(0.0..=700_000.0).contains(&e) || !(0.0..=1_300_000.0).contains(&n) {
         return Err(err(

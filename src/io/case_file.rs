@@ -197,7 +197,14 @@ pub fn load_case_file(path: &Path) -> Result<CaseFile> {
         title: raw.title.unwrap_or_default(),
         source: raw.source.unwrap_or_default(),
         area: raw.area.map(|a| base.join(a)),
-        policy: raw.policy.map(|p| base.join(p)),
+        // A built-in policy (`builtin:policy/2022-23`) is not a path beside the case file.
+        policy: raw.policy.map(|p| {
+            if crate::io::builtin_policy::is_builtin(std::path::Path::new(&p)) {
+                p
+            } else {
+                base.join(p)
+            }
+        }),
         as_of: raw.as_of,
         fields,
         expect: raw.expect,

@@ -45,7 +45,11 @@ pub const GAZETTEER_COLUMNS: &[&str] = &[
 ];
 
 /// UTF-8 as it is, else Windows-1252 decoded (a council export's address text).
-fn utf8_or_1252(bytes: Vec<u8>) -> Vec<u8> {
+fn utf8_or_1252(mut bytes: Vec<u8>) -> Vec<u8> {
+    // A byte-order mark says UTF-8; dropped here, it is never read as Windows-1252 text.
+    if bytes.starts_with(super::csvutil::UTF8_BOM) {
+        bytes.drain(..super::csvutil::UTF8_BOM.len());
+    }
     match std::str::from_utf8(&bytes) {
         Ok(_) => bytes,
         Err(_) => encoding_rs::WINDOWS_1252

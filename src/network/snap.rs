@@ -284,16 +284,26 @@ fn placed(net: &Network, p: geo::Point<f64>, edge: usize, seg: usize) -> Snap {
 }
 
 /// Which road an edge belongs to, for telling two roads apart: its name (trimmed, in any case),
-/// else the edge itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum RoadKey {
-    Named(String),
+/// else the edge itself. Borrowed, since it is asked for every segment near every home.
+#[derive(Debug, Clone, Copy)]
+enum RoadKey<'a> {
+    Named(&'a str),
     Edge(u32),
 }
 
-fn road_of(net: &Network, edge: u32) -> RoadKey {
+impl PartialEq for RoadKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (RoadKey::Named(a), RoadKey::Named(b)) => a.eq_ignore_ascii_case(b),
+            (RoadKey::Edge(a), RoadKey::Edge(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+fn road_of(net: &Network, edge: u32) -> RoadKey<'_> {
     match net.attrs(edge as usize).name.as_deref() {
-        Some(n) => RoadKey::Named(n.trim().to_lowercase()),
+        Some(n) => RoadKey::Named(n.trim()),
         None => RoadKey::Edge(edge),
     }
 }

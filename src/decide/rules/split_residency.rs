@@ -58,6 +58,10 @@ fn decided_home(case: &Case) -> Option<Case> {
     let mut c = case.clone();
     c.home = p;
     c.access_point = None;
+    // The second home is given by coordinates: nothing of the first home's source applies.
+    c.home_from = crate::area::HomeFrom::Coordinates;
+    c.access_from_gazetteer = false;
+    c.notes.clear();
     Some(c)
 }
 
