@@ -427,7 +427,18 @@ impl Area {
         let snaps = match (&start, start.point()) {
             (WalkStart::NoAdoptedRoad(e), _) => [e.clone(), e.clone(), e.clone()].map(Err),
             (_, from) => {
-                Mode::ALL.map(|m| self.network.snap(m, from.unwrap_or(home), self.max_snap_m))
+                let at = from.unwrap_or(home);
+                let [walk, ignoring, drive] = Mode::ALL.map(|m| {
+                    (self.network.measured_as(m) == m)
+                        .then(|| self.network.snap(m, at, self.max_snap_m))
+                });
+                let walk = walk.expect("walking is measured as itself");
+                let ignoring = ignoring.unwrap_or_else(|| walk.clone());
+                [
+                    walk,
+                    ignoring,
+                    drive.expect("driving is measured as itself"),
+                ]
             }
         };
         Located { home, start, snaps }
@@ -485,6 +496,7 @@ impl Area {
     }
 
     fn reach(&self, urn: Urn, mode: Mode) -> Result<&Reach, AreaError> {
+        let mode = self.network.measured_as(mode);
         let &i = self
             .by_urn
             .get(&urn)

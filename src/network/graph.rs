@@ -230,6 +230,9 @@ pub struct Network {
     pub(super) index: [OnceLock<RTree<Segment>>; 4],
     /// Per [`Layer`]: points snapped by scanning so far.
     scans: [AtomicUsize; 4],
+    /// Whether any stretch is assessed unsafe to walk; without one, walking ignoring safety is
+    /// walking, and its measurements are walking's.
+    walk_has_unsafe: bool,
 }
 
 /// Merges end points into nodes: equal to the millimetre means the same junction. Nodes are
@@ -382,7 +385,11 @@ impl Network {
                 )
             })
             .collect();
+        let walk_has_unsafe = topo
+            .iter()
+            .any(|t| t.dirs[Mode::Walk.slot()] != t.dirs[Mode::WalkIgnoringSafety.slot()]);
         Ok(Network {
+            walk_has_unsafe,
             topo,
             data,
             nodes: noder.nodes,
@@ -391,6 +398,16 @@ impl Network {
             index: Default::default(),
             scans: Default::default(),
         })
+    }
+
+    /// The mode whose graph, snaps and trees measure `mode`: walking ignoring safety is walking
+    /// on a network with no stretch assessed unsafe (the same edges, so the same distances and
+    /// routes), which spares building a second set of trees for every school.
+    pub fn measured_as(&self, mode: Mode) -> Mode {
+        match mode {
+            Mode::WalkIgnoringSafety if !self.walk_has_unsafe => Mode::Walk,
+            m => m,
+        }
     }
 
     /// Number of source edges.
@@ -647,5 +664,25 @@ mod tests {
         let (s, t) = g.edge_endpoints(e).unwrap();
         assert_eq!((s.index(), t.index()), (1, 0));
         assert!(!g[e].forward);
+    }
+
+    #[test]
+    fn walking_ignoring_safety_is_walking_where_nothing_is_unsafe() {
+        let safe = Network::build(vec![
+            road("a", &[(0.0, 0.0), (10.0, 0.0)]),
+            path("b", &[(10.0, 0.0), (20.0, 0.0)]),
+        ])
+        .unwrap();
+        assert_eq!(safe.measured_as(Mode::WalkIgnoringSafety), Mode::Walk);
+        assert_eq!(safe.measured_as(Mode::Drive), Mode::Drive);
+        let audited = Network::build(vec![
+            road("a", &[(0.0, 0.0), (10.0, 0.0)]),
+            unsafe_road("c", &[(10.0, 0.0), (20.0, 0.0)]),
+        ])
+        .unwrap();
+        assert_eq!(
+            audited.measured_as(Mode::WalkIgnoringSafety),
+            Mode::WalkIgnoringSafety
+        );
     }
 }
