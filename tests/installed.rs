@@ -5,29 +5,15 @@
 
 mod common;
 
-use assert_cmd::Command;
 use common::root;
 
-/// `schoolrun` run from `dir` (not the repository), with `env` set and nothing else inherited
-/// from the caller's policy settings.
+/// `schoolrun` run from `dir` (not the repository), with `env` set.
 fn run_in(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> common::Run {
-    let mut c = Command::cargo_bin("schoolrun").unwrap();
-    c.current_dir(dir)
-        .env_remove("SCHOOLRUN_POLICY")
-        .env_remove("SCHOOLRUN_ACADEMIC_YEAR")
-        .env_remove("SCHOOLRUN_AREA")
-        .env("COLUMNS", "100");
+    let mut c = common::schoolrun_in(dir);
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.args(args).output().unwrap();
-    let r = common::Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
-    r
+    common::run_command(c, args)
 }
 
 fn demo() -> String {

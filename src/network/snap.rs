@@ -132,24 +132,37 @@ fn foot(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> [f64; 2] {
 pub(crate) fn build_index<'a>(
     edges: impl Iterator<Item = (&'a LineString<f64>, bool)>,
 ) -> RTree<Segment> {
-    let mut segs = Vec::new();
-    for (edge, (geometry, usable)) in edges.enumerate() {
-        if !usable {
-            continue;
-        }
-        for (seg, w) in geometry.0.windows(2).enumerate() {
-            if w[0] == w[1] {
-                continue;
-            }
-            segs.push(Segment {
-                a: [w[0].x, w[0].y],
-                b: [w[1].x, w[1].y],
-                edge: edge as u32,
-                seg: seg as u32,
-            });
-        }
-    }
+    let segs = edges
+        .enumerate()
+        .filter(|(_, (_, usable))| *usable)
+        .flat_map(|(edge, (geometry, _))| segments_of(geometry, edge))
+        .collect();
     RTree::bulk_load(segs)
+}
+
+/// The segments of edge `edge`'s geometry, leaving out zero-length ones (repeated vertices):
+/// what the R-trees hold and what scanning looks at, built one way for both.
+fn segments_of(geometry: &LineString<f64>, edge: usize) -> impl Iterator<Item = Segment> + '_ {
+    geometry
+        .0
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w[0] != w[1])
+        .map(move |(seg, w)| Segment {
+            a: [w[0].x, w[0].y],
+            b: [w[1].x, w[1].y],
+            edge: edge as u32,
+            seg: seg as u32,
+        })
+}
+
+/// Squared distance from `q` to the bounding box of edge `edge` (0 inside it): no segment of
+/// the edge can be nearer, so a scan skips edges beyond what it looks for.
+fn bbox_distance_2(net: &Network, edge: usize, q: [f64; 2]) -> f64 {
+    let [x0, y0, x1, y1] = *net.bbox(edge);
+    let dx = (x0 - q[0]).max(q[0] - x1).max(0.0);
+    let dy = (y0 - q[1]).max(q[1] - y1).max(0.0);
+    dx * dx + dy * dy
 }
 
 /// Squared distance, segment-edge index and segment index: the smallest such triple over every
@@ -194,24 +207,10 @@ pub(crate) fn nearest_by_scan(net: &Network, layer: Layer, q: [f64; 2]) -> Optio
         if net.topo(edge).dirs[slot] == 0 {
             continue;
         }
-        if let Some(b) = best {
-            let [x0, y0, x1, y1] = *net.bbox(edge);
-            let dx = (x0 - q[0]).max(q[0] - x1).max(0.0);
-            let dy = (y0 - q[1]).max(q[1] - y1).max(0.0);
-            if dx * dx + dy * dy > with_slack(b.0) {
-                continue;
-            }
+        if best.is_some_and(|b| bbox_distance_2(net, edge, q) > with_slack(b.0)) {
+            continue;
         }
-        for (seg, w) in net.geometry(edge).0.windows(2).enumerate() {
-            if w[0] == w[1] {
-                continue;
-            }
-            let s = Segment {
-                a: [w[0].x, w[0].y],
-                b: [w[1].x, w[1].y],
-                edge: edge as u32,
-                seg: seg as u32,
-            };
+        for s in segments_of(net.geometry(edge), edge) {
             let key = (s.distance_2(&q), s.edge, s.seg);
             if best.is_none_or(|b| key < b) {
                 best = Some(key);
@@ -315,33 +314,11 @@ fn adopted_segments_within(net: &Network, q: [f64; 2], reach2: f64) -> Vec<Segme
     if let Some(tree) = net.index[slot].get() {
         return tree.locate_within_distance(q, reach2).copied().collect();
     }
-    let mut out = Vec::new();
-    for edge in 0..net.edge_count() {
-        if net.topo(edge).dirs[slot] == 0 {
-            continue;
-        }
-        let [x0, y0, x1, y1] = *net.bbox(edge);
-        let dx = (x0 - q[0]).max(q[0] - x1).max(0.0);
-        let dy = (y0 - q[1]).max(q[1] - y1).max(0.0);
-        if dx * dx + dy * dy > reach2 {
-            continue;
-        }
-        for (seg, w) in net.geometry(edge).0.windows(2).enumerate() {
-            if w[0] == w[1] {
-                continue;
-            }
-            let s = Segment {
-                a: [w[0].x, w[0].y],
-                b: [w[1].x, w[1].y],
-                edge: edge as u32,
-                seg: seg as u32,
-            };
-            if s.distance_2(&q) <= reach2 {
-                out.push(s);
-            }
-        }
-    }
-    out
+    (0..net.edge_count())
+        .filter(|&edge| net.topo(edge).dirs[slot] != 0 && bbox_distance_2(net, edge, q) <= reach2)
+        .flat_map(|edge| segments_of(net.geometry(edge), edge))
+        .filter(|s| s.distance_2(&q) <= reach2)
+        .collect()
 }
 
 /// The smaller of two (squared distance, edge, segment) keys: by distance, then edge, then

@@ -51,8 +51,14 @@ pub fn root() -> PathBuf {
 
 /// `schoolrun`, run from the repository root with a fixed environment.
 pub fn schoolrun() -> Command {
+    schoolrun_in(&root())
+}
+
+/// `schoolrun`, run from `dir` (an installed binary away from a checkout, say) with the same
+/// fixed environment as [`schoolrun`].
+pub fn schoolrun_in(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("schoolrun").unwrap();
-    c.current_dir(root())
+    c.current_dir(dir)
         .env_remove("SCHOOLRUN_POLICY")
         .env_remove("SCHOOLRUN_ACADEMIC_YEAR")
         .env_remove("SCHOOLRUN_AREA")
@@ -69,7 +75,12 @@ pub struct Run {
 
 /// Runs `schoolrun` with the arguments; fails the test if it panicked.
 pub fn run(args: &[&str]) -> Run {
-    let out = schoolrun().args(args).output().unwrap();
+    run_command(schoolrun(), args)
+}
+
+/// Runs a prepared `schoolrun` command with the arguments; fails the test if it panicked.
+pub fn run_command(mut cmd: Command, args: &[&str]) -> Run {
+    let out = cmd.args(args).output().unwrap();
     let r = Run {
         code: out.status.code(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
