@@ -40,7 +40,7 @@ pub(crate) mod entrances;
 pub mod export_text;
 mod geojson_util;
 pub(crate) mod hash;
-pub(crate) mod network_geojson;
+pub mod network_geojson;
 pub mod osm_files;
 pub(crate) mod output;
 pub(crate) mod places;

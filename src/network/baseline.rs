@@ -6,6 +6,7 @@ use petgraph::algo::dijkstra;
 use petgraph::graph::NodeIndex;
 
 use super::graph::{BWD, FWD};
+use super::length::{metres, um};
 use super::{Mode, Network, Snap};
 
 impl Network {
@@ -18,50 +19,56 @@ impl Network {
         if dirs == 0 {
             return None;
         }
-        let a = from.offset_m.clamp(0.0, home.len);
+        let a = um(from.offset_m.clamp(0.0, home.len)).min(home.len_um);
         let g = self.graph(mode);
-        // Ways off the home's edge: (node, cost to reach it).
-        let mut exits: Vec<(u32, f64)> = Vec::new();
-        if dirs & BWD != 0 || a == 0.0 {
+        // Ways off the home's edge: (node, cost to reach it), in whole micrometres as the trees
+        // add lengths (see `length`).
+        let mut exits: Vec<(u32, u64)> = Vec::new();
+        if dirs & BWD != 0 || a == 0 {
             exits.push((home.from, a));
         }
-        if dirs & FWD != 0 || a == home.len {
-            exits.push((home.to, home.len - a));
+        if dirs & FWD != 0 || a == home.len_um {
+            exits.push((home.to, home.len_um - a));
         }
-        let mut best: Option<f64> = None;
-        let mut offer = |d: f64| {
+        let mut best: Option<u64> = None;
+        let mut offer = |d: u64| {
             if best.is_none_or(|b| d < b) {
                 best = Some(d);
             }
         };
+        let place = |t: &Snap| {
+            let tt = self.topo(t.edge);
+            (tt, um(t.offset_m.clamp(0.0, tt.len)).min(tt.len_um))
+        };
         for t in targets {
             if t.edge == from.edge {
-                let b = t.offset_m;
+                let (_, b) = place(t);
                 if (b >= a && dirs & FWD != 0) || (b <= a && dirs & BWD != 0) {
-                    offer((b - a).abs());
+                    offer(b.abs_diff(a));
                 }
             }
         }
         for (node, cost) in exits {
-            let dist = dijkstra(g, NodeIndex::new(node as usize), None, |e| e.weight().len);
+            let dist = dijkstra(g, NodeIndex::new(node as usize), None, |e| {
+                e.weight().len_um
+            });
             for t in targets {
-                let tt = self.topo(t.edge);
+                let (tt, b) = place(t);
                 let tdirs = tt.dirs[slot];
-                let b = t.offset_m.clamp(0.0, tt.len);
                 // Enter the target's edge at its start (moving forward) or its end (backward).
-                if tdirs & FWD != 0 || b == 0.0 {
+                if tdirs & FWD != 0 || b == 0 {
                     if let Some(d) = dist.get(&NodeIndex::new(tt.from as usize)) {
                         offer(cost + d + b);
                     }
                 }
-                if tdirs & BWD != 0 || b == tt.len {
+                if tdirs & BWD != 0 || b == tt.len_um {
                     if let Some(d) = dist.get(&NodeIndex::new(tt.to as usize)) {
-                        offer(cost + d + (tt.len - b));
+                        offer(cost + d + (tt.len_um - b));
                     }
                 }
             }
         }
-        best
+        best.map(metres)
     }
 }
 

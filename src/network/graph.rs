@@ -16,6 +16,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use rstar::RTree;
 use thiserror::Error;
 
+use super::length::{metres, um, MAX_TOTAL_UM};
 use super::snap::{self, Segment};
 use super::{Mode, Snap, SnapError};
 
@@ -114,6 +115,10 @@ pub enum NetworkError {
     /// Nothing to route on.
     #[error("the network has no edges")]
     Empty,
+    /// Lengths are added as whole micrometres in 64-bit labels (see `length`); a network this
+    /// long (several times every road and path in Great Britain) is not one area.
+    #[error("the network's edges add up to more than {max_km:.0} km: split it into areas")]
+    TooLong { max_km: f64 },
 }
 
 /// Travel along the edge's digitised direction (first -> last coordinate) is allowed.
@@ -173,12 +178,72 @@ pub(crate) struct Arc {
     pub(crate) edge: u32,
     /// `true` when the arc runs first -> last coordinate of the source edge.
     pub(crate) forward: bool,
-    /// Length of the source edge, metres.
-    pub(crate) len: f64,
+    /// Length of the source edge in whole micrometres, as the searches add it (see `length`).
+    pub(crate) len_um: u64,
 }
 
 /// A directed graph whose node indices are the network's node indices in every mode.
 pub(crate) type ModeGraph = DiGraph<(), Arc, u32>;
+
+/// One mode's arcs grouped by the node they enter, in one array (compressed rows): what the
+/// tree searches, which go from the school outwards against the arcs, read in order instead
+/// of following petgraph's linked lists through memory.
+#[derive(Debug)]
+pub(crate) struct Incoming {
+    /// Arcs entering node `v` are `arcs[first[v]..first[v + 1]]`.
+    first: Vec<u32>,
+    arcs: Vec<InArc>,
+}
+
+/// An arc as the searches read it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct InArc {
+    /// The node the arc leaves.
+    pub(crate) from: u32,
+    /// Index of the arc in the mode's graph, for drawing the route.
+    pub(crate) arc: u32,
+    /// Length, whole micrometres.
+    pub(crate) len_um: u64,
+}
+
+impl Incoming {
+    /// Groups `g`'s arcs by the node they enter, each node's in the order petgraph lists them
+    /// (newest first), so that ties between equal routes go the same way as they always have.
+    fn of(g: &ModeGraph) -> Incoming {
+        let n = g.node_count();
+        let mut first = vec![0u32; n + 1];
+        for e in g.raw_edges() {
+            first[e.target().index() + 1] += 1;
+        }
+        for i in 0..n {
+            first[i + 1] += first[i];
+        }
+        let mut fill: Vec<u32> = first[..n].to_vec();
+        let mut arcs = vec![
+            InArc {
+                from: 0,
+                arc: 0,
+                len_um: 0
+            };
+            g.edge_count()
+        ];
+        for (i, e) in g.raw_edges().iter().enumerate().rev() {
+            let v = e.target().index();
+            arcs[fill[v] as usize] = InArc {
+                from: e.source().index() as u32,
+                arc: i as u32,
+                len_um: e.weight.len_um,
+            };
+            fill[v] += 1;
+        }
+        Incoming { first, arcs }
+    }
+
+    /// The arcs entering `v`.
+    pub(crate) fn into(&self, v: usize) -> &[InArc] {
+        &self.arcs[self.first[v] as usize..self.first[v + 1] as usize]
+    }
+}
 
 /// Compact per-edge topology, kept apart from attributes and geometry because it is what the
 /// per-home queries touch.
@@ -190,6 +255,8 @@ pub(crate) struct Topo {
     pub(crate) to: u32,
     /// Euclidean length of the geometry, metres.
     pub(crate) len: f64,
+    /// The same length in whole micrometres, as the searches add it (see `length`).
+    pub(crate) len_um: u64,
     /// [`FWD`]/[`BWD`] bits per mode, indexed by [`Mode::slot`]; the fourth entry
     /// ([`Layer::AdoptedRoads`]) is non-zero on the edges where a walk may start.
     pub(crate) dirs: [u8; 4],
@@ -233,6 +300,8 @@ pub struct Network {
     /// Whether any stretch is assessed unsafe to walk; without one, walking ignoring safety is
     /// walking, and its measurements are walking's.
     walk_has_unsafe: bool,
+    /// Per mode: the arcs grouped by the node they enter, made on first search.
+    incoming: [OnceLock<Incoming>; 3],
 }
 
 /// Merges end points into nodes: equal to the millimetre means the same junction. Nodes are
@@ -329,12 +398,18 @@ impl Network {
                 from,
                 to,
                 len,
+                len_um: um(len),
                 dirs,
             });
             data.push(EdgeData {
                 attrs,
                 geometry,
                 cum,
+            });
+        }
+        if topo.iter().fold(0u64, |a, t| a.saturating_add(t.len_um)) > MAX_TOTAL_UM {
+            return Err(NetworkError::TooLong {
+                max_km: metres(MAX_TOTAL_UM) / 1000.0,
             });
         }
         let node_count = noder.nodes.len();
@@ -358,7 +433,7 @@ impl Network {
                         Arc {
                             edge,
                             forward: true,
-                            len: t.len,
+                            len_um: t.len_um,
                         },
                     );
                 }
@@ -369,7 +444,7 @@ impl Network {
                         Arc {
                             edge,
                             forward: false,
-                            len: t.len,
+                            len_um: t.len_um,
                         },
                     );
                 }
@@ -397,6 +472,7 @@ impl Network {
             bbox,
             index: Default::default(),
             scans: Default::default(),
+            incoming: Default::default(),
         })
     }
 
@@ -514,6 +590,11 @@ impl Network {
 
     pub(crate) fn topo(&self, edge: usize) -> &Topo {
         &self.topo[edge]
+    }
+
+    /// `mode`'s arcs grouped by the node they enter.
+    pub(crate) fn incoming(&self, mode: Mode) -> &Incoming {
+        self.incoming[mode.slot()].get_or_init(|| Incoming::of(self.graph(mode)))
     }
 
     pub(crate) fn graph(&self, mode: Mode) -> &ModeGraph {
@@ -647,7 +728,7 @@ mod tests {
         assert!(!net.usable(Mode::Drive, 1));
         let g = net.graph(Mode::Drive);
         let arc = g.edge_weights().next().unwrap();
-        assert!(arc.forward && arc.edge == 0 && arc.len == 10.0);
+        assert!(arc.forward && arc.edge == 0 && arc.len_um == 10_000_000);
     }
 
     #[test]

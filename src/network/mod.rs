@@ -13,6 +13,7 @@ mod audit;
 mod baseline;
 pub mod dated;
 mod graph;
+mod length;
 mod snap;
 pub mod synthetic;
 mod tree;
