@@ -8,9 +8,8 @@
 //! * `newport` and `rutland`: the real OpenStreetMap extracts in `../shared/data/osm/`, schools at
 //!   the OSM sites that carry a URN, 100,000 applications.
 //!
-//! Homes lie at random points along random streets (up to 25 m off them), spread over the whole
-//! area; a child applies to the nearest school of its phase by straight line (60%), the second
-//! (25%), the third (10%) or any school of its phase (5%), as families mostly do.
+//! Applications are `schoolrun::network::synthetic::applications`: homes spread over the whole
+//! area, each applying mostly to one of the nearest schools of its phase.
 //!
 //! For each configuration it prints `prepare` (wall time, file size), `batch` on the prepared file
 //! (wall time, peak memory, rows per second) and `check` on the prepared file (median of N).
@@ -26,7 +25,7 @@ use std::time::Instant;
 
 use schoolrun::io::network_geojson::write_network_geojson;
 use schoolrun::io::osm_files::import_osm_file;
-use schoolrun::network::synthetic::{grid, SplitMix};
+use schoolrun::network::synthetic::{applications, grid, SchoolAt, SplitMix};
 use schoolrun::network::RawEdge;
 use schoolrun::osm::Profile;
 
@@ -157,7 +156,20 @@ fn make_area(root: &Path, dir: &Path, c: &Config) -> Option<Vec<String>> {
              max_snap_m = 500\n",
         )
         .expect("area.toml");
-        applications(&dir.join("applications.csv"), &edges, &schools, c.apps);
+        let at: Vec<SchoolAt> = schools
+            .iter()
+            .map(|s| SchoolAt {
+                urn: s.urn,
+                x: s.x,
+                y: s.y,
+                primary: s.primary,
+            })
+            .collect();
+        std::fs::write(
+            dir.join("applications.csv"),
+            applications(&edges, &at, c.apps, 7),
+        )
+        .expect("applications");
         std::fs::write(&done, "").expect("marker");
     }
     // The check: the first secondary school's nearest home in the applications file.
@@ -215,61 +227,6 @@ fn osm_area(pbf: &Path) -> (Vec<RawEdge>, Vec<SchoolRow>) {
         })
         .collect();
     (imp.edges, schools)
-}
-
-/// `n` applications spread over the network (see the module comment for how schools are chosen).
-fn applications(path: &Path, edges: &[RawEdge], schools: &[SchoolRow], n: usize) {
-    let mut rng = SplitMix(7);
-    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("applications"));
-    writeln!(
-        f,
-        "id,easting,northing,year_group,school_urn,free_school_meals,sex"
-    )
-    .expect("write");
-    for i in 0..n {
-        let g = &edges[(rng.next_u64() % edges.len() as u64) as usize].geometry;
-        let k = (rng.next_u64() % (g.0.len() as u64 - 1)) as usize;
-        let (p, q) = (g.0[k], g.0[k + 1]);
-        let t = rng.unit();
-        let x = p.x + (q.x - p.x) * t + (rng.unit() - 0.5) * 50.0;
-        let y = p.y + (q.y - p.y) * t + (rng.unit() - 0.5) * 50.0;
-        let year = rng.next_u64() % 12; // R (0) to Y11
-        let primary = year <= 6;
-        let mut pool: Vec<(f64, u32)> = schools
-            .iter()
-            .filter(|s| s.primary == primary)
-            .map(|s| ((s.x - x).hypot(s.y - y), s.urn))
-            .collect();
-        pool.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let r = rng.unit();
-        let pick = if r < 0.60 {
-            0
-        } else if r < 0.85 {
-            1
-        } else if r < 0.95 {
-            2
-        } else {
-            (rng.next_u64() % pool.len() as u64) as usize
-        };
-        let urn = pool[pick.min(pool.len() - 1)].1;
-        let year = if year == 0 {
-            "R".to_string()
-        } else {
-            year.to_string()
-        };
-        let fsm = if rng.next_u64().is_multiple_of(4) {
-            "yes"
-        } else {
-            ""
-        };
-        let sex = if rng.next_u64().is_multiple_of(2) {
-            "F"
-        } else {
-            "M"
-        };
-        writeln!(f, "C{i},{x:.1},{y:.1},{year},{urn},{fsm},{sex}").expect("write");
-    }
-    f.flush().expect("write");
 }
 
 /// Runs `schoolrun ARGS` in a child of a fresh process of this bench, so that the kernel's peak

@@ -200,6 +200,10 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             p.source
         );
     }
+    if args.records.is_none() {
+        // No route is drawn for most rows: keep distances only (see `Area`).
+        loaded.area.area.measure_distances_only();
+    }
     // The output is a temporary file until the run succeeds, so a bad path fails at once and a
     // failed run leaves any previous output as it was.
     let mut w = DecisionWriter::new(Output::create(&args.output)?, &loaded.origin, args.excel)?;

@@ -86,3 +86,73 @@ pub fn grid(nx: usize, ny: usize, spacing: f64, origin: (f64, f64), seed: u64) -
     }
     edges
 }
+
+/// A school as [`applications`] sees it: URN, position, and whether it is a primary school.
+#[derive(Debug, Clone, Copy)]
+pub struct SchoolAt {
+    pub urn: u32,
+    pub x: f64,
+    pub y: f64,
+    pub primary: bool,
+}
+
+/// `n` applications as CSV text (`id,easting,northing,year_group,school_urn,free_school_meals,
+/// sex`, header first), deterministic for a seed: homes at random points along random edges up
+/// to 25 m off them, spread over the whole network; a child applies to the nearest school of
+/// its phase by straight line (60%), the second (25%), the third (10%) or any school of its
+/// phase (5%), as families mostly do. For benchmarks and tests of whole intakes.
+pub fn applications(edges: &[RawEdge], schools: &[SchoolAt], n: usize, seed: u64) -> String {
+    use std::fmt::Write;
+    let mut rng = SplitMix(seed);
+    let mut out = String::from("id,easting,northing,year_group,school_urn,free_school_meals,sex\n");
+    for i in 0..n {
+        let g = &edges[(rng.next_u64() % edges.len() as u64) as usize].geometry;
+        let k = (rng.next_u64() % (g.0.len() as u64 - 1)) as usize;
+        let (p, q) = (g.0[k], g.0[k + 1]);
+        let t = rng.unit();
+        let x = p.x + (q.x - p.x) * t + (rng.unit() - 0.5) * 50.0;
+        let y = p.y + (q.y - p.y) * t + (rng.unit() - 0.5) * 50.0;
+        let year = rng.next_u64() % 12; // R (0) to Y11
+        let primary = year <= 6;
+        let mut pool: Vec<(f64, u32)> = schools
+            .iter()
+            .filter(|s| s.primary == primary)
+            .map(|s| ((s.x - x).hypot(s.y - y), s.urn))
+            .collect();
+        if pool.is_empty() {
+            pool = schools
+                .iter()
+                .map(|s| ((s.x - x).hypot(s.y - y), s.urn))
+                .collect();
+        }
+        pool.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let r = rng.unit();
+        let pick = if r < 0.60 {
+            0
+        } else if r < 0.85 {
+            1
+        } else if r < 0.95 {
+            2
+        } else {
+            (rng.next_u64() % pool.len() as u64) as usize
+        };
+        let urn = pool[pick.min(pool.len() - 1)].1;
+        let year = if year == 0 {
+            "R".to_string()
+        } else {
+            year.to_string()
+        };
+        let fsm = if rng.next_u64().is_multiple_of(4) {
+            "yes"
+        } else {
+            ""
+        };
+        let sex = if rng.next_u64().is_multiple_of(2) {
+            "F"
+        } else {
+            "M"
+        };
+        let _ = writeln!(out, "C{i},{x:.1},{y:.1},{year},{urn},{fsm},{sex}");
+    }
+    out
+}
