@@ -448,6 +448,16 @@ pub struct BatchArgs {
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS)
     )]
     pub threads: Option<usize>,
+    /// Most memory, in MiB, the per-school distance trees may take at once (each covers every
+    /// junction: 8 bytes a junction). Beyond it the least recently used are dropped and grown
+    /// again if needed: less memory, more time on a county; the decisions are the same.
+    #[arg(
+        long,
+        value_name = "MIB",
+        default_value_t = 384,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_048_576)
+    )]
+    pub tree_memory: usize,
     /// How the applications file's text is encoded: auto reads UTF-8, and text that is not UTF-8
     /// as Windows-1252 (saying so on stderr); utf-8 refuses such rows; windows-1252 (or latin-1)
     /// reads every cell so.

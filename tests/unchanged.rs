@@ -1,7 +1,8 @@
 //! Decisions stay the same whatever computes the distances and however many threads decide:
 //! 1,500 applications spread over each of the real Rutland and Newport networks
 //! (`../shared/data/osm/`, schools at the OSM sites that carry a URN) are decided by `batch` on a
-//! prepared area with one thread and with four; the two files must be byte-identical, and their
+//! prepared area with one thread, and with four threads holding at most 1 MiB of trees (so
+//! that trees are dropped and grown again); the two files must be byte-identical, and their
 //! decision columns (everything but the tool version and the file fingerprints, which name this
 //! machine's paths) must hash to the value recorded below, which the tool gave before the
 //! county-scale work (commit 0b30f66, lengths added as floating point). A change that moves any
@@ -100,7 +101,7 @@ fn decisions_of(name: &str) -> Option<String> {
     let s = |p: &Path| p.to_str().unwrap().to_string();
     ok(&["prepare", "--area", &s(&area), "-o", &s(&prepared)]);
     let mut files = Vec::new();
-    for threads in ["1", "4"] {
+    for (threads, tree_mib) in [("1", "384"), ("4", "1")] {
         let out = d.join(format!("decisions-{threads}.csv"));
         let r = common::run(&[
             "batch",
@@ -109,6 +110,8 @@ fn decisions_of(name: &str) -> Option<String> {
             &s(&prepared),
             "--threads",
             threads,
+            "--tree-memory",
+            tree_mib,
             "-o",
             &s(&out),
         ]);
@@ -117,7 +120,7 @@ fn decisions_of(name: &str) -> Option<String> {
     }
     assert!(
         std::fs::read(&files[0]).unwrap() == std::fs::read(&files[1]).unwrap(),
-        "{name}: one thread and four threads decided differently"
+        "{name}: one thread, and four threads dropping trees, decided differently"
     );
     let hash = decision_hash(&files[0]);
     if std::env::var_os("SCHOOLRUN_TEST_KEEP").is_some() {
@@ -128,7 +131,7 @@ fn decisions_of(name: &str) -> Option<String> {
 }
 
 #[test]
-fn decisions_on_real_networks_are_as_recorded_whatever_the_thread_count() {
+fn decisions_on_real_networks_are_as_recorded_whatever_the_threads_and_tree_memory() {
     let mut changed = Vec::new();
     for (name, recorded) in RECORDED {
         let Some(hash) = decisions_of(name) else {

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::OnceLock;
 
+use super::held::Held;
+
 use geo::{BoundingRect, Contains, Distance, Euclidean};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
@@ -194,6 +196,9 @@ struct Reach {
     routes: OnceLock<Tree>,
 }
 
+/// A school's entrances and tree in one mode, as held (see `held`).
+type HeldReach = std::sync::Arc<Result<Reach, AreaError>>;
+
 /// The council's area: schools, entrances, catchments and network, ready to measure.
 #[derive(Debug)]
 pub struct Area {
@@ -209,10 +214,60 @@ pub struct Area {
     extent: Extent,
     /// Schools of the schools file left out at load, so that a case naming one is told why.
     left_out: Vec<LeftOutSchool>,
-    reach: Vec<[OnceLock<Result<Reach, AreaError>>; 3]>,
+    /// Per school and mode (`school * 3 + mode slot`), its entrances and tree, within a memory
+    /// budget (see `held`).
+    reach: Held<Result<Reach, AreaError>>,
+    /// Per school: its place along a Hilbert curve through the schools' locations, so that
+    /// schools near each other come near each other in that order.
+    spatial_rank: Vec<u32>,
     /// Whether trees keep distances only (8 bytes a junction, not 12), growing a second tree for
     /// a school only when one of its routes is drawn: for batches that write no records.
     distances_only: AtomicBool,
+}
+
+/// Each point's rank along a Hilbert curve over their bounding box (ties by index).
+fn spatial_ranks(points: &[(f64, f64)]) -> Vec<u32> {
+    const SIDE: u32 = 1 << 16;
+    let (x0, y0, x1, y1) = points.iter().fold(
+        (f64::INFINITY, f64::INFINITY, -f64::INFINITY, -f64::INFINITY),
+        |b, p| (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1)),
+    );
+    let cell = |v: f64, lo: f64, hi: f64| {
+        let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
+        ((t * f64::from(SIDE - 1)).round() as u32).min(SIDE - 1)
+    };
+    let mut by_curve: Vec<(u64, usize)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (hilbert(SIDE, cell(p.0, x0, x1), cell(p.1, y0, y1)), i))
+        .collect();
+    by_curve.sort_unstable();
+    let mut rank = vec![0u32; points.len()];
+    for (r, (_, i)) in by_curve.into_iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    rank
+}
+
+/// Distance along the Hilbert curve filling a `side` x `side` grid (`side` a power of two) to
+/// cell (x, y). By hand: a dozen lines, the textbook conversion.
+fn hilbert(side: u32, mut x: u32, mut y: u32) -> u64 {
+    let mut d = 0u64;
+    let mut s = side / 2;
+    while s > 0 {
+        let rx = u32::from(x & s > 0);
+        let ry = u32::from(y & s > 0);
+        d += u64::from(s) * u64::from(s) * u64::from((3 * rx) ^ ry);
+        if ry == 0 {
+            if rx == 1 {
+                x = side - 1 - x;
+                y = side - 1 - y;
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        s /= 2;
+    }
+    d
 }
 
 /// The network's bounding box widened by `pad` metres on every side.
@@ -305,7 +360,11 @@ impl Area {
                 }
             }
         }
-        let reach = (0..schools.len()).map(|_| Default::default()).collect();
+        let reach = Held::new(schools.len() * 3);
+        let schools_xy: Vec<(f64, f64)> = schools
+            .iter()
+            .map(|s| (s.location.x(), s.location.y()))
+            .collect();
         let boxes = catchments
             .iter()
             .enumerate()
@@ -330,8 +389,27 @@ impl Area {
             extent,
             left_out: Vec::new(),
             reach,
+            spatial_rank: spatial_ranks(&schools_xy),
             distances_only: AtomicBool::new(false),
         })
+    }
+
+    /// The school's place in an order where schools near each other come together (`None` for
+    /// an unknown school): a batch decides its rows in this order, so that the trees of the
+    /// schools a row measures are mostly the ones the rows before it used.
+    pub fn spatial_rank(&self, urn: Urn) -> Option<u32> {
+        self.by_urn.get(&urn).map(|&i| self.spatial_rank[i])
+    }
+
+    /// Keeps the trees held at once within `bytes` (at least one is always held): the least
+    /// recently used are dropped and grown again when asked for. The distances are the same.
+    pub fn limit_tree_memory(&self, bytes: usize) {
+        self.reach.set_budget(bytes);
+    }
+
+    /// Bytes the trees held now take.
+    pub fn tree_memory(&self) -> usize {
+        self.reach.held_bytes()
     }
 
     /// Keeps distances only in the trees grown from now on (see the field): a batch that draws
@@ -509,16 +587,23 @@ impl Area {
             .reduce(f64::min)
     }
 
-    fn reach(&self, urn: Urn, mode: Mode) -> Result<&Reach, AreaError> {
+    /// The school's entrances and tree in `mode`, grown if not held, with its slot.
+    fn reach(&self, urn: Urn, mode: Mode) -> Result<(usize, HeldReach), AreaError> {
         let mode = self.network.measured_as(mode);
         let &i = self
             .by_urn
             .get(&urn)
             .ok_or_else(|| self.unknown_school(urn))?;
-        self.reach[i][mode_slot(mode)]
-            .get_or_init(|| self.grow_reach(i, mode))
-            .as_ref()
-            .map_err(Clone::clone)
+        let k = i * 3 + mode_slot(mode);
+        let held = self.reach.get_or_make(k, || {
+            let r = self.grow_reach(i, mode);
+            let bytes = r.as_ref().map_or(0, |r| r.tree.heap_bytes());
+            (r, bytes)
+        });
+        match &*held {
+            Ok(_) => Ok((k, held)),
+            Err(e) => Err(e.clone()),
+        }
     }
 
     fn grow_reach(&self, i: usize, mode: Mode) -> Result<Reach, AreaError> {
@@ -572,7 +657,8 @@ impl Area {
         mode: Mode,
     ) -> Result<Option<Measured>, AreaError> {
         let snap = home.snap(mode)?;
-        let reach = self.reach(urn, mode)?;
+        let (_, held) = self.reach(urn, mode)?;
+        let reach = held.as_ref().as_ref().map_err(Clone::clone)?;
         Ok(reach
             .tree
             .nearest(&self.network, snap)
@@ -588,15 +674,23 @@ impl Area {
     /// for maps (clause 1.5.3) and for naming the audits a route ran through (clause 1.5.4).
     pub fn route(&self, home: &Located, urn: Urn, mode: Mode) -> Result<Option<Route>, AreaError> {
         let snap = home.snap(mode)?;
-        let reach = self.reach(urn, mode)?;
+        let (k, held) = self.reach(urn, mode)?;
+        let reach = held.as_ref().as_ref().map_err(Clone::clone)?;
         if reach.tree.has_routes() {
             return Ok(reach.tree.route(&self.network, snap));
         }
+        let mut grown = None;
         let routes = reach.routes.get_or_init(|| {
             let snaps: Vec<Snap> = reach.entrances.iter().map(|(_, s)| s.clone()).collect();
-            Tree::grow(&self.network, self.network.measured_as(mode), &snaps)
+            let t = Tree::grow(&self.network, self.network.measured_as(mode), &snaps);
+            grown = Some(t.heap_bytes());
+            t
         });
-        Ok(routes.route(&self.network, snap))
+        let route = routes.route(&self.network, snap);
+        if let Some(bytes) = grown {
+            self.reach.grew(k, &held, bytes);
+        }
+        Ok(route)
     }
 }
 
@@ -644,6 +738,27 @@ mod tests {
             Err(AreaError::NotPlaced(n)) => n,
             other => panic!("expected NotPlaced, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn the_hilbert_order_visits_neighbouring_cells_one_after_another() {
+        // On a 4 x 4 grid every step along the curve moves to an adjacent cell.
+        let mut cells: Vec<(u64, (u32, u32))> = (0..16)
+            .map(|i| (hilbert(4, i % 4, i / 4), (i % 4, i / 4)))
+            .collect();
+        cells.sort_unstable();
+        assert_eq!(
+            cells.iter().map(|c| c.0).collect::<Vec<_>>(),
+            (0..16).collect::<Vec<_>>()
+        );
+        for w in cells.windows(2) {
+            let ((a, b), (c, d)) = (w[0].1, w[1].1);
+            assert_eq!(a.abs_diff(c) + b.abs_diff(d), 1, "{w:?}");
+        }
+        // Schools: two near each other are ranked next to each other.
+        let r = spatial_ranks(&[(0.0, 0.0), (1000.0, 1000.0), (10.0, 0.0), (990.0, 1000.0)]);
+        assert_eq!(r[0].abs_diff(r[2]), 1);
+        assert_eq!(r[1].abs_diff(r[3]), 1);
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! * `school`    – a school (DfE GIAS attributes plus the transport attributes the policy needs).
 //! * `catchment` – catchment polygons; overlapping ones make joint catchments.
 //! * `measure`   – distances from a home to a school as the policy measures them.
+//! * `held`      – the per-school trees held at once, within a memory budget.
 //! * `places`    – homes by UPRN (an address gazetteer) or postcode (centroids).
 //! * `walk_start` – where a home's walk starts: the access point, or the adopted road it meets.
 
 mod catchment;
+mod held;
 mod measure;
 mod places;
 mod school;

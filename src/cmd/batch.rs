@@ -30,8 +30,25 @@ use super::Exit;
 use crate::note;
 
 /// Rows decided together: enough to keep every core busy, few enough that memory stays small
-/// (a decided row holds a few kilobytes until it is written).
+/// (a decided row holds a few kilobytes until it is written), at the least: see [`window`].
 const CHUNK: usize = 4096;
+
+/// Rows held per school of the area, at most, when a batch reads rows in windows larger than
+/// [`CHUNK`] (see [`window`]).
+const ROWS_PER_SCHOOL: usize = 200;
+
+/// The most rows a window holds (about 3 KB each until written).
+const MAX_WINDOW: usize = 131_072;
+
+/// How many rows to read, decide and write at a time. Rows are decided grouped by school within
+/// a window, so each school's trees serve all its rows there; a window large enough to hold many
+/// rows per school means each tree is grown about once per window. The file is split into
+/// windows of equal size so that no small tail grows every tree again.
+fn window(rows: u64, schools: usize) -> usize {
+    let most = (schools.saturating_mul(ROWS_PER_SCHOOL)).clamp(CHUNK, MAX_WINDOW) as u64;
+    let windows = rows.div_ceil(most).max(1);
+    rows.div_ceil(windows).clamp(1, most) as usize
+}
 
 /// Counts for the end-of-run summary.
 #[derive(Debug, Default)]
@@ -204,6 +221,14 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         // No route is drawn for most rows: keep distances only (see `Area`).
         loaded.area.area.measure_distances_only();
     }
+    loaded
+        .area
+        .area
+        .limit_tree_memory(args.tree_memory.saturating_mul(1 << 20));
+    let window = window(
+        scanned.records.saturating_sub(1),
+        loaded.area.area.schools().len(),
+    );
     // The output is a temporary file until the run succeeds, so a bad path fails at once and a
     // failed run leaves any previous output as it was.
     let mut w = DecisionWriter::new(Output::create(&args.output)?, &loaded.origin, args.excel)?;
@@ -232,10 +257,10 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     let mut summary = Summary::new();
     // Rows with text that was not UTF-8, read as Windows-1252.
     let mut decoded_rows = 0u64;
-    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut chunk = Vec::with_capacity(window);
     loop {
         chunk.clear();
-        while chunk.len() < CHUNK {
+        while chunk.len() < window {
             match apps.next_raw()? {
                 Some(raw) => chunk.push(raw),
                 None => break,
@@ -245,13 +270,17 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             break;
         }
         let decided: Vec<(Row, Decision)> = pool.install(|| {
-            chunk
+            let rows: Vec<Row> = chunk
                 .par_drain(..)
-                .map(|raw| {
-                    let r = header.parse(raw, &loaded.area.places);
-                    let d = decide_row(&loaded, &r, &name);
-                    (r, d)
-                })
+                .map(|raw| header.parse(raw, &loaded.area.places))
+                .collect();
+            let mut decisions: Vec<(usize, Decision)> = grouped_by_school(&loaded.area.area, &rows)
+                .par_iter()
+                .map(|&i| (i, decide_row(&loaded, &rows[i], &name)))
+                .collect();
+            decisions.sort_unstable_by_key(|(i, _)| *i);
+            rows.into_iter()
+                .zip(decisions.into_iter().map(|(_, d)| d))
                 .collect()
         });
         if let Some(dir) = &args.records {
@@ -288,6 +317,27 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     } else {
         Exit::Success
     })
+}
+
+/// The order to decide rows in: by school, schools near each other together (see
+/// [`crate::area::Area::spatial_rank`]), rows that name no known school last; the file order
+/// within each. Threads take runs of this order, so a school's trees serve its rows one after
+/// another and are seldom dropped (under `--tree-memory`) while still needed.
+fn grouped_by_school(area: &crate::area::Area, rows: &[Row]) -> Vec<usize> {
+    let mut order: Vec<(u32, usize)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let rank = r
+                .case
+                .as_ref()
+                .ok()
+                .and_then(|c| area.spatial_rank(c.school));
+            (rank.unwrap_or(u32::MAX), i)
+        })
+        .collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Decides one row; a row that could not be read is an error decision saying why.
@@ -353,6 +403,19 @@ mod tests {
             note: String::new(),
         });
         d
+    }
+
+    #[test]
+    fn windows_split_the_file_evenly_and_hold_many_rows_per_school() {
+        // The demo (37 schools): windows of at most 7,400 rows, split evenly.
+        assert_eq!(window(584, 37), 584);
+        assert_eq!(window(10_000, 37), 5_000);
+        // A county's 600 schools: 100,000 rows in one window; a million in nine.
+        assert_eq!(window(100_000, 600), 100_000);
+        assert_eq!(window(1_000_000, 600), 111_112);
+        // Few schools still get windows of the streaming chunk.
+        assert_eq!(window(9_000, 2), 3_000);
+        assert_eq!(window(0, 10), 1);
     }
 
     #[test]

@@ -190,6 +190,11 @@ impl Tree {
         self.mode
     }
 
+    /// Bytes the tree holds, for keeping a budget of trees in memory.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.label.len() * 8 + self.next.len() * 4 + self.targets.len() * 40
+    }
+
     /// Whether the tree can draw routes (it was grown, not made by [`Tree::distances`]).
     pub(crate) fn has_routes(&self) -> bool {
         !self.next.is_empty()
