@@ -454,7 +454,7 @@ pub struct BatchArgs {
     #[arg(
         long,
         value_name = "MIB",
-        default_value_t = 384,
+        default_value_t = 128,
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_048_576)
     )]
     pub tree_memory: usize,

@@ -101,7 +101,7 @@ fn decisions_of(name: &str) -> Option<String> {
     let s = |p: &Path| p.to_str().unwrap().to_string();
     ok(&["prepare", "--area", &s(&area), "-o", &s(&prepared)]);
     let mut files = Vec::new();
-    for (threads, tree_mib) in [("1", "384"), ("4", "1")] {
+    for (threads, tree_mib) in [("1", "128"), ("4", "1")] {
         let out = d.join(format!("decisions-{threads}.csv"));
         let r = common::run(&[
             "batch",

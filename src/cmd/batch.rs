@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::cli::BatchArgs;
 use crate::decide::{decide, Decision, Outcome};
 use crate::io::applications::{scan, Applications, ColumnMap, LineCount, Reading, Row};
-use crate::io::decisions::DecisionWriter;
+use crate::io::decisions::{safe_cells, DecisionWriter};
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::record::record_file_name;
 use crate::policy::Basis;
@@ -75,7 +75,7 @@ impl Summary {
         }
     }
 
-    fn add(&mut self, d: &Decision) {
+    fn add(&mut self, d: &Counted) {
         self.rows += 1;
         if d.outcome == Outcome::Error {
             self.errors += 1;
@@ -87,14 +87,46 @@ impl Summary {
         if let Some(b) = &d.basis {
             *self.by_basis.entry(b.clone()).or_default() += 1;
         }
-        if let Some(c) = &d.charge {
-            match c.pence {
+        if let Some(pence) = d.charge {
+            match pence {
                 Some(p) => self.charges_pence = self.charges_pence.and_then(|t| t.checked_add(p)),
                 None => self.charges_unpriced += 1,
             }
         }
     }
+}
 
+/// What the summary counts of one decision.
+#[derive(Debug)]
+struct Counted {
+    outcome: Outcome,
+    could_change: bool,
+    basis: Option<Basis>,
+    /// The charge, if any: its pence, `None` when an operator sets it.
+    charge: Option<Option<i64>>,
+}
+
+impl Counted {
+    fn of(d: &Decision) -> Counted {
+        Counted {
+            outcome: d.outcome,
+            could_change: d.could_change,
+            basis: d.basis.clone(),
+            charge: d.charge.as_ref().map(|c| c.pence),
+        }
+    }
+}
+
+/// A decided row as a window keeps it until it is written: its output cells and what the
+/// summary counts, and (only when decision records are written) the row and decision whole.
+struct Done {
+    cells: Vec<String>,
+    counted: Counted,
+    decoded_1252: bool,
+    whole: Option<(Row, Decision)>,
+}
+
+impl Summary {
     /// The summary as printed on stderr.
     pub fn render(&self) -> String {
         let l = &self.lines;
@@ -269,30 +301,45 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         if chunk.is_empty() {
             break;
         }
-        let decided: Vec<(Row, Decision)> = pool.install(|| {
-            let rows: Vec<Row> = chunk
-                .par_drain(..)
-                .map(|raw| header.parse(raw, &loaded.area.places))
-                .collect();
-            let mut decisions: Vec<(usize, Decision)> = grouped_by_school(&loaded.area.area, &rows)
+        let keep_rows = args.records.is_some();
+        let stamp = w.stamp().clone();
+        let done: Vec<Done> = pool.install(|| {
+            // Read twice: once for the school, to put the rows in order, then to decide; a
+            // window holds its rows as read (a few hundred bytes each), not as parsed.
+            let order = grouped_by_school(&loaded.area.area, &chunk, |raw| {
+                header.parse(raw.clone(), &loaded.area.places)
+            });
+            let mut done: Vec<(usize, Done)> = order
                 .par_iter()
-                .map(|&i| (i, decide_row(&loaded, &rows[i], &name)))
+                .map(|&i| {
+                    let r = header.parse(chunk[i].clone(), &loaded.area.places);
+                    let d = decide_row(&loaded, &r, &name);
+                    // Each row keeps only its cells, unless a decision record needs the row
+                    // and the decision whole.
+                    let done = Done {
+                        cells: safe_cells(&d, r.row, &stamp),
+                        counted: Counted::of(&d),
+                        decoded_1252: r.decoded_1252,
+                        whole: keep_rows.then_some((r, d)),
+                    };
+                    (i, done)
+                })
                 .collect();
-            decisions.sort_unstable_by_key(|(i, _)| *i);
-            rows.into_iter()
-                .zip(decisions.into_iter().map(|(_, d)| d))
-                .collect()
+            done.sort_unstable_by_key(|(i, _)| *i);
+            done.into_iter().map(|(_, d)| d).collect()
         });
         if let Some(dir) = &args.records {
-            pool.install(|| write_records(dir, &loaded, &args.sources, &decided))?;
+            let whole: Vec<&(Row, Decision)> =
+                done.iter().filter_map(|d| d.whole.as_ref()).collect();
+            pool.install(|| write_records(dir, &loaded, &args.sources, &whole))?;
         }
-        for (r, d) in &decided {
-            w.write(d, r.row)?;
-            summary.add(d);
-            decoded_rows += u64::from(r.decoded_1252);
+        for d in &done {
+            w.write_cells(&d.cells)?;
+            summary.add(&d.counted);
+            decoded_rows += u64::from(d.decoded_1252);
         }
         if let Some(b) = &bar {
-            b.inc(decided.len() as u64);
+            b.inc(done.len() as u64);
         }
     }
     if let Some(b) = &bar {
@@ -319,15 +366,20 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     })
 }
 
-/// The order to decide rows in: by school, schools near each other together (see
-/// [`crate::area::Area::spatial_rank`]), rows that name no known school last; the file order
-/// within each. Threads take runs of this order, so a school's trees serve its rows one after
-/// another and are seldom dropped (under `--tree-memory`) while still needed.
-fn grouped_by_school(area: &crate::area::Area, rows: &[Row]) -> Vec<usize> {
-    let mut order: Vec<(u32, usize)> = rows
-        .iter()
+/// The order to decide rows in (their indices): by school, schools near each other together
+/// (see [`crate::area::Area::spatial_rank`]), rows that name no known school last; the file
+/// order within each. Threads take runs of this order, so a school's trees serve its rows one
+/// after another and are seldom dropped (under `--tree-memory`) while still needed.
+fn grouped_by_school<R: Sync>(
+    area: &crate::area::Area,
+    rows: &[R],
+    parse: impl Fn(&R) -> Row + Sync,
+) -> Vec<usize> {
+    let mut keyed: Vec<(u32, usize)> = rows
+        .par_iter()
         .enumerate()
-        .map(|(i, r)| {
+        .map(|(i, raw)| {
+            let r = parse(raw);
             let rank = r
                 .case
                 .as_ref()
@@ -336,8 +388,8 @@ fn grouped_by_school(area: &crate::area::Area, rows: &[Row]) -> Vec<usize> {
             (rank.unwrap_or(u32::MAX), i)
         })
         .collect();
-    order.sort_unstable();
-    order.into_iter().map(|(_, i)| i).collect()
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Decides one row; a row that could not be read is an error decision saying why.
@@ -366,10 +418,10 @@ fn write_records(
     dir: &Path,
     loaded: &Loaded,
     sources: &crate::cli::Sources,
-    decided: &[(Row, Decision)],
+    decided: &[&(Row, Decision)],
 ) -> Result<()> {
     let recorded = recorded_sources(sources);
-    decided.par_iter().try_for_each(|(r, d)| -> Result<()> {
+    decided.par_iter().try_for_each(|&(r, d)| -> Result<()> {
         let Ok(case) = &r.case else {
             return Ok(());
         };
@@ -421,12 +473,12 @@ mod tests {
     #[test]
     fn charges_add_up_and_a_total_too_large_is_said_not_wrapped() {
         let mut s = Summary::new();
-        s.add(&charged(Some(82_500)));
-        s.add(&charged(Some(41_250)));
-        s.add(&charged(None));
+        s.add(&Counted::of(&charged(Some(82_500))));
+        s.add(&Counted::of(&charged(Some(41_250))));
+        s.add(&Counted::of(&charged(None)));
         assert_eq!(s.charges_pence, Some(123_750));
         assert!(s.render().contains("GBP 1237.50 (1 more set by operators"));
-        s.add(&charged(Some(i64::MAX)));
+        s.add(&Counted::of(&charged(Some(i64::MAX))));
         assert_eq!(s.charges_pence, None);
         assert!(s.render().contains("too large to add up"), "{}", s.render());
         assert_eq!((s.rows, s.decided, s.errors), (4, 4, 0));

@@ -92,6 +92,16 @@ impl Stamp {
     }
 }
 
+/// The CSV cells for decision `d` of input row `row` (1-based data row number),
+/// spreadsheet-safe, for [`DecisionWriter::write_cells`]: made as soon as a row is decided, they
+/// are a few hundred bytes where the decision is kilobytes.
+pub fn safe_cells(d: &Decision, row: u64, stamp: &Stamp) -> Vec<String> {
+    row_cells(d, row, stamp)
+        .iter()
+        .map(|c| spreadsheet_safe(c))
+        .collect()
+}
+
 /// The CSV cells for one decision (before spreadsheet escaping).
 pub fn row_cells(d: &Decision, row: u64, stamp: &Stamp) -> Vec<String> {
     let reasons: Vec<String> = d
@@ -188,12 +198,16 @@ impl<W: Write> DecisionWriter<W> {
         })
     }
 
-    /// Writes one decision for input row `row` (1-based data row number).
-    pub fn write(&mut self, d: &Decision, row: u64) -> Result<()> {
-        let cells = row_cells(d, row, &self.stamp);
-        self.inner
-            .write_record(cells.iter().map(|c| spreadsheet_safe(c)))?;
+    /// Writes one decision's row of cells, made by [`safe_cells`] with this writer's
+    /// [`DecisionWriter::stamp`].
+    pub fn write_cells(&mut self, cells: &[String]) -> Result<()> {
+        self.inner.write_record(cells)?;
         Ok(())
+    }
+
+    /// The provenance columns this writer stamps on every row.
+    pub fn stamp(&self) -> &Stamp {
+        &self.stamp
     }
 
     /// Flushes the CSV and hands back the output (to be finished: renamed into place).
