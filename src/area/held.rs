@@ -86,19 +86,6 @@ impl<T> Held<T> {
         v
     }
 
-    /// Counts `bytes` more for slot `k` (something grown later inside its value), if the slot
-    /// still holds `v`.
-    pub(super) fn grew(&self, k: usize, v: &Arc<T>, bytes: usize) {
-        let slot = &self.slots[k];
-        let cell = slot.cell.lock().unwrap_or_else(PoisonError::into_inner);
-        if cell.as_ref().is_some_and(|held| Arc::ptr_eq(held, v)) {
-            slot.bytes.fetch_add(bytes, Ordering::Relaxed);
-            self.held.fetch_add(bytes, Ordering::Relaxed);
-        }
-        drop(cell);
-        self.make_room(k);
-    }
-
     /// Drops the least recently used values, other than slot `keep`'s, until the budget is
     /// met. A value some thread is still using stays alive until it is done with it.
     fn make_room(&self, keep: usize) {
@@ -161,17 +148,5 @@ mod tests {
         held.set_budget(50);
         assert_eq!(get(3), 30);
         assert_eq!(held.held_bytes(), 100);
-    }
-
-    #[test]
-    fn growth_inside_a_value_is_counted_only_while_it_is_held() {
-        let held: Held<u32> = Held::new(2);
-        let v = held.get_or_make(0, || (1, 10));
-        held.grew(0, &v, 5);
-        assert_eq!(held.held_bytes(), 15);
-        held.set_budget(20);
-        let _w = held.get_or_make(1, || (2, 10)); // 0 goes
-        held.grew(0, &v, 5); // no longer held: not counted
-        assert_eq!(held.held_bytes(), 10);
     }
 }

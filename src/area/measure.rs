@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-use std::sync::OnceLock;
 
 use super::held::Held;
 
@@ -190,10 +189,9 @@ fn mode_slot(mode: Mode) -> usize {
 #[derive(Debug)]
 struct Reach {
     entrances: Vec<(Gate, Snap)>,
-    /// Distances, and routes too unless the area measures distances only.
+    /// Distances, and the next step from each junction too unless the area measures distances
+    /// only (the routes are the same: see `Tree::route`).
     tree: Tree,
-    /// A tree that draws routes, grown when one is first asked for and `tree` cannot.
-    routes: OnceLock<Tree>,
 }
 
 /// A school's entrances and tree in one mode, as held (see `held`).
@@ -220,8 +218,8 @@ pub struct Area {
     /// Per school: its place along a Hilbert curve through the schools' locations, so that
     /// schools near each other come near each other in that order.
     spatial_rank: Vec<u32>,
-    /// Whether trees keep distances only (8 bytes a junction, not 12), growing a second tree for
-    /// a school only when one of its routes is drawn: for batches that write no records.
+    /// Whether trees keep distances only (8 bytes a junction, not 12), working out a route's
+    /// steps from them when one is drawn: for batches, which draw few.
     distances_only: AtomicBool,
 }
 
@@ -641,11 +639,7 @@ impl Area {
         } else {
             Tree::grow(&self.network, mode, &snaps)
         };
-        Ok(Reach {
-            entrances,
-            tree,
-            routes: OnceLock::new(),
-        })
+        Ok(Reach { entrances, tree })
     }
 
     /// Shortest distance in `mode` from the located home to the school's nearest open entrance.
@@ -674,23 +668,9 @@ impl Area {
     /// for maps (clause 1.5.3) and for naming the audits a route ran through (clause 1.5.4).
     pub fn route(&self, home: &Located, urn: Urn, mode: Mode) -> Result<Option<Route>, AreaError> {
         let snap = home.snap(mode)?;
-        let (k, held) = self.reach(urn, mode)?;
+        let (_, held) = self.reach(urn, mode)?;
         let reach = held.as_ref().as_ref().map_err(Clone::clone)?;
-        if reach.tree.has_routes() {
-            return Ok(reach.tree.route(&self.network, snap));
-        }
-        let mut grown = None;
-        let routes = reach.routes.get_or_init(|| {
-            let snaps: Vec<Snap> = reach.entrances.iter().map(|(_, s)| s.clone()).collect();
-            let t = Tree::grow(&self.network, self.network.measured_as(mode), &snaps);
-            grown = Some(t.heap_bytes());
-            t
-        });
-        let route = routes.route(&self.network, snap);
-        if let Some(bytes) = grown {
-            self.reach.grew(k, &held, bytes);
-        }
-        Ok(route)
+        Ok(reach.tree.route(&self.network, snap))
     }
 }
 

@@ -195,9 +195,42 @@ impl Tree {
         self.label.len() * 8 + self.next.len() * 4 + self.targets.len() * 40
     }
 
-    /// Whether the tree can draw routes (it was grown, not made by [`Tree::distances`]).
-    pub(crate) fn has_routes(&self) -> bool {
-        !self.next.is_empty()
+    /// The next step from junction `y` towards its target: the arc [`Tree::grow`] records, or
+    /// for a tree of distances only the same arc worked out from the labels. Labels are exact
+    /// integers, so an arc y -> x lies on a shortest route exactly when `label(x) + length =
+    /// label(y)`; of those, Dijkstra keeps the first to offer the label: x settled first
+    /// (smallest label, then junction index), then the first of x's arcs in the order it reads
+    /// them (newest first). A seed's marker stands unless an arc offered a smaller label.
+    fn next_at(&self, net: &Network, y: usize) -> u32 {
+        if !self.next.is_empty() {
+            return self.next[y];
+        }
+        let l = self.at(y);
+        let t = length::target(l);
+        if let Some(target) = self.targets.get(t as usize) {
+            for (node, seed, marker) in target.seeds(net, self.mode, t).into_iter().flatten() {
+                if node as usize == y && seed == l {
+                    return marker;
+                }
+            }
+        }
+        let g = net.graph(self.mode);
+        let mut best: Option<(u64, usize, std::cmp::Reverse<usize>)> = None;
+        for e in g.edges_directed(
+            petgraph::graph::NodeIndex::new(y),
+            petgraph::Direction::Outgoing,
+        ) {
+            use petgraph::visit::EdgeRef;
+            let x = e.target().index();
+            let lx = self.at(x);
+            if reached(lx) && lx + step(e.weight().len_um) == l {
+                let key = (lx, x, std::cmp::Reverse(e.id().index()));
+                if best.is_none_or(|b| key < b) {
+                    best = Some(key);
+                }
+            }
+        }
+        best.map_or(NO_NEXT, |(_, _, std::cmp::Reverse(arc))| arc as u32)
     }
 
     /// The label of a junction.
@@ -285,11 +318,9 @@ impl Tree {
 
     /// Shortest route from `from` to the nearest target, `None` if unreachable.
     ///
-    /// Only a tree grown by [`Tree::grow`] knows routes; one of distances only gives `None`.
+    /// A tree of distances only ([`Tree::distances`]) draws the same route as the grown one,
+    /// working out each next step from the labels (see [`Tree::next_at`]).
     pub fn route(&self, net: &Network, from: &Snap) -> Option<Route> {
-        if !self.has_routes() {
-            return None;
-        }
         let (best, exit) = self.best(net, from)?;
         let length_m = metres(length::distance_um(best));
         let home_edge = from.edge;
@@ -322,7 +353,7 @@ impl Tree {
                 let g = net.graph(self.mode);
                 let mut x = node as usize;
                 loop {
-                    match self.next[x] {
+                    match self.next_at(net, x) {
                         NO_NEXT => unreachable!("a reached node always leads to a target"),
                         marker @ (SEED_AT_START | SEED_AT_END) => {
                             let reached_t = length::target(self.label[x]);
@@ -885,6 +916,36 @@ mod tests {
     }
 
     proptest! {
+        /// The routes a batch draws from its trees of distances only are the grown trees' to
+        /// the point: the same steps, even where two routes are equally long (frequent on these
+        /// square grids), so the audits a route names do not depend on which tree drew it.
+        #[test]
+        fn a_tree_of_distances_draws_the_routes_a_grown_tree_draws(
+            w in 2usize..6,
+            h in 2usize..5,
+            flags in prop::collection::vec(edge_flags(), 31),
+            mode in prop::sample::select(Mode::ALL.to_vec()),
+            homes in prop::collection::vec(grid_point(), 1..6),
+            targets in prop::collection::vec(grid_point(), 1..4),
+        ) {
+            let Ok(net) = Network::build(grid(w, h, &flags)) else {
+                prop_assume!(false);
+                unreachable!()
+            };
+            let snaps: Vec<Snap> = targets
+                .iter()
+                .filter_map(|&t| net.snap(mode, t.into(), f64::INFINITY).ok())
+                .collect();
+            prop_assume!(!snaps.is_empty());
+            let grown = Tree::grow(&net, mode, &snaps);
+            let lean = Tree::distances(&net, mode, &snaps);
+            for home in homes {
+                if let Ok(home) = net.snap(mode, home.into(), f64::INFINITY) {
+                    prop_assert_eq!(grown.route(&net, &home), lean.route(&net, &home));
+                }
+            }
+        }
+
         #[test]
         fn distance_matches_brute_force_on_random_grids(
             w in 2usize..5,
