@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::cli::BatchArgs;
 use crate::decide::{decide, Decision, Outcome};
 use crate::io::applications::{scan, Applications, ColumnMap, LineCount, Reading, Row};
-use crate::io::decisions::{safe_cells, DecisionWriter};
+use crate::io::decisions::{csv_line, DecisionWriter};
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::record::record_file_name;
 use crate::policy::Basis;
@@ -117,10 +117,10 @@ impl Counted {
     }
 }
 
-/// A decided row as a window keeps it until it is written: its output cells and what the
+/// A decided row as a window keeps it until it is written: its output line and what the
 /// summary counts, and (only when decision records are written) the row and decision whole.
 struct Done {
-    cells: Vec<String>,
+    line: Result<Vec<u8>>,
     counted: Counted,
     decoded_1252: bool,
     whole: Option<(Row, Decision)>,
@@ -314,10 +314,10 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
                 .map(|&i| {
                     let r = header.parse(chunk[i].clone(), &loaded.area.places);
                     let d = decide_row(&loaded, &r, &name);
-                    // Each row keeps only its cells, unless a decision record needs the row
+                    // Each row keeps only its line, unless a decision record needs the row
                     // and the decision whole.
                     let done = Done {
-                        cells: safe_cells(&d, r.row, &stamp),
+                        line: csv_line(&d, r.row, &stamp),
                         counted: Counted::of(&d),
                         decoded_1252: r.decoded_1252,
                         whole: keep_rows.then_some((r, d)),
@@ -334,7 +334,10 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             pool.install(|| write_records(dir, &loaded, &args.sources, &whole))?;
         }
         for d in &done {
-            w.write_cells(&d.cells)?;
+            match &d.line {
+                Ok(line) => w.write_line(line)?,
+                Err(e) => anyhow::bail!("cannot write a decision: {e}"),
+            }
             summary.add(&d.counted);
             decoded_rows += u64::from(d.decoded_1252);
         }

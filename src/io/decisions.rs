@@ -175,33 +175,49 @@ pub fn row_cells(d: &Decision, row: u64, stamp: &Stamp) -> Vec<String> {
     ]
 }
 
+/// One decision as its CSV line (spreadsheet-safe cells, CRLF-terminated), for
+/// [`DecisionWriter::write_line`]: made as soon as a row is decided (in parallel), a line is a
+/// few hundred bytes where the decision is kilobytes.
+pub fn csv_line(d: &Decision, row: u64, stamp: &Stamp) -> Result<Vec<u8>> {
+    line_of(&safe_cells(d, row, stamp))
+}
+
+/// Cells as one CSV line, CRLF-terminated.
+fn line_of<S: AsRef<[u8]>>(cells: &[S]) -> Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .buffer_capacity(1024)
+        .from_writer(Vec::with_capacity(512));
+    w.write_record(cells)?;
+    w.into_inner()
+        .map_err(|e| anyhow::Error::new(e.into_error()))
+}
+
 /// Writes decisions as CSV, every cell spreadsheet-safe.
 pub struct DecisionWriter<W: Write> {
-    inner: csv::Writer<W>,
+    out: std::io::BufWriter<W>,
     stamp: Stamp,
 }
 
 impl<W: Write> DecisionWriter<W> {
     /// Starts the CSV with its header row; with `bom`, after a UTF-8 byte-order mark (for
     /// Excel on Windows, which otherwise reads the file as the local code page).
-    pub fn new(mut w: W, origin: &Origin, bom: bool) -> Result<Self> {
+    pub fn new(w: W, origin: &Origin, bom: bool) -> Result<Self> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, w);
         if bom {
-            w.write_all(super::csvutil::UTF8_BOM)?;
+            out.write_all(super::csvutil::UTF8_BOM)?;
         }
-        let mut inner = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(w);
-        inner.write_record(COLUMNS)?;
+        out.write_all(&line_of(COLUMNS)?)?;
         Ok(DecisionWriter {
-            inner,
+            out,
             stamp: Stamp::of(origin),
         })
     }
 
-    /// Writes one decision's row of cells, made by [`safe_cells`] with this writer's
+    /// Writes one decision's line, made by [`csv_line`] with this writer's
     /// [`DecisionWriter::stamp`].
-    pub fn write_cells(&mut self, cells: &[String]) -> Result<()> {
-        self.inner.write_record(cells)?;
+    pub fn write_line(&mut self, line: &[u8]) -> Result<()> {
+        self.out.write_all(line)?;
         Ok(())
     }
 
@@ -212,7 +228,7 @@ impl<W: Write> DecisionWriter<W> {
 
     /// Flushes the CSV and hands back the output (to be finished: renamed into place).
     pub fn into_inner(self) -> Result<W> {
-        self.inner
+        self.out
             .into_inner()
             .map_err(|e| anyhow::Error::new(e.into_error()))
     }
