@@ -25,7 +25,9 @@ use std::time::Instant;
 
 use schoolrun::io::network_geojson::write_network_geojson;
 use schoolrun::io::osm_files::import_osm_file;
-use schoolrun::network::synthetic::{applications, grid, SchoolAt, SplitMix};
+use schoolrun::network::synthetic::{
+    applications, grid, schools_at, schools_csv, SchoolAt, SplitMix,
+};
 use schoolrun::network::RawEdge;
 use schoolrun::osm::Profile;
 
@@ -73,14 +75,6 @@ const CONFIGS: [Config; 4] = [
         apps: 100_000,
     },
 ];
-
-/// A school as the area folder's schools file gives it.
-struct SchoolRow {
-    urn: u32,
-    x: f64,
-    y: f64,
-    primary: bool,
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -137,37 +131,16 @@ fn make_area(root: &Path, dir: &Path, c: &Config) -> Option<Vec<String>> {
         write_network_geojson(&mut f, edges.iter().map(|e| (&e.attrs, &e.geometry)), false)
             .expect("network written");
         f.flush().expect("network written");
-        let mut s = String::from(
-            "URN,EstablishmentName,Easting,Northing,StatutoryLowAge,StatutoryHighAge,\
-             ReligiousCharacter (name)\n",
-        );
-        for (i, r) in schools.iter().enumerate() {
-            let (lo, hi) = if r.primary { (4, 11) } else { (11, 18) };
-            let faith = if i % 7 == 0 { "Roman Catholic" } else { "" };
-            s.push_str(&format!(
-                "{},School {i},{:.1},{:.1},{lo},{hi},{faith}\n",
-                r.urn, r.x, r.y
-            ));
-        }
-        std::fs::write(&schools_path, s).expect("schools file");
+        std::fs::write(&schools_path, schools_csv(&schools)).expect("schools file");
         std::fs::write(
             area.join("area.toml"),
             "name = \"county bench\"\nschools = \"schools.csv\"\nnetwork = \"network.geojson\"\n\
              max_snap_m = 500\n",
         )
         .expect("area.toml");
-        let at: Vec<SchoolAt> = schools
-            .iter()
-            .map(|s| SchoolAt {
-                urn: s.urn,
-                x: s.x,
-                y: s.y,
-                primary: s.primary,
-            })
-            .collect();
         std::fs::write(
             dir.join("applications.csv"),
-            applications(&edges, &at, c.apps, 7),
+            applications(&edges, &schools, c.apps, 7),
         )
         .expect("applications");
         std::fs::write(&done, "").expect("marker");
@@ -194,14 +167,14 @@ fn make_area(root: &Path, dir: &Path, c: &Config) -> Option<Vec<String>> {
     )
 }
 
-fn grid_area(side: usize, n_schools: usize) -> (Vec<RawEdge>, Vec<SchoolRow>) {
+fn grid_area(side: usize, n_schools: usize) -> (Vec<RawEdge>, Vec<SchoolAt>) {
     let spacing = 120.0;
     let origin = (450_000.0, 100_000.0);
     let edges = grid(side, side, spacing, origin, 42);
     let extent = (side - 1) as f64 * spacing;
     let mut rng = SplitMix(11);
     let schools = (0..n_schools)
-        .map(|i| SchoolRow {
+        .map(|i| SchoolAt {
             urn: 800_000 + i as u32,
             x: origin.0 + rng.unit() * extent,
             y: origin.1 + rng.unit() * extent,
@@ -211,21 +184,13 @@ fn grid_area(side: usize, n_schools: usize) -> (Vec<RawEdge>, Vec<SchoolRow>) {
     (edges, schools)
 }
 
-fn osm_area(pbf: &Path) -> (Vec<RawEdge>, Vec<SchoolRow>) {
+fn osm_area(pbf: &Path) -> (Vec<RawEdge>, Vec<SchoolAt>) {
     let imp = import_osm_file(pbf, &Profile::default_profile()).expect("the extract imports");
-    let mut seen = std::collections::HashSet::new();
-    let schools = imp
-        .schools
-        .iter()
-        .filter(|s| seen.insert(s.urn))
-        .enumerate()
-        .map(|(i, s)| SchoolRow {
-            urn: s.urn.0,
-            x: s.point.x(),
-            y: s.point.y(),
-            primary: i % 3 != 0,
-        })
-        .collect();
+    let schools = schools_at(
+        imp.schools
+            .iter()
+            .map(|s| (s.urn.0, s.point.x(), s.point.y())),
+    );
     (imp.edges, schools)
 }
 

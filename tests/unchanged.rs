@@ -17,7 +17,7 @@ use std::path::Path;
 
 use common::{ok, shared_data};
 use schoolrun::io::osm_files::import_osm_file;
-use schoolrun::network::synthetic::{applications, SchoolAt};
+use schoolrun::network::synthetic::{applications, schools_at, schools_csv};
 use schoolrun::osm::Profile;
 use sha2::{Digest, Sha256};
 
@@ -59,34 +59,14 @@ fn decisions_of(name: &str) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let imp = import_osm_file(&pbf, &Profile::default_profile()).unwrap();
-    let mut seen = std::collections::HashSet::new();
-    let schools: Vec<SchoolAt> = imp
-        .schools
-        .iter()
-        .filter(|s| seen.insert(s.urn))
-        .enumerate()
-        .map(|(i, s)| SchoolAt {
-            urn: s.urn.0,
-            x: s.point.x(),
-            y: s.point.y(),
-            primary: i % 3 != 0,
-        })
-        .collect();
-    let mut csv = String::from(
-        "URN,EstablishmentName,Easting,Northing,StatutoryLowAge,StatutoryHighAge,\
-         ReligiousCharacter (name)\n",
+    let schools = schools_at(
+        imp.schools
+            .iter()
+            .map(|s| (s.urn.0, s.point.x(), s.point.y())),
     );
-    for (i, s) in schools.iter().enumerate() {
-        let (lo, hi) = if s.primary { (4, 11) } else { (11, 18) };
-        let faith = if i % 5 == 1 { "Roman Catholic" } else { "" };
-        csv.push_str(&format!(
-            "{},School {i},{:.1},{:.1},{lo},{hi},{faith}\n",
-            s.urn, s.x, s.y
-        ));
-    }
     let area = d.join("area");
     std::fs::create_dir(&area).unwrap();
-    std::fs::write(area.join("schools.csv"), csv).unwrap();
+    std::fs::write(area.join("schools.csv"), schools_csv(&schools)).unwrap();
     std::fs::write(
         area.join("area.toml"),
         format!(

@@ -96,6 +96,41 @@ pub struct SchoolAt {
     pub primary: bool,
 }
 
+/// Schools at given points `(urn, easting, northing)`, each URN once (the first), two primary
+/// schools to every secondary one; for areas made from OpenStreetMap school sites.
+pub fn schools_at(points: impl IntoIterator<Item = (u32, f64, f64)>) -> Vec<SchoolAt> {
+    let mut seen = std::collections::HashSet::new();
+    points
+        .into_iter()
+        .filter(|p| seen.insert(p.0))
+        .enumerate()
+        .map(|(i, (urn, x, y))| SchoolAt {
+            urn,
+            x,
+            y,
+            primary: i % 3 != 0,
+        })
+        .collect()
+}
+
+/// A schools file for `schools` (GIAS column names): ages by phase, every fifth a Roman
+/// Catholic school.
+pub fn schools_csv(schools: &[SchoolAt]) -> String {
+    let mut csv = String::from(
+        "URN,EstablishmentName,Easting,Northing,StatutoryLowAge,StatutoryHighAge,\
+         ReligiousCharacter (name)\n",
+    );
+    for (i, s) in schools.iter().enumerate() {
+        let (lo, hi) = if s.primary { (4, 11) } else { (11, 18) };
+        let faith = if i % 5 == 1 { "Roman Catholic" } else { "" };
+        csv.push_str(&format!(
+            "{},School {i},{:.1},{:.1},{lo},{hi},{faith}\n",
+            s.urn, s.x, s.y
+        ));
+    }
+    csv
+}
+
 /// `n` applications as CSV text (`id,easting,northing,year_group,school_urn,free_school_meals,
 /// sex`, header first), deterministic for a seed: homes at random points along random edges up
 /// to 25 m off them, spread over the whole network; a child applies to the nearest school of
