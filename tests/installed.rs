@@ -24,21 +24,9 @@ fn demo() -> String {
 fn away_from_a_checkout_the_built_in_policy_decides_and_a_record_replays() {
     let tmp = tempfile::tempdir().unwrap();
     let area = demo();
-    let args = [
-        "check",
-        "--area",
-        &area,
-        "--easting",
-        "394813",
-        "--northing",
-        "99708",
-        "--year",
-        "9",
-        "--school",
-        "141526",
-        "--record",
-        "rec.json",
-    ];
+    let mut args = vec!["check", "--area", &area];
+    args.extend(common::STURMINSTER_Y9_QE);
+    args.extend(["--record", "rec.json"]);
     let r = run_in(tmp.path(), &[], &args);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
@@ -146,19 +134,10 @@ fn completions_and_the_manual_page_are_generated() {
 #[test]
 fn a_route_for_web_maps_is_written_in_longitude_and_latitude() {
     let args = |crs: &'static str| {
-        vec![
-            "route",
-            "--easting",
-            "394813",
-            "--northing",
-            "99708",
-            "--year",
-            "9",
-            "--school",
-            "141526",
-            "--crs",
-            crs,
-        ]
+        let mut a = vec!["route"];
+        a.extend(common::STURMINSTER_Y9_QE);
+        a.extend(["--crs", crs]);
+        a
     };
     let bng: serde_json::Value = serde_json::from_str(&common::ok(&args("bng")).stdout).unwrap();
     let wgs: serde_json::Value = serde_json::from_str(&common::ok(&args("wgs84")).stdout).unwrap();
