@@ -304,15 +304,22 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         let keep_rows = args.records.is_some();
         let stamp = w.stamp().clone();
         let done: Vec<Done> = pool.install(|| {
-            // Read twice: once for the school, to put the rows in order, then to decide; a
-            // window holds its rows as read (a few hundred bytes each), not as parsed.
-            let order = grouped_by_school(&loaded.area.area, &chunk, |raw| {
-                header.parse(raw.clone(), &loaded.area.places)
-            });
-            let mut done: Vec<(usize, Done)> = order
-                .par_iter()
-                .map(|&i| {
-                    let r = header.parse(chunk[i].clone(), &loaded.area.places);
+            // Parsed once; a row keeps its fields (kilobytes) only for a decision record.
+            let mut rows: Vec<(usize, Row)> = chunk
+                .par_drain(..)
+                .map(|raw| {
+                    let mut r = header.parse(raw, &loaded.area.places);
+                    if !keep_rows {
+                        r.fields = BTreeMap::new();
+                    }
+                    r
+                })
+                .enumerate()
+                .collect();
+            group_by_school(&loaded.area.area, &mut rows);
+            let mut done: Vec<(usize, Done)> = rows
+                .into_par_iter()
+                .map(|(i, r)| {
                     let d = decide_row(&loaded, &r, &name);
                     // Each row keeps only its line, unless a decision record needs the row
                     // and the decision whole.
@@ -369,30 +376,20 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     })
 }
 
-/// The order to decide rows in (their indices): by school, schools near each other together
-/// (see [`crate::area::Area::spatial_rank`]), rows that name no known school last; the file
-/// order within each. Threads take runs of this order, so a school's trees serve its rows one
-/// after another and are seldom dropped (under `--tree-memory`) while still needed.
-fn grouped_by_school<R: Sync>(
-    area: &crate::area::Area,
-    rows: &[R],
-    parse: impl Fn(&R) -> Row + Sync,
-) -> Vec<usize> {
-    let mut keyed: Vec<(u32, usize)> = rows
-        .par_iter()
-        .enumerate()
-        .map(|(i, raw)| {
-            let r = parse(raw);
-            let rank = r
-                .case
-                .as_ref()
-                .ok()
-                .and_then(|c| area.spatial_rank(c.school));
-            (rank.unwrap_or(u32::MAX), i)
-        })
-        .collect();
-    keyed.sort_unstable();
-    keyed.into_iter().map(|(_, i)| i).collect()
+/// Puts rows (with their place in the file) in the order to decide them: by school, schools
+/// near each other together (see [`crate::area::Area::spatial_rank`]), rows that name no known
+/// school last; the file order within each. Threads take runs of this order, so a school's
+/// trees serve its rows one after another and are seldom dropped (under `--tree-memory`) while
+/// still needed.
+fn group_by_school(area: &crate::area::Area, rows: &mut [(usize, Row)]) {
+    rows.sort_by_cached_key(|(i, r)| {
+        let rank = r
+            .case
+            .as_ref()
+            .ok()
+            .and_then(|c| area.spatial_rank(c.school));
+        (rank.unwrap_or(u32::MAX), *i)
+    });
 }
 
 /// Decides one row; a row that could not be read is an error decision saying why.
