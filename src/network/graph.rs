@@ -112,6 +112,10 @@ pub enum NetworkError {
     /// travelled and usually signals a digitising error.
     #[error("edge {id}: zero length")]
     ZeroLength { id: String },
+    /// Snapping marks each segment with its index in 28 bits (see `snap::Segment`); no real way
+    /// has a quarter of a billion points.
+    #[error("edge {id}: more than {} points", 1u32 << snap::SEG_BITS)]
+    TooManyPoints { id: String },
     /// Nothing to route on.
     #[error("the network has no edges")]
     Empty,
@@ -272,8 +276,8 @@ struct EdgeData {
     cum: Vec<f64>,
 }
 
-/// How many points a mode snaps by scanning every edge before its R-tree is built. Bulk-loading
-/// the R-trees is most of the time it takes to build a real network (Newport: about 190 ms of
+/// How many points a layer snaps by scanning every edge before the R-tree is built. Bulk-loading
+/// the R-tree is most of the time it takes to build a real network (Newport: about 190 ms of
 /// 200 ms) while one `check` snaps a few dozen points, each scanned in well under a millisecond;
 /// a batch passes this count at once and gets the tree. Both give the same answer (see
 /// `snap::nearest_by_scan`).
@@ -293,8 +297,9 @@ pub struct Network {
     /// Bounding box of each edge's geometry (min x, min y, max x, max y), so that a snap by
     /// scanning skips edges that cannot be nearer than the best found.
     bbox: Vec<[f64; 4]>,
-    /// Per [`Layer`]: the R-tree of the usable segments, once built.
-    pub(super) index: [OnceLock<RTree<Segment>>; 4],
+    /// The R-tree of the segments of every edge some layer uses, each marked with its layers
+    /// (see `snap`), once built.
+    pub(super) index: OnceLock<RTree<Segment>>,
     /// Per [`Layer`]: points snapped by scanning so far.
     scans: [AtomicUsize; 4],
     /// Whether any stretch is assessed unsafe to walk; without one, walking ignoring safety is
@@ -350,6 +355,9 @@ impl Network {
             let n = geometry.0.len();
             if n < 2 {
                 return Err(NetworkError::TooFewPoints { id: attrs.id });
+            }
+            if n > 1 << snap::SEG_BITS {
+                return Err(NetworkError::TooManyPoints { id: attrs.id });
             }
             if geometry
                 .0
@@ -601,28 +609,24 @@ impl Network {
         &self.graphs[mode.slot()]
     }
 
-    /// The layer's R-tree when it is built or worth building now; `None` while snapping by
-    /// scanning is cheaper (the first [`SNAPS_BEFORE_INDEX`] snaps in the layer).
+    /// The R-tree when it is built or worth building now for snapping in `layer`; `None` while
+    /// snapping by scanning is cheaper (the first [`SNAPS_BEFORE_INDEX`] snaps in the layer).
     pub(crate) fn index(&self, layer: Layer) -> Option<&RTree<Segment>> {
-        let slot = layer.slot();
-        if let Some(tree) = self.index[slot].get() {
+        if let Some(tree) = self.index.get() {
             return Some(tree);
         }
-        if self.scans[slot].fetch_add(1, Ordering::Relaxed) < SNAPS_BEFORE_INDEX {
+        if self.scans[layer.slot()].fetch_add(1, Ordering::Relaxed) < SNAPS_BEFORE_INDEX {
             return None;
         }
-        Some(self.index[slot].get_or_init(|| self.build_index(layer)))
+        Some(self.index.get_or_init(|| self.build_index()))
     }
 
-    /// Builds the layer's R-tree now (benchmarks, and tests comparing it with scanning).
-    pub(crate) fn build_index(&self, layer: Layer) -> RTree<Segment> {
-        let slot = layer.slot();
-        snap::build_index(
-            self.data
-                .iter()
-                .zip(&self.topo)
-                .map(|(d, t)| (&d.geometry, t.dirs[slot] != 0)),
-        )
+    /// Builds the R-tree now (benchmarks, and tests comparing it with scanning).
+    pub(crate) fn build_index(&self) -> RTree<Segment> {
+        snap::build_index(self.data.iter().zip(&self.topo).map(|(d, t)| {
+            let layers = (0..4).fold(0u8, |m, slot| m | u8::from(t.dirs[slot] != 0) << slot);
+            (&d.geometry, layers)
+        }))
     }
 
     /// Bounding box (min x, min y, max x, max y) of the source edge at `edge`.
