@@ -518,17 +518,15 @@ impl Area {
             (WalkStart::NoAdoptedRoad(e), _) => [e.clone(), e.clone(), e.clone()].map(Err),
             (_, from) => {
                 let at = from.unwrap_or(home);
-                let [walk, ignoring, drive] = Mode::ALL.map(|m| {
-                    (self.network.measured_as(m) == m)
-                        .then(|| self.network.snap(m, at, self.max_snap_m))
-                });
-                let walk = walk.expect("walking is measured as itself");
-                let ignoring = ignoring.unwrap_or_else(|| walk.clone());
-                [
-                    walk,
-                    ignoring,
-                    drive.expect("driving is measured as itself"),
-                ]
+                let net = &self.network;
+                if net.measured_as(Mode::WalkIgnoringSafety) == Mode::WalkIgnoringSafety {
+                    net.snap_modes(Mode::ALL, at, self.max_snap_m)
+                } else {
+                    // Walking ignoring safety is walking here: placed once, the same place.
+                    let [walk, drive] =
+                        net.snap_modes([Mode::Walk, Mode::Drive], at, self.max_snap_m);
+                    [walk.clone(), walk, drive]
+                }
             }
         };
         Located { home, start, snaps }

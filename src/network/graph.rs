@@ -556,6 +556,16 @@ impl Network {
         snap::snap(self, Layer::Mode(mode), p, max_m)
     }
 
+    /// [`Network::snap`] in several modes from one point (one pass through the snapping index).
+    pub fn snap_modes<const N: usize>(
+        &self,
+        modes: [Mode; N],
+        p: geo::Point<f64>,
+        max_m: f64,
+    ) -> [Result<Snap, SnapError>; N] {
+        snap::snap_each(self, modes.map(Layer::Mode), p, max_m)
+    }
+
     /// Snaps a home to the nearest point of the nearest adopted road (see [`is_adopted_road`]):
     /// where its walk starts (clause 1.1.1). Refused beyond `max_m`, like [`Network::snap`].
     pub fn snap_to_adopted_road(&self, p: geo::Point<f64>, max_m: f64) -> Result<Snap, SnapError> {

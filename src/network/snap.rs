@@ -206,9 +206,15 @@ fn with_slack(d2: f64) -> f64 {
 /// slack for rounding in box distances). Written here rather than taken from rstar's
 /// nearest-neighbour iterator, which allocates a heap for every query and yields every layer's
 /// segments in turn: snapping was a third of a town's batch, most of it in that iterator.
-pub(crate) fn nearest_in_tree(tree: &RTree<Segment>, layer: Layer, q: [f64; 2]) -> Option<Nearest> {
-    let mut best = None;
-    nearest_below(tree.root(), layer, q, &mut best);
+/// For several layers at once, from one point (a home is placed on the walking and the driving
+/// network from the same point), one pass reading boxes that one pass per layer would each read.
+pub(crate) fn nearest_in_tree_each<const N: usize>(
+    tree: &RTree<Segment>,
+    layers: [Layer; N],
+    q: [f64; 2],
+) -> [Option<Nearest>; N] {
+    let mut best = [None; N];
+    nearest_below(tree.root(), &layers, q, &mut best);
     best
 }
 
@@ -216,30 +222,40 @@ pub(crate) fn nearest_in_tree(tree: &RTree<Segment>, layer: Layer, q: [f64; 2]) 
 /// default, and a wider node is still searched exactly, in stored order.
 const ORDERED_CHILDREN: usize = 16;
 
+/// Whether nothing at squared distance `d2` (a box's, a lower bound) can beat `best` in any
+/// of the layers.
+fn beyond(d2: f64, best: &[Option<Nearest>]) -> bool {
+    best.iter().all(|b| b.is_some_and(|b| d2 > with_slack(b.0)))
+}
+
 fn nearest_below(
     node: &ParentNode<Segment>,
-    layer: Layer,
+    layers: &[Layer],
     q: [f64; 2],
-    best: &mut Option<Nearest>,
+    best: &mut [Option<Nearest>],
 ) {
     let children = node.children();
-    // Segments first: they tighten the bound before any box is opened.
+    // Segments first: they tighten the bound before any box is opened. A segment whose box is
+    // beyond the best needs no foot worked out.
     for c in children {
         if let RTreeNode::Leaf(s) = c {
-            if s.in_layer(layer) {
-                let key = (s.distance_2(&q), s.edge, s.seg());
-                if best.is_none_or(|b| key < b) {
-                    *best = Some(key);
+            let mut key = None;
+            for (layer, b) in layers.iter().zip(best.iter_mut()) {
+                if s.in_layer(*layer) {
+                    let k = *key.get_or_insert_with(|| (s.distance_2(&q), s.edge, s.seg()));
+                    if b.is_none_or(|b| k < b) {
+                        *b = Some(k);
+                    }
                 }
             }
         }
     }
-    let far = |d2: f64, best: &Option<Nearest>| best.is_some_and(|b| d2 > with_slack(b.0));
-    if children.len() > ORDERED_CHILDREN {
+    let n = children.len();
+    if n > ORDERED_CHILDREN {
         for c in children {
             if let RTreeNode::Parent(p) = c {
-                if !far(p.envelope().distance_2(&q), best) {
-                    nearest_below(p, layer, q, best);
+                if !beyond(p.envelope().distance_2(&q), best) {
+                    nearest_below(p, layers, q, best);
                 }
             }
         }
@@ -252,7 +268,7 @@ fn nearest_below(
         }
     }
     loop {
-        let Some((i, &d2)) = dist
+        let Some((i, &d2)) = dist[..n]
             .iter()
             .enumerate()
             .filter(|(_, d)| d.is_finite())
@@ -261,18 +277,18 @@ fn nearest_below(
             return;
         };
         dist[i] = f64::INFINITY;
-        if far(d2, best) {
+        if beyond(d2, best) {
             return;
         }
         if let RTreeNode::Parent(p) = &children[i] {
-            nearest_below(p, layer, q, best);
+            nearest_below(p, layers, q, best);
         }
     }
 }
 
 /// The nearest usable segment by looking at every usable edge, skipping those whose bounding box
 /// is further than the best found: the same smallest (distance, edge, segment) as
-/// [`nearest_in_tree`], with the same distance computation, without building a tree.
+/// [`nearest_in_tree_each`], with the same distance computation, without building a tree.
 pub(crate) fn nearest_by_scan(net: &Network, layer: Layer, q: [f64; 2]) -> Option<Nearest> {
     let slot = layer.slot();
     let mut best: Option<Nearest> = None;
@@ -300,14 +316,38 @@ pub(crate) fn snap(
     p: geo::Point<f64>,
     max_m: f64,
 ) -> Result<Snap, SnapError> {
+    let [s] = snap_each(net, [layer], p, max_m);
+    s
+}
+
+/// [`snap`] in several layers from one point, in one pass through the R-tree once it is built.
+pub(crate) fn snap_each<const N: usize>(
+    net: &Network,
+    layers: [Layer; N],
+    p: geo::Point<f64>,
+    max_m: f64,
+) -> [Result<Snap, SnapError>; N] {
     if !p.x().is_finite() || !p.y().is_finite() {
-        return Err(SnapError::NonFinite);
+        return layers.map(|_| Err(SnapError::NonFinite));
     }
     let q = [p.x(), p.y()];
-    let best = match net.index(layer) {
-        Some(tree) => nearest_in_tree(tree, layer, q),
-        None => nearest_by_scan(net, layer, q),
+    // Each layer counts its snaps towards building the tree; any built tree serves them all.
+    let tree = layers.map(|l| net.index(l)).into_iter().flatten().next();
+    let best = match tree {
+        Some(tree) => nearest_in_tree_each(tree, layers, q),
+        None => layers.map(|l| nearest_by_scan(net, l, q)),
     };
+    std::array::from_fn(|i| placed_within(net, layers[i], p, best[i], max_m))
+}
+
+/// The snap at the nearest segment found in `layer`, or why there is none within `max_m`.
+fn placed_within(
+    net: &Network,
+    layer: Layer,
+    p: geo::Point<f64>,
+    best: Option<Nearest>,
+    max_m: f64,
+) -> Result<Snap, SnapError> {
     let Some((_, edge, seg)) = best else {
         return Err(match layer {
             Layer::AdoptedRoads => SnapError::NoAdoptedRoad {
@@ -597,23 +637,34 @@ mod tests {
             points.extend(g.0.iter().map(|c| [c.x, c.y]));
         }
         let tree = net.build_index();
-        let layers = Mode::ALL.map(Layer::Mode);
-        for layer in layers.into_iter().chain([Layer::AdoptedRoads]) {
-            let mut differs = 0;
-            for q in &points {
-                let found = nearest_in_tree(&tree, layer, *q);
+        let layers = [
+            Layer::Mode(Mode::Walk),
+            Layer::Mode(Mode::WalkIgnoringSafety),
+            Layer::Mode(Mode::Drive),
+            Layer::AdoptedRoads,
+        ];
+        let mut differs = [0; 4];
+        for q in &points {
+            // All four layers in one pass, each as if searched alone and as by scanning.
+            let together = nearest_in_tree_each(&tree, layers, *q);
+            for (i, layer) in layers.into_iter().enumerate() {
+                let found = nearest_in_tree_each(&tree, [layer], *q)[0];
                 assert_eq!(
                     nearest_by_scan(&net, layer, *q),
                     found,
                     "{layer:?} at {q:?}"
                 );
+                assert_eq!(
+                    together[i], found,
+                    "{layer:?} at {q:?}, four layers at once"
+                );
                 let (_, edge, _) = found.expect("every layer has edges here");
                 assert_ne!(net.topo(edge as usize).dirs[layer.slot()], 0, "{layer:?}");
-                differs += usize::from(nearest_in_tree(&tree, layers[0], *q) != found);
+                differs[i] += usize::from(together[0] != found);
             }
-            // The layers differ, so the filter is what chose.
-            assert!(layer == layers[0] || differs > 0, "{layer:?}");
         }
+        // The layers differ here, so the layer filter is what chose.
+        assert!(differs[1..].iter().all(|&d| d > 0), "{differs:?}");
         // Past the first snaps, the network snaps through its R-tree, with the same answers.
         let p = Point::new(1234.5, 2345.6);
         let first = net.snap(Mode::Walk, p, 500.0).unwrap();
