@@ -66,7 +66,20 @@ impl<T> Held<T> {
 
     /// The value of slot `k`, made by `make` (which returns it with the bytes it holds) if the
     /// slot is empty; other threads asking for the same slot meanwhile wait for it.
+    #[cfg(test)]
     pub(super) fn get_or_make(&self, k: usize, make: impl FnOnce() -> (T, usize)) -> Arc<T> {
+        self.get_fitting_or_make(k, |_| true, make)
+    }
+
+    /// The value of slot `k` if `fits` accepts it, else made anew by `make` (which returns it
+    /// with the bytes it holds) in its place; other threads asking for the same slot meanwhile
+    /// wait for it.
+    pub(super) fn get_fitting_or_make(
+        &self,
+        k: usize,
+        fits: impl FnOnce(&T) -> bool,
+        make: impl FnOnce() -> (T, usize),
+    ) -> Arc<T> {
         let slot = &self.slots[k];
         slot.used.store(
             self.clock.fetch_add(1, Ordering::Relaxed),
@@ -74,11 +87,16 @@ impl<T> Held<T> {
         );
         let mut cell = slot.cell.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(v) = &*cell {
-            return v.clone();
+            if fits(v) {
+                return v.clone();
+            }
         }
         let (v, bytes) = make();
         let v = Arc::new(v);
-        *cell = Some(v.clone());
+        if cell.replace(v.clone()).is_some() {
+            self.held
+                .fetch_sub(slot.bytes.load(Ordering::Relaxed), Ordering::Relaxed);
+        }
         slot.bytes.store(bytes, Ordering::Relaxed);
         drop(cell);
         self.held.fetch_add(bytes, Ordering::Relaxed);
@@ -148,5 +166,21 @@ mod tests {
         held.set_budget(50);
         assert_eq!(get(3), 30);
         assert_eq!(held.held_bytes(), 100);
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_is_made_again_in_its_place() {
+        // A tree grown as far as one home, asked about a home beyond it.
+        let held: Held<u32> = Held::new(2);
+        let reaching = |k: usize, far: u32| {
+            *held.get_fitting_or_make(k, |&v| v >= far, || (far, 10 * far as usize))
+        };
+        assert_eq!(reaching(0, 3), 3);
+        assert_eq!(reaching(0, 2), 3); // reaches 2 already: kept
+        assert_eq!(held.held_bytes(), 30);
+        assert_eq!(reaching(0, 7), 7); // made again, its bytes counted once
+        assert_eq!(held.held_bytes(), 70);
+        assert_eq!(reaching(1, 1), 1);
+        assert_eq!(held.held_bytes(), 80);
     }
 }

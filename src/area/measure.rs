@@ -221,6 +221,11 @@ pub struct Area {
     /// Whether trees keep distances only (8 bytes a junction, not 12), working out a route's
     /// steps from them when one is drawn: for batches, which draw few.
     distances_only: AtomicBool,
+    /// Whether trees are grown to the end; otherwise each is grown only as far as the home it
+    /// was first asked about, and again further for a home it does not reach (see
+    /// [`Tree::grow_until`]): one home's `check` or report reads a few thousand junctions of a
+    /// county's hundreds of thousands. A batch, measuring many homes per tree, grows them whole.
+    whole_trees: AtomicBool,
 }
 
 /// Each point's rank along a Hilbert curve over their bounding box (ties by index).
@@ -389,6 +394,7 @@ impl Area {
             reach,
             spatial_rank: spatial_ranks(&schools_xy),
             distances_only: AtomicBool::new(false),
+            whole_trees: AtomicBool::new(false),
         })
     }
 
@@ -414,6 +420,12 @@ impl Area {
     /// no routes holds a third less memory per school. The distances are the same.
     pub fn measure_distances_only(&self) {
         self.distances_only.store(true, AtomicOrdering::Relaxed);
+    }
+
+    /// Grows every tree to the end from now on (see the field): for measuring many homes.
+    /// The distances and routes are the same.
+    pub fn grow_whole_trees(&self) {
+        self.whole_trees.store(true, AtomicOrdering::Relaxed);
     }
 
     /// Records the schools the loader left out, so that a case naming one is told why rather
@@ -583,16 +595,21 @@ impl Area {
             .reduce(f64::min)
     }
 
-    /// The school's entrances and tree in `mode`, grown if not held, with its slot.
-    fn reach(&self, urn: Urn, mode: Mode) -> Result<(usize, HeldReach), AreaError> {
+    /// The school's entrances and tree in `mode`, grown if not held or not reaching `home`,
+    /// with its slot.
+    fn reach(&self, urn: Urn, mode: Mode, home: &Snap) -> Result<(usize, HeldReach), AreaError> {
         let mode = self.network.measured_as(mode);
         let &i = self
             .by_urn
             .get(&urn)
             .ok_or_else(|| self.unknown_school(urn))?;
         let k = i * 3 + mode_slot(mode);
-        let held = self.reach.get_or_make(k, || {
-            let r = self.grow_reach(i, mode);
+        let fits = |r: &Result<Reach, AreaError>| {
+            r.as_ref()
+                .map_or(true, |r| r.tree.covers(&self.network, home))
+        };
+        let held = self.reach.get_fitting_or_make(k, fits, || {
+            let r = self.grow_reach(i, mode, home);
             let bytes = r.as_ref().map_or(0, |r| r.tree.heap_bytes());
             (r, bytes)
         });
@@ -602,7 +619,7 @@ impl Area {
         }
     }
 
-    fn grow_reach(&self, i: usize, mode: Mode) -> Result<Reach, AreaError> {
+    fn grow_reach(&self, i: usize, mode: Mode, home: &Snap) -> Result<Reach, AreaError> {
         let school = &self.schools[i];
         let recorded: Vec<Gate> = self.gates[i].iter().filter(|g| g.open).cloned().collect();
         let gates = if self.gates[i].is_empty() {
@@ -634,8 +651,10 @@ impl Area {
         let snaps: Vec<Snap> = entrances.iter().map(|(_, s)| s.clone()).collect();
         let tree = if self.distances_only.load(AtomicOrdering::Relaxed) {
             Tree::distances(&self.network, mode, &snaps)
-        } else {
+        } else if self.whole_trees.load(AtomicOrdering::Relaxed) {
             Tree::grow(&self.network, mode, &snaps)
+        } else {
+            Tree::grow_until(&self.network, mode, &snaps, home)
         };
         Ok(Reach { entrances, tree })
     }
@@ -649,7 +668,7 @@ impl Area {
         mode: Mode,
     ) -> Result<Option<Measured>, AreaError> {
         let snap = home.snap(mode)?;
-        let (_, held) = self.reach(urn, mode)?;
+        let (_, held) = self.reach(urn, mode, snap)?;
         let reach = held.as_ref().as_ref().map_err(Clone::clone)?;
         Ok(reach
             .tree
@@ -666,7 +685,7 @@ impl Area {
     /// for maps (clause 1.5.3) and for naming the audits a route ran through (clause 1.5.4).
     pub fn route(&self, home: &Located, urn: Urn, mode: Mode) -> Result<Option<Route>, AreaError> {
         let snap = home.snap(mode)?;
-        let (_, held) = self.reach(urn, mode)?;
+        let (_, held) = self.reach(urn, mode, snap)?;
         let reach = held.as_ref().as_ref().map_err(Clone::clone)?;
         Ok(reach.tree.route(&self.network, snap))
     }

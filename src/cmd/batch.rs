@@ -249,6 +249,8 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             p.source
         );
     }
+    // Each tree serves many homes: grow it whole, once (see `Area`).
+    loaded.area.area.grow_whole_trees();
     if args.records.is_none() {
         // No route is drawn for most rows: keep distances only (see `Area`).
         loaded.area.area.measure_distances_only();

@@ -88,6 +88,9 @@ pub struct Tree {
     /// the `NO_NEXT`/`SEED_AT_*` markers. Empty in a tree of distances only.
     next: Vec<u32>,
     targets: Vec<Target>,
+    /// Every junction with a label up to this is settled (its label and next step final); a
+    /// tree grown to the end has `u64::MAX`. See [`Tree::grow_until`].
+    settled_to: u64,
 }
 
 /// A measured route from a home to the nearest target.
@@ -125,16 +128,45 @@ impl Tree {
     /// Each junction ends with the smallest label (distance, then target index) over all
     /// targets, which does not depend on the order junctions are settled in.
     pub fn grow(net: &Network, mode: Mode, targets: &[Snap]) -> Tree {
-        Tree::search(net, mode, targets, true)
+        Tree::search(net, mode, targets, true, &[])
     }
 
     /// The same labels as [`Tree::grow`] without the next steps: 8 bytes per junction instead
     /// of 12, for measuring many homes where no route is drawn.
     pub fn distances(net: &Network, mode: Mode, targets: &[Snap]) -> Tree {
-        Tree::search(net, mode, targets, false)
+        Tree::search(net, mode, targets, false, &[])
     }
 
-    fn search(net: &Network, mode: Mode, targets: &[Snap], with_next: bool) -> Tree {
+    /// [`Tree::grow`] stopped once the ends of the edge `home` lies on are settled, and every
+    /// junction as near to a target as the further of them: all that measuring from that home
+    /// and drawing its route read, with the same labels and steps as the whole tree. One home
+    /// near its school (a `check`) then costs a few thousand junctions, not a whole county.
+    pub fn grow_until(net: &Network, mode: Mode, targets: &[Snap], home: &Snap) -> Tree {
+        let until = if home.edge < net.edge_count() {
+            let t = net.topo(home.edge);
+            vec![t.from, t.to]
+        } else {
+            Vec::new()
+        };
+        Tree::search(net, mode, targets, true, &until)
+    }
+
+    /// Whether the tree measures from `home` as the whole tree would: grown to the end, or
+    /// both ends of the home's edge settled (see [`Tree::grow_until`]).
+    pub fn covers(&self, net: &Network, home: &Snap) -> bool {
+        if self.settled_to == u64::MAX || home.edge >= net.edge_count() {
+            return true;
+        }
+        let t = net.topo(home.edge);
+        [t.from, t.to]
+            .iter()
+            .all(|&n| self.label[n as usize] <= self.settled_to)
+    }
+
+    /// Dijkstra from the targets; with junctions `until`, it stops once they are all settled
+    /// and no label left to settle is as small as theirs (ties settled too, so that every
+    /// junction of a shortest route to them is).
+    fn search(net: &Network, mode: Mode, targets: &[Snap], with_next: bool, until: &[u32]) -> Tree {
         let incoming = net.incoming(mode);
         let n = net.node_count();
         let mut lab = vec![UNREACHED; n];
@@ -160,9 +192,20 @@ impl Tree {
         // A junction is pushed only when its label improves, so the entry holding its final
         // label is popped once; a stale entry is told by its label. Lengths are positive, so a
         // settled junction is never improved again.
+        let mut waiting: Vec<u32> = until.to_vec();
+        let mut settled_to = u64::MAX;
         while let Some(Reverse((l, x))) = heap.pop() {
             if l != lab[x as usize] {
                 continue;
+            }
+            if l > settled_to {
+                break;
+            }
+            if !waiting.is_empty() {
+                waiting.retain(|&w| w != x);
+                if waiting.is_empty() {
+                    settled_to = l;
+                }
             }
             for a in incoming.into(x as usize) {
                 let nl = l + step(a.len_um);
@@ -176,11 +219,16 @@ impl Tree {
                 }
             }
         }
+        if !waiting.is_empty() {
+            // A junction waited for was never reached: the tree was grown to the end.
+            settled_to = u64::MAX;
+        }
         Tree {
             mode,
             label: lab,
             next,
             targets: kept,
+            settled_to,
         }
     }
 
@@ -946,6 +994,43 @@ mod tests {
             }
         }
 
+        /// A tree grown only until one home is settled measures and draws that home's route
+        /// exactly as the whole tree does, ties included; and any other home it says it covers
+        /// too. This is what lets a `check` grow a few thousand junctions of a county.
+        #[test]
+        fn a_tree_grown_until_a_home_measures_it_as_the_whole_tree(
+            w in 2usize..6,
+            h in 2usize..5,
+            flags in prop::collection::vec(edge_flags(), 31),
+            mode in prop::sample::select(Mode::ALL.to_vec()),
+            homes in prop::collection::vec(grid_point(), 1..6),
+            targets in prop::collection::vec(grid_point(), 1..4),
+        ) {
+            let Ok(net) = Network::build(grid(w, h, &flags)) else {
+                prop_assume!(false);
+                unreachable!()
+            };
+            let snaps: Vec<Snap> = targets
+                .iter()
+                .filter_map(|&t| net.snap(mode, t.into(), f64::INFINITY).ok())
+                .collect();
+            prop_assume!(!snaps.is_empty());
+            let whole = Tree::grow(&net, mode, &snaps);
+            let homes: Vec<Snap> = homes
+                .iter()
+                .filter_map(|&p| net.snap(mode, p.into(), f64::INFINITY).ok())
+                .collect();
+            prop_assume!(!homes.is_empty());
+            let until = Tree::grow_until(&net, mode, &snaps, &homes[0]);
+            prop_assert!(until.covers(&net, &homes[0]));
+            for home in &homes {
+                if until.covers(&net, home) {
+                    prop_assert_eq!(whole.nearest(&net, home), until.nearest(&net, home));
+                    prop_assert_eq!(whole.route(&net, home), until.route(&net, home));
+                }
+            }
+        }
+
         #[test]
         fn distance_matches_brute_force_on_random_grids(
             w in 2usize..5,
@@ -984,5 +1069,37 @@ mod tests {
                 prop_assert_eq!(Some(r), tree.route(&net, &home));
             }
         }
+    }
+
+    #[test]
+    fn a_tree_grown_until_a_near_home_stops_short_and_is_grown_again_for_a_far_one() {
+        // 60 x 60 junctions 100 m apart: a school near one corner, a home 300 m away and one
+        // across the grid.
+        let net = Network::build(crate::network::synthetic::grid(
+            60,
+            60,
+            100.0,
+            (0.0, 0.0),
+            5,
+        ))
+        .unwrap();
+        let snap = |x: f64, y: f64| net.snap(Mode::Walk, Point::new(x, y), 500.0).unwrap();
+        let school = [snap(1010.0, 1020.0)];
+        let (near, far) = (snap(1250.0, 1180.0), snap(5800.0, 5700.0));
+        let whole = Tree::grow(&net, Mode::Walk, &school);
+        let until = Tree::grow_until(&net, Mode::Walk, &school, &near);
+        let settled = until
+            .label
+            .iter()
+            .filter(|&&l| l <= until.settled_to)
+            .count();
+        assert!(
+            settled * 20 < net.node_count(),
+            "{settled} of {}",
+            net.node_count()
+        );
+        assert!(until.covers(&net, &near) && !until.covers(&net, &far));
+        assert_eq!(until.route(&net, &near), whole.route(&net, &near));
+        assert!(whole.covers(&net, &far));
     }
 }
