@@ -3,12 +3,12 @@
 //! Homes and school entrances rarely sit on a junction. Measuring from the nearest junction would
 //! add or drop up to half a street's length, so a point is placed at the perpendicular foot on the
 //! nearest segment of the nearest usable edge, splitting that edge in two; the route then counts
-//! only the part of the edge beyond the foot. One R-tree per mode holds the individual segments of
-//! the edges some mode may use, each marked with the layers (modes, adopted roads) it belongs to;
-//! a search reads segments by distance and skips those of other layers, so a home is never
-//! placed on a motorway for walking or on a footpath for driving. One tree serves every layer
-//! because most segments are in most layers: four trees held the same segments up to four times
-//! (about 240 MB of a Kent-sized county's 1 GB). The tree is built on demand: the first few
+//! only the part of the edge beyond the foot. One R-tree holds the individual segments of the
+//! edges some mode may use, each marked with the layers (modes, adopted roads) it belongs to; a
+//! search skips the segments of other layers, so a home is never placed on a motorway for
+//! walking or on a footpath for driving. One tree serves every layer because most segments are in
+//! most layers: a tree per layer held the same segments up to four times (about 230 MB of a
+//! Kent-sized county's batch). The tree is built on demand: the first few
 //! points of a run are snapped by scanning the edges (same answer), which is all a single
 //! `check` needs.
 
@@ -95,7 +95,7 @@ impl Segment {
     }
 
     fn in_layer(&self, layer: Layer) -> bool {
-        self.seg_layers >> (SEG_BITS + layer.slot() as u32) & 1 == 1
+        (self.seg_layers >> (SEG_BITS + layer.slot() as u32)) & 1 == 1
     }
 }
 
@@ -200,14 +200,14 @@ fn with_slack(d2: f64) -> f64 {
     d2 + d2 * 1e-9 + 1e-12
 }
 
-/// The nearest segment of `layer` by the R-tree: the smallest (distance, edge, segment) over the
-/// layer's segments, so the answer does not depend on the tree's layout. A depth-first search
-/// that opens nearer boxes first and skips any box further than the best found (with a little
-/// slack for rounding in box distances). Written here rather than taken from rstar's
-/// nearest-neighbour iterator, which allocates a heap for every query and yields every layer's
-/// segments in turn: snapping was a third of a town's batch, most of it in that iterator.
-/// For several layers at once, from one point (a home is placed on the walking and the driving
-/// network from the same point), one pass reading boxes that one pass per layer would each read.
+/// The nearest segment of each of `layers` by the R-tree: per layer, the smallest (distance, edge,
+/// segment) over its segments, so the answer does not depend on the tree's layout. A depth-first
+/// search that opens nearer boxes first and skips any box further than the best found in every
+/// layer (with a little slack for rounding in box distances); several layers from one point (a
+/// home is placed on the walking and the driving network from the same point) take one pass.
+/// Written here rather than taken from rstar's nearest-neighbour iterator, which allocates a heap
+/// for every query and yields every layer's segments in turn: snapping was a third of a town's
+/// batch, most of it in that iterator.
 pub(crate) fn nearest_in_tree_each<const N: usize>(
     tree: &RTree<Segment>,
     layers: [Layer; N],
@@ -235,8 +235,7 @@ fn nearest_below(
     best: &mut [Option<Nearest>],
 ) {
     let children = node.children();
-    // Segments first: they tighten the bound before any box is opened. A segment whose box is
-    // beyond the best needs no foot worked out.
+    // Segments first: they tighten the bound before any box is opened.
     for c in children {
         if let RTreeNode::Leaf(s) = c {
             let mut key = None;
