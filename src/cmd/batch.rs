@@ -284,10 +284,15 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the records folder {}", dir.display()))?;
     }
-    let header = apps.header().clone().with_reading(Reading {
+    let keep_rows = args.records.is_some();
+    let mut header = apps.header().clone().with_reading(Reading {
         encoding: args.encoding,
         date_order: args.date_format,
     });
+    if !keep_rows {
+        // A row keeps its fields (kilobytes) only for a decision record.
+        header = header.without_fields();
+    }
     let mut summary = Summary::new();
     // Rows with text that was not UTF-8, read as Windows-1252.
     let mut decoded_rows = 0u64;
@@ -303,19 +308,11 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         if chunk.is_empty() {
             break;
         }
-        let keep_rows = args.records.is_some();
         let stamp = w.stamp().clone();
         let done: Vec<Done> = pool.install(|| {
-            // Parsed once; a row keeps its fields (kilobytes) only for a decision record.
             let mut rows: Vec<(usize, Row)> = chunk
                 .par_drain(..)
-                .map(|raw| {
-                    let mut r = header.parse(raw, &loaded.area.places);
-                    if !keep_rows {
-                        r.fields = BTreeMap::new();
-                    }
-                    r
-                })
+                .map(|raw| header.parse(raw, &loaded.area.places))
                 .enumerate()
                 .collect();
             group_by_school(&loaded.area.area, &mut rows);

@@ -369,6 +369,8 @@ pub struct Header {
     width: usize,
     /// How cells are decoded and dates read (`--encoding`, `--date-format`).
     reading: Reading,
+    /// Whether a parsed row keeps its fields by name (for a decision record).
+    keep_fields: bool,
 }
 
 /// The applications of one file, one row at a time: first [`Applications::open`] reads and checks
@@ -584,6 +586,7 @@ fn resolve_header(name: &str, first: &RawRecord, map: &ColumnMap) -> Result<Head
         index,
         width: headers.len(),
         reading: Reading::default(),
+        keep_fields: true,
     })
 }
 
@@ -591,6 +594,13 @@ impl Header {
     /// The header reading cells and dates as `reading` says.
     pub fn with_reading(mut self, reading: Reading) -> Header {
         self.reading = reading;
+        self
+    }
+
+    /// The header parsing rows without keeping their fields by name ([`Row::fields`] empty):
+    /// for a batch that writes no decision records, where they would be made and thrown away.
+    pub fn without_fields(mut self) -> Header {
+        self.keep_fields = false;
         self
     }
 
@@ -686,11 +696,15 @@ impl Header {
                 end_line,
                 id: id.clone(),
                 case: Ok(case),
-                fields: values
-                    .iter()
-                    .filter(|(_, v)| !v.trim().is_empty())
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect(),
+                fields: if self.keep_fields {
+                    values
+                        .iter()
+                        .filter(|(_, v)| !v.trim().is_empty())
+                        .map(|(k, v)| (k.to_string(), v.clone()))
+                        .collect()
+                } else {
+                    BTreeMap::new()
+                },
                 decoded_1252,
             },
             Err(e) => fail(e.to_string()),
