@@ -118,12 +118,13 @@ impl Counted {
 }
 
 /// A decided row as a window keeps it until it is written: its output line and what the
-/// summary counts, and (only when decision records are written) the row and decision whole.
+/// summary counts, and (only when decision records are written) its decision.
 struct Done {
     line: Result<Vec<u8>>,
     counted: Counted,
     decoded_1252: bool,
-    whole: Option<(Row, Decision)>,
+    /// The decision, for a decision record only (boxed: kilobytes).
+    decision: Option<Box<Decision>>,
 }
 
 impl Summary {
@@ -309,37 +310,40 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             break;
         }
         let stamp = w.stamp().clone();
-        let done: Vec<Done> = pool.install(|| {
-            let mut rows: Vec<(usize, Row)> = chunk
+        let (rows, done) = pool.install(|| {
+            let rows: Vec<Row> = chunk
                 .par_drain(..)
                 .map(|raw| header.parse(raw, &loaded.area.places))
-                .enumerate()
                 .collect();
-            group_by_school(&loaded.area.area, &mut rows);
-            let mut done: Vec<(usize, Done)> = rows
+            // Decided in school order, each kept as its line (and, for a decision record, its
+            // decision), then put back in file order. Rows stay where they are: a row is half a
+            // kilobyte, and moving each through the sort and back cost more than deciding it.
+            let mut done: Vec<(usize, Done)> = decide_order(&loaded.area.area, &rows)
                 .into_par_iter()
-                .map(|(i, r)| {
-                    let d = decide_row(&loaded, &r, &name);
-                    // Each row keeps only its line, unless a decision record needs the row
-                    // and the decision whole.
+                .map(|i| {
+                    let r = &rows[i];
+                    let d = decide_row(&loaded, r, &name);
                     let done = Done {
                         line: csv_line(&d, r.row, &stamp),
                         counted: Counted::of(&d),
                         decoded_1252: r.decoded_1252,
-                        whole: keep_rows.then_some((r, d)),
+                        decision: keep_rows.then(|| Box::new(d)),
                     };
                     (i, done)
                 })
                 .collect();
             done.sort_unstable_by_key(|(i, _)| *i);
-            done.into_iter().map(|(_, d)| d).collect()
+            (rows, done)
         });
         if let Some(dir) = &args.records {
-            let whole: Vec<&(Row, Decision)> =
-                done.iter().filter_map(|d| d.whole.as_ref()).collect();
-            pool.install(|| write_records(dir, &loaded, &args.sources, &whole))?;
+            let decided: Vec<(&Row, &Decision)> = rows
+                .iter()
+                .zip(&done)
+                .filter_map(|(r, (_, d))| Some((r, d.decision.as_deref()?)))
+                .collect();
+            pool.install(|| write_records(dir, &loaded, &args.sources, &decided))?;
         }
-        for d in &done {
+        for (_, d) in &done {
             match &d.line {
                 Ok(line) => w.write_line(line)?,
                 Err(e) => anyhow::bail!("cannot write a decision: {e}"),
@@ -375,20 +379,21 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     })
 }
 
-/// Puts rows (with their place in the file) in the order to decide them: by school, schools
-/// near each other together (see [`crate::area::Area::spatial_rank`]), rows that name no known
-/// school last; the file order within each. Threads take runs of this order, so a school's
-/// trees serve its rows one after another and are seldom dropped (under `--tree-memory`) while
-/// still needed.
-fn group_by_school(area: &crate::area::Area, rows: &mut [(usize, Row)]) {
-    rows.sort_by_cached_key(|(i, r)| {
-        let rank = r
+/// The order to decide rows in (their places in `rows`): by school, schools near each other
+/// together (see [`crate::area::Area::spatial_rank`]), rows that name no known school last; the
+/// file order within each. Threads take runs of this order, so a school's trees serve its rows
+/// one after another and are seldom dropped (under `--tree-memory`) while still needed.
+fn decide_order(area: &crate::area::Area, rows: &[Row]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_cached_key(|&i| {
+        let rank = rows[i]
             .case
             .as_ref()
             .ok()
             .and_then(|c| area.spatial_rank(c.school));
-        (rank.unwrap_or(u32::MAX), *i)
+        (rank.unwrap_or(u32::MAX), i)
     });
+    order
 }
 
 /// Decides one row; a row that could not be read is an error decision saying why.
@@ -417,7 +422,7 @@ fn write_records(
     dir: &Path,
     loaded: &Loaded,
     sources: &crate::cli::Sources,
-    decided: &[&(Row, Decision)],
+    decided: &[(&Row, &Decision)],
 ) -> Result<()> {
     let recorded = recorded_sources(sources);
     decided.par_iter().try_for_each(|&(r, d)| -> Result<()> {
