@@ -316,8 +316,8 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
                 .map(|raw| header.parse(raw, &loaded.area.places))
                 .collect();
             // Decided in school order, each kept as its line (and, for a decision record, its
-            // decision), then put back in file order. Rows stay where they are: a row is half a
-            // kilobyte, and moving each through the sort and back cost more than deciding it.
+            // decision), then put back in file order. Rows stay where they are: only their
+            // numbers are sorted, not half a kilobyte each there and back.
             let mut done: Vec<(usize, Done)> = decide_order(&loaded.area.area, &rows)
                 .into_par_iter()
                 .map(|i| {
