@@ -595,9 +595,9 @@ impl Area {
             .reduce(f64::min)
     }
 
-    /// The school's entrances and tree in `mode`, grown if not held or not reaching `home`,
-    /// with its slot.
-    fn reach(&self, urn: Urn, mode: Mode, home: &Snap) -> Result<(usize, HeldReach), AreaError> {
+    /// The school's entrances and tree in `mode` (or why it has none), grown if not held or not
+    /// reaching `home`.
+    fn reach(&self, urn: Urn, mode: Mode, home: &Snap) -> Result<HeldReach, AreaError> {
         let mode = self.network.measured_as(mode);
         let &i = self
             .by_urn
@@ -608,15 +608,11 @@ impl Area {
             r.as_ref()
                 .map_or(true, |r| r.tree.covers(&self.network, home))
         };
-        let held = self.reach.get_fitting_or_make(k, fits, || {
+        Ok(self.reach.get_fitting_or_make(k, fits, || {
             let r = self.grow_reach(i, mode, home);
             let bytes = r.as_ref().map_or(0, |r| r.tree.heap_bytes());
             (r, bytes)
-        });
-        match &*held {
-            Ok(_) => Ok((k, held)),
-            Err(e) => Err(e.clone()),
-        }
+        }))
     }
 
     fn grow_reach(&self, i: usize, mode: Mode, home: &Snap) -> Result<Reach, AreaError> {
@@ -668,7 +664,7 @@ impl Area {
         mode: Mode,
     ) -> Result<Option<Measured>, AreaError> {
         let snap = home.snap(mode)?;
-        let (_, held) = self.reach(urn, mode, snap)?;
+        let held = self.reach(urn, mode, snap)?;
         let reach = held.as_ref().as_ref().map_err(Clone::clone)?;
         Ok(reach
             .tree
@@ -685,7 +681,7 @@ impl Area {
     /// for maps (clause 1.5.3) and for naming the audits a route ran through (clause 1.5.4).
     pub fn route(&self, home: &Located, urn: Urn, mode: Mode) -> Result<Option<Route>, AreaError> {
         let snap = home.snap(mode)?;
-        let (_, held) = self.reach(urn, mode, snap)?;
+        let held = self.reach(urn, mode, snap)?;
         let reach = held.as_ref().as_ref().map_err(Clone::clone)?;
         Ok(reach.tree.route(&self.network, snap))
     }

@@ -92,16 +92,6 @@ impl Stamp {
     }
 }
 
-/// The CSV cells for decision `d` of input row `row` (1-based data row number),
-/// spreadsheet-safe, for [`DecisionWriter::write_cells`]: made as soon as a row is decided, they
-/// are a few hundred bytes where the decision is kilobytes.
-pub fn safe_cells(d: &Decision, row: u64, stamp: &Stamp) -> Vec<String> {
-    row_cells(d, row, stamp)
-        .iter()
-        .map(|c| spreadsheet_safe(c))
-        .collect()
-}
-
 /// The CSV cells for one decision (before spreadsheet escaping).
 pub fn row_cells(d: &Decision, row: u64, stamp: &Stamp) -> Vec<String> {
     let reasons: Vec<String> = d
@@ -179,7 +169,13 @@ pub fn row_cells(d: &Decision, row: u64, stamp: &Stamp) -> Vec<String> {
 /// [`DecisionWriter::write_line`]: made as soon as a row is decided (in parallel), a line is a
 /// few hundred bytes where the decision is kilobytes.
 pub fn csv_line(d: &Decision, row: u64, stamp: &Stamp) -> Result<Vec<u8>> {
-    line_of(&safe_cells(d, row, stamp))
+    let cells = row_cells(d, row, stamp);
+    line_of(
+        &cells
+            .iter()
+            .map(|c| spreadsheet_safe(c))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Cells as one CSV line, CRLF-terminated.
