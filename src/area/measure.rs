@@ -645,9 +645,14 @@ impl Area {
             });
         }
         let snaps: Vec<Snap> = entrances.iter().map(|(_, s)| s.clone()).collect();
-        let tree = if self.distances_only.load(AtomicOrdering::Relaxed) {
+        let whole = self.whole_trees.load(AtomicOrdering::Relaxed);
+        let tree = if let (true, Some(h)) = (whole, self.network.hierarchy(mode)) {
+            // Every junction's label, swept through the hierarchy: the labels Dijkstra gives,
+            // from which routes are drawn as from a tree of distances (see `Tree::next_at`).
+            h.sweep(&self.network, mode, &snaps)
+        } else if self.distances_only.load(AtomicOrdering::Relaxed) {
             Tree::distances(&self.network, mode, &snaps)
-        } else if self.whole_trees.load(AtomicOrdering::Relaxed) {
+        } else if whole {
             Tree::grow(&self.network, mode, &snaps)
         } else {
             Tree::grow_until(&self.network, mode, &snaps, home)

@@ -21,10 +21,13 @@ use crate::decide::{decide, Decision, Outcome};
 use crate::io::applications::{scan, Applications, ColumnMap, LineCount, Reading, Row};
 use crate::io::decisions::{csv_line, DecisionWriter};
 use crate::io::output::{refuse_overwriting_inputs, Output};
+use crate::io::prepared::install_hierarchies;
 use crate::io::record::record_file_name;
+use crate::network::Mode;
 use crate::policy::Basis;
 use crate::units::Pence;
 
+use super::prepare::mode_words;
 use super::sources::{load, record_bytes, recorded_sources, Loaded};
 use super::Exit;
 use crate::note;
@@ -249,6 +252,26 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             p.sha256,
             p.source
         );
+    }
+    if loaded.area.prepared.is_some() {
+        // Sweep each school's trees through the hierarchies `prepare` stored, where they were
+        // made for this very network (see `network::ch`); the distances are the same.
+        let net = loaded.area.area.network();
+        let i = install_hierarchies(&area, net)?;
+        let words = |ms: &[Mode]| ms.iter().map(|&m| mode_words(m)).collect::<Vec<_>>();
+        if !i.used.is_empty() {
+            note!(
+                "trees swept through the prepared contraction hierarchies: {}",
+                words(&i.used).join(", ")
+            );
+        }
+        if !i.not_this_network.is_empty() {
+            note!(
+                "trees grown by Dijkstra, the prepared hierarchies being made for the network \
+                 on another date or without this what-if: {}",
+                words(&i.not_this_network).join(", ")
+            );
+        }
     }
     // Each tree serves many homes: grow it whole, once (see `Area`).
     loaded.area.area.grow_whole_trees();

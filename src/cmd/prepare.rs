@@ -11,7 +11,7 @@ use crate::cli::PrepareArgs;
 use crate::io::area_dir::{finish_loading, read_area_files};
 use crate::io::policy_files::load_policy;
 use crate::io::prepared::{is_prepared, write_prepared, Payload};
-use crate::network::WhatIf;
+use crate::network::{Mode, WhatIf};
 
 use super::sources::network_as_of;
 use super::Exit;
@@ -40,7 +40,13 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
     let loaded = finish_loading(files.clone(), None, as_of, &WhatIf::default())?;
     let net = loaded.area.network();
     let payload = Payload::new(&area.display().to_string(), &files, as_of);
-    let (sha256, size) = write_prepared(&args.output, &payload)?;
+    // Contraction hierarchies for the network as of that date, through which a batch sweeps
+    // each school's trees (see `network::ch`); a batch on another date grows them instead.
+    let ch = Instant::now();
+    net.make_hierarchies();
+    let hierarchies: Vec<_> = net.hierarchies().map(|(m, h)| (m, h.to_parts())).collect();
+    let ch_secs = ch.elapsed().as_secs_f64();
+    let (sha256, size) = write_prepared(&args.output, &payload, &hierarchies)?;
     let secs = t.elapsed().as_secs_f64();
     note!(
         "prepared {} from {}: {} schools, {} entrances, {} catchments, {} edges ({} junctions), {} \
@@ -62,9 +68,26 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
     for f in &loaded.files {
         note!("  {}  sha256 {}", f.path, f.sha256);
     }
+    let arcs: usize = net.hierarchies().map(|(_, h)| h.size().2).sum();
+    note!(
+        "contraction hierarchies: {} ({arcs} arcs) in {ch_secs:.2} s",
+        net.hierarchies()
+            .map(|(m, _)| mode_words(m))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     note!(
         "wrote {} ({size} bytes, payload sha256 {sha256}) in {secs:.2} s",
         args.output.display()
     );
     Ok(Exit::Success)
+}
+
+/// A travel mode as the notes name it.
+pub(crate) fn mode_words(m: Mode) -> &'static str {
+    match m {
+        Mode::Walk => "walking",
+        Mode::WalkIgnoringSafety => "walking ignoring safety",
+        Mode::Drive => "driving",
+    }
 }

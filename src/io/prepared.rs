@@ -38,7 +38,10 @@ use crate::area::{
     AddressPoint, Catchment, Gate, Gazetteer, Gender, LeftOutSchool, LeftOutWhy, OperatorModel,
     Places, PostcodePoint, Postcodes, School, Urn,
 };
-use crate::network::{Audit, EdgeAttrs, Oneway, RawEdge, RoadClass, Validity};
+use crate::network::{
+    ArcParts, Audit, EdgeAttrs, Hierarchy, HierarchyParts, Mode, Network, Oneway, RawEdge,
+    RoadClass, Validity,
+};
 use crate::osm::ImportReport;
 use crate::units::Pence;
 
@@ -48,10 +51,13 @@ pub const MAGIC: &[u8; 16] = b"\x89SCHOOLRUN-AREA\n";
 
 /// The layout version; bumped whenever [`Payload`] changes or the stored sources are read
 /// differently. Files of another version are refused with a message to prepare them again.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Magic, version, payload length and payload SHA-256.
 const HEADER_LEN: usize = 16 + 4 + 8 + 32;
+
+/// The hierarchies section after the payload (version 5): its length and SHA-256.
+const SECTION_HEAD_LEN: usize = 8 + 32;
 
 /// Why a prepared area file cannot be used. The caller adds the file name.
 #[derive(Debug, Error, PartialEq)]
@@ -836,7 +842,10 @@ impl Payload<'_> {
 }
 
 /// The file's bytes: header, then the payload. Pure.
-pub(crate) fn encode(payload: &Payload) -> Result<Vec<u8>, PreparedError> {
+pub(crate) fn encode(
+    payload: &Payload,
+    hierarchies: &[PHierarchy],
+) -> Result<Vec<u8>, PreparedError> {
     let body = postcard::to_stdvec(payload).map_err(|e| PreparedError::Decode(e.to_string()))?;
     let mut out = Vec::with_capacity(HEADER_LEN + body.len());
     out.extend_from_slice(MAGIC);
@@ -844,13 +853,29 @@ pub(crate) fn encode(payload: &Payload) -> Result<Vec<u8>, PreparedError> {
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
     out.extend_from_slice(&Sha256::digest(&body));
     out.extend_from_slice(&body);
+    if !hierarchies.is_empty() {
+        let section =
+            postcard::to_stdvec(hierarchies).map_err(|e| PreparedError::Decode(e.to_string()))?;
+        out.extend_from_slice(&(section.len() as u64).to_le_bytes());
+        out.extend_from_slice(&Sha256::digest(&section));
+        out.extend_from_slice(&section);
+    }
     Ok(out)
 }
 
 /// Checks the header, length and checksum, and decodes the payload; returns it with the
 /// payload's SHA-256 (hex). Pure; never panics on any input.
+#[cfg(test)]
 pub(crate) fn decode(bytes: &[u8]) -> Result<(Payload<'_>, String), PreparedError> {
-    let have = bytes.len() as u64;
+    decode_start(bytes, bytes.len() as u64)
+}
+
+/// [`decode`] of a file of `file_len` bytes given its start: at least the header, the payload
+/// and the hierarchies section's length field where the file has them, so that a `check` does
+/// not read (or hash) the hierarchies only a batch uses. The section's own checksum is checked
+/// when it is read ([`read_hierarchies`]).
+fn decode_start(bytes: &[u8], file_len: u64) -> Result<(Payload<'_>, String), PreparedError> {
+    let have = file_len;
     let magic_len = bytes.len().min(MAGIC.len());
     if bytes[..magic_len] != MAGIC[..magic_len] {
         return Err(PreparedError::NotPrepared);
@@ -870,13 +895,24 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Payload<'_>, String), PreparedErro
     }
     let len = u64::from_le_bytes(bytes[20..28].try_into().expect("8 bytes"));
     let need = (HEADER_LEN as u64).saturating_add(len);
-    if have < need {
+    if have < need || (bytes.len() as u64) < need {
         return Err(PreparedError::Truncated { have, need });
     }
     if have > need {
-        return Err(PreparedError::TrailingBytes { extra: have - need });
+        // Only a whole hierarchies section may follow the payload.
+        let extra = have - need;
+        let at = need as usize;
+        let section_len = bytes
+            .get(at..at + 8)
+            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")));
+        let whole = section_len.is_some_and(|l| {
+            l > 0 && (SECTION_HEAD_LEN as u64).checked_add(l) == Some(extra)
+        });
+        if !whole {
+            return Err(PreparedError::TrailingBytes { extra });
+        }
     }
-    let body = &bytes[HEADER_LEN..];
+    let body = &bytes[HEADER_LEN..need as usize];
     let digest = Sha256::digest(body);
     if digest[..] != bytes[28..60] {
         return Err(PreparedError::Checksum);
@@ -908,25 +944,191 @@ pub fn is_prepared(path: &Path) -> bool {
     n > 0 && head[..n] == MAGIC[..n]
 }
 
-/// Reads a prepared area file; every error names the file.
+/// The start of a prepared file: up to `limit(header)` bytes, where `limit` gives how many
+/// bytes are wanted once the header is read (the whole file when it is shorter or its header
+/// is not one). Returns the bytes read and the file's length.
+fn read_start(
+    path: &Path,
+    limit: impl Fn(&[u8]) -> u64,
+) -> anyhow::Result<(Vec<u8>, u64, std::fs::File)> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot read {}: {e}", path.display());
+    let mut f = std::fs::File::open(path).map_err(cannot)?;
+    let file_len = f.metadata().map_err(cannot)?.len();
+    let mut bytes = Vec::new();
+    (&mut f)
+        .take(HEADER_LEN as u64)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    let want = limit(&bytes).min(file_len);
+    let more = want.saturating_sub(bytes.len() as u64);
+    bytes.reserve(usize::try_from(more).unwrap_or(0));
+    (&mut f).take(more).read_to_end(&mut bytes).map_err(cannot)?;
+    Ok((bytes, file_len, f))
+}
+
+/// The payload length a header gives, if the bytes hold a header.
+fn payload_len(header: &[u8]) -> Option<u64> {
+    (header.len() >= HEADER_LEN)
+        .then(|| u64::from_le_bytes(header[20..28].try_into().expect("8 bytes")))
+}
+
+/// Reads a prepared area file (all but its hierarchies); every error names the file.
 pub(crate) fn read_prepared(path: &Path) -> anyhow::Result<Prepared> {
     let shown = path.display().to_string();
-    let bytes = super::read_bytes(path)?;
-    let (payload, sha256) = decode(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let (bytes, file_len, _) = read_start(path, |h| {
+        payload_len(h).map_or(u64::MAX, |l| {
+            (HEADER_LEN as u64).saturating_add(l).saturating_add(8)
+        })
+    })?;
+    let (payload, sha256) =
+        decode_start(&bytes, file_len).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
     payload
         .into_prepared(&shown, sha256)
         .map_err(|e| anyhow::anyhow!("{shown}: {e}"))
 }
 
+/// Reads the contraction hierarchies stored after a prepared file's payload (none in a file
+/// prepared without them), checking their own checksum; every error names the file.
+pub(crate) fn read_hierarchies(path: &Path) -> anyhow::Result<Vec<(Mode, HierarchyParts)>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let shown = path.display().to_string();
+    let damaged = |what: &str| anyhow::anyhow!("{shown}: damaged: {what}");
+    let (header, file_len, mut f) = read_start(path, |_| HEADER_LEN as u64)?;
+    let need = payload_len(&header)
+        .map(|l| (HEADER_LEN as u64).saturating_add(l))
+        .ok_or_else(|| damaged("the header is cut short"))?;
+    if file_len <= need {
+        return Ok(Vec::new());
+    }
+    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot read {shown}: {e}");
+    f.seek(SeekFrom::Start(need)).map_err(cannot)?;
+    let mut rest = Vec::new();
+    f.read_to_end(&mut rest).map_err(cannot)?;
+    if rest.len() < SECTION_HEAD_LEN
+        || (SECTION_HEAD_LEN as u64).checked_add(u64::from_le_bytes(
+            rest[..8].try_into().expect("8 bytes"),
+        )) != Some(rest.len() as u64)
+    {
+        return Err(damaged("the hierarchies section after the payload is cut short"));
+    }
+    let body = &rest[SECTION_HEAD_LEN..];
+    if Sha256::digest(body)[..] != rest[8..40] {
+        return Err(damaged(
+            "the hierarchies section's SHA-256 does not match its checksum",
+        ));
+    }
+    let stored: Vec<PHierarchy> = postcard::from_bytes(body)
+        .map_err(|e| damaged(&format!("the hierarchies cannot be decoded: {e}")))?;
+    stored
+        .into_iter()
+        .map(|h| {
+            let mode = *Mode::ALL
+                .get(h.mode as usize)
+                .ok_or_else(|| damaged("a hierarchy names no travel mode"))?;
+            Ok((mode, h.into_parts()))
+        })
+        .collect()
+}
+
+/// What [`install_hierarchies`] did, by mode.
+#[derive(Debug, Default, PartialEq)]
+pub struct Installed {
+    /// Modes whose trees are now swept through the stored hierarchy.
+    pub used: Vec<Mode>,
+    /// Modes whose stored hierarchy was made for another graph (the network on another date,
+    /// or with a what-if): their trees are grown by Dijkstra.
+    pub not_this_network: Vec<Mode>,
+}
+
+/// Reads the hierarchies stored in a prepared file and gives `net` each one made for its very
+/// graph in that mode (see [`Network::set_hierarchy`]).
+pub fn install_hierarchies(path: &Path, net: &Network) -> anyhow::Result<Installed> {
+    let mut out = Installed::default();
+    for (mode, parts) in read_hierarchies(path)? {
+        if net.set_hierarchy(mode, Hierarchy::from_parts(parts)) {
+            out.used.push(mode);
+        } else {
+            out.not_this_network.push(mode);
+        }
+    }
+    Ok(out)
+}
+
 /// Writes a prepared area file next to `path` and renames it into place, so that an
 /// interrupted run never leaves a half-written file under the final name. Returns the payload
 /// SHA-256 and the file size.
-pub(crate) fn write_prepared(path: &Path, payload: &Payload) -> anyhow::Result<(String, u64)> {
+pub(crate) fn write_prepared(
+    path: &Path,
+    payload: &Payload,
+    hierarchies: &[(Mode, HierarchyParts)],
+) -> anyhow::Result<(String, u64)> {
     use anyhow::Context;
-    let bytes = encode(payload).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let stored: Vec<PHierarchy> = hierarchies
+        .iter()
+        .map(|(m, h)| PHierarchy::of(*m, h))
+        .collect();
+    let bytes =
+        encode(payload, &stored).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     super::output::Output::write_whole(path, &bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok((hex(&bytes[28..60]), bytes.len() as u64))
+}
+
+/// One mode's contraction hierarchy as stored (see `network::ch`), after the payload.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct PHierarchy {
+    /// [`Mode::ALL`] index: 0 walking, 1 walking ignoring safety, 2 driving.
+    mode: u8,
+    made_for: [u8; 32],
+    #[serde(deserialize_with = "presized")]
+    pos: Vec<u32>,
+    up_out: PArcs,
+    up_in: PArcs,
+    core_in: PArcs,
+    core_start: u32,
+}
+
+/// One arc list of a hierarchy, as stored.
+#[derive(Debug, Serialize, Deserialize)]
+struct PArcs {
+    #[serde(deserialize_with = "presized")]
+    first: Vec<u32>,
+    #[serde(deserialize_with = "presized")]
+    head: Vec<u32>,
+    #[serde(deserialize_with = "presized")]
+    len_um: Vec<u64>,
+}
+
+impl PHierarchy {
+    fn of(mode: Mode, h: &HierarchyParts) -> PHierarchy {
+        let arcs = |(first, head, len_um): &ArcParts| PArcs {
+            first: first.clone(),
+            head: head.clone(),
+            len_um: len_um.clone(),
+        };
+        PHierarchy {
+            mode: Mode::ALL.iter().position(|&m| m == mode).unwrap_or(0) as u8,
+            made_for: h.made_for,
+            pos: h.pos.clone(),
+            up_out: arcs(&h.up_out),
+            up_in: arcs(&h.up_in),
+            core_in: arcs(&h.core_in),
+            core_start: h.core_start,
+        }
+    }
+
+    fn into_parts(self) -> HierarchyParts {
+        let arcs = |a: PArcs| (a.first, a.head, a.len_um);
+        HierarchyParts {
+            made_for: self.made_for,
+            pos: self.pos,
+            up_out: arcs(self.up_out),
+            up_in: arcs(self.up_in),
+            core_in: arcs(self.core_in),
+            core_start: self.core_start,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -307,6 +307,9 @@ pub struct Network {
     walk_has_unsafe: bool,
     /// Per mode: the arcs grouped by the node they enter, made on first search.
     incoming: [OnceLock<Incoming>; 3],
+    /// Per mode: the contraction hierarchy, once made (or loaded from a prepared area); trees
+    /// are then swept through it instead of grown by Dijkstra, to the same labels.
+    hierarchies: [OnceLock<super::ch::Hierarchy>; 3],
 }
 
 /// Merges end points into nodes: equal to the millimetre means the same junction. Nodes are
@@ -481,7 +484,66 @@ impl Network {
             index: Default::default(),
             scans: Default::default(),
             incoming: Default::default(),
+            hierarchies: Default::default(),
         })
+    }
+
+    /// `mode`'s contraction hierarchy, if one has been made or loaded.
+    pub fn hierarchy(&self, mode: Mode) -> Option<&super::ch::Hierarchy> {
+        self.hierarchies[self.measured_as(mode).slot()].get()
+    }
+
+    /// Makes the contraction hierarchy of every mode that is measured (walking ignoring safety
+    /// only where some stretch is unsafe), in parallel; worth it before measuring many
+    /// schools on a large network (see `ch`).
+    pub fn make_hierarchies(&self) {
+        use rayon::prelude::*;
+        Mode::ALL
+            .par_iter()
+            .filter(|&&m| self.measured_as(m) == m)
+            .for_each(|&m| {
+                self.hierarchies[m.slot()].get_or_init(|| super::ch::Hierarchy::build(self, m));
+            });
+    }
+
+    /// Installs a hierarchy made earlier for `mode` (from a prepared area); `false`, and
+    /// nothing installed, when it was made for another graph (another network date, a what-if)
+    /// or is not whole: trees are then grown by Dijkstra, to the same distances.
+    pub fn set_hierarchy(&self, mode: Mode, h: super::ch::Hierarchy) -> bool {
+        if self.measured_as(mode) != mode || !h.made_for(self, mode) {
+            return false;
+        }
+        let _ = self.hierarchies[mode.slot()].set(h);
+        true
+    }
+
+    /// SHA-256 of `mode`'s graph: its junction count and every arc (from, to, length in
+    /// micrometres) in order. Equal fingerprints mean the same graph, so the same distances.
+    pub fn mode_fingerprint(&self, mode: Mode) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let g = self.graph(mode);
+        let mut sha = Sha256::new();
+        sha.update((g.node_count() as u64).to_le_bytes());
+        // Hashed in blocks: one update per arc would cost more than the hashing.
+        let mut block: Vec<u8> = Vec::with_capacity(1 << 16);
+        for e in g.raw_edges() {
+            block.extend_from_slice(&(e.source().index() as u32).to_le_bytes());
+            block.extend_from_slice(&(e.target().index() as u32).to_le_bytes());
+            block.extend_from_slice(&e.weight.len_um.to_le_bytes());
+            if block.len() + 16 > block.capacity() {
+                sha.update(&block);
+                block.clear();
+            }
+        }
+        sha.update(&block);
+        sha.finalize().into()
+    }
+
+    /// The contraction hierarchies made or installed, by mode.
+    pub fn hierarchies(&self) -> impl Iterator<Item = (Mode, &super::ch::Hierarchy)> + '_ {
+        Mode::ALL
+            .into_iter()
+            .filter_map(|m| self.hierarchies[m.slot()].get().map(|h| (m, h)))
     }
 
     /// The mode whose graph, snaps and trees measure `mode`: walking ignoring safety is walking

@@ -8,9 +8,12 @@
 //! * `graph`  – builds one petgraph graph per travel mode from noded LineStrings.
 //! * `snap`   – nearest point on an edge (perpendicular foot, splitting the edge), via an R-tree.
 //! * `tree`   – shortest-path trees grown from a school's entrances, reused by every home.
+//! * `ch`     – contraction hierarchies (made by `prepare`), through which a batch sweeps each
+//!   school's whole tree several times faster than Dijkstra grows it, to the same labels.
 
 mod audit;
 mod baseline;
+mod ch;
 pub mod dated;
 mod graph;
 mod length;
@@ -21,6 +24,7 @@ mod tree;
 #[cfg(test)]
 mod testutil;
 
+pub use ch::{ArcParts, Hierarchy, HierarchyParts};
 pub use dated::{Audit, AuditApplied, AuditError, Validity, WhatIf};
 pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge, RoadClass};
 pub(crate) use snap::nearest_on_segment;

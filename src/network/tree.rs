@@ -82,11 +82,14 @@ impl Target {
 #[derive(Debug)]
 pub struct Tree {
     mode: Mode,
-    /// Per node, the label (distance and target, see `length`) of its nearest target.
+    /// Per node, the label (distance and target, see `length`) of its nearest target; for a
+    /// tree swept through a hierarchy (`ch`), per position in the hierarchy's order (`pos`).
     label: Vec<u64>,
     /// Per node: the arc (index in the mode's graph) to take next towards the target, or one of
     /// the `NO_NEXT`/`SEED_AT_*` markers. Empty in a tree of distances only.
     next: Vec<u32>,
+    /// For a swept tree, each node's position in `label`.
+    pos: Option<std::sync::Arc<[u32]>>,
     targets: Vec<Target>,
     /// Every junction with a label up to this is settled (its label and next step final); a
     /// tree grown to the end has `u64::MAX`. See [`Tree::grow_until`].
@@ -227,8 +230,26 @@ impl Tree {
             mode,
             label: lab,
             next,
+            pos: None,
             targets: kept,
             settled_to,
+        }
+    }
+
+    /// A tree of distances only, from labels in the order `pos` gives (a hierarchy's sweep).
+    pub(crate) fn swept(
+        mode: Mode,
+        label: Vec<u64>,
+        pos: std::sync::Arc<[u32]>,
+        targets: Vec<Target>,
+    ) -> Tree {
+        Tree {
+            mode,
+            label,
+            next: Vec::new(),
+            pos: Some(pos),
+            targets,
+            settled_to: u64::MAX,
         }
     }
 
@@ -283,7 +304,10 @@ impl Tree {
 
     /// The label of a junction.
     fn at(&self, node: usize) -> u64 {
-        self.label[node]
+        match &self.pos {
+            Some(pos) => self.label[pos[node] as usize],
+            None => self.label[node],
+        }
     }
 
     /// Shortest distance from a junction to the nearest target, `None` if unreachable or out of
@@ -404,7 +428,7 @@ impl Tree {
                     match self.next_at(net, x) {
                         NO_NEXT => unreachable!("a reached node always leads to a target"),
                         marker @ (SEED_AT_START | SEED_AT_END) => {
-                            let reached_t = length::target(self.label[x]);
+                            let reached_t = length::target(self.at(x));
                             let t = self.targets[reached_t as usize];
                             let e = t.edge as usize;
                             let start = if marker == SEED_AT_START {
