@@ -63,6 +63,14 @@ fn demo_area_prepared_gives_byte_identical_decisions() {
         p.to_str().unwrap(),
     ]);
     assert_eq!((a.code, b.code), (Some(3), Some(3)), "{}", b.stderr);
+    // The prepared file's contraction hierarchies were made for this network (the policy's
+    // network date, no what-if), so the batch swept its trees through them.
+    assert!(
+        b.stderr
+            .contains("trees swept through the prepared contraction hierarchies: walking"),
+        "{}",
+        b.stderr
+    );
     let (raw, prepared) = (
         std::fs::read(&raw_csv).unwrap(),
         std::fs::read(&prep_csv).unwrap(),
@@ -143,6 +151,60 @@ fn dated_area_prepared_serves_any_date_and_what_if() {
         }
         assert!(outs[0] == outs[1], "export as of {as_of} differs");
     }
+}
+
+/// A batch on a prepared area sweeps trees only through a hierarchy made for the network it
+/// loaded: on another network date (a footpath opened since) the walking hierarchy no longer
+/// fits and walking trees are grown by Dijkstra, and the decisions are those of the directory
+/// on that date either way.
+#[test]
+fn a_batch_uses_a_prepared_hierarchy_only_on_the_network_it_was_made_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = "fixtures/areas/dated";
+    let p = prepare(raw, dir.path(), "dated.prepared");
+    let apps = dir.path().join("apps.csv");
+    std::fs::write(
+        &apps,
+        "id,easting,northing,year_group,school_urn\nA,13500,10000,7,900101\n",
+    )
+    .unwrap();
+    let batch = |area: &str, as_of: Option<&str>, out: &str| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "batch",
+            apps.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--no-progress",
+            "--area",
+            area,
+        ];
+        if let Some(d) = as_of {
+            args.extend(["--as-of", d]);
+        }
+        let r = run(&args);
+        assert_eq!(r.code, Some(0), "{args:?}: {}", r.stderr);
+        (std::fs::read(&out).unwrap(), r.stderr)
+    };
+    let prepared = p.to_str().unwrap();
+    let (a, _) = batch(raw, None, "raw-default.csv");
+    let (b, said) = batch(prepared, None, "prepared-default.csv");
+    assert!(a == b, "default date: decisions differ");
+    assert!(said.contains("trees swept"), "{said}");
+    assert!(!said.contains("grown by Dijkstra"), "{said}");
+    let (a, _) = batch(raw, Some("2022-09-01"), "raw-later.csv");
+    let (b, said) = batch(prepared, Some("2022-09-01"), "prepared-later.csv");
+    assert!(a == b, "later date: decisions differ");
+    assert!(
+        said.contains("trees grown by Dijkstra") && said.contains(": walking"),
+        "{said}"
+    );
+    // The footpath makes the walk shorter on the later date: the two runs did differ.
+    let (default, _) = batch(prepared, None, "again.csv");
+    assert!(
+        default != b,
+        "the later network should measure another walk"
+    );
 }
 
 #[test]

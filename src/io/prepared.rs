@@ -905,9 +905,8 @@ fn decode_start(bytes: &[u8], file_len: u64) -> Result<(Payload<'_>, String), Pr
         let section_len = bytes
             .get(at..at + 8)
             .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")));
-        let whole = section_len.is_some_and(|l| {
-            l > 0 && (SECTION_HEAD_LEN as u64).checked_add(l) == Some(extra)
-        });
+        let whole = section_len
+            .is_some_and(|l| l > 0 && (SECTION_HEAD_LEN as u64).checked_add(l) == Some(extra));
         if !whole {
             return Err(PreparedError::TrailingBytes { extra });
         }
@@ -963,7 +962,10 @@ fn read_start(
     let want = limit(&bytes).min(file_len);
     let more = want.saturating_sub(bytes.len() as u64);
     bytes.reserve(usize::try_from(more).unwrap_or(0));
-    (&mut f).take(more).read_to_end(&mut bytes).map_err(cannot)?;
+    (&mut f)
+        .take(more)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
     Ok((bytes, file_len, f))
 }
 
@@ -1006,11 +1008,13 @@ pub(crate) fn read_hierarchies(path: &Path) -> anyhow::Result<Vec<(Mode, Hierarc
     let mut rest = Vec::new();
     f.read_to_end(&mut rest).map_err(cannot)?;
     if rest.len() < SECTION_HEAD_LEN
-        || (SECTION_HEAD_LEN as u64).checked_add(u64::from_le_bytes(
-            rest[..8].try_into().expect("8 bytes"),
-        )) != Some(rest.len() as u64)
+        || (SECTION_HEAD_LEN as u64)
+            .checked_add(u64::from_le_bytes(rest[..8].try_into().expect("8 bytes")))
+            != Some(rest.len() as u64)
     {
-        return Err(damaged("the hierarchies section after the payload is cut short"));
+        return Err(damaged(
+            "the hierarchies section after the payload is cut short",
+        ));
     }
     let body = &rest[SECTION_HEAD_LEN..];
     if Sha256::digest(body)[..] != rest[8..40] {
@@ -1068,8 +1072,7 @@ pub(crate) fn write_prepared(
         .iter()
         .map(|(m, h)| PHierarchy::of(*m, h))
         .collect();
-    let bytes =
-        encode(payload, &stored).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let bytes = encode(payload, &stored).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     super::output::Output::write_whole(path, &bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok((hex(&bytes[28..60]), bytes.len() as u64))
@@ -1185,6 +1188,77 @@ mod tests {
         assert!(matches!(err(&v), PreparedError::Truncated { .. }));
         // The checksum holds but the payload is not one.
         assert!(matches!(err(&good), PreparedError::Decode(_)));
+    }
+
+    /// A file with the hierarchies of a small grid's walking graph after the payload.
+    fn with_hierarchies() -> (Vec<u8>, Network) {
+        use crate::network::synthetic::grid;
+        let net = Network::build(grid(6, 5, 100.0, (0.0, 0.0), 3)).unwrap();
+        net.make_hierarchies();
+        let stored: Vec<PHierarchy> = net
+            .hierarchies()
+            .map(|(m, h)| PHierarchy::of(m, &h.to_parts()))
+            .collect();
+        let section = postcard::to_stdvec(&stored).unwrap();
+        let mut out = tiny();
+        out.extend_from_slice(&(section.len() as u64).to_le_bytes());
+        out.extend_from_slice(&Sha256::digest(&section));
+        out.extend_from_slice(&section);
+        (out, net)
+    }
+
+    #[test]
+    fn a_hierarchies_section_is_read_back_and_installed_only_on_its_own_network() {
+        use crate::network::synthetic::grid;
+        let (bytes, net) = with_hierarchies();
+        // The payload still checks out with a whole section after it.
+        assert!(matches!(decode(&bytes), Err(PreparedError::Decode(_))));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.prepared");
+        std::fs::write(&path, &bytes).unwrap();
+        let read = read_hierarchies(&path).unwrap();
+        let made: Vec<(Mode, HierarchyParts)> =
+            net.hierarchies().map(|(m, h)| (m, h.to_parts())).collect();
+        assert_eq!(read, made);
+        assert!(read.len() >= 2, "walking and driving at least");
+        // On the same network each is installed; on another (another seed: other one-way
+        // streets and lengths) none is.
+        let same = Network::build(grid(6, 5, 100.0, (0.0, 0.0), 3)).unwrap();
+        let i = install_hierarchies(&path, &same).unwrap();
+        assert_eq!(i.used.len(), read.len());
+        assert!(i.not_this_network.is_empty());
+        let other = Network::build(grid(6, 5, 100.0, (0.0, 0.0), 4)).unwrap();
+        let i = install_hierarchies(&path, &other).unwrap();
+        assert!(i.used.is_empty());
+        assert_eq!(i.not_this_network.len(), read.len());
+        // A file without a section has none.
+        std::fs::write(&path, tiny()).unwrap();
+        assert!(read_hierarchies(&path).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_damaged_hierarchies_section_is_an_error_naming_the_file() {
+        let (bytes, _) = with_hierarchies();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.prepared");
+        let payload_end = tiny().len();
+        // A flipped byte in the section: the payload is fine, the section is refused.
+        let mut v = bytes.clone();
+        let last = v.len() - 1;
+        v[last] ^= 1;
+        std::fs::write(&path, &v).unwrap();
+        let e = read_hierarchies(&path).unwrap_err().to_string();
+        assert!(e.contains("h.prepared") && e.contains("SHA-256"), "{e}");
+        // Cut inside the section: the whole file is refused, as trailing bytes.
+        for cut in [payload_end + 1, payload_end + 39, bytes.len() - 1] {
+            assert!(matches!(
+                decode(&bytes[..cut]),
+                Err(PreparedError::TrailingBytes { .. })
+            ));
+            std::fs::write(&path, &bytes[..cut]).unwrap();
+            let e = read_hierarchies(&path).unwrap_err().to_string();
+            assert!(e.contains("cut short"), "{e}");
+        }
     }
 
     #[test]

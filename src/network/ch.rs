@@ -275,7 +275,10 @@ impl Hierarchy {
                 continue;
             }
             let now = priority(&mut work, v, &deleted, &depth);
-            if heap.peek().is_some_and(|Reverse(top)| now > top.0 && now != p) {
+            if heap
+                .peek()
+                .is_some_and(|Reverse(top)| now > top.0 && now != p)
+            {
                 heap.push(Reverse((now, v)));
                 continue;
             }
@@ -496,6 +499,9 @@ mod tests {
                     );
                     let home = net.snap(mode, p, 1e6).unwrap();
                     assert_eq!(grown.nearest(&net, &home), swept.nearest(&net, &home));
+                    // Routes drawn from the swept labels are the grown tree's, edge for edge.
+                    let route = |t: &Tree| t.route(&net, &home);
+                    assert_eq!(route(&grown), route(&swept));
                 }
             }
         }
@@ -509,19 +515,26 @@ mod tests {
         let osm = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/data/osm/newport-2023-06-13.osm.pbf");
         let profile = crate::osm::Profile::default_profile();
-        let newport = crate::io::osm_files::import_osm_file(&osm, &profile).unwrap().edges;
+        let newport = crate::io::osm_files::import_osm_file(&osm, &profile)
+            .unwrap()
+            .edges;
         let sides: Vec<usize> = std::env::var("CH_SIDES")
             .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
             .unwrap_or(vec![100, 200]);
-        let nets = std::iter::once(newport)
-            .chain(sides.into_iter().map(|side| grid(side, side, 120.0, (0.0, 0.0), 42)));
+        let nets = std::iter::once(newport).chain(
+            sides
+                .into_iter()
+                .map(|side| grid(side, side, 120.0, (0.0, 0.0), 42)),
+        );
         for edges in nets {
             let net = Network::build(edges).unwrap();
             let c = net.nodes_coord(0);
             let t = std::time::Instant::now();
             let h = Hierarchy::build(&net, Mode::Walk);
             let build = t.elapsed();
-            let s = net.snap(Mode::Walk, geo::Point::new(c.x + 900.0, c.y), 1e6).unwrap();
+            let s = net
+                .snap(Mode::Walk, geo::Point::new(c.x + 900.0, c.y), 1e6)
+                .unwrap();
             let t = std::time::Instant::now();
             for _ in 0..20 {
                 std::hint::black_box(h.sweep(&net, Mode::Walk, std::slice::from_ref(&s)));
