@@ -253,11 +253,26 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             p.source
         );
     }
-    if loaded.area.prepared.is_some() {
-        // Sweep each school's trees through the hierarchies `prepare` stored, where they were
-        // made for this very network (see `network::ch`); the distances are the same.
-        let net = loaded.area.area.network();
-        let i = install_hierarchies(&area, net)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
+    let net = loaded.area.area.network();
+    // Every row is snapped: the snapping R-tree is built beside reading the hierarchies.
+    let (_, installed) = pool.join(
+        || net.expect_snaps(scanned.records),
+        || {
+            loaded
+                .area
+                .prepared
+                .as_ref()
+                .map(|_| install_hierarchies(&area, net))
+                .transpose()
+        },
+    );
+    if let Some(i) = installed? {
+        // Trees are swept through the hierarchies `prepare` stored, where they were made for
+        // this very network (see `network::ch`); the distances are the same.
         let words = |ms: &[Mode]| ms.iter().map(|&m| mode_words(m)).collect::<Vec<_>>();
         if !i.used.is_empty() {
             note!(
@@ -290,10 +305,6 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     // The output is a temporary file until the run succeeds, so a bad path fails at once and a
     // failed run leaves any previous output as it was.
     let mut w = DecisionWriter::new(Output::create(&args.output)?, &loaded.origin, args.excel)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .context("cannot start worker threads")?;
     let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(scanned.records.saturating_sub(1));
         b.set_style(

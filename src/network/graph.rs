@@ -693,6 +693,15 @@ impl Network {
         Some(self.index.get_or_init(|| self.build_index()))
     }
 
+    /// Builds the R-tree now if `points` snaps would need it, so that a caller about to snap
+    /// that many can build it beside other work rather than have the first thread to need it
+    /// build it while the others wait (a county's R-tree takes about half a second).
+    pub fn expect_snaps(&self, points: u64) {
+        if points > SNAPS_BEFORE_INDEX as u64 {
+            self.index.get_or_init(|| self.build_index());
+        }
+    }
+
     /// Builds the R-tree now (benchmarks, and tests comparing it with scanning).
     pub(crate) fn build_index(&self) -> RTree<Segment> {
         snap::build_index(self.data.iter().zip(&self.topo).map(|(d, t)| {

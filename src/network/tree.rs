@@ -96,6 +96,47 @@ pub struct Tree {
     settled_to: u64,
 }
 
+/// Label arrays of dropped trees, for the next trees to fill again. A county batch grows a tree
+/// of two megabytes for each school and mode and drops the least recently used to stay within
+/// its budget: taking a fresh array from the system each time costs the kernel zeroing its
+/// pages (7% of a Kent-like batch), and refilling a spare one costs a tenth of that.
+static SPARE_LABELS: std::sync::Mutex<Vec<Vec<u64>>> = std::sync::Mutex::new(Vec::new());
+
+/// Most spare label arrays kept: one or two per thread growing trees.
+const SPARE_MAX: usize = 4;
+
+/// Arrays smaller than this are not worth keeping (a town's trees, a test's).
+const SPARE_MIN_LEN: usize = 1 << 16;
+
+/// `n` labels, all unreached: a spare array refilled if there is one.
+pub(crate) fn unreached_labels(n: usize) -> Vec<u64> {
+    let spare = match SPARE_LABELS.lock() {
+        Ok(mut s) if n >= SPARE_MIN_LEN => s.pop(),
+        _ => None,
+    };
+    match spare {
+        Some(mut v) => {
+            v.clear();
+            v.resize(n, UNREACHED);
+            v
+        }
+        None => vec![UNREACHED; n],
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let label = std::mem::take(&mut self.label);
+        if label.len() >= SPARE_MIN_LEN {
+            if let Ok(mut s) = SPARE_LABELS.lock() {
+                if s.len() < SPARE_MAX {
+                    s.push(label);
+                }
+            }
+        }
+    }
+}
+
 /// A measured route from a home to the nearest target.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Route {
@@ -172,7 +213,7 @@ impl Tree {
     fn search(net: &Network, mode: Mode, targets: &[Snap], with_next: bool, until: &[u32]) -> Tree {
         let incoming = net.incoming(mode);
         let n = net.node_count();
-        let mut lab = vec![UNREACHED; n];
+        let mut lab = unreached_labels(n);
         let mut next = if with_next {
             vec![NO_NEXT; n]
         } else {
