@@ -21,7 +21,7 @@ use crate::decide::{decide, Decision, Outcome};
 use crate::io::applications::{scan, Applications, ColumnMap, LineCount, Reading, Row};
 use crate::io::decisions::{csv_line, DecisionWriter};
 use crate::io::output::{refuse_overwriting_inputs, Output};
-use crate::io::prepared::install_hierarchies;
+use crate::io::prepared::install_search;
 use crate::io::record::record_file_name;
 use crate::network::Mode;
 use crate::policy::Basis;
@@ -258,19 +258,14 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         .build()
         .context("cannot start worker threads")?;
     let net = loaded.area.area.network();
-    // Every row is snapped: the snapping R-tree is built beside reading the hierarchies.
-    let (_, installed) = pool.join(
-        || net.expect_snaps(scanned.records),
-        || {
-            loaded
-                .area
-                .prepared
-                .as_ref()
-                .map(|_| install_hierarchies(&area, net))
-                .transpose()
-        },
-    );
-    if let Some(i) = installed? {
+    let installed = match &loaded.area.prepared {
+        Some(_) => Some(install_search(&area, net)?),
+        None => None,
+    };
+    // Every row is snapped: the R-tree is needed at once (unless the prepared file brought it),
+    // and is built now rather than by the first thread to snap while the others wait.
+    net.expect_snaps(scanned.records);
+    if let Some(i) = installed {
         // Trees are swept through the hierarchies `prepare` stored, where they were made for
         // this very network (see `network::ch`); the distances are the same.
         let words = |ms: &[Mode]| ms.iter().map(|&m| mode_words(m)).collect::<Vec<_>>();
@@ -278,6 +273,12 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             note!(
                 "trees swept through the prepared contraction hierarchies: {}",
                 words(&i.used).join(", ")
+            );
+        }
+        if i.index == Some(false) {
+            note!(
+                "snapping R-tree built, the prepared one being made for the network on another \
+                 date or without this what-if"
             );
         }
         if !i.not_this_network.is_empty() {

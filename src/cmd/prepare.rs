@@ -44,9 +44,8 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
     // each school's trees (see `network::ch`); a batch on another date grows them instead.
     let ch = Instant::now();
     net.make_hierarchies();
-    let hierarchies: Vec<_> = net.hierarchies().map(|(m, h)| (m, h.to_parts())).collect();
     let ch_secs = ch.elapsed().as_secs_f64();
-    let (sha256, size) = write_prepared(&args.output, &payload, &hierarchies)?;
+    let (sha256, size) = write_prepared(&args.output, &payload, Some(net))?;
     let secs = t.elapsed().as_secs_f64();
     note!(
         "prepared {} from {}: {} schools, {} entrances, {} catchments, {} edges ({} junctions), {} \

@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use geo::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon};
+use rstar::RTree;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -40,7 +41,7 @@ use crate::area::{
 };
 use crate::network::{
     ArcParts, Audit, EdgeAttrs, Hierarchy, HierarchyParts, Mode, Network, Oneway, RawEdge,
-    RoadClass, Validity,
+    RoadClass, Segment, Validity,
 };
 use crate::osm::ImportReport;
 use crate::units::Pence;
@@ -56,7 +57,8 @@ pub const FORMAT_VERSION: u32 = 5;
 /// Magic, version, payload length and payload SHA-256.
 const HEADER_LEN: usize = 16 + 4 + 8 + 32;
 
-/// The hierarchies section after the payload (version 5): its length and SHA-256.
+/// The search section after the payload (version 5: hierarchies and snapping R-tree): its
+/// length and SHA-256.
 const SECTION_HEAD_LEN: usize = 8 + 32;
 
 /// Why a prepared area file cannot be used. The caller adds the file name.
@@ -844,7 +846,7 @@ impl Payload<'_> {
 /// The file's bytes: header, then the payload. Pure.
 pub(crate) fn encode(
     payload: &Payload,
-    hierarchies: &[PHierarchy],
+    search: Option<&PSearchRef>,
 ) -> Result<Vec<u8>, PreparedError> {
     let body = postcard::to_stdvec(payload).map_err(|e| PreparedError::Decode(e.to_string()))?;
     let mut out = Vec::with_capacity(HEADER_LEN + body.len());
@@ -853,9 +855,9 @@ pub(crate) fn encode(
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
     out.extend_from_slice(&Sha256::digest(&body));
     out.extend_from_slice(&body);
-    if !hierarchies.is_empty() {
+    if let Some(search) = search {
         let section =
-            postcard::to_stdvec(hierarchies).map_err(|e| PreparedError::Decode(e.to_string()))?;
+            postcard::to_stdvec(search).map_err(|e| PreparedError::Decode(e.to_string()))?;
         out.extend_from_slice(&(section.len() as u64).to_le_bytes());
         out.extend_from_slice(&Sha256::digest(&section));
         out.extend_from_slice(&section);
@@ -871,9 +873,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Payload<'_>, String), PreparedErro
 }
 
 /// [`decode`] of a file of `file_len` bytes given its start: at least the header, the payload
-/// and the hierarchies section's length field where the file has them, so that a `check` does
-/// not read (or hash) the hierarchies only a batch uses. The section's own checksum is checked
-/// when it is read ([`read_hierarchies`]).
+/// and the search section's length field where the file has them, so that a `check` does
+/// not read (or hash) what only a batch searches with. The section's own checksum is checked
+/// when it is read ([`read_search`]).
 fn decode_start(bytes: &[u8], file_len: u64) -> Result<(Payload<'_>, String), PreparedError> {
     let have = file_len;
     let magic_len = bytes.len().min(MAGIC.len());
@@ -899,7 +901,7 @@ fn decode_start(bytes: &[u8], file_len: u64) -> Result<(Payload<'_>, String), Pr
         return Err(PreparedError::Truncated { have, need });
     }
     if have > need {
-        // Only a whole hierarchies section may follow the payload.
+        // Only a whole search section may follow the payload.
         let extra = have - need;
         let at = need as usize;
         let section_len = bytes
@@ -990,9 +992,18 @@ pub(crate) fn read_prepared(path: &Path) -> anyhow::Result<Prepared> {
         .map_err(|e| anyhow::anyhow!("{shown}: {e}"))
 }
 
-/// Reads the contraction hierarchies stored after a prepared file's payload (none in a file
-/// prepared without them), checking their own checksum; every error names the file.
-pub(crate) fn read_hierarchies(path: &Path) -> anyhow::Result<Vec<(Mode, HierarchyParts)>> {
+/// What a batch searches with, as read from after a prepared file's payload: each mode's
+/// contraction hierarchy and the snapping R-tree, with the fingerprints of what they were made
+/// for.
+#[derive(Debug, Default)]
+pub(crate) struct Search {
+    pub hierarchies: Vec<(Mode, HierarchyParts)>,
+    pub index: Option<([u8; 32], RTree<Segment>)>,
+}
+
+/// Reads what a batch searches with, stored after a prepared file's payload (nothing in a file
+/// prepared without it), checking its own checksum; every error names the file.
+pub(crate) fn read_search(path: &Path) -> anyhow::Result<Search> {
     use std::io::{Read, Seek, SeekFrom};
     let shown = path.display().to_string();
     let damaged = |what: &str| anyhow::anyhow!("{shown}: damaged: {what}");
@@ -1001,7 +1012,7 @@ pub(crate) fn read_hierarchies(path: &Path) -> anyhow::Result<Vec<(Mode, Hierarc
         .map(|l| (HEADER_LEN as u64).saturating_add(l))
         .ok_or_else(|| damaged("the header is cut short"))?;
     if file_len <= need {
-        return Ok(Vec::new());
+        return Ok(Search::default());
     }
     let cannot = |e: std::io::Error| anyhow::anyhow!("cannot read {shown}: {e}");
     f.seek(SeekFrom::Start(need)).map_err(cannot)?;
@@ -1012,19 +1023,18 @@ pub(crate) fn read_hierarchies(path: &Path) -> anyhow::Result<Vec<(Mode, Hierarc
             .checked_add(u64::from_le_bytes(rest[..8].try_into().expect("8 bytes")))
             != Some(rest.len() as u64)
     {
-        return Err(damaged(
-            "the hierarchies section after the payload is cut short",
-        ));
+        return Err(damaged("the search section after the payload is cut short"));
     }
     let body = &rest[SECTION_HEAD_LEN..];
     if Sha256::digest(body)[..] != rest[8..40] {
         return Err(damaged(
-            "the hierarchies section's SHA-256 does not match its checksum",
+            "the search section's SHA-256 does not match its checksum",
         ));
     }
-    let stored: Vec<PHierarchy> = postcard::from_bytes(body)
-        .map_err(|e| damaged(&format!("the hierarchies cannot be decoded: {e}")))?;
-    stored
+    let stored: PSearch = postcard::from_bytes(body)
+        .map_err(|e| damaged(&format!("the search section cannot be decoded: {e}")))?;
+    let hierarchies = stored
+        .hierarchies
         .into_iter()
         .map(|h| {
             let mode = *Mode::ALL
@@ -1032,10 +1042,14 @@ pub(crate) fn read_hierarchies(path: &Path) -> anyhow::Result<Vec<(Mode, Hierarc
                 .ok_or_else(|| damaged("a hierarchy names no travel mode"))?;
             Ok((mode, h.into_parts()))
         })
-        .collect()
+        .collect::<anyhow::Result<_>>()?;
+    Ok(Search {
+        hierarchies,
+        index: stored.index.map(|i| (i.made_for, i.tree)),
+    })
 }
 
-/// What [`install_hierarchies`] did, by mode.
+/// What [`install_search`] did.
 #[derive(Debug, Default, PartialEq)]
 pub struct Installed {
     /// Modes whose trees are now swept through the stored hierarchy.
@@ -1043,39 +1057,86 @@ pub struct Installed {
     /// Modes whose stored hierarchy was made for another graph (the network on another date,
     /// or with a what-if): their trees are grown by Dijkstra.
     pub not_this_network: Vec<Mode>,
+    /// Whether the stored snapping R-tree is used (`None`: none stored); not when the network's
+    /// segments differ from those it was built from, and the R-tree is then built.
+    pub index: Option<bool>,
 }
 
-/// Reads the hierarchies stored in a prepared file and gives `net` each one made for its very
-/// graph in that mode (see [`Network::set_hierarchy`]).
-pub fn install_hierarchies(path: &Path, net: &Network) -> anyhow::Result<Installed> {
+/// Reads what a batch searches with from a prepared file and gives `net` each part made for
+/// its very graph (see [`Network::set_hierarchy`]) or segments.
+pub fn install_search(path: &Path, net: &Network) -> anyhow::Result<Installed> {
+    let stored = read_search(path)?;
     let mut out = Installed::default();
-    for (mode, parts) in read_hierarchies(path)? {
+    for (mode, parts) in stored.hierarchies {
         if net.set_hierarchy(mode, Hierarchy::from_parts(parts)) {
             out.used.push(mode);
         } else {
             out.not_this_network.push(mode);
         }
     }
+    out.index = stored
+        .index
+        .map(|(made_for, tree)| net.set_index(made_for, tree));
     Ok(out)
 }
 
 /// Writes a prepared area file next to `path` and renames it into place, so that an
-/// interrupted run never leaves a half-written file under the final name. Returns the payload
-/// SHA-256 and the file size.
+/// interrupted run never leaves a half-written file under the final name; with `net`, what a
+/// batch searches it with (its hierarchies and snapping R-tree, made now if not yet) after the
+/// payload. Returns the payload SHA-256 and the file size.
 pub(crate) fn write_prepared(
     path: &Path,
     payload: &Payload,
-    hierarchies: &[(Mode, HierarchyParts)],
+    net: Option<&Network>,
 ) -> anyhow::Result<(String, u64)> {
     use anyhow::Context;
-    let stored: Vec<PHierarchy> = hierarchies
-        .iter()
-        .map(|(m, h)| PHierarchy::of(*m, h))
-        .collect();
-    let bytes = encode(payload, &stored).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let search = net.map(|net| {
+        let hierarchies: Vec<PHierarchy> = net
+            .hierarchies()
+            .map(|(m, h)| PHierarchy::of(m, &h.to_parts()))
+            .collect();
+        let (made_for, tree) = net.index_to_store();
+        (hierarchies, made_for, tree)
+    });
+    let search_ref = search.as_ref().map(|(h, made_for, tree)| PSearchRef {
+        hierarchies: h,
+        index: Some(PIndexRef {
+            made_for: *made_for,
+            tree,
+        }),
+    });
+    let bytes = encode(payload, search_ref.as_ref())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     super::output::Output::write_whole(path, &bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok((hex(&bytes[28..60]), bytes.len() as u64))
+}
+
+/// The search section as stored (version 5): every measured mode's hierarchy, and the snapping
+/// R-tree (rstar's own serde form of it) with the fingerprint of the segments it holds.
+#[derive(Debug, Deserialize)]
+struct PSearch {
+    hierarchies: Vec<PHierarchy>,
+    index: Option<PIndex>,
+}
+
+/// [`PSearch`] as written, borrowing what it stores: the same encoding.
+#[derive(Debug, Serialize)]
+pub(crate) struct PSearchRef<'a> {
+    hierarchies: &'a [PHierarchy],
+    index: Option<PIndexRef<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PIndex {
+    made_for: [u8; 32],
+    tree: RTree<Segment>,
+}
+
+#[derive(Debug, Serialize)]
+struct PIndexRef<'a> {
+    made_for: [u8; 32],
+    tree: &'a RTree<Segment>,
 }
 
 /// One mode's contraction hierarchy as stored (see `network::ch`), after the payload.
@@ -1190,7 +1251,7 @@ mod tests {
         assert!(matches!(err(&good), PreparedError::Decode(_)));
     }
 
-    /// A file with the hierarchies of a small grid's walking graph after the payload.
+    /// A file with the search section of a small grid (hierarchies, R-tree) after the payload.
     fn with_hierarchies() -> (Vec<u8>, Network) {
         use crate::network::synthetic::grid;
         let net = Network::build(grid(6, 5, 100.0, (0.0, 0.0), 3)).unwrap();
@@ -1199,7 +1260,12 @@ mod tests {
             .hierarchies()
             .map(|(m, h)| PHierarchy::of(m, &h.to_parts()))
             .collect();
-        let section = postcard::to_stdvec(&stored).unwrap();
+        let (made_for, tree) = net.index_to_store();
+        let section = postcard::to_stdvec(&PSearchRef {
+            hierarchies: &stored,
+            index: Some(PIndexRef { made_for, tree }),
+        })
+        .unwrap();
         let mut out = tiny();
         out.extend_from_slice(&(section.len() as u64).to_le_bytes());
         out.extend_from_slice(&Sha256::digest(&section));
@@ -1208,7 +1274,7 @@ mod tests {
     }
 
     #[test]
-    fn a_hierarchies_section_is_read_back_and_installed_only_on_its_own_network() {
+    fn a_search_section_is_read_back_and_installed_only_on_its_own_network() {
         use crate::network::synthetic::grid;
         let (bytes, net) = with_hierarchies();
         // The payload still checks out with a whole section after it.
@@ -1216,28 +1282,37 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("h.prepared");
         std::fs::write(&path, &bytes).unwrap();
-        let read = read_hierarchies(&path).unwrap();
+        let search = read_search(&path).unwrap();
+        let read = search.hierarchies;
         let made: Vec<(Mode, HierarchyParts)> =
             net.hierarchies().map(|(m, h)| (m, h.to_parts())).collect();
         assert_eq!(read, made);
         assert!(read.len() >= 2, "walking and driving at least");
+        // The R-tree comes back with the same segments, in the same tree.
+        let (made_for, tree) = search.index.expect("an R-tree was stored");
+        assert_eq!(made_for, net.index_fingerprint());
+        let leaves = |t: &RTree<Segment>| t.iter().copied().collect::<Vec<Segment>>();
+        assert_eq!(leaves(&tree), leaves(net.index_to_store().1));
         // On the same network each is installed; on another (another seed: other one-way
         // streets and lengths) none is.
         let same = Network::build(grid(6, 5, 100.0, (0.0, 0.0), 3)).unwrap();
-        let i = install_hierarchies(&path, &same).unwrap();
+        let i = install_search(&path, &same).unwrap();
         assert_eq!(i.used.len(), read.len());
         assert!(i.not_this_network.is_empty());
+        assert_eq!(i.index, Some(true));
         let other = Network::build(grid(6, 5, 100.0, (0.0, 0.0), 4)).unwrap();
-        let i = install_hierarchies(&path, &other).unwrap();
+        let i = install_search(&path, &other).unwrap();
         assert!(i.used.is_empty());
         assert_eq!(i.not_this_network.len(), read.len());
+        assert_eq!(i.index, Some(false));
         // A file without a section has none.
         std::fs::write(&path, tiny()).unwrap();
-        assert!(read_hierarchies(&path).unwrap().is_empty());
+        let none = read_search(&path).unwrap();
+        assert!(none.hierarchies.is_empty() && none.index.is_none());
     }
 
     #[test]
-    fn a_damaged_hierarchies_section_is_an_error_naming_the_file() {
+    fn a_damaged_search_section_is_an_error_naming_the_file() {
         let (bytes, _) = with_hierarchies();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("h.prepared");
@@ -1247,7 +1322,7 @@ mod tests {
         let last = v.len() - 1;
         v[last] ^= 1;
         std::fs::write(&path, &v).unwrap();
-        let e = read_hierarchies(&path).unwrap_err().to_string();
+        let e = read_search(&path).unwrap_err().to_string();
         assert!(e.contains("h.prepared") && e.contains("SHA-256"), "{e}");
         // Cut inside the section: the whole file is refused, as trailing bytes.
         for cut in [payload_end + 1, payload_end + 39, bytes.len() - 1] {
@@ -1256,7 +1331,7 @@ mod tests {
                 Err(PreparedError::TrailingBytes { .. })
             ));
             std::fs::write(&path, &bytes[..cut]).unwrap();
-            let e = read_hierarchies(&path).unwrap_err().to_string();
+            let e = read_search(&path).unwrap_err().to_string();
             assert!(e.contains("cut short"), "{e}");
         }
     }

@@ -704,10 +704,37 @@ impl Network {
 
     /// Builds the R-tree now (benchmarks, and tests comparing it with scanning).
     pub(crate) fn build_index(&self) -> RTree<Segment> {
-        snap::build_index(self.data.iter().zip(&self.topo).map(|(d, t)| {
+        snap::build_index(self.layered_edges())
+    }
+
+    /// Every edge's geometry with the layers it is in (bit [`Layer::slot`]): what the R-tree
+    /// is built from.
+    fn layered_edges(&self) -> impl Iterator<Item = (&LineString<f64>, u8)> + '_ {
+        self.data.iter().zip(&self.topo).map(|(d, t)| {
             let layers = (0..4).fold(0u8, |m, slot| m | u8::from(t.dirs[slot] != 0) << slot);
             (&d.geometry, layers)
-        }))
+        })
+    }
+
+    /// The fingerprint of the segments the R-tree holds (see `snap::segments_fingerprint`).
+    pub(crate) fn index_fingerprint(&self) -> [u8; 32] {
+        snap::segments_fingerprint(self.layered_edges())
+    }
+
+    /// The snapping R-tree, built now if it is not yet, with its fingerprint: for `prepare`
+    /// to store.
+    pub(crate) fn index_to_store(&self) -> ([u8; 32], &RTree<Segment>) {
+        (
+            self.index_fingerprint(),
+            self.index.get_or_init(|| self.build_index()),
+        )
+    }
+
+    /// Installs an R-tree stored by `prepare` for a network whose segments had fingerprint
+    /// `made_for`; `false`, and nothing installed, when this network's differ (another date,
+    /// a what-if) or a tree is already built.
+    pub(crate) fn set_index(&self, made_for: [u8; 32], tree: RTree<Segment>) -> bool {
+        made_for == self.index_fingerprint() && self.index.set(tree).is_ok()
     }
 
     /// Bounding box (min x, min y, max x, max y) of the source edge at `edge`.

@@ -27,7 +27,7 @@ mod testutil;
 pub use ch::{ArcParts, Hierarchy, HierarchyParts};
 pub use dated::{Audit, AuditApplied, AuditError, Validity, WhatIf};
 pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge, RoadClass};
-pub(crate) use snap::nearest_on_segment;
+pub(crate) use snap::{nearest_on_segment, Segment};
 pub use snap::{Snap, SnapError};
 pub use tree::{distances_to_junction, Route, Tree};
 

@@ -73,8 +73,9 @@ pub enum SnapError {
     NoAdoptedRoad { max_m: f64, nearest_m: Option<f64> },
 }
 
-/// One straight segment of a source edge, as stored in the R-tree.
-#[derive(Debug, Clone, Copy)]
+/// One straight segment of a source edge, as stored in the R-tree (and, with the tree, in a
+/// prepared area file: see [`segments_fingerprint`]).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Segment {
     a: [f64; 2],
     b: [f64; 2],
@@ -158,6 +159,35 @@ pub(crate) fn build_index<'a>(
         .flat_map(|(edge, (geometry, layers))| segments_of(geometry, edge, layers))
         .collect();
     RTree::bulk_load(segs)
+}
+
+/// SHA-256 of every segment the R-tree of `edges` holds, in the order it is built from:
+/// equal fingerprints mean an R-tree built for one network holds exactly the other's segments,
+/// so that one stored by `prepare` can stand in for building it.
+pub(crate) fn segments_fingerprint<'a>(
+    edges: impl Iterator<Item = (&'a LineString<f64>, u8)>,
+) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut sha = Sha256::new();
+    // Hashed in blocks: one update per segment would cost more than the hashing.
+    let mut block: Vec<u8> = Vec::with_capacity(1 << 16);
+    let segs = edges
+        .enumerate()
+        .filter(|(_, (_, layers))| *layers != 0)
+        .flat_map(|(edge, (geometry, layers))| segments_of(geometry, edge, layers));
+    for s in segs {
+        for v in [s.a[0], s.a[1], s.b[0], s.b[1]] {
+            block.extend_from_slice(&v.to_bits().to_le_bytes());
+        }
+        block.extend_from_slice(&s.edge.to_le_bytes());
+        block.extend_from_slice(&s.seg_layers.to_le_bytes());
+        if block.len() + 40 > block.capacity() {
+            sha.update(&block);
+            block.clear();
+        }
+    }
+    sha.update(&block);
+    sha.finalize().into()
 }
 
 /// The segments of edge `edge`'s geometry marked with `layers`, leaving out zero-length ones
