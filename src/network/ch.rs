@@ -419,7 +419,10 @@ impl Hierarchy {
     pub fn sweep(&self, net: &Network, mode: Mode, targets: &[Snap]) -> Tree {
         let n = self.pos.len();
         let mut lab = unreached_labels(n);
-        let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
+        // The thread's queue from its last sweep, emptied: on a county it grows to megabytes,
+        // and a fresh one each sweep cost the kernel zeroing its pages every time.
+        let mut heap = SWEEP_HEAP.with(|h| std::mem::take(&mut *h.borrow_mut()));
+        heap.clear();
         let placed = Target::place(net, targets);
         for (t, target) in placed.iter().enumerate() {
             for (node, l, _) in target.seeds(net, mode, t as u32).into_iter().flatten() {
@@ -459,8 +462,16 @@ impl Hierarchy {
             }
             lab[i] = best;
         }
+        SWEEP_HEAP.with(|h| *h.borrow_mut() = heap);
         Tree::swept(mode, lab, self.pos.clone(), placed)
     }
+}
+
+thread_local! {
+    /// Each thread's priority queue for the upward and core search of a sweep, kept between
+    /// sweeps (see [`Hierarchy::sweep`]).
+    static SWEEP_HEAP: std::cell::RefCell<BinaryHeap<Reverse<(u64, u32)>>> =
+        const { std::cell::RefCell::new(BinaryHeap::new()) };
 }
 
 #[cfg(test)]
