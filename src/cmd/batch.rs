@@ -333,6 +333,9 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     // Rows with text that was not UTF-8, read as Windows-1252.
     let mut decoded_rows = 0u64;
     let mut chunk = Vec::with_capacity(window);
+    // A window's lines are written (on this thread) while the pool decides the next: writing
+    // is the one part of a town's batch otherwise left on one thread.
+    let mut decided: Vec<(usize, Done)> = Vec::new();
     loop {
         chunk.clear();
         while chunk.len() < window {
@@ -341,35 +344,57 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
                 None => break,
             }
         }
-        if chunk.is_empty() {
+        if chunk.is_empty() && decided.is_empty() {
             break;
         }
         let stamp = w.stamp().clone();
-        let (rows, done) = pool.install(|| {
-            let rows: Vec<Row> = chunk
-                .par_drain(..)
-                .map(|raw| header.parse(raw, &loaded.area.places))
-                .collect();
-            // Decided in school order, each kept as its line (and, for a decision record, its
-            // decision), then put back in file order. Rows stay where they are: only their
-            // numbers are sorted, not half a kilobyte each there and back.
-            let mut done: Vec<(usize, Done)> = decide_order(&loaded.area.area, &rows)
-                .into_par_iter()
-                .map(|i| {
-                    let r = &rows[i];
-                    let d = decide_row(&loaded, r, &name);
-                    let done = Done {
-                        line: csv_line(&d, r.row, &stamp),
-                        counted: Counted::of(&d),
-                        decoded_1252: r.decoded_1252,
-                        decision: keep_rows.then(|| Box::new(d)),
-                    };
-                    (i, done)
-                })
-                .collect();
-            done.sort_unstable_by_key(|(i, _)| *i);
-            (rows, done)
+        let written = std::mem::take(&mut decided);
+        let mut write = |done: Vec<(usize, Done)>| -> Result<()> {
+            for (_, d) in &done {
+                match &d.line {
+                    Ok(line) => w.write_line(line)?,
+                    Err(e) => anyhow::bail!("cannot write a decision: {e}"),
+                }
+                summary.add(&d.counted);
+                decoded_rows += u64::from(d.decoded_1252);
+            }
+            if let Some(b) = &bar {
+                b.inc(done.len() as u64);
+            }
+            Ok(())
+        };
+        let mut decided_now = None;
+        let wrote = pool.in_place_scope(|scope| {
+            scope.spawn(|_| {
+                let rows: Vec<Row> = chunk
+                    .par_drain(..)
+                    .map(|raw| header.parse(raw, &loaded.area.places))
+                    .collect();
+                // Decided in school order, each kept as its line (and, for a decision record,
+                // its decision), then put back in file order. Rows stay where they are: only
+                // their numbers are sorted, not half a kilobyte each there and back.
+                let mut done: Vec<(usize, Done)> = decide_order(&loaded.area.area, &rows)
+                    .into_par_iter()
+                    .map(|i| {
+                        let r = &rows[i];
+                        let d = decide_row(&loaded, r, &name);
+                        let done = Done {
+                            line: csv_line(&d, r.row, &stamp),
+                            counted: Counted::of(&d),
+                            decoded_1252: r.decoded_1252,
+                            decision: keep_rows.then(|| Box::new(d)),
+                        };
+                        (i, done)
+                    })
+                    .collect();
+                done.sort_unstable_by_key(|(i, _)| *i);
+                decided_now = Some((rows, done));
+            });
+            // Meanwhile, on this thread: the previous window's lines.
+            write(written)
         });
+        wrote?;
+        let (rows, done) = decided_now.expect("the window was decided");
         if let Some(dir) = &args.records {
             let decided: Vec<(&Row, &Decision)> = rows
                 .iter()
@@ -378,17 +403,7 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
                 .collect();
             pool.install(|| write_records(dir, &loaded, &args.sources, &decided))?;
         }
-        for (_, d) in &done {
-            match &d.line {
-                Ok(line) => w.write_line(line)?,
-                Err(e) => anyhow::bail!("cannot write a decision: {e}"),
-            }
-            summary.add(&d.counted);
-            decoded_rows += u64::from(d.decoded_1252);
-        }
-        if let Some(b) = &bar {
-            b.inc(done.len() as u64);
-        }
+        decided = done;
     }
     if let Some(b) = &bar {
         b.finish_and_clear();
