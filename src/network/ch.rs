@@ -419,26 +419,23 @@ impl Hierarchy {
     pub fn sweep(&self, net: &Network, mode: Mode, targets: &[Snap]) -> Tree {
         let n = self.pos.len();
         let mut lab = unreached_labels(n);
-        // The thread's queue from its last sweep, emptied: on a county it grows to megabytes,
-        // and a fresh one each sweep cost the kernel zeroing its pages every time.
+        // The thread's queue from its last sweep (empty, its index sized): reused, since on a
+        // county it is megabytes and a fresh one each sweep cost the kernel zeroing its pages.
         let mut heap = SWEEP_HEAP.with(|h| std::mem::take(&mut *h.borrow_mut()));
-        heap.clear();
+        heap.size_for(n);
         let placed = Target::place(net, targets);
         for (t, target) in placed.iter().enumerate() {
             for (node, l, _) in target.seeds(net, mode, t as u32).into_iter().flatten() {
                 let i = self.pos[node as usize];
                 if l < lab[i as usize] {
                     lab[i as usize] = l;
-                    heap.push(Reverse((l, i)));
+                    heap.push_or_lower(l, i);
                 }
             }
         }
         // Upward, in the reverse direction: from a junction to those that reach it.
         // In the core, every arc among core junctions: there, Dijkstra settles them exactly.
-        while let Some(Reverse((l, i))) = heap.pop() {
-            if l != lab[i as usize] {
-                continue;
-            }
+        while let Some((l, i)) = heap.pop() {
             let arcs = if i < self.core_start {
                 &self.up_in
             } else {
@@ -449,7 +446,7 @@ impl Hierarchy {
                 let nl = l + step(arcs.len_um[a]);
                 if nl < lab[j] {
                     lab[j] = nl;
-                    heap.push(Reverse((nl, j as u32)));
+                    heap.push_or_lower(nl, j as u32);
                 }
             }
         }
@@ -470,8 +467,103 @@ impl Hierarchy {
 thread_local! {
     /// Each thread's priority queue for the upward and core search of a sweep, kept between
     /// sweeps (see [`Hierarchy::sweep`]).
-    static SWEEP_HEAP: std::cell::RefCell<BinaryHeap<Reverse<(u64, u32)>>> =
-        const { std::cell::RefCell::new(BinaryHeap::new()) };
+    static SWEEP_HEAP: std::cell::RefCell<IndexedHeap> =
+        const { std::cell::RefCell::new(IndexedHeap { heap: Vec::new(), at: Vec::new() }) };
+}
+
+/// A binary min-heap of `(label, position)` holding each position at most once, whose label a
+/// better one lowers in place.
+///
+/// Why by hand: in the core every junction has dozens of arcs, so a queue that pushes a new
+/// entry at each improvement (`BinaryHeap`) holds several stale entries per junction and pops
+/// them all (a fifth of a county batch went on those pops); the crates with a lowerable key
+/// index it by hashing, where here positions are dense integers that index an array.
+#[derive(Debug, Default)]
+struct IndexedHeap {
+    heap: Vec<(u64, u32)>,
+    /// Per position: 1 + its index in `heap`, or 0 when not queued.
+    at: Vec<u32>,
+}
+
+impl IndexedHeap {
+    /// Ready for positions below `n`; the heap is empty (every sweep empties it).
+    fn size_for(&mut self, n: usize) {
+        debug_assert!(self.heap.is_empty());
+        if self.at.len() != n {
+            self.at.clear();
+            self.at.resize(n, 0);
+        }
+    }
+
+    /// Queues position `v` with label `l`, or lowers its label to `l` if it is queued (the
+    /// caller only ever lowers a label).
+    fn push_or_lower(&mut self, l: u64, v: u32) {
+        let k = match self.at[v as usize] {
+            0 => {
+                self.heap.push((l, v));
+                self.heap.len() - 1
+            }
+            k => {
+                let k = k as usize - 1;
+                debug_assert!(l < self.heap[k].0);
+                self.heap[k].0 = l;
+                k
+            }
+        };
+        self.up(k);
+    }
+
+    /// The smallest `(label, position)`, taken out.
+    fn pop(&mut self) -> Option<(u64, u32)> {
+        let top = *self.heap.first()?;
+        let last = self.heap.pop().expect("not empty");
+        self.at[top.1 as usize] = 0;
+        if !self.heap.is_empty() {
+            self.heap[0] = last;
+            self.at[last.1 as usize] = 1;
+            self.down(0);
+        }
+        Some(top)
+    }
+
+    fn up(&mut self, mut k: usize) {
+        let e = self.heap[k];
+        while k > 0 {
+            let p = (k - 1) / 2;
+            if self.heap[p] <= e {
+                break;
+            }
+            self.heap[k] = self.heap[p];
+            self.at[self.heap[k].1 as usize] = k as u32 + 1;
+            k = p;
+        }
+        self.heap[k] = e;
+        self.at[e.1 as usize] = k as u32 + 1;
+    }
+
+    fn down(&mut self, mut k: usize) {
+        let e = self.heap[k];
+        let n = self.heap.len();
+        loop {
+            let c = 2 * k + 1;
+            if c >= n {
+                break;
+            }
+            let c = if c + 1 < n && self.heap[c + 1] < self.heap[c] {
+                c + 1
+            } else {
+                c
+            };
+            if e <= self.heap[c] {
+                break;
+            }
+            self.heap[k] = self.heap[c];
+            self.at[self.heap[k].1 as usize] = k as u32 + 1;
+            k = c;
+        }
+        self.heap[k] = e;
+        self.at[e.1 as usize] = k as u32 + 1;
+    }
 }
 
 #[cfg(test)]
