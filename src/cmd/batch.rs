@@ -332,18 +332,25 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     let mut summary = Summary::new();
     // Rows with text that was not UTF-8, read as Windows-1252.
     let mut decoded_rows = 0u64;
-    let mut chunk = Vec::with_capacity(window);
-    // A window's lines are written (on this thread) while the pool decides the next: writing
-    // is the one part of a town's batch otherwise left on one thread.
-    let mut decided: Vec<(usize, Done)> = Vec::new();
-    loop {
-        chunk.clear();
-        while chunk.len() < window {
+    // The next `window` rows, as read.
+    let mut read_window = |into: &mut Vec<_>| -> Result<()> {
+        into.clear();
+        while into.len() < window {
             match apps.next_raw()? {
-                Some(raw) => chunk.push(raw),
+                Some(raw) => into.push(raw),
                 None => break,
             }
         }
+        Ok(())
+    };
+    let mut chunk = Vec::with_capacity(window);
+    let mut next_chunk = Vec::with_capacity(window);
+    read_window(&mut chunk)?;
+    // While the pool decides a window, this thread writes the lines of the one before and
+    // reads the one after: reading and writing are the parts of a town's batch otherwise left
+    // on one thread.
+    let mut decided: Vec<(usize, Done)> = Vec::new();
+    loop {
         if chunk.is_empty() && decided.is_empty() {
             break;
         }
@@ -390,10 +397,11 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
                 done.sort_unstable_by_key(|(i, _)| *i);
                 decided_now = Some((rows, done));
             });
-            // Meanwhile, on this thread: the previous window's lines.
-            write(written)
+            // Meanwhile, on this thread: the previous window's lines, and the next window.
+            write(written).and_then(|()| read_window(&mut next_chunk))
         });
         wrote?;
+        std::mem::swap(&mut chunk, &mut next_chunk);
         let (rows, done) = decided_now.expect("the window was decided");
         if let Some(dir) = &args.records {
             let decided: Vec<(&Row, &Decision)> = rows
