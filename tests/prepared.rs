@@ -77,6 +77,26 @@ fn demo_area_prepared_gives_byte_identical_decisions() {
     );
     assert!(raw.len() > 10_000);
     assert!(raw == prepared, "batch CSV differs");
+    // Swept on one thread with trees dropped and swept again (a 1 MiB budget): the same bytes.
+    let one_csv = dir.path().join("one-thread.csv");
+    let c = run(&[
+        "batch",
+        "fixtures/demo/applications.csv",
+        "-o",
+        one_csv.to_str().unwrap(),
+        "--no-progress",
+        "--threads",
+        "1",
+        "--tree-memory",
+        "1",
+        "--area",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(c.code, Some(3), "{}", c.stderr);
+    assert!(
+        std::fs::read(&one_csv).unwrap() == raw,
+        "one thread, small budget: differs"
+    );
     // One child, as JSON (with every source file's SHA-256) and as text.
     let home = STURMINSTER_Y9_QE;
     let mut json = vec!["check", "--format", "json"];
@@ -268,15 +288,52 @@ fn damaged_truncated_wrong_version_and_foreign_files_are_refused_by_name() {
         std::fs::write(&f, bytes).unwrap();
         f
     };
+    // The payload ends where its header says; the search section follows.
+    let payload_end = 60 + u64::from_le_bytes(good[20..28].try_into().unwrap()) as usize;
+    assert!(payload_end < good.len(), "prepare writes a search section");
     // One byte of the payload changed.
     let mut v = good.clone();
-    let mid = 60 + (v.len() - 60) / 2;
+    let mid = 60 + (payload_end - 60) / 2;
     v[mid] ^= 0x01;
     let e = refused(&write("flipped.prepared", &v));
     assert!(e.contains("damaged") && e.contains("SHA-256"), "{e}");
+    // One byte of the search section changed: a one-home command does not read it, a batch
+    // refuses the file by name.
+    let mut v = good.clone();
+    let last = v.len() - 1;
+    v[last] ^= 0x01;
+    let f = write("flipped-search.prepared", &v);
+    let check = |file: &Path| {
+        let mut args = vec!["check", "--area", file.to_str().unwrap()];
+        args.extend(STURMINSTER_Y9_QE);
+        run(&args)
+    };
+    let (a, b) = (check(&p), check(&f));
+    assert_eq!((a.code, &a.stdout), (b.code, &b.stdout), "{}", b.stderr);
+    assert!(!b.stderr.contains("damaged"), "{}", b.stderr);
+    let apps = write(
+        "apps.csv",
+        b"id,easting,northing,year_group,school_urn\nA,394813,99708,9,141526\n",
+    );
+    let out = dir.path().join("out.csv");
+    let r = run(&[
+        "batch",
+        apps.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--area",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("flipped-search.prepared") && r.stderr.contains("search section"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists(), "no output from a refused batch");
     // Cut short: inside the payload, inside the header, inside the magic.
     for (name, cut) in [
-        ("cut.prepared", good.len() / 2),
+        ("cut.prepared", 60 + (payload_end - 60) / 2),
         ("head.prepared", 30),
         ("magic.prepared", 5),
     ] {
