@@ -368,7 +368,7 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             if let Some(b) = &bar {
                 b.inc(done.len() as u64);
             }
-            Ok(())
+            w.start_writeback()
         };
         let mut decided_now = None;
         let wrote = pool.in_place_scope(|scope| {

@@ -230,6 +230,16 @@ impl<W: Write> DecisionWriter<W> {
     }
 }
 
+impl DecisionWriter<super::output::Output> {
+    /// Flushes the lines so far and starts putting them on disk (see
+    /// [`super::output::Output::start_writeback`]).
+    pub fn start_writeback(&mut self) -> Result<()> {
+        self.out.flush()?;
+        self.out.get_mut().start_writeback()?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
