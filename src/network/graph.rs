@@ -312,6 +312,28 @@ pub struct Network {
     hierarchies: [OnceLock<super::ch::Hierarchy>; 3],
 }
 
+/// SHA-256 of `head` then each record in order, for fingerprinting a network's parts (a
+/// mode's arcs, the R-tree's segments). Records are hashed in blocks: one update per record
+/// would cost more than the hashing.
+pub(crate) fn sha256_of<const N: usize>(
+    head: &[u8],
+    records: impl Iterator<Item = [u8; N]>,
+) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut sha = Sha256::new();
+    sha.update(head);
+    let mut block: Vec<u8> = Vec::with_capacity(1 << 16);
+    for r in records {
+        block.extend_from_slice(&r);
+        if block.len() + N > block.capacity() {
+            sha.update(&block);
+            block.clear();
+        }
+    }
+    sha.update(&block);
+    sha.finalize().into()
+}
+
 /// Merges end points into nodes: equal to the millimetre means the same junction. Nodes are
 /// numbered in order of first appearance, so the hasher (a fast one: this runs for every edge
 /// end of every load) never shows in the result.
@@ -520,23 +542,15 @@ impl Network {
     /// SHA-256 of `mode`'s graph: its junction count and every arc (from, to, length in
     /// micrometres) in order. Equal fingerprints mean the same graph, so the same distances.
     pub fn mode_fingerprint(&self, mode: Mode) -> [u8; 32] {
-        use sha2::{Digest, Sha256};
         let g = self.graph(mode);
-        let mut sha = Sha256::new();
-        sha.update((g.node_count() as u64).to_le_bytes());
-        // Hashed in blocks: one update per arc would cost more than the hashing.
-        let mut block: Vec<u8> = Vec::with_capacity(1 << 16);
-        for e in g.raw_edges() {
-            block.extend_from_slice(&(e.source().index() as u32).to_le_bytes());
-            block.extend_from_slice(&(e.target().index() as u32).to_le_bytes());
-            block.extend_from_slice(&e.weight.len_um.to_le_bytes());
-            if block.len() + 16 > block.capacity() {
-                sha.update(&block);
-                block.clear();
-            }
-        }
-        sha.update(&block);
-        sha.finalize().into()
+        let arcs = g.raw_edges().iter().map(|e| {
+            let mut r = [0u8; 16];
+            r[..4].copy_from_slice(&(e.source().index() as u32).to_le_bytes());
+            r[4..8].copy_from_slice(&(e.target().index() as u32).to_le_bytes());
+            r[8..].copy_from_slice(&e.weight.len_um.to_le_bytes());
+            r
+        });
+        sha256_of(&(g.node_count() as u64).to_le_bytes(), arcs)
     }
 
     /// The contraction hierarchies made or installed, by mode.
@@ -695,7 +709,7 @@ impl Network {
 
     /// Builds the R-tree now if `points` snaps would need it, so that a caller about to snap
     /// that many can build it beside other work rather than have the first thread to need it
-    /// build it while the others wait (a county's R-tree takes about half a second).
+    /// build it while the others wait (a county's R-tree takes about a second).
     pub fn expect_snaps(&self, points: u64) {
         if points > SNAPS_BEFORE_INDEX as u64 {
             self.index.get_or_init(|| self.build_index());

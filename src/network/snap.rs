@@ -167,27 +167,20 @@ pub(crate) fn build_index<'a>(
 pub(crate) fn segments_fingerprint<'a>(
     edges: impl Iterator<Item = (&'a LineString<f64>, u8)>,
 ) -> [u8; 32] {
-    use sha2::{Digest, Sha256};
-    let mut sha = Sha256::new();
-    // Hashed in blocks: one update per segment would cost more than the hashing.
-    let mut block: Vec<u8> = Vec::with_capacity(1 << 16);
     let segs = edges
         .enumerate()
         .filter(|(_, (_, layers))| *layers != 0)
-        .flat_map(|(edge, (geometry, layers))| segments_of(geometry, edge, layers));
-    for s in segs {
-        for v in [s.a[0], s.a[1], s.b[0], s.b[1]] {
-            block.extend_from_slice(&v.to_bits().to_le_bytes());
-        }
-        block.extend_from_slice(&s.edge.to_le_bytes());
-        block.extend_from_slice(&s.seg_layers.to_le_bytes());
-        if block.len() + 40 > block.capacity() {
-            sha.update(&block);
-            block.clear();
-        }
-    }
-    sha.update(&block);
-    sha.finalize().into()
+        .flat_map(|(edge, (geometry, layers))| segments_of(geometry, edge, layers))
+        .map(|s| {
+            let mut r = [0u8; 40];
+            for (i, v) in [s.a[0], s.a[1], s.b[0], s.b[1]].into_iter().enumerate() {
+                r[i * 8..i * 8 + 8].copy_from_slice(&v.to_bits().to_le_bytes());
+            }
+            r[32..36].copy_from_slice(&s.edge.to_le_bytes());
+            r[36..].copy_from_slice(&s.seg_layers.to_le_bytes());
+            r
+        });
+    super::graph::sha256_of(&[], segs)
 }
 
 /// The segments of edge `edge`'s geometry marked with `layers`, leaving out zero-length ones
