@@ -1093,7 +1093,7 @@ pub(crate) fn write_prepared(
     let search = net.map(|net| {
         let hierarchies: Vec<PHierarchy> = net
             .hierarchies()
-            .map(|(m, h)| PHierarchy::of(m, &h.to_parts()))
+            .map(|(m, h)| PHierarchy::of(m, h.to_parts()))
             .collect();
         let (made_for, tree) = net.index_to_store();
         (hierarchies, made_for, tree)
@@ -1165,19 +1165,19 @@ struct PArcs {
 }
 
 impl PHierarchy {
-    fn of(mode: Mode, h: &HierarchyParts) -> PHierarchy {
-        let arcs = |(first, head, len_um): &ArcParts| PArcs {
-            first: first.clone(),
-            head: head.clone(),
-            len_um: len_um.clone(),
+    fn of(mode: Mode, h: HierarchyParts) -> PHierarchy {
+        let arcs = |(first, head, len_um): ArcParts| PArcs {
+            first,
+            head,
+            len_um,
         };
         PHierarchy {
             mode: Mode::ALL.iter().position(|&m| m == mode).unwrap_or(0) as u8,
             made_for: h.made_for,
-            pos: h.pos.clone(),
-            up_out: arcs(&h.up_out),
-            up_in: arcs(&h.up_in),
-            core_in: arcs(&h.core_in),
+            pos: h.pos,
+            up_out: arcs(h.up_out),
+            up_in: arcs(h.up_in),
+            core_in: arcs(h.core_in),
             core_start: h.core_start,
         }
     }
@@ -1258,7 +1258,7 @@ mod tests {
         net.make_hierarchies();
         let stored: Vec<PHierarchy> = net
             .hierarchies()
-            .map(|(m, h)| PHierarchy::of(m, &h.to_parts()))
+            .map(|(m, h)| PHierarchy::of(m, h.to_parts()))
             .collect();
         let (made_for, tree) = net.index_to_store();
         let section = postcard::to_stdvec(&PSearchRef {

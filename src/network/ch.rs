@@ -526,6 +526,12 @@ impl IndexedHeap {
         Some(top)
     }
 
+    /// Puts `e` at index `k`, noting where its position now is.
+    fn set(&mut self, k: usize, e: (u64, u32)) {
+        self.heap[k] = e;
+        self.at[e.1 as usize] = k as u32 + 1;
+    }
+
     fn up(&mut self, mut k: usize) {
         let e = self.heap[k];
         while k > 0 {
@@ -533,12 +539,10 @@ impl IndexedHeap {
             if self.heap[p] <= e {
                 break;
             }
-            self.heap[k] = self.heap[p];
-            self.at[self.heap[k].1 as usize] = k as u32 + 1;
+            self.set(k, self.heap[p]);
             k = p;
         }
-        self.heap[k] = e;
-        self.at[e.1 as usize] = k as u32 + 1;
+        self.set(k, e);
     }
 
     fn down(&mut self, mut k: usize) {
@@ -557,12 +561,10 @@ impl IndexedHeap {
             if e <= self.heap[c] {
                 break;
             }
-            self.heap[k] = self.heap[c];
-            self.at[self.heap[k].1 as usize] = k as u32 + 1;
+            self.set(k, self.heap[c]);
             k = c;
         }
-        self.heap[k] = e;
-        self.at[e.1 as usize] = k as u32 + 1;
+        self.set(k, e);
     }
 }
 
