@@ -126,7 +126,7 @@ pub struct Output {
     sink: Sink,
     name: String,
     /// A background write to disk of what was written so far (see [`Output::start_writeback`]).
-    writeback: Option<std::thread::JoinHandle<()>>,
+    writeback: Option<std::thread::JoinHandle<io::Result<()>>>,
 }
 
 impl Output {
@@ -184,7 +184,9 @@ impl Output {
     /// that [`Output::finish`] (which waits until the whole file is on disk before moving it
     /// into place) has only the rest left to wait for: a town's batch writes 80 MB of decisions,
     /// whose wait at the end was 45 ms of a one-second run. One at a time; nothing for standard
-    /// output or a device. An error here is the final wait's to report.
+    /// output or a device. A failed write to disk is reported by the next call or by
+    /// [`Output::finish`], before anything is moved into place (the system reports such a
+    /// failure once, to whichever sync asks first).
     pub fn start_writeback(&mut self) -> io::Result<()> {
         let Sink::Temp { file, .. } = &mut self.sink else {
             return Ok(());
@@ -192,21 +194,23 @@ impl Output {
         if self.writeback.as_ref().is_some_and(|h| !h.is_finished()) {
             return Ok(());
         }
-        file.flush()?;
-        let f = file.get_ref().as_file().try_clone()?;
-        self.writeback = Some(std::thread::spawn(move || {
-            let _ = f.sync_data();
-        }));
+        if let Some(done) = self.writeback.take() {
+            joined(done).map_err(|e| named(&self.name, e))?;
+        }
+        let named_err = |e: io::Error| named(&self.name, e);
+        file.flush().map_err(named_err)?;
+        let f = file.get_ref().as_file().try_clone().map_err(named_err)?;
+        self.writeback = Some(std::thread::spawn(move || f.sync_data()));
         Ok(())
     }
 
     /// Flushes everything and, for a file, moves it into place over any old file.
     pub fn finish(self) -> anyhow::Result<()> {
-        if let Some(w) = self.writeback {
-            let _ = w.join();
-        }
         let name = self.name;
         let fail = |e: io::Error| anyhow::Error::new(named(&name, e));
+        if let Some(w) = self.writeback {
+            joined(w).map_err(fail)?;
+        }
         match self.sink {
             Sink::Stdout(mut s) => Ok(s.flush()?),
             Sink::InPlace(mut f) => f.flush().map_err(fail),
@@ -225,6 +229,12 @@ impl Output {
         out.write_all(bytes)?;
         out.finish()
     }
+}
+
+/// What a background write to disk returned (a panic in it, which cannot happen, as an error).
+fn joined(h: std::thread::JoinHandle<io::Result<()>>) -> io::Result<()> {
+    h.join()
+        .unwrap_or_else(|_| Err(io::Error::other("the write to disk stopped")))
 }
 
 /// An I/O error with the output's name, of the same kind.

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use petgraph::visit::EdgeRef;
 
-use super::length::{step, UNREACHED};
+use super::length::{step, MAX_TARGETS, MAX_TOTAL_UM, UNREACHED};
 use super::tree::{unreached_labels, Target, Tree};
 use super::{Mode, Network, Snap};
 
@@ -374,15 +374,25 @@ impl Hierarchy {
         self.fits(net.node_count()) && self.made_for == net.mode_fingerprint(mode)
     }
 
-    /// Whether the hierarchy was made for a network of `nodes` junctions, each placed once.
+    /// Whether the hierarchy was made for a network of `nodes` junctions, each placed once, with
+    /// every arc within bounds, no longer than a network may be, and leading upwards (from a
+    /// contracted junction to a higher position; in the core, to the core): what the sweep
+    /// relies on to read only final labels and never overflow.
     fn fits(&self, nodes: usize) -> bool {
         let n = self.pos.len();
+        let core = self.core_start as usize;
         let arcs_fit = |a: &UpArcs| {
             a.first.len() == n + 1
                 && a.first.windows(2).all(|w| w[0] <= w[1])
                 && a.first.last().is_some_and(|&l| l as usize == a.head.len())
                 && a.head.len() == a.len_um.len()
-                && a.head.iter().all(|&h| (h as usize) < n)
+                && a.len_um.iter().all(|&l| l <= MAX_TOTAL_UM)
+                && (0..n).all(|i| {
+                    a.of(i).all(|k| {
+                        let h = a.head[k] as usize;
+                        h < n && if i < core { h > i } else { h >= core }
+                    })
+                })
         };
         let mut seen = vec![false; n];
         n == nodes
@@ -408,11 +418,6 @@ impl Hierarchy {
         )
     }
 
-    /// Bytes held, for the prepared file's report.
-    pub fn heap_bytes(&self) -> usize {
-        self.pos.len() * 4 + (self.up_out.len() + self.up_in.len()) * 12 + self.pos.len() * 8
-    }
-
     /// The tree of distances from every junction to the nearest of `targets` (snapped in
     /// `mode`), the same labels as [`Tree::grow`] gives: an upward search from the targets'
     /// seeds, then one sweep down the order taking each junction's best way up.
@@ -424,7 +429,8 @@ impl Hierarchy {
         let mut heap = SWEEP_HEAP.with(|h| std::mem::take(&mut *h.borrow_mut()));
         heap.size_for(n);
         let placed = Target::place(net, targets);
-        for (t, target) in placed.iter().enumerate() {
+        // As many entrances as a grown tree tells apart (see `Tree::search`).
+        for (t, target) in placed.iter().enumerate().take(MAX_TARGETS) {
             for (node, l, _) in target.seeds(net, mode, t as u32).into_iter().flatten() {
                 let i = self.pos[node as usize];
                 if l < lab[i as usize] {

@@ -530,13 +530,12 @@ impl Network {
 
     /// Installs a hierarchy made earlier for `mode` (from a prepared area); `false`, and
     /// nothing installed, when it was made for another graph (another network date, a what-if)
-    /// or is not whole: trees are then grown by Dijkstra, to the same distances.
+    /// or is not whole (trees are then grown by Dijkstra, to the same distances), or when the
+    /// mode has one already.
     pub fn set_hierarchy(&self, mode: Mode, h: super::ch::Hierarchy) -> bool {
-        if self.measured_as(mode) != mode || !h.made_for(self, mode) {
-            return false;
-        }
-        let _ = self.hierarchies[mode.slot()].set(h);
-        true
+        self.measured_as(mode) == mode
+            && h.made_for(self, mode)
+            && self.hierarchies[mode.slot()].set(h).is_ok()
     }
 
     /// SHA-256 of `mode`'s graph: its junction count and every arc (from, to, length in

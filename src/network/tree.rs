@@ -204,7 +204,7 @@ impl Tree {
         let t = net.topo(home.edge);
         [t.from, t.to]
             .iter()
-            .all(|&n| self.label[n as usize] <= self.settled_to)
+            .all(|&n| self.at(n as usize) <= self.settled_to)
     }
 
     /// Dijkstra from the targets; with junctions `until`, it stops once they are all settled
