@@ -159,28 +159,12 @@ impl AreaError {
     /// cannot be measured ("driven route", "walking route"); `None` for any other error.
     pub fn unmeasured_route(&self) -> Option<&'static str> {
         match self {
-            AreaError::HomeSnap { mode, .. } if *mode == mode_name(Mode::Drive) => {
+            AreaError::HomeSnap { mode, .. } if *mode == Mode::Drive.words() => {
                 Some("driven route")
             }
             AreaError::HomeSnap { .. } => Some("walking route"),
             _ => None,
         }
-    }
-}
-
-fn mode_name(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Walk => "walking",
-        Mode::WalkIgnoringSafety => "walking (ignoring safety audits)",
-        Mode::Drive => "driving",
-    }
-}
-
-fn mode_slot(mode: Mode) -> usize {
-    match mode {
-        Mode::Walk => 0,
-        Mode::WalkIgnoringSafety => 1,
-        Mode::Drive => 2,
     }
 }
 
@@ -306,10 +290,10 @@ pub struct Located {
 impl Located {
     /// Where the home was placed on `mode`'s network.
     pub fn snap(&self, mode: Mode) -> Result<&Snap, AreaError> {
-        self.snaps[mode_slot(mode)]
+        self.snaps[mode.slot()]
             .as_ref()
             .map_err(|e| AreaError::HomeSnap {
-                mode: mode_name(mode),
+                mode: mode.words(),
                 reason: e.clone(),
             })
     }
@@ -603,7 +587,7 @@ impl Area {
             .by_urn
             .get(&urn)
             .ok_or_else(|| self.unknown_school(urn))?;
-        let k = i * 3 + mode_slot(mode);
+        let k = i * 3 + mode.slot();
         let fits = |r: &Result<Reach, AreaError>| {
             r.as_ref()
                 .map_or(true, |r| r.tree.covers(&self.network, home))
@@ -641,7 +625,7 @@ impl Area {
             return Err(AreaError::NoEntrance {
                 urn: school.urn,
                 name: school.name.clone(),
-                mode: mode_name(mode),
+                mode: mode.words(),
             });
         }
         let snaps: Vec<Snap> = entrances.iter().map(|(_, s)| s.clone()).collect();

@@ -27,7 +27,6 @@ use crate::network::Mode;
 use crate::policy::Basis;
 use crate::units::Pence;
 
-use super::prepare::mode_words;
 use super::sources::{load, record_bytes, recorded_sources, Loaded};
 use super::Exit;
 use crate::note;
@@ -268,7 +267,7 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     if let Some(i) = installed {
         // Trees are swept through the hierarchies `prepare` stored, where they were made for
         // this very network (see `network::ch`); the distances are the same.
-        let words = |ms: &[Mode]| ms.iter().map(|&m| mode_words(m)).collect::<Vec<_>>();
+        let words = |ms: &[Mode]| ms.iter().map(|m| m.words()).collect::<Vec<_>>();
         if !i.used.is_empty() {
             note!(
                 "trees swept through the prepared contraction hierarchies: {}",

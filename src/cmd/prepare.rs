@@ -11,7 +11,7 @@ use crate::cli::PrepareArgs;
 use crate::io::area_dir::{finish_loading, read_area_files};
 use crate::io::policy_files::load_policy;
 use crate::io::prepared::{is_prepared, write_prepared, Payload};
-use crate::network::{Mode, WhatIf};
+use crate::network::WhatIf;
 
 use super::sources::network_as_of;
 use super::Exit;
@@ -71,7 +71,7 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
     note!(
         "contraction hierarchies: {} ({arcs} arcs) in {ch_secs:.2} s",
         net.hierarchies()
-            .map(|(m, _)| mode_words(m))
+            .map(|(m, _)| m.words())
             .collect::<Vec<_>>()
             .join(", "),
     );
@@ -80,13 +80,4 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
         args.output.display()
     );
     Ok(Exit::Success)
-}
-
-/// A travel mode as the notes name it.
-pub(crate) fn mode_words(m: Mode) -> &'static str {
-    match m {
-        Mode::Walk => "walking",
-        Mode::WalkIgnoringSafety => "walking ignoring safety",
-        Mode::Drive => "driving",
-    }
 }

@@ -1172,7 +1172,7 @@ impl PHierarchy {
             len_um,
         };
         PHierarchy {
-            mode: Mode::ALL.iter().position(|&m| m == mode).unwrap_or(0) as u8,
+            mode: mode.slot() as u8,
             made_for: h.made_for,
             pos: h.pos,
             up_out: arcs(h.up_out),

@@ -5,8 +5,7 @@
 //! one tree per school per mode, each covering every junction. Dijkstra grows a tree in time
 //! proportional to the junctions with a priority queue and scattered memory access; on a
 //! county's 240,000 junctions, 600 schools and three modes that is about a minute. A hierarchy
-//! (Geisberger et al. 2008) is made once, by `prepare` or at the start of a large batch; after
-//! it, a tree is a short upward search from the school's entrances and one sweep over the
+//! (Geisberger et al. 2008) is made once, by `prepare`, and stored; after it, a tree is a short upward search from the school's entrances and one sweep over the
 //! junctions in a fixed order (Delling et al. 2011, "PHAST"), several times faster and with
 //! memory read in order.
 //!
@@ -15,7 +14,7 @@
 //! networks), and decisions do not depend on which search measured them.
 //!
 //! Why by hand: the Rust hierarchy crates answer point-to-point queries and keep their graphs
-//! private, and the sweep needs the upward arcs in contraction order.
+//! private, and the sweep needs the upward arcs in its own order.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -24,6 +23,7 @@ use std::sync::Arc;
 use petgraph::visit::EdgeRef;
 
 use super::length::{step, MAX_TARGETS, MAX_TOTAL_UM, UNREACHED};
+use super::queue::Queue;
 use super::tree::{unreached_labels, Target, Tree};
 use super::{Mode, Network, Snap};
 
@@ -68,7 +68,7 @@ pub struct Hierarchy {
 }
 
 /// A hierarchy as plain arrays: the graph fingerprint it was made for, each junction's position
-/// in the contraction order, the three arc lists as (first arc of each position, head
+/// in the sweep order, the three arc lists as (first arc of each position, head
 /// position, length in micrometres), and the first position of the core.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HierarchyParts {
@@ -424,10 +424,7 @@ impl Hierarchy {
     pub fn sweep(&self, net: &Network, mode: Mode, targets: &[Snap]) -> Tree {
         let n = self.pos.len();
         let mut lab = unreached_labels(n);
-        // The thread's queue from its last sweep (empty, its index sized): reused, since on a
-        // county it is megabytes and a fresh one each sweep cost the kernel zeroing its pages.
-        let mut heap = SWEEP_HEAP.with(|h| std::mem::take(&mut *h.borrow_mut()));
-        heap.size_for(n);
+        let mut heap = Queue::take(n);
         let placed = Target::place(net, targets);
         // As many entrances as a grown tree tells apart (see `Tree::search`).
         for (t, target) in placed.iter().enumerate().take(MAX_TARGETS) {
@@ -465,112 +462,8 @@ impl Hierarchy {
             }
             lab[i] = best;
         }
-        SWEEP_HEAP.with(|h| *h.borrow_mut() = heap);
+        heap.give_back();
         Tree::swept(mode, lab, self.pos.clone(), placed)
-    }
-}
-
-thread_local! {
-    /// Each thread's priority queue for the upward and core search of a sweep, kept between
-    /// sweeps (see [`Hierarchy::sweep`]).
-    static SWEEP_HEAP: std::cell::RefCell<IndexedHeap> =
-        const { std::cell::RefCell::new(IndexedHeap { heap: Vec::new(), at: Vec::new() }) };
-}
-
-/// A binary min-heap of `(label, position)` holding each position at most once, whose label a
-/// better one lowers in place.
-///
-/// Why by hand: in the core every junction has dozens of arcs, so a queue that pushes a new
-/// entry at each improvement (`BinaryHeap`) holds several stale entries per junction and pops
-/// them all (a fifth of a county batch went on those pops); the crates with a lowerable key
-/// index it by hashing, where here positions are dense integers that index an array.
-#[derive(Debug, Default)]
-struct IndexedHeap {
-    heap: Vec<(u64, u32)>,
-    /// Per position: 1 + its index in `heap`, or 0 when not queued.
-    at: Vec<u32>,
-}
-
-impl IndexedHeap {
-    /// Ready for positions below `n`; the heap is empty (every sweep empties it).
-    fn size_for(&mut self, n: usize) {
-        debug_assert!(self.heap.is_empty());
-        if self.at.len() != n {
-            self.at.clear();
-            self.at.resize(n, 0);
-        }
-    }
-
-    /// Queues position `v` with label `l`, or lowers its label to `l` if it is queued (the
-    /// caller only ever lowers a label).
-    fn push_or_lower(&mut self, l: u64, v: u32) {
-        let k = match self.at[v as usize] {
-            0 => {
-                self.heap.push((l, v));
-                self.heap.len() - 1
-            }
-            k => {
-                let k = k as usize - 1;
-                debug_assert!(l < self.heap[k].0);
-                self.heap[k].0 = l;
-                k
-            }
-        };
-        self.up(k);
-    }
-
-    /// The smallest `(label, position)`, taken out.
-    fn pop(&mut self) -> Option<(u64, u32)> {
-        let top = *self.heap.first()?;
-        let last = self.heap.pop().expect("not empty");
-        self.at[top.1 as usize] = 0;
-        if !self.heap.is_empty() {
-            self.heap[0] = last;
-            self.at[last.1 as usize] = 1;
-            self.down(0);
-        }
-        Some(top)
-    }
-
-    /// Puts `e` at index `k`, noting where its position now is.
-    fn set(&mut self, k: usize, e: (u64, u32)) {
-        self.heap[k] = e;
-        self.at[e.1 as usize] = k as u32 + 1;
-    }
-
-    fn up(&mut self, mut k: usize) {
-        let e = self.heap[k];
-        while k > 0 {
-            let p = (k - 1) / 2;
-            if self.heap[p] <= e {
-                break;
-            }
-            self.set(k, self.heap[p]);
-            k = p;
-        }
-        self.set(k, e);
-    }
-
-    fn down(&mut self, mut k: usize) {
-        let e = self.heap[k];
-        let n = self.heap.len();
-        loop {
-            let c = 2 * k + 1;
-            if c >= n {
-                break;
-            }
-            let c = if c + 1 < n && self.heap[c + 1] < self.heap[c] {
-                c + 1
-            } else {
-                c
-            };
-            if e <= self.heap[c] {
-                break;
-            }
-            self.set(k, self.heap[c]);
-            k = c;
-        }
-        self.set(k, e);
     }
 }
 

@@ -8,6 +8,7 @@
 //! * `graph`  – builds one petgraph graph per travel mode from noded LineStrings.
 //! * `snap`   – nearest point on an edge (perpendicular foot, splitting the edge), via an R-tree.
 //! * `tree`   – shortest-path trees grown from a school's entrances, reused by every home.
+//! * `queue`  – a sweep's priority queue: each junction once, its label lowered in place.
 //! * `ch`     – contraction hierarchies (made by `prepare`), through which a batch sweeps each
 //!   school's whole tree several times faster than Dijkstra grows it, to the same labels.
 
@@ -17,6 +18,7 @@ mod ch;
 pub mod dated;
 mod graph;
 mod length;
+mod queue;
 mod snap;
 pub mod synthetic;
 mod tree;
@@ -55,6 +57,15 @@ impl Mode {
             Mode::Walk => 0,
             Mode::WalkIgnoringSafety => 1,
             Mode::Drive => 2,
+        }
+    }
+
+    /// The mode as messages name it.
+    pub const fn words(self) -> &'static str {
+        match self {
+            Mode::Walk => "walking",
+            Mode::WalkIgnoringSafety => "walking (ignoring safety audits)",
+            Mode::Drive => "driving",
         }
     }
 }
