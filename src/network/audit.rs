@@ -8,12 +8,11 @@ impl Network {
     pub fn unsafe_refs(&self, route: &Route) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for &e in &route.edges {
-            let a = self.attrs(e as usize);
-            if a.unsafe_walk {
-                let r = a
-                    .unsafe_ref
-                    .clone()
-                    .unwrap_or_else(|| format!("edge {}", a.id));
+            if let Some(reference) = self.unsafe_walk(e as usize) {
+                let r = reference.map_or_else(
+                    || format!("edge {}", self.edge_id(e as usize)),
+                    str::to_string,
+                );
                 if !out.contains(&r) {
                     out.push(r);
                 }

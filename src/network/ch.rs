@@ -20,8 +20,6 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
-use petgraph::visit::EdgeRef;
-
 use super::length::{step, MAX_TARGETS, MAX_TOTAL_UM, UNREACHED};
 use super::queue::Queue;
 use super::tree::{unreached_labels, Target, Tree};
@@ -124,11 +122,10 @@ impl Work {
         let n = net.node_count();
         let mut out: Vec<Vec<(u32, u64)>> = vec![Vec::new(); n];
         let mut inc: Vec<Vec<(u32, u64)>> = vec![Vec::new(); n];
-        for e in net.graph(mode).edge_references() {
-            let (u, v) = (e.source().index() as u32, e.target().index() as u32);
+        for (u, v, len_um) in net.arcs(mode) {
             if u != v {
-                add_arc(&mut out[u as usize], v, e.weight().len_um);
-                add_arc(&mut inc[v as usize], u, e.weight().len_um);
+                add_arc(&mut out[u as usize], v, len_um);
+                add_arc(&mut inc[v as usize], u, len_um);
             }
         }
         Work {

@@ -18,6 +18,7 @@ use thiserror::Error;
 
 use super::length::{metres, um, MAX_TOTAL_UM};
 use super::snap::{self, Segment};
+use super::store::Slab;
 use super::{Mode, Snap, SnapError};
 
 /// Direction of travel allowed to drivers along an edge's digitised direction.
@@ -189,69 +190,144 @@ pub(crate) struct Arc {
 /// A directed graph whose node indices are the network's node indices in every mode.
 pub(crate) type ModeGraph = DiGraph<(), Arc, u32>;
 
-/// One mode's arcs grouped by the node they enter, in one array (compressed rows): what the
-/// tree searches, which go from the school outwards against the arcs, read in order instead
-/// of following petgraph's linked lists through memory.
-#[derive(Debug)]
-pub(crate) struct Incoming {
-    /// Arcs entering node `v` are `arcs[first[v]..first[v + 1]]`.
-    first: Vec<u32>,
-    arcs: Vec<InArc>,
-}
-
 /// An arc as the searches read it.
-#[derive(Debug, Clone, Copy)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 pub(crate) struct InArc {
     /// The node the arc leaves.
     pub(crate) from: u32,
-    /// Index of the arc in the mode's graph, for drawing the route.
+    /// Index of the arc in the mode's arcs, for drawing the route.
     pub(crate) arc: u32,
     /// Length, whole micrometres.
     pub(crate) len_um: u64,
 }
 
-impl Incoming {
-    /// Groups `g`'s arcs by the node they enter, each node's in the order petgraph lists them
-    /// (newest first), so that ties between equal routes go the same way as they always have.
-    fn of(g: &ModeGraph) -> Incoming {
-        let n = g.node_count();
-        let mut first = vec![0u32; n + 1];
-        for e in g.raw_edges() {
-            first[e.target().index() + 1] += 1;
+/// One travel mode's graph as flat arrays. Arcs are numbered edge by edge in input order, the
+/// forward arc before the backward one, which is the order ties between equal routes have
+/// always been broken in (petgraph's edge indices, before the arrays).
+#[derive(Debug, Default)]
+pub(crate) struct ModeArcs {
+    /// Arc `i` travels source edge `arcs[i] >> 1`, forwards when the low bit is set.
+    pub(crate) arcs: Slab<u32>,
+    /// Arcs entering node `v` are `into[into_first[v]..into_first[v + 1]]`, newest first: what
+    /// the tree searches (from the school outwards, against the arcs) read in order.
+    pub(crate) into_first: Slab<u32>,
+    pub(crate) into: Slab<InArc>,
+    /// Arcs leaving node `v` are `out[out_first[v]..out_first[v + 1]]` (arc numbers): what a
+    /// route is drawn along.
+    pub(crate) out_first: Slab<u32>,
+    pub(crate) out: Slab<u32>,
+}
+
+impl ModeArcs {
+    /// `mode`'s arcs over `topo`, grouped both ways.
+    fn of(topo: &[Topo], node_count: usize, mode: Mode) -> ModeArcs {
+        let slot = mode.slot();
+        let mut arcs: Vec<u32> = Vec::new();
+        for (i, t) in topo.iter().enumerate() {
+            let e = (i as u32) << 1;
+            if t.dirs[slot] & FWD != 0 {
+                arcs.push(e | 1);
+            }
+            if t.dirs[slot] & BWD != 0 {
+                arcs.push(e);
+            }
         }
-        for i in 0..n {
-            first[i + 1] += first[i];
+        let ends = |a: u32| {
+            let t = &topo[(a >> 1) as usize];
+            if a & 1 == 1 {
+                (t.from, t.to, t.len_um)
+            } else {
+                (t.to, t.from, t.len_um)
+            }
+        };
+        let mut into_first = vec![0u32; node_count + 1];
+        let mut out_first = vec![0u32; node_count + 1];
+        for &a in &arcs {
+            let (u, v, _) = ends(a);
+            into_first[v as usize + 1] += 1;
+            out_first[u as usize + 1] += 1;
         }
-        let mut fill: Vec<u32> = first[..n].to_vec();
-        let mut arcs = vec![
-            InArc {
-                from: 0,
-                arc: 0,
-                len_um: 0
-            };
-            g.edge_count()
-        ];
-        for (i, e) in g.raw_edges().iter().enumerate().rev() {
-            let v = e.target().index();
-            arcs[fill[v] as usize] = InArc {
-                from: e.source().index() as u32,
+        for i in 0..node_count {
+            into_first[i + 1] += into_first[i];
+            out_first[i + 1] += out_first[i];
+        }
+        let mut fill_in: Vec<u32> = into_first[..node_count].to_vec();
+        let mut fill_out: Vec<u32> = out_first[..node_count].to_vec();
+        let mut into = vec![<InArc as bytemuck::Zeroable>::zeroed(); arcs.len()];
+        let mut out = vec![0u32; arcs.len()];
+        for (i, &a) in arcs.iter().enumerate() {
+            let (u, _, _) = ends(a);
+            out[fill_out[u as usize] as usize] = i as u32;
+            fill_out[u as usize] += 1;
+        }
+        for (i, &a) in arcs.iter().enumerate().rev() {
+            let (u, v, len_um) = ends(a);
+            into[fill_in[v as usize] as usize] = InArc {
+                from: u,
                 arc: i as u32,
-                len_um: e.weight.len_um,
+                len_um,
             };
-            fill[v] += 1;
+            fill_in[v as usize] += 1;
         }
-        Incoming { first, arcs }
+        ModeArcs {
+            arcs: arcs.into(),
+            into_first: into_first.into(),
+            into: into.into(),
+            out_first: out_first.into(),
+            out: out.into(),
+        }
     }
 
+    /// The arrays read for one search, borrowed once rather than on every junction.
+    pub(crate) fn incoming(&self) -> Incoming<'_> {
+        Incoming {
+            first: &self.into_first,
+            arcs: &self.into,
+        }
+    }
+
+    /// Whether every index stays in range (nodes below `nodes`, edges below `edges`), so that
+    /// arrays read from a file can be searched without a panic.
+    fn in_range(&self, nodes: usize, edges: usize) -> bool {
+        let n = self.arcs.len();
+        let grouped = |first: &[u32], len: usize| {
+            first.len() == nodes + 1
+                && first[0] == 0
+                && first.windows(2).all(|w| w[0] <= w[1])
+                && first[nodes] as usize == len
+        };
+        self.arcs.iter().all(|&a| ((a >> 1) as usize) < edges)
+            && grouped(&self.into_first, self.into.len())
+            && grouped(&self.out_first, self.out.len())
+            && self.into.len() == n
+            && self.out.len() == n
+            && self
+                .into
+                .iter()
+                .all(|a| (a.from as usize) < nodes && (a.arc as usize) < n)
+            && self.out.iter().all(|&a| (a as usize) < n)
+    }
+}
+
+/// One mode's arcs grouped by the node they enter, borrowed for a search.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Incoming<'a> {
+    first: &'a [u32],
+    arcs: &'a [InArc],
+}
+
+impl<'a> Incoming<'a> {
     /// The arcs entering `v`.
-    pub(crate) fn into(&self, v: usize) -> &[InArc] {
+    pub(crate) fn entering(&self, v: usize) -> &'a [InArc] {
         &self.arcs[self.first[v] as usize..self.first[v + 1] as usize]
     }
 }
 
 /// Compact per-edge topology, kept apart from attributes and geometry because it is what the
 /// per-home queries touch.
-#[derive(Debug, Clone, Copy)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 pub(crate) struct Topo {
     /// Node at the first coordinate.
     pub(crate) from: u32,
@@ -264,16 +340,8 @@ pub(crate) struct Topo {
     /// [`FWD`]/[`BWD`] bits per mode, indexed by [`Mode::slot`]; the fourth entry
     /// ([`Layer::AdoptedRoads`]) is non-zero on the edges where a walk may start.
     pub(crate) dirs: [u8; 4],
-}
-
-/// Attributes and full geometry of one source edge, with the distance along the edge at each
-/// vertex so that points can be placed on it and partial edges cut out of it.
-#[derive(Debug)]
-struct EdgeData {
-    attrs: EdgeAttrs,
-    geometry: LineString<f64>,
-    /// `cum[i]` is the length of the geometry from its first coordinate to coordinate `i`.
-    cum: Vec<f64>,
+    /// Unused; makes the record a whole number of its 8-byte fields (no hidden padding).
+    pub(crate) spare: [u8; 4],
 }
 
 /// How many points a layer snaps by scanning every edge before the R-tree is built. Bulk-loading
@@ -283,20 +351,188 @@ struct EdgeData {
 /// `snap::nearest_by_scan`).
 const SNAPS_BEFORE_INDEX: usize = 64;
 
-/// The routable network: one graph per [`Mode`], an R-tree per mode for snapping (built on
-/// demand), and the full geometry of every edge for maps.
-///
-/// Edge indices (0-based, in the order given to [`Network::build`]) are stable and are what
-/// [`Network::edge_attrs`] and friends take.
-#[derive(Debug)]
-pub struct Network {
-    topo: Vec<Topo>,
-    data: Vec<EdgeData>,
-    nodes: Vec<Coord<f64>>,
-    graphs: [ModeGraph; 3],
+/// A network's arrays, as [`Network::to_parts`] gives them to be stored and
+/// [`Network::from_parts`] takes them back (read in place from a prepared area).
+#[derive(Debug, Default)]
+pub(crate) struct NetworkParts {
+    pub(crate) topo: Slab<Topo>,
+    /// Junction coordinates.
+    pub(crate) nodes: Slab<[f64; 2]>,
     /// Bounding box of each edge's geometry (min x, min y, max x, max y), so that a snap by
     /// scanning skips edges that cannot be nearer than the best found.
-    bbox: Vec<[f64; 4]>,
+    pub(crate) bbox: Slab<[f64; 4]>,
+    /// Edge `e`'s points are `points[point_start[e]..point_start[e + 1]]`.
+    pub(crate) point_start: Slab<u32>,
+    pub(crate) points: Slab<[f64; 2]>,
+    /// `cum[i]` is the length of the edge's geometry from its first point to point `i`.
+    pub(crate) cum: Slab<f64>,
+    pub(crate) columns: Columns,
+    /// Per mode slot; the slot of a mode measured as another (see [`Network::measured_as`])
+    /// is empty.
+    pub(crate) modes: [ModeArcs; 3],
+}
+
+/// A network's edge attributes, one column each (see [`EdgeAttrs`]).
+#[derive(Debug, Default)]
+pub(crate) struct Columns {
+    /// Bits: see the `F_` constants.
+    pub(crate) flags: Slab<u16>,
+    /// Days from the common era of the first day the edge exists and the first it does not;
+    /// [`NO_DAY`] for open-ended.
+    pub(crate) valid: Slab<[i32; 2]>,
+    pub(crate) ids: Texts,
+    pub(crate) names: Texts,
+    pub(crate) unsafe_refs: Texts,
+}
+
+const F_WALK: u16 = 1;
+const F_DRIVE: u16 = 1 << 1;
+const F_ONEWAY_FORWARD: u16 = 1 << 2;
+const F_ONEWAY_BACKWARD: u16 = 1 << 3;
+const F_UNSAFE: u16 = 1 << 4;
+const F_ROAD_CLASS_SHIFT: u16 = 5;
+const F_HAS_NAME: u16 = 1 << 7;
+const F_HAS_UNSAFE_REF: u16 = 1 << 8;
+/// No date: open-ended validity.
+const NO_DAY: i32 = i32::MIN;
+
+/// One text per edge, all in one array.
+#[derive(Debug, Default)]
+pub(crate) struct Texts {
+    /// Text `i` is `bytes[start[i]..start[i + 1]]`.
+    pub(crate) start: Slab<u32>,
+    pub(crate) bytes: Slab<u8>,
+}
+
+impl Texts {
+    fn of<'a>(texts: impl Iterator<Item = &'a str>) -> Texts {
+        let mut start = vec![0u32];
+        let mut bytes = Vec::new();
+        for t in texts {
+            bytes.extend_from_slice(t.as_bytes());
+            start.push(bytes.len() as u32);
+        }
+        Texts {
+            start: start.into(),
+            bytes: bytes.into(),
+        }
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let b = &self.bytes[self.start[i] as usize..self.start[i + 1] as usize];
+        // Checked to be UTF-8 when made (see `fits`), so this never falls back.
+        std::str::from_utf8(b).unwrap_or_default()
+    }
+
+    /// `count` texts of UTF-8, each on character boundaries.
+    fn fits(&self, count: usize) -> bool {
+        let Ok(all) = std::str::from_utf8(&self.bytes) else {
+            return false;
+        };
+        self.start.len() == count + 1
+            && self.start[0] == 0
+            && self.start.windows(2).all(|w| w[0] <= w[1])
+            && self.start[count] as usize == all.len()
+            && self.start.iter().all(|&s| all.is_char_boundary(s as usize))
+    }
+}
+
+impl Columns {
+    fn of(attrs: &[EdgeAttrs]) -> Columns {
+        let day = |d: Option<chrono::NaiveDate>| {
+            use chrono::Datelike;
+            d.map_or(NO_DAY, |d| d.num_days_from_ce())
+        };
+        Columns {
+            flags: attrs
+                .iter()
+                .map(|a| {
+                    let class = a.road_class.map_or(0, |c| match c {
+                        RoadClass::AdoptedRoad => 1,
+                        RoadClass::Path => 2,
+                        RoadClass::Private => 3,
+                    });
+                    let oneway = match a.oneway {
+                        Oneway::No => 0,
+                        Oneway::Forward => F_ONEWAY_FORWARD,
+                        Oneway::Backward => F_ONEWAY_BACKWARD,
+                    };
+                    u16::from(a.walk) * F_WALK
+                        | u16::from(a.drive) * F_DRIVE
+                        | oneway
+                        | u16::from(a.unsafe_walk) * F_UNSAFE
+                        | class << F_ROAD_CLASS_SHIFT
+                        | u16::from(a.name.is_some()) * F_HAS_NAME
+                        | u16::from(a.unsafe_ref.is_some()) * F_HAS_UNSAFE_REF
+                })
+                .collect::<Vec<_>>()
+                .into(),
+            valid: attrs
+                .iter()
+                .map(|a| [day(a.valid.from), day(a.valid.to)])
+                .collect::<Vec<_>>()
+                .into(),
+            ids: Texts::of(attrs.iter().map(|a| a.id.as_str())),
+            names: Texts::of(attrs.iter().map(|a| a.name.as_deref().unwrap_or(""))),
+            unsafe_refs: Texts::of(attrs.iter().map(|a| a.unsafe_ref.as_deref().unwrap_or(""))),
+        }
+    }
+
+    fn attrs(&self, e: usize) -> EdgeAttrs {
+        let f = self.flags[e];
+        let day = |d: i32| {
+            (d != NO_DAY)
+                .then(|| chrono::NaiveDate::from_num_days_from_ce_opt(d))
+                .flatten()
+        };
+        let [from, to] = self.valid[e];
+        EdgeAttrs {
+            id: self.ids.get(e).to_string(),
+            name: (f & F_HAS_NAME != 0).then(|| self.names.get(e).to_string()),
+            walk: f & F_WALK != 0,
+            drive: f & F_DRIVE != 0,
+            oneway: if f & F_ONEWAY_FORWARD != 0 {
+                Oneway::Forward
+            } else if f & F_ONEWAY_BACKWARD != 0 {
+                Oneway::Backward
+            } else {
+                Oneway::No
+            },
+            unsafe_walk: f & F_UNSAFE != 0,
+            unsafe_ref: (f & F_HAS_UNSAFE_REF != 0).then(|| self.unsafe_refs.get(e).to_string()),
+            valid: super::Validity {
+                from: day(from),
+                to: day(to),
+            },
+            road_class: match (f >> F_ROAD_CLASS_SHIFT) & 3 {
+                1 => Some(RoadClass::AdoptedRoad),
+                2 => Some(RoadClass::Path),
+                3 => Some(RoadClass::Private),
+                _ => None,
+            },
+        }
+    }
+
+    fn fits(&self, edges: usize) -> bool {
+        self.flags.len() == edges
+            && self.valid.len() == edges
+            && self.ids.fits(edges)
+            && self.names.fits(edges)
+            && self.unsafe_refs.fits(edges)
+    }
+}
+
+/// The routable network: one graph per [`Mode`], an R-tree for snapping (built on demand), and
+/// the full geometry and attributes of every edge, all in flat arrays (see `store`).
+///
+/// Edge indices (0-based, in the order given to [`Network::build`]) are stable and are what
+/// [`Network::attrs`] and friends take.
+#[derive(Debug)]
+pub struct Network {
+    parts: NetworkParts,
+    /// Per mode, petgraph's graph, made when first asked for (the plain-Dijkstra baseline and
+    /// tests); the searches read the flat arrays.
+    graphs: [OnceLock<ModeGraph>; 3],
     /// The R-tree of the segments of every edge some layer uses, each marked with its layers
     /// (see `snap`), once built.
     pub(super) index: OnceLock<RTree<Segment>>,
@@ -305,8 +541,6 @@ pub struct Network {
     /// Whether any stretch is assessed unsafe to walk; without one, walking ignoring safety is
     /// walking, and its measurements are walking's.
     walk_has_unsafe: bool,
-    /// Per mode: the arcs grouped by the node they enter, made on first search.
-    incoming: [OnceLock<Incoming>; 3],
     /// Per mode: the contraction hierarchy, once made (or loaded from a prepared area); trees
     /// are then swept through it instead of grown by Dijkstra, to the same labels.
     hierarchies: [OnceLock<super::ch::Hierarchy>; 3],
@@ -339,7 +573,7 @@ pub(crate) fn sha256_of<const N: usize>(
 /// end of every load) never shows in the result.
 struct Noder {
     keys: HashMap<(i64, i64), u32, foldhash::fast::RandomState>,
-    nodes: Vec<Coord<f64>>,
+    nodes: Vec<[f64; 2]>,
 }
 
 impl Noder {
@@ -348,10 +582,16 @@ impl Noder {
         let key = ((c.x * 1000.0).round() as i64, (c.y * 1000.0).round() as i64);
         let nodes = &mut self.nodes;
         *self.keys.entry(key).or_insert_with(|| {
-            nodes.push(c);
+            nodes.push([c.x, c.y]);
             (nodes.len() - 1) as u32
         })
     }
+}
+
+/// Whether any walkable stretch is left out of walking for being unsafe.
+fn has_unsafe(topo: &[Topo]) -> bool {
+    topo.iter()
+        .any(|t| t.dirs[Mode::Walk.slot()] != t.dirs[Mode::WalkIgnoringSafety.slot()])
 }
 
 impl Network {
@@ -371,31 +611,37 @@ impl Network {
             nodes: Vec::with_capacity(edges.len() + 1),
         };
         let mut topo = Vec::with_capacity(edges.len());
-        let mut data = Vec::with_capacity(edges.len());
+        let mut attrs = Vec::with_capacity(edges.len());
+        let mut bbox = Vec::with_capacity(edges.len());
+        let mut point_start = Vec::with_capacity(edges.len() + 1);
+        point_start.push(0u32);
+        let mut points: Vec<[f64; 2]> = Vec::new();
+        let mut cum: Vec<f64> = Vec::new();
         for RawEdge {
-            attrs,
+            attrs: a,
             mut geometry,
         } in edges
         {
             let n = geometry.0.len();
             if n < 2 {
-                return Err(NetworkError::TooFewPoints { id: attrs.id });
+                return Err(NetworkError::TooFewPoints { id: a.id });
             }
             if n > 1 << snap::SEG_BITS {
-                return Err(NetworkError::TooManyPoints { id: attrs.id });
+                return Err(NetworkError::TooManyPoints { id: a.id });
             }
             if geometry
                 .0
                 .iter()
                 .any(|c| !c.x.is_finite() || !c.y.is_finite())
             {
-                return Err(NetworkError::NonFinite { id: attrs.id });
+                return Err(NetworkError::NonFinite { id: a.id });
             }
             let from = noder.node(geometry.0[0]);
             let to = noder.node(geometry.0[n - 1]);
-            geometry.0[0] = noder.nodes[from as usize];
-            geometry.0[n - 1] = noder.nodes[to as usize];
-            let mut cum = Vec::with_capacity(n);
+            let [fx, fy] = noder.nodes[from as usize];
+            let [tx, ty] = noder.nodes[to as usize];
+            geometry.0[0] = Coord { x: fx, y: fy };
+            geometry.0[n - 1] = Coord { x: tx, y: ty };
             let mut acc = 0.0;
             cum.push(acc);
             for w in geometry.0.windows(2) {
@@ -411,103 +657,133 @@ impl Network {
                 "cumulative lengths must sum as geo does"
             );
             if !len.is_finite() {
-                return Err(NetworkError::NonFinite { id: attrs.id });
+                return Err(NetworkError::NonFinite { id: a.id });
             }
             if len <= 0.0 {
-                return Err(NetworkError::ZeroLength { id: attrs.id });
+                return Err(NetworkError::ZeroLength { id: a.id });
             }
-            let [w, wi, d] = Mode::ALL.map(|m| directions(&attrs, m));
-            let dirs = [
-                w,
-                wi,
-                d,
-                if is_adopted_road(&attrs) {
-                    FWD | BWD
-                } else {
-                    0
-                },
-            ];
+            let [w, wi, d] = Mode::ALL.map(|m| directions(&a, m));
+            let dirs = [w, wi, d, if is_adopted_road(&a) { FWD | BWD } else { 0 }];
             topo.push(Topo {
                 from,
                 to,
                 len,
                 len_um: um(len),
                 dirs,
+                spare: [0; 4],
             });
-            data.push(EdgeData {
-                attrs,
-                geometry,
-                cum,
-            });
+            bbox.push(geometry.0.iter().fold(
+                [f64::INFINITY, f64::INFINITY, -f64::INFINITY, -f64::INFINITY],
+                |b, c| [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)],
+            ));
+            points.extend(geometry.0.iter().map(|c| [c.x, c.y]));
+            point_start.push(points.len() as u32);
+            attrs.push(a);
         }
         if topo.iter().fold(0u64, |a, t| a.saturating_add(t.len_um)) > MAX_TOTAL_UM {
             return Err(NetworkError::TooLong {
                 max_km: metres(MAX_TOTAL_UM) / 1000.0,
             });
         }
+        if points.len() > u32::MAX as usize {
+            return Err(NetworkError::TooLong {
+                max_km: metres(MAX_TOTAL_UM) / 1000.0,
+            });
+        }
         let node_count = noder.nodes.len();
-        let graphs = Mode::ALL.map(|m| {
-            let slot = m.slot();
-            let arcs = topo.iter().filter(|t| t.dirs[slot] != 0).count();
-            let mut g = ModeGraph::with_capacity(node_count, arcs * 2);
-            for _ in 0..node_count {
-                g.add_node(());
+        let walk_has_unsafe = has_unsafe(&topo);
+        let modes = Mode::ALL.map(|m| {
+            if m == Mode::WalkIgnoringSafety && !walk_has_unsafe {
+                ModeArcs::default()
+            } else {
+                ModeArcs::of(&topo, node_count, m)
             }
-            for (i, t) in topo.iter().enumerate() {
-                let (u, v) = (
-                    NodeIndex::new(t.from as usize),
-                    NodeIndex::new(t.to as usize),
-                );
-                let edge = i as u32;
-                if t.dirs[slot] & FWD != 0 {
-                    g.add_edge(
-                        u,
-                        v,
-                        Arc {
-                            edge,
-                            forward: true,
-                            len_um: t.len_um,
-                        },
-                    );
-                }
-                if t.dirs[slot] & BWD != 0 {
-                    g.add_edge(
-                        v,
-                        u,
-                        Arc {
-                            edge,
-                            forward: false,
-                            len_um: t.len_um,
-                        },
-                    );
-                }
-            }
-            g
         });
-        let bbox = data
-            .iter()
-            .map(|d| {
-                d.geometry.0.iter().fold(
-                    [f64::INFINITY, f64::INFINITY, -f64::INFINITY, -f64::INFINITY],
-                    |b, c| [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)],
-                )
-            })
-            .collect();
-        let walk_has_unsafe = topo
-            .iter()
-            .any(|t| t.dirs[Mode::Walk.slot()] != t.dirs[Mode::WalkIgnoringSafety.slot()]);
-        Ok(Network {
+        Ok(Network::of_parts(
+            NetworkParts {
+                topo: topo.into(),
+                nodes: noder.nodes.into(),
+                bbox: bbox.into(),
+                point_start: point_start.into(),
+                points: points.into(),
+                cum: cum.into(),
+                columns: Columns::of(&attrs),
+                modes,
+            },
             walk_has_unsafe,
-            topo,
-            data,
-            nodes: noder.nodes,
-            graphs,
-            bbox,
+        ))
+    }
+
+    fn of_parts(parts: NetworkParts, walk_has_unsafe: bool) -> Network {
+        Network {
+            parts,
+            walk_has_unsafe,
+            graphs: Default::default(),
             index: Default::default(),
             scans: Default::default(),
-            incoming: Default::default(),
             hierarchies: Default::default(),
-        })
+        }
+    }
+
+    /// The network's arrays, to be stored (a prepared area).
+    pub(crate) fn parts(&self) -> &NetworkParts {
+        &self.parts
+    }
+
+    /// A network from arrays [`Network::parts`] gave (read back from a prepared area), after
+    /// checking that every index in them stays in range, so that no search can panic on them.
+    /// The arrays' content is the caller's to vouch for (a prepared file's checksum).
+    pub(crate) fn from_parts(parts: NetworkParts) -> Result<Network, String> {
+        let p = &parts;
+        let (m, n) = (p.topo.len(), p.nodes.len());
+        if m == 0 {
+            return Err("no edges".into());
+        }
+        let walk_has_unsafe = has_unsafe(&p.topo);
+        let points_fit = p.point_start.len() == m + 1
+            && p.point_start[0] == 0
+            && p.point_start.windows(2).all(|w| {
+                w[1].checked_sub(w[0])
+                    .is_some_and(|d| (2..=1 << snap::SEG_BITS).contains(&d))
+            })
+            && p.point_start[m] as usize == p.points.len()
+            && p.cum.len() == p.points.len();
+        let checks: [(&str, bool); 6] = [
+            (
+                "edge ends",
+                p.topo
+                    .iter()
+                    .all(|t| (t.from as usize) < n && (t.to as usize) < n),
+            ),
+            (
+                "edge lengths",
+                p.topo
+                    .iter()
+                    .try_fold(0u64, |a, t| a.checked_add(t.len_um))
+                    .is_some_and(|total| total <= MAX_TOTAL_UM),
+            ),
+            ("edge points", points_fit && p.bbox.len() == m),
+            ("edge attributes", p.columns.fits(m)),
+            (
+                "arcs",
+                Mode::ALL.iter().all(|&mode| {
+                    let arcs = &p.modes[mode.slot()];
+                    if mode == Mode::WalkIgnoringSafety && !walk_has_unsafe {
+                        arcs.arcs.is_empty()
+                    } else {
+                        arcs.in_range(n, m)
+                    }
+                }),
+            ),
+            (
+                "edge geometry",
+                p.points.len() <= u32::MAX as usize && n <= u32::MAX as usize,
+            ),
+        ];
+        match checks.iter().find(|(_, ok)| !ok) {
+            Some((what, _)) => Err(format!("the network's {what} do not fit together")),
+            None => Ok(Network::of_parts(parts, walk_has_unsafe)),
+        }
     }
 
     /// `mode`'s contraction hierarchy, if one has been made or loaded.
@@ -541,15 +817,60 @@ impl Network {
     /// SHA-256 of `mode`'s graph: its junction count and every arc (from, to, length in
     /// micrometres) in order. Equal fingerprints mean the same graph, so the same distances.
     pub fn mode_fingerprint(&self, mode: Mode) -> [u8; 32] {
-        let g = self.graph(mode);
-        let arcs = g.raw_edges().iter().map(|e| {
+        let arcs = self.arcs(mode).map(|(u, v, len_um)| {
             let mut r = [0u8; 16];
-            r[..4].copy_from_slice(&(e.source().index() as u32).to_le_bytes());
-            r[4..8].copy_from_slice(&(e.target().index() as u32).to_le_bytes());
-            r[8..].copy_from_slice(&e.weight.len_um.to_le_bytes());
+            r[..4].copy_from_slice(&u.to_le_bytes());
+            r[4..8].copy_from_slice(&v.to_le_bytes());
+            r[8..].copy_from_slice(&len_um.to_le_bytes());
             r
         });
-        sha256_of(&(g.node_count() as u64).to_le_bytes(), arcs)
+        sha256_of(&(self.node_count() as u64).to_le_bytes(), arcs)
+    }
+
+    /// `mode`'s arcs in order, each as (from node, to node, length in micrometres).
+    pub(crate) fn arcs(&self, mode: Mode) -> impl Iterator<Item = (u32, u32, u64)> + '_ {
+        let m = self.mode_arcs(mode);
+        m.arcs.iter().map(|&a| {
+            let (edge, forward) = ((a >> 1) as usize, a & 1 == 1);
+            let (u, v) = self.arc_ends(edge, forward);
+            (u, v, self.parts.topo[edge].len_um)
+        })
+    }
+
+    /// The (from, to) nodes of source edge `edge` travelled forwards or backwards.
+    fn arc_ends(&self, edge: usize, forward: bool) -> (u32, u32) {
+        let t = &self.parts.topo[edge];
+        if forward {
+            (t.from, t.to)
+        } else {
+            (t.to, t.from)
+        }
+    }
+
+    /// Arc `arc` of `mode`: its source edge, whether it runs forwards, and its end node.
+    pub(crate) fn arc(&self, mode: Mode, arc: u32) -> (usize, bool, u32) {
+        let a = self.mode_arcs(mode).arcs[arc as usize];
+        let (edge, forward) = ((a >> 1) as usize, a & 1 == 1);
+        (edge, forward, self.arc_ends(edge, forward).1)
+    }
+
+    /// The arcs of `mode` leaving node `v`, as (arc, end node, length in micrometres).
+    pub(crate) fn arcs_from(
+        &self,
+        mode: Mode,
+        v: usize,
+    ) -> impl Iterator<Item = (u32, u32, u64)> + '_ {
+        let m = self.mode_arcs(mode);
+        m.out[m.out_first[v] as usize..m.out_first[v + 1] as usize]
+            .iter()
+            .map(move |&arc| {
+                let (edge, _, to) = self.arc(mode, arc);
+                (arc, to, self.parts.topo[edge].len_um)
+            })
+    }
+
+    fn mode_arcs(&self, mode: Mode) -> &ModeArcs {
+        &self.parts.modes[self.measured_as(mode).slot()]
     }
 
     /// The contraction hierarchies made or installed, by mode.
@@ -571,46 +892,44 @@ impl Network {
 
     /// Number of source edges.
     pub fn edge_count(&self) -> usize {
-        self.topo.len()
+        self.parts.topo.len()
     }
 
     /// Number of junctions (distinct edge end points, to the millimetre).
     pub fn node_count(&self) -> usize {
-        self.nodes.len()
+        self.parts.nodes.len()
     }
 
     /// Every source edge in input order as (attributes, geometry, length in metres), for maps and
     /// exports. Geometry end points are those of the merged nodes.
-    pub fn edges(&self) -> impl ExactSizeIterator<Item = (&EdgeAttrs, &LineString<f64>, f64)> + '_ {
-        self.data
-            .iter()
-            .zip(&self.topo)
-            .map(|(d, t)| (&d.attrs, &d.geometry, t.len))
+    pub fn edges(&self) -> impl ExactSizeIterator<Item = (EdgeAttrs, LineString<f64>, f64)> + '_ {
+        (0..self.edge_count()).map(|e| (self.attrs(e), self.line(e), self.parts.topo[e].len))
     }
 
     /// Attributes of the source edge at `edge` (input order), `None` when out of range.
     #[cfg(test)]
-    pub fn edge_attrs(&self, edge: usize) -> Option<&EdgeAttrs> {
-        self.data.get(edge).map(|d| &d.attrs)
+    pub fn edge_attrs(&self, edge: usize) -> Option<EdgeAttrs> {
+        (edge < self.edge_count()).then(|| self.attrs(edge))
     }
 
     /// Geometry of the source edge at `edge`, `None` when out of range.
     #[cfg(test)]
-    pub fn edge_geometry(&self, edge: usize) -> Option<&LineString<f64>> {
-        self.data.get(edge).map(|d| &d.geometry)
+    pub fn edge_geometry(&self, edge: usize) -> Option<LineString<f64>> {
+        (edge < self.edge_count()).then(|| self.line(edge))
     }
 
     /// Length in metres of the source edge at `edge`, `None` when out of range.
     #[cfg(test)]
     pub fn edge_length_m(&self, edge: usize) -> Option<f64> {
-        self.topo.get(edge).map(|t| t.len)
+        self.parts.topo.get(edge).map(|t| t.len)
     }
 
     /// Whether `mode` may use the source edge at `edge` at all (in at least one direction), so
     /// maps can show what each measurement could travel on.
     #[cfg(test)]
     pub fn usable(&self, mode: Mode, edge: usize) -> bool {
-        self.topo
+        self.parts
+            .topo
             .get(edge)
             .is_some_and(|t| t.dirs[mode.slot()] != 0)
     }
@@ -618,7 +937,7 @@ impl Network {
     /// Number of directed arcs in `mode`'s graph (two per two-way edge), for diagnostics.
     #[cfg(test)]
     pub fn arc_count(&self, mode: Mode) -> usize {
-        self.graphs[mode.slot()].edge_count()
+        self.mode_arcs(mode).arcs.len()
     }
 
     /// Snaps a point to the nearest point on an edge usable in `mode`, refusing beyond `max_m`.
@@ -664,7 +983,9 @@ impl Network {
 
     /// The name of the edge a point was snapped onto, when the network gives one.
     pub fn edge_name(&self, s: &Snap) -> Option<String> {
-        self.data.get(s.edge).and_then(|d| d.attrs.name.clone())
+        (s.edge < self.edge_count())
+            .then(|| self.name(s.edge).map(str::to_string))
+            .flatten()
     }
 
     /// The junction (node) ids at the first and last coordinate of a source edge; stable for a
@@ -678,20 +999,43 @@ impl Network {
 
     /// Coordinate of junction `node`.
     pub(crate) fn nodes_coord(&self, node: usize) -> Coord<f64> {
-        self.nodes[node]
+        let [x, y] = self.parts.nodes[node];
+        Coord { x, y }
     }
 
     pub(crate) fn topo(&self, edge: usize) -> &Topo {
-        &self.topo[edge]
+        &self.parts.topo[edge]
     }
 
     /// `mode`'s arcs grouped by the node they enter.
-    pub(crate) fn incoming(&self, mode: Mode) -> &Incoming {
-        self.incoming[mode.slot()].get_or_init(|| Incoming::of(self.graph(mode)))
+    pub(crate) fn incoming(&self, mode: Mode) -> Incoming<'_> {
+        self.mode_arcs(mode).incoming()
     }
 
+    /// `mode`'s graph in petgraph, made on first use from the arcs (for the plain-Dijkstra
+    /// baseline the searches are checked against).
     pub(crate) fn graph(&self, mode: Mode) -> &ModeGraph {
-        &self.graphs[mode.slot()]
+        self.graphs[self.measured_as(mode).slot()].get_or_init(|| {
+            let mut g =
+                ModeGraph::with_capacity(self.node_count(), self.mode_arcs(mode).arcs.len());
+            for _ in 0..self.node_count() {
+                g.add_node(());
+            }
+            for &a in self.mode_arcs(mode).arcs.iter() {
+                let (edge, forward) = ((a >> 1) as usize, a & 1 == 1);
+                let (u, v) = self.arc_ends(edge, forward);
+                g.add_edge(
+                    NodeIndex::new(u as usize),
+                    NodeIndex::new(v as usize),
+                    Arc {
+                        edge: edge as u32,
+                        forward,
+                        len_um: self.parts.topo[edge].len_um,
+                    },
+                );
+            }
+            g
+        })
     }
 
     /// The R-tree when it is built or worth building now for snapping in `layer`; `None` while
@@ -722,10 +1066,10 @@ impl Network {
 
     /// Every edge's geometry with the layers it is in (bit [`Layer::slot`]): what the R-tree
     /// is built from.
-    fn layered_edges(&self) -> impl Iterator<Item = (&LineString<f64>, u8)> + '_ {
-        self.data.iter().zip(&self.topo).map(|(d, t)| {
+    fn layered_edges(&self) -> impl Iterator<Item = (&[[f64; 2]], u8)> + '_ {
+        self.parts.topo.iter().enumerate().map(|(e, t)| {
             let layers = (0..4).fold(0u8, |m, slot| m | u8::from(t.dirs[slot] != 0) << slot);
-            (&d.geometry, layers)
+            (self.points(e), layers)
         })
     }
 
@@ -752,19 +1096,50 @@ impl Network {
 
     /// Bounding box (min x, min y, max x, max y) of the source edge at `edge`.
     pub(crate) fn bbox(&self, edge: usize) -> &[f64; 4] {
-        &self.bbox[edge]
+        &self.parts.bbox[edge]
     }
 
-    pub(crate) fn geometry(&self, edge: usize) -> &LineString<f64> {
-        &self.data[edge].geometry
+    /// The points of the source edge at `edge`, first to last.
+    pub(crate) fn points(&self, edge: usize) -> &[[f64; 2]] {
+        let s = &self.parts.point_start;
+        &self.parts.points[s[edge] as usize..s[edge + 1] as usize]
     }
 
+    /// The geometry of the source edge at `edge`, made for a map or an export.
+    pub(crate) fn line(&self, edge: usize) -> LineString<f64> {
+        self.points(edge)
+            .iter()
+            .map(|&[x, y]| Coord { x, y })
+            .collect()
+    }
+
+    /// Distance along the edge to each of its points (see [`Network::points`]).
     pub(crate) fn cum(&self, edge: usize) -> &[f64] {
-        &self.data[edge].cum
+        let s = &self.parts.point_start;
+        &self.parts.cum[s[edge] as usize..s[edge + 1] as usize]
     }
 
-    pub(crate) fn attrs(&self, edge: usize) -> &EdgeAttrs {
-        &self.data[edge].attrs
+    /// All the attributes of the source edge at `edge`, made for a map, an export or a test.
+    pub(crate) fn attrs(&self, edge: usize) -> EdgeAttrs {
+        self.parts.columns.attrs(edge)
+    }
+
+    /// The source's identifier of the edge at `edge`.
+    pub(crate) fn edge_id(&self, edge: usize) -> &str {
+        self.parts.columns.ids.get(edge)
+    }
+
+    /// The street or path name of the edge at `edge`, when known.
+    pub(crate) fn name(&self, edge: usize) -> Option<&str> {
+        let c = &self.parts.columns;
+        (c.flags[edge] & F_HAS_NAME != 0).then(|| c.names.get(edge))
+    }
+
+    /// Whether the edge at `edge` is assessed unsafe to walk, and the audit that said so.
+    pub(crate) fn unsafe_walk(&self, edge: usize) -> Option<Option<&str>> {
+        let c = &self.parts.columns;
+        let f = c.flags[edge];
+        (f & F_UNSAFE != 0).then(|| (f & F_HAS_UNSAFE_REF != 0).then(|| c.unsafe_refs.get(edge)))
     }
 }
 
@@ -828,7 +1203,7 @@ mod tests {
         assert_eq!(net.edge_geometry(1).unwrap().0[0], (100.0, 0.0).into());
         assert_eq!(net.edge_length_m(1), Some(100.0));
         assert_eq!(net.edge_length_m(2), Some(100.0));
-        let ids: Vec<&str> = net.edges().map(|(a, _, _)| a.id.as_str()).collect();
+        let ids: Vec<String> = net.edges().map(|(a, _, _)| a.id).collect();
         assert_eq!(ids, ["a", "b", "c"]);
         assert_eq!(net.edge_attrs(2).unwrap().id, "c");
         assert!(net.edge_attrs(3).is_none());

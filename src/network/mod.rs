@@ -20,6 +20,7 @@ mod graph;
 mod length;
 mod queue;
 mod snap;
+mod store;
 pub mod synthetic;
 mod tree;
 

@@ -12,7 +12,7 @@
 //! points of a run are snapped by scanning the edges (same answer), which is all a single
 //! `check` needs.
 
-use geo::{Coord, Distance, Euclidean, LineString};
+use geo::{Coord, Distance, Euclidean};
 use rstar::{ParentNode, PointDistance, RTree, RTreeNode, RTreeObject, AABB};
 use thiserror::Error;
 
@@ -150,9 +150,7 @@ fn foot(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> [f64; 2] {
 /// Builds the R-tree from `(geometry, layers)` per edge, in edge order, `layers` having bit
 /// [`Layer::slot`] set for each layer the edge is in; edges in no layer are left out, and so are
 /// zero-length segments (repeated vertices): their neighbours cover the same point.
-pub(crate) fn build_index<'a>(
-    edges: impl Iterator<Item = (&'a LineString<f64>, u8)>,
-) -> RTree<Segment> {
+pub(crate) fn build_index<'a>(edges: impl Iterator<Item = (&'a [[f64; 2]], u8)>) -> RTree<Segment> {
     let segs = edges
         .enumerate()
         .filter(|(_, (_, layers))| *layers != 0)
@@ -165,7 +163,7 @@ pub(crate) fn build_index<'a>(
 /// equal fingerprints mean an R-tree built for one network holds exactly the other's segments,
 /// so that one stored by `prepare` can stand in for building it.
 pub(crate) fn segments_fingerprint<'a>(
-    edges: impl Iterator<Item = (&'a LineString<f64>, u8)>,
+    edges: impl Iterator<Item = (&'a [[f64; 2]], u8)>,
 ) -> [u8; 32] {
     let segs = edges
         .enumerate()
@@ -186,20 +184,15 @@ pub(crate) fn segments_fingerprint<'a>(
 /// The segments of edge `edge`'s geometry marked with `layers`, leaving out zero-length ones
 /// (repeated vertices): what the R-tree holds and what scanning looks at, built one way for both.
 /// [`Network::build`] refuses an edge of more points than the mark leaves room for.
-fn segments_of(
-    geometry: &LineString<f64>,
-    edge: usize,
-    layers: u8,
-) -> impl Iterator<Item = Segment> + '_ {
+fn segments_of(points: &[[f64; 2]], edge: usize, layers: u8) -> impl Iterator<Item = Segment> + '_ {
     let mark = u32::from(layers) << SEG_BITS;
-    geometry
-        .0
+    points
         .windows(2)
         .enumerate()
         .filter(|(_, w)| w[0] != w[1])
         .map(move |(seg, w)| Segment {
-            a: [w[0].x, w[0].y],
-            b: [w[1].x, w[1].y],
+            a: w[0],
+            b: w[1],
             edge: edge as u32,
             seg_layers: seg as u32 | mark,
         })
@@ -321,7 +314,7 @@ pub(crate) fn nearest_by_scan(net: &Network, layer: Layer, q: [f64; 2]) -> Optio
         if best.is_some_and(|b| bbox_distance_2(net, edge, q) > with_slack(b.0)) {
             continue;
         }
-        for s in segments_of(net.geometry(edge), edge, 0) {
+        for s in segments_of(net.points(edge), edge, 0) {
             let key = (s.distance_2(&q), s.edge, s.seg());
             if best.is_none_or(|b| key < b) {
                 best = Some(key);
@@ -399,19 +392,19 @@ fn placed_within(
 /// `p` placed at its perpendicular foot on segment `seg` of `edge`.
 fn placed(net: &Network, p: geo::Point<f64>, edge: usize, seg: usize) -> Snap {
     let q = [p.x(), p.y()];
-    let geometry = net.geometry(edge);
-    let (a, b) = (geometry.0[seg], geometry.0[seg + 1]);
-    let f = foot([a.x, a.y], [b.x, b.y], q);
+    let points = net.points(edge);
+    let (a, b) = (points[seg], points[seg + 1]);
+    let f = foot(a, b, q);
     let point = geo::Point::new(f[0], f[1]);
     let distance_m = Euclidean.distance(p, point);
     let len = net.topo(edge).len;
     let offset_m =
-        (net.cum(edge)[seg] + Euclidean.distance(a, Coord { x: f[0], y: f[1] })).clamp(0.0, len);
+        (net.cum(edge)[seg] + Euclidean.distance(Coord::from(a), Coord::from(f))).clamp(0.0, len);
     Snap {
         from: p,
         point,
         distance_m,
-        edge_id: net.attrs(edge).id.clone(),
+        edge_id: net.edge_id(edge).to_string(),
         edge,
         offset_m,
     }
@@ -436,7 +429,7 @@ impl PartialEq for RoadKey<'_> {
 }
 
 fn road_of(net: &Network, edge: u32) -> RoadKey<'_> {
-    match net.attrs(edge as usize).name.as_deref() {
+    match net.name(edge as usize) {
         Some(n) => RoadKey::Named(n.trim()),
         None => RoadKey::Edge(edge),
     }
@@ -456,7 +449,7 @@ fn adopted_segments_within(net: &Network, q: [f64; 2], reach2: f64) -> Vec<Segme
     let slot = layer.slot();
     (0..net.edge_count())
         .filter(|&edge| net.topo(edge).dirs[slot] != 0 && bbox_distance_2(net, edge, q) <= reach2)
-        .flat_map(|edge| segments_of(net.geometry(edge), edge, 0))
+        .flat_map(|edge| segments_of(net.points(edge), edge, 0))
         .filter(|s| s.distance_2(&q) <= reach2)
         .collect()
 }

@@ -11,7 +11,6 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use geo::{Coord, LineString};
-use petgraph::graph::EdgeIndex;
 
 use super::graph::{BWD, FWD};
 use super::length::{self, label, metres, reached, step, um, UNREACHED};
@@ -251,7 +250,7 @@ impl Tree {
                     settled_to = l;
                 }
             }
-            for a in incoming.into(x as usize) {
+            for a in incoming.entering(x as usize) {
                 let nl = l + step(a.len_um);
                 let y = a.from as usize;
                 if nl < lab[y] {
@@ -324,17 +323,12 @@ impl Tree {
                 }
             }
         }
-        let g = net.graph(self.mode);
         let mut best: Option<(u64, usize, std::cmp::Reverse<usize>)> = None;
-        for e in g.edges_directed(
-            petgraph::graph::NodeIndex::new(y),
-            petgraph::Direction::Outgoing,
-        ) {
-            use petgraph::visit::EdgeRef;
-            let x = e.target().index();
+        for (arc, x, len_um) in net.arcs_from(self.mode, y) {
+            let x = x as usize;
             let lx = self.at(x);
-            if reached(lx) && lx + step(e.weight().len_um) == l {
-                let key = (lx, x, std::cmp::Reverse(e.id().index()));
+            if reached(lx) && lx + step(len_um) == l {
+                let key = (lx, x, std::cmp::Reverse(arc as usize));
                 if best.is_none_or(|b| key < b) {
                     best = Some(key);
                 }
@@ -455,15 +449,13 @@ impl Tree {
                     (topo.len, topo.to)
                 };
                 along(net, home_edge, a, end, &mut coords);
-                coords.push(
-                    net.geometry(home_edge).0[if to_start {
-                        0
-                    } else {
-                        net.geometry(home_edge).0.len() - 1
-                    }],
-                );
+                let home_points = net.points(home_edge);
+                coords.push(Coord::from(if to_start {
+                    home_points[0]
+                } else {
+                    home_points[home_points.len() - 1]
+                }));
                 debug_assert_eq!(end_node, node);
-                let g = net.graph(self.mode);
                 let mut x = node as usize;
                 loop {
                     match self.next_at(net, x) {
@@ -483,21 +475,18 @@ impl Tree {
                             break reached_t;
                         }
                         arc => {
-                            let ai = EdgeIndex::new(arc as usize);
-                            let w = g[ai];
-                            let e = w.edge as usize;
+                            let (e, forward, to) = net.arc(self.mode, arc);
                             let len = net.topo(e).len;
-                            let (s, t) = if w.forward { (0.0, len) } else { (len, 0.0) };
+                            let (s, t) = if forward { (0.0, len) } else { (len, 0.0) };
                             along(net, e, s, t, &mut coords);
-                            let geom = &net.geometry(e).0;
-                            coords.push(if w.forward {
-                                geom[geom.len() - 1]
+                            let points = net.points(e);
+                            coords.push(Coord::from(if forward {
+                                points[points.len() - 1]
                             } else {
-                                geom[0]
-                            });
-                            edges.push(w.edge);
-                            let (_, to) = g.edge_endpoints(ai).expect("arc exists");
-                            x = to.index();
+                                points[0]
+                            }));
+                            edges.push(e as u32);
+                            x = to as usize;
                         }
                     }
                 }
@@ -515,7 +504,7 @@ impl Tree {
             geometry: LineString::new(coords),
             edge_ids: edges
                 .iter()
-                .map(|&e| net.attrs(e as usize).id.clone())
+                .map(|&e| net.edge_id(e as usize).to_string())
                 .collect(),
             edges,
         })
@@ -547,7 +536,7 @@ pub fn distances_to_junction(net: &Network, mode: Mode, to: usize) -> Option<Vec
         from: point,
         point,
         distance_m: 0.0,
-        edge_id: net.attrs(edge).id.clone(),
+        edge_id: net.edge_id(edge).to_string(),
         edge,
         offset_m,
     };
@@ -564,15 +553,24 @@ pub fn distances_to_junction(net: &Network, mode: Mode, to: usize) -> Option<Vec
 /// order met when travelling from `a` to `b`. The caller adds the points at `a` and `b`.
 fn along(net: &Network, e: usize, a: f64, b: f64, out: &mut Vec<Coord<f64>>) {
     let cum = net.cum(e);
-    let geom = &net.geometry(e).0;
+    let points = net.points(e);
     if a <= b {
         let first = cum.partition_point(|&c| c <= a);
         let last = cum.partition_point(|&c| c < b);
-        out.extend_from_slice(&geom[first..last.max(first)]);
+        out.extend(
+            points[first..last.max(first)]
+                .iter()
+                .map(|&p| Coord::from(p)),
+        );
     } else {
         let first = cum.partition_point(|&c| c <= b);
         let last = cum.partition_point(|&c| c < a);
-        out.extend(geom[first..last.max(first)].iter().rev());
+        out.extend(
+            points[first..last.max(first)]
+                .iter()
+                .rev()
+                .map(|&p| Coord::from(p)),
+        );
     }
 }
 
