@@ -10,7 +10,7 @@ use anyhow::{bail, Result};
 use crate::cli::PrepareArgs;
 use crate::io::area_dir::{finish_loading, read_area_files};
 use crate::io::policy_files::load_policy;
-use crate::io::prepared::{is_prepared, write_prepared, Payload};
+use crate::io::prepared::{is_prepared, write_prepared, Built, PEdges, Payload};
 use crate::network::WhatIf;
 
 use super::sources::network_as_of;
@@ -37,7 +37,7 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
     let t = Instant::now();
     let files = read_area_files(&area)?;
     // Load it exactly as a command would, so that a prepared file is known to load.
-    let loaded = finish_loading(files.clone(), None, as_of, &WhatIf::default())?;
+    let loaded = finish_loading(files.clone(), None, as_of, &WhatIf::default(), None)?;
     let net = loaded.area.network();
     let payload = Payload::new(&area.display().to_string(), &files, as_of);
     // Contraction hierarchies for the network as of that date, through which a batch sweeps
@@ -45,7 +45,14 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
     let ch = Instant::now();
     net.make_hierarchies();
     let ch_secs = ch.elapsed().as_secs_f64();
-    let (sha256, size) = write_prepared(&args.output, &payload, Some(net))?;
+    // The network as just loaded is stored too, for commands on that date to read in place.
+    let built = Built {
+        network: net,
+        as_of,
+        edges_not_yet_open: loaded.edges_not_yet_open,
+        audits: &loaded.audits,
+    };
+    let (sha256, size) = write_prepared(&args.output, &payload, &PEdges::new(&files), Some(built))?;
     let secs = t.elapsed().as_secs_f64();
     note!(
         "prepared {} from {}: {} schools, {} entrances, {} catchments, {} edges ({} junctions), {} \

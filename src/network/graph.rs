@@ -175,15 +175,10 @@ pub(crate) fn directions(attrs: &EdgeAttrs, mode: Mode) -> u8 {
     }
 }
 
-/// One arc of a mode's graph: a source edge travelled in one direction. The length is copied in
-/// so that Dijkstra never has to leave the graph's own edge array.
+/// One arc of a mode's petgraph graph: the length of the source edge it travels, in whole
+/// micrometres, as the searches add it (see `length`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Arc {
-    /// Index of the source edge.
-    pub(crate) edge: u32,
-    /// `true` when the arc runs first -> last coordinate of the source edge.
-    pub(crate) forward: bool,
-    /// Length of the source edge in whole micrometres, as the searches add it (see `length`).
     pub(crate) len_um: u64,
 }
 
@@ -1028,8 +1023,6 @@ impl Network {
                     NodeIndex::new(u as usize),
                     NodeIndex::new(v as usize),
                     Arc {
-                        edge: edge as u32,
-                        forward,
                         len_um: self.parts.topo[edge].len_um,
                     },
                 );
@@ -1226,9 +1219,9 @@ mod tests {
         assert!(!net.usable(Mode::Walk, 2));
         assert!(net.usable(Mode::WalkIgnoringSafety, 2));
         assert!(!net.usable(Mode::Drive, 1));
-        let g = net.graph(Mode::Drive);
-        let arc = g.edge_weights().next().unwrap();
-        assert!(arc.forward && arc.edge == 0 && arc.len_um == 10_000_000);
+        assert_eq!(net.arc(Mode::Drive, 0), (0, true, 1));
+        let arc = net.graph(Mode::Drive).edge_weights().next().unwrap();
+        assert_eq!(arc.len_um, 10_000_000);
     }
 
     #[test]
@@ -1244,7 +1237,7 @@ mod tests {
         let e = g.edge_indices().next().unwrap();
         let (s, t) = g.edge_endpoints(e).unwrap();
         assert_eq!((s.index(), t.index()), (1, 0));
-        assert!(!g[e].forward);
+        assert_eq!(net.arc(Mode::Drive, 0), (0, false, 0));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! Pure core: no file I/O here (loaders live in `crate::io`). Coordinates are British National
 //! Grid metres (EPSG:27700); lengths come from the edge geometry.
 //!
-//! * `graph`  – builds one petgraph graph per travel mode from noded LineStrings.
+//! * `graph`  – builds each travel mode's graph from noded LineStrings, in flat arrays.
+//! * `store`  – those arrays, owned or read in place from a prepared area file.
 //! * `snap`   – nearest point on an edge (perpendicular foot, splitting the edge), via an R-tree.
 //! * `tree`   – shortest-path trees grown from a school's entrances, reused by every home.
 //! * `queue`  – a sweep's priority queue: each junction once, its label lowered in place.
@@ -29,9 +30,12 @@ mod testutil;
 
 pub use ch::{ArcParts, Hierarchy, HierarchyParts};
 pub use dated::{Audit, AuditApplied, AuditError, Validity, WhatIf};
+pub(crate) use graph::{Columns, ModeArcs, NetworkParts, Texts};
 pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge, RoadClass};
 pub(crate) use snap::{nearest_on_segment, Segment};
 pub use snap::{Snap, SnapError};
+pub use store::Bytes;
+pub(crate) use store::Slab;
 pub use tree::{distances_to_junction, Route, Tree};
 
 /// How the child travels on the network for a given measurement.

@@ -6,7 +6,7 @@ use anyhow::anyhow;
 use crate::area::{Area, AreaError, LeftOutSchool, LeftOutWhy};
 use crate::io::area_sources::{AreaFiles, OsmSummary};
 use crate::io::hash::FileHash;
-use crate::io::prepared::PreparedInfo;
+use crate::io::prepared::{PreparedInfo, StoredNetwork};
 use crate::io::schools::count_left_out;
 use crate::network::dated::{apply_audits, select_as_of, what_if_audits, WhatIf};
 use crate::network::{AuditApplied, AuditError, Network};
@@ -91,33 +91,22 @@ pub(crate) fn finish_loading(
     max_snap_override: Option<f64>,
     as_of: Option<chrono::NaiveDate>,
     what_if: &WhatIf,
+    stored: Option<StoredNetwork>,
 ) -> anyhow::Result<LoadedArea> {
-    let edges_not_yet_open = select_as_of(&mut f.edges, as_of);
     for g in &mut f.gates {
         if !g.valid.exists_on(as_of) {
             g.open = false;
         }
     }
-    let audit_file = f
-        .paths
-        .audits
-        .as_ref()
-        .unwrap_or(&f.manifest_path)
-        .display()
-        .to_string();
-    let (kept, extra) =
-        what_if_audits(&f.audits, &f.edges, what_if).map_err(|e| anyhow!("{audit_file}: {e}"))?;
-    let mut audits =
-        apply_audits(&mut f.edges, &kept, as_of).map_err(|e| anyhow!("{audit_file}: {e}"))?;
-    audits.extend(
-        apply_audits(&mut f.edges, &extra, None).map_err(|e| match e {
-            AuditError::UnknownEdge { id, .. } => anyhow!(
-                "--mark-unsafe {id}: no network edge has this id and no audit has this \
-                     reference"
-            ),
-            e => anyhow!("--mark-unsafe: {e}"),
-        })?,
-    );
+    // A prepared file's network of this date (see `prepared::Prepared::stored_network`) was
+    // made by these very steps when the file was prepared.
+    let (edges_not_yet_open, audits, stored) = match stored {
+        Some(s) => (s.edges_not_yet_open, s.audits, Some(s.network)),
+        None => {
+            let (n, audits) = select_and_audit(&mut f, as_of, what_if)?;
+            (n, audits, None)
+        }
+    };
     let max_snap_m = match max_snap_override {
         Some(m) => {
             check_max_snap(m).map_err(|msg| anyhow!("maximum snap distance: {msg}"))?;
@@ -125,8 +114,11 @@ pub(crate) fn finish_loading(
         }
         None => f.manifest.max_snap_m,
     };
-    let network =
-        Network::build(f.edges).map_err(|e| anyhow!("{}: {e}", f.paths.network.display()))?;
+    let network = match stored {
+        Some(n) => n,
+        None => Network::build(std::mem::take(&mut f.edges))
+            .map_err(|e| anyhow!("{}: {e}", f.paths.network.display()))?,
+    };
     let area = Area::new(f.schools, f.gates, f.catchments, network, max_snap_m).map_err(|e| {
         let at = match &e {
             AreaError::DuplicateSchool(_) => Some(&f.paths.schools),
@@ -163,4 +155,36 @@ pub(crate) fn finish_loading(
         prepared: None,
         places: f.places,
     })
+}
+
+/// Leaves out the edges that did not exist on `as_of` (clause 1.5.3) and applies the route
+/// safety audits of that date and the what-if (clause 1.5.4); returns how many edges were left
+/// out and the audits applied.
+fn select_and_audit(
+    f: &mut AreaFiles,
+    as_of: Option<chrono::NaiveDate>,
+    what_if: &WhatIf,
+) -> anyhow::Result<(usize, Vec<AuditApplied>)> {
+    let edges_not_yet_open = select_as_of(&mut f.edges, as_of);
+    let audit_file = f
+        .paths
+        .audits
+        .as_ref()
+        .unwrap_or(&f.manifest_path)
+        .display()
+        .to_string();
+    let (kept, extra) =
+        what_if_audits(&f.audits, &f.edges, what_if).map_err(|e| anyhow!("{audit_file}: {e}"))?;
+    let mut audits =
+        apply_audits(&mut f.edges, &kept, as_of).map_err(|e| anyhow!("{audit_file}: {e}"))?;
+    audits.extend(
+        apply_audits(&mut f.edges, &extra, None).map_err(|e| match e {
+            AuditError::UnknownEdge { id, .. } => anyhow!(
+                "--mark-unsafe {id}: no network edge has this id and no audit has this \
+                     reference"
+            ),
+            e => anyhow!("--mark-unsafe: {e}"),
+        })?,
+    );
+    Ok((edges_not_yet_open, audits))
 }

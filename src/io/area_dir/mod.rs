@@ -65,11 +65,17 @@ pub fn load_area_what_if(
     what_if: &WhatIf,
 ) -> anyhow::Result<LoadedArea> {
     if is_prepared(manifest) {
-        let p = read_prepared(manifest)?;
-        let mut loaded = finish_loading(p.files, max_snap_override, as_of, what_if)?;
+        let mut p = read_prepared(manifest)?;
+        // The network stored for this date is read in place; for another date or a what-if it
+        // is built from the stored source edges, as from the directory.
+        let stored = p.stored_network(as_of, what_if)?;
+        if stored.is_none() {
+            p.read_edges()?;
+        }
+        let mut loaded = finish_loading(p.files, max_snap_override, as_of, what_if, stored)?;
         loaded.prepared = Some(p.info);
         return Ok(loaded);
     }
     let f = read_area_files(manifest)?;
-    finish_loading(f, max_snap_override, as_of, what_if)
+    finish_loading(f, max_snap_override, as_of, what_if, None)
 }

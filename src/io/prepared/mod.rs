@@ -6,13 +6,14 @@
 //! The file holds the sources as parsed, before the network date (clause 1.5.3) and the audits
 //! (clause 1.5.4) are applied: loading applies them exactly as loading the directory does, so a
 //! prepared area gives the same decisions, with the same source fingerprints, for any `--as-of`
-//! or what-if. No derived structure (graph, R-tree) is stored: building the graphs from the
-//! stored edges takes a few milliseconds, and the snapping R-trees are built only when a run
-//! snaps enough points to need them (see `Network::index`).
-//!
-//! Layout (see `docs/formats.md`): a 16-byte magic, the format version (u32, little-endian),
-//! the payload length (u64, little-endian), the SHA-256 of the payload (32 bytes), then the
-//! payload: [postcard](https://docs.rs/postcard) of [`Payload`].
+//! or what-if. Beside the sources it stores what is derived from them once, each in a section of
+//! its own, checked when read (see `file`):
+//! * the network as built for the date it was prepared as of, read in place (see
+//!   `network_section`): a command on that date without a what-if uses it instead of building
+//!   the network from the source edges, which it then never decodes;
+//! * the source edges, decoded only to build the network for another date or a what-if;
+//! * what a batch searches with: contraction hierarchies and the snapping R-tree, each made for
+//!   one exact graph and used only on it.
 //!
 //! Versioning is one scheme: [`FORMAT_VERSION`] names what the file holds, and a file of another
 //! version is refused. The payload types here are the layout written down (mirrors of the core
@@ -23,8 +24,12 @@
 //!
 //! Encoding and decoding are pure; [`read_prepared`] and [`write_prepared`] are the file edges.
 
+mod file;
+mod network_section;
+
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use geo::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon};
@@ -40,26 +45,18 @@ use crate::area::{
     Places, PostcodePoint, Postcodes, School, Urn,
 };
 use crate::network::{
-    ArcParts, Audit, EdgeAttrs, Hierarchy, HierarchyParts, Mode, Network, Oneway, RawEdge,
-    RoadClass, Segment, Validity,
+    ArcParts, Audit, AuditApplied, Bytes, EdgeAttrs, Hierarchy, HierarchyParts, Mode, Network,
+    Oneway, RawEdge, RoadClass, Segment, Validity, WhatIf,
 };
 use crate::osm::ImportReport;
 use crate::units::Pence;
 
-/// The first bytes of every prepared area file. The leading non-ASCII byte keeps it from being
-/// taken for text (an `area.toml`), as in PNG.
-pub const MAGIC: &[u8; 16] = b"\x89SCHOOLRUN-AREA\n";
+#[cfg(test)]
+pub(crate) use file::FORMAT_VERSION;
+pub use file::MAGIC;
+pub(crate) use network_section::StoredNetwork;
 
-/// The layout version; bumped whenever [`Payload`] changes or the stored sources are read
-/// differently. Files of another version are refused with a message to prepare them again.
-pub const FORMAT_VERSION: u32 = 5;
-
-/// Magic, version, payload length and payload SHA-256.
-const HEADER_LEN: usize = 16 + 4 + 8 + 32;
-
-/// The search section after the payload (version 5: hierarchies and snapping R-tree): its
-/// length and SHA-256.
-const SECTION_HEAD_LEN: usize = 8 + 32;
+use file::{Kind, Layout, Mapped, SectionOut};
 
 /// Why a prepared area file cannot be used. The caller adds the file name.
 #[derive(Debug, Error, PartialEq)]
@@ -76,9 +73,13 @@ pub enum PreparedError {
          prepare it again from the area directory"
     )]
     Version { found: u32, supported: u32 },
-    /// Bytes after the payload: not a file this tool wrote.
+    /// Bytes after the payload that are not whole sections, or more than the header says:
+    /// not a file this tool wrote.
     #[error("damaged: {extra} unexpected bytes after the payload")]
     TrailingBytes { extra: u64 },
+    /// A section (read only by the commands that need it) is not what was written.
+    #[error("damaged: the {section} section {why}; prepare it again")]
+    Section { section: &'static str, why: String },
     /// The payload is not what was written.
     #[error("damaged: the payload's SHA-256 does not match the checksum in the header")]
     Checksum,
@@ -88,10 +89,13 @@ pub enum PreparedError {
     Decode(String),
 }
 
-/// A prepared area as read: the parsed sources and what the file says about itself.
+/// A prepared area as read: the parsed sources (but for the source edges, read when needed:
+/// see [`Prepared::read_edges`]) and what the file says about itself.
 pub(crate) struct Prepared {
     pub files: AreaFiles,
     pub info: PreparedInfo,
+    bytes: Arc<Mapped>,
+    layout: Layout,
 }
 
 /// What a loaded prepared area file says about itself, for summaries and decision records.
@@ -100,7 +104,8 @@ pub struct PreparedInfo {
     /// The prepared file, as given.
     pub path: String,
     /// SHA-256 of the file's payload (the checksum in its header): the prepared file's own
-    /// fingerprint, beside the source fingerprints it carries.
+    /// fingerprint, beside the source fingerprints it carries (which include the network
+    /// file's, so it stands for the sections derived from them too).
     pub sha256: String,
     /// The area directory it was prepared from, as given to `prepare`.
     pub source: String,
@@ -124,7 +129,7 @@ fn coords(l: &LineString<f64>) -> Vec<Xy> {
 
 /// The payload, field by field as stored (postcard: fields in this order, no names).
 #[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct Payload<'a> {
+pub(crate) struct Payload {
     /// `schoolrun X.Y.Z` that wrote it (recorded; any version reading this format reads it).
     tool: String,
     /// The area directory or manifest as given to `prepare`.
@@ -140,8 +145,6 @@ pub(crate) struct Payload<'a> {
     schools: Vec<PSchool>,
     gates: Vec<PGate>,
     catchments: Vec<PCatchment>,
-    #[serde(deserialize_with = "presized")]
-    edges: Vec<PEdge>,
     audits: Vec<PAudit>,
     osm: Option<POsm>,
     /// The address gazetteer's properties by UPRN (version 4), empty without one: UPRNs, points,
@@ -156,10 +159,18 @@ pub(crate) struct Payload<'a> {
     /// The postcode centroids in order (version 4), empty without them.
     #[serde(deserialize_with = "presized")]
     postcodes: Vec<PPostcode>,
+}
+
+/// The source edges section (version 6; in the payload before): every edge's attributes, then
+/// every edge's coordinates.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct PEdges<'a> {
+    #[serde(deserialize_with = "presized")]
+    edges: Vec<PEdge>,
     /// Every edge's coordinates, edge after edge (`PEdge::points` each), as little-endian f64
     /// x, y pairs: one block of bytes decodes far faster than a list of numbers.
     #[serde(borrow)]
-    edge_coords: Cow<'a, [u8]>,
+    coords: Cow<'a, [u8]>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -384,13 +395,13 @@ pub fn tool_id() -> String {
     format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
 }
 
-impl Payload<'static> {
+impl Payload {
     /// The payload for an area's parsed sources, checked to load as of `prepared_as_of`.
     pub(crate) fn new(
         source: &str,
         files: &AreaFiles,
         prepared_as_of: Option<NaiveDate>,
-    ) -> Payload<'static> {
+    ) -> Payload {
         let m = &files.manifest;
         let gazetteer = || files.places.gazetteer.iter().flat_map(|(g, _)| g.iter());
         Payload {
@@ -500,33 +511,6 @@ impl Payload<'static> {
                         .collect(),
                 })
                 .collect(),
-            edges: files
-                .edges
-                .iter()
-                .map(|e| {
-                    let a = &e.attrs;
-                    PEdge {
-                        id: a.id.clone(),
-                        name: a.name.clone(),
-                        walk: a.walk,
-                        drive: a.drive,
-                        oneway: match a.oneway {
-                            Oneway::No => POneway::No,
-                            Oneway::Forward => POneway::Forward,
-                            Oneway::Backward => POneway::Backward,
-                        },
-                        unsafe_walk: a.unsafe_walk,
-                        unsafe_ref: a.unsafe_ref.clone(),
-                        valid: pvalid(&a.valid),
-                        road_class: a.road_class.map(|c| match c {
-                            RoadClass::AdoptedRoad => PRoadClass::AdoptedRoad,
-                            RoadClass::Path => PRoadClass::Path,
-                            RoadClass::Private => PRoadClass::Private,
-                        }),
-                        points: e.geometry.0.len() as u32,
-                    }
-                })
-                .collect(),
             audits: files
                 .audits
                 .iter()
@@ -574,7 +558,42 @@ impl Payload<'static> {
                     quality: p.quality,
                 })
                 .collect(),
-            edge_coords: Cow::Owned(
+        }
+    }
+}
+
+impl PEdges<'static> {
+    /// The source edges section for an area's parsed sources.
+    pub(crate) fn new(files: &AreaFiles) -> PEdges<'static> {
+        PEdges {
+            edges: files
+                .edges
+                .iter()
+                .map(|e| {
+                    let a = &e.attrs;
+                    PEdge {
+                        id: a.id.clone(),
+                        name: a.name.clone(),
+                        walk: a.walk,
+                        drive: a.drive,
+                        oneway: match a.oneway {
+                            Oneway::No => POneway::No,
+                            Oneway::Forward => POneway::Forward,
+                            Oneway::Backward => POneway::Backward,
+                        },
+                        unsafe_walk: a.unsafe_walk,
+                        unsafe_ref: a.unsafe_ref.clone(),
+                        valid: pvalid(&a.valid),
+                        road_class: a.road_class.map(|c| match c {
+                            RoadClass::AdoptedRoad => PRoadClass::AdoptedRoad,
+                            RoadClass::Path => PRoadClass::Path,
+                            RoadClass::Private => PRoadClass::Private,
+                        }),
+                        points: e.geometry.0.len() as u32,
+                    }
+                })
+                .collect(),
+            coords: Cow::Owned(
                 files
                     .edges
                     .iter()
@@ -584,6 +603,50 @@ impl Payload<'static> {
                     .collect(),
             ),
         }
+    }
+}
+
+impl PEdges<'_> {
+    /// Back to the source edges as read.
+    fn into_raw(self) -> Result<Vec<RawEdge>, PreparedError> {
+        let total: u64 = self.edges.iter().map(|e| u64::from(e.points)).sum();
+        if total.checked_mul(16) != Some(self.coords.len() as u64) {
+            return Err(PreparedError::Decode(format!(
+                "{} bytes of edge coordinates for {total} points",
+                self.coords.len()
+            )));
+        }
+        let mut raw = self.coords.chunks_exact(16).map(|c| {
+            let (x, y) = c.split_at(8);
+            let f = |b: &[u8]| f64::from_le_bytes(b.try_into().expect("8 bytes"));
+            Coord { x: f(x), y: f(y) }
+        });
+        Ok(self
+            .edges
+            .into_iter()
+            .map(|e| RawEdge {
+                attrs: EdgeAttrs {
+                    id: e.id,
+                    name: e.name,
+                    walk: e.walk,
+                    drive: e.drive,
+                    oneway: match e.oneway {
+                        POneway::No => Oneway::No,
+                        POneway::Forward => Oneway::Forward,
+                        POneway::Backward => Oneway::Backward,
+                    },
+                    unsafe_walk: e.unsafe_walk,
+                    unsafe_ref: e.unsafe_ref,
+                    valid: validity(e.valid),
+                    road_class: e.road_class.map(|c| match c {
+                        PRoadClass::AdoptedRoad => RoadClass::AdoptedRoad,
+                        PRoadClass::Path => RoadClass::Path,
+                        PRoadClass::Private => RoadClass::Private,
+                    }),
+                },
+                geometry: LineString::new(raw.by_ref().take(e.points as usize).collect()),
+            })
+            .collect())
     }
 }
 
@@ -621,7 +684,7 @@ fn gazetteer_of(
         .map_err(|e| PreparedError::Decode(format!("address gazetteer: {e}")))
 }
 
-impl Payload<'_> {
+impl Payload {
     /// Back to the parsed sources, as reading the area directory gave them. `shown` (the
     /// prepared file's name) is put before each source path so that messages about the sources
     /// name both.
@@ -629,19 +692,7 @@ impl Payload<'_> {
         self,
         shown: &str,
         sha256: String,
-    ) -> Result<Prepared, PreparedError> {
-        let total: u64 = self.edges.iter().map(|e| u64::from(e.points)).sum();
-        if total.checked_mul(16) != Some(self.edge_coords.len() as u64) {
-            return Err(PreparedError::Decode(format!(
-                "{} bytes of edge coordinates for {total} points",
-                self.edge_coords.len()
-            )));
-        }
-        let mut raw = self.edge_coords.chunks_exact(16).map(|c| {
-            let (x, y) = c.split_at(8);
-            let f = |b: &[u8]| f64::from_le_bytes(b.try_into().expect("8 bytes"));
-            Coord { x: f(x), y: f(y) }
-        });
+    ) -> Result<(AreaFiles, PreparedInfo), PreparedError> {
         let within = |p: &str| PathBuf::from(format!("{shown} (prepared from {p})"));
         let m = self.manifest;
         let files = AreaFiles {
@@ -770,32 +821,8 @@ impl Payload<'_> {
                     ),
                 })
                 .collect(),
-            edges: self
-                .edges
-                .into_iter()
-                .map(|e| RawEdge {
-                    attrs: EdgeAttrs {
-                        id: e.id,
-                        name: e.name,
-                        walk: e.walk,
-                        drive: e.drive,
-                        oneway: match e.oneway {
-                            POneway::No => Oneway::No,
-                            POneway::Forward => Oneway::Forward,
-                            POneway::Backward => Oneway::Backward,
-                        },
-                        unsafe_walk: e.unsafe_walk,
-                        unsafe_ref: e.unsafe_ref,
-                        valid: validity(e.valid),
-                        road_class: e.road_class.map(|c| match c {
-                            PRoadClass::AdoptedRoad => RoadClass::AdoptedRoad,
-                            PRoadClass::Path => RoadClass::Path,
-                            PRoadClass::Private => RoadClass::Private,
-                        }),
-                    },
-                    geometry: LineString::new(raw.by_ref().take(e.points as usize).collect()),
-                })
-                .collect(),
+            // Read when needed: see `Prepared::read_edges`.
+            edges: Vec::new(),
             audits: self
                 .audits
                 .into_iter()
@@ -831,96 +858,25 @@ impl Payload<'_> {
                     .collect(),
             }),
         };
-        Ok(Prepared {
+        Ok((
             files,
-            info: PreparedInfo {
+            PreparedInfo {
                 path: shown.to_string(),
                 sha256,
                 source: self.source,
                 prepared_as_of: self.prepared_as_of,
             },
-        })
+        ))
     }
 }
 
-/// The file's bytes: header, then the payload. Pure.
-pub(crate) fn encode(
-    payload: &Payload,
-    search: Option<&PSearchRef>,
-) -> Result<Vec<u8>, PreparedError> {
-    let body = postcard::to_stdvec(payload).map_err(|e| PreparedError::Decode(e.to_string()))?;
-    let mut out = Vec::with_capacity(HEADER_LEN + body.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(&Sha256::digest(&body));
-    out.extend_from_slice(&body);
-    if let Some(search) = search {
-        let section =
-            postcard::to_stdvec(search).map_err(|e| PreparedError::Decode(e.to_string()))?;
-        out.extend_from_slice(&(section.len() as u64).to_le_bytes());
-        out.extend_from_slice(&Sha256::digest(&section));
-        out.extend_from_slice(&section);
-    }
-    Ok(out)
-}
-
-/// Checks the header, length and checksum, and decodes the payload; returns it with the
-/// payload's SHA-256 (hex). Pure; never panics on any input.
-#[cfg(test)]
-pub(crate) fn decode(bytes: &[u8]) -> Result<(Payload<'_>, String), PreparedError> {
-    decode_start(bytes, bytes.len() as u64)
-}
-
-/// [`decode`] of a file of `file_len` bytes given its start: at least the header, the payload
-/// and the search section's length field where the file has them, so that a `check` does
-/// not read (or hash) what only a batch searches with. The section's own checksum is checked
-/// when it is read ([`read_search`]).
-fn decode_start(bytes: &[u8], file_len: u64) -> Result<(Payload<'_>, String), PreparedError> {
-    let have = file_len;
-    let magic_len = bytes.len().min(MAGIC.len());
-    if bytes[..magic_len] != MAGIC[..magic_len] {
-        return Err(PreparedError::NotPrepared);
-    }
-    if bytes.len() < HEADER_LEN {
-        return Err(PreparedError::Truncated {
-            have,
-            need: HEADER_LEN as u64,
-        });
-    }
-    let version = u32::from_le_bytes(bytes[16..20].try_into().expect("4 bytes"));
-    if version != FORMAT_VERSION {
-        return Err(PreparedError::Version {
-            found: version,
-            supported: FORMAT_VERSION,
-        });
-    }
-    let len = u64::from_le_bytes(bytes[20..28].try_into().expect("8 bytes"));
-    let need = (HEADER_LEN as u64).saturating_add(len);
-    if have < need || (bytes.len() as u64) < need {
-        return Err(PreparedError::Truncated { have, need });
-    }
-    if have > need {
-        // Only a whole search section may follow the payload.
-        let extra = have - need;
-        let at = need as usize;
-        let section_len = bytes
-            .get(at..at + 8)
-            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")));
-        let whole = section_len
-            .is_some_and(|l| l > 0 && (SECTION_HEAD_LEN as u64).checked_add(l) == Some(extra));
-        if !whole {
-            return Err(PreparedError::TrailingBytes { extra });
-        }
-    }
-    let body = &bytes[HEADER_LEN..need as usize];
-    let digest = Sha256::digest(body);
-    if digest[..] != bytes[28..60] {
-        return Err(PreparedError::Checksum);
-    }
-    let payload: Payload =
-        postcard::from_bytes(body).map_err(|e| PreparedError::Decode(e.to_string()))?;
-    Ok((payload, hex(&digest)))
+/// Checks a whole file's layout and decodes the payload; returns it with the payload's
+/// SHA-256 (hex) and the layout. Pure; never panics on any input.
+pub(crate) fn decode(bytes: &[u8]) -> Result<(Payload, String, Layout), PreparedError> {
+    let layout = file::layout(bytes)?;
+    let payload: Payload = postcard::from_bytes(&bytes[layout.payload.clone()])
+        .map_err(|e| PreparedError::Decode(e.to_string()))?;
+    Ok((payload, hex(&layout.sha256), layout))
 }
 
 /// Whether `path` is a prepared area file (rather than an area directory or `area.toml`): a
@@ -945,54 +901,79 @@ pub fn is_prepared(path: &Path) -> bool {
     n > 0 && head[..n] == MAGIC[..n]
 }
 
-/// The start of a prepared file: up to `limit(header)` bytes, where `limit` gives how many
-/// bytes are wanted once the header is read (the whole file when it is shorter or its header
-/// is not one). Returns the bytes read and the file's length.
-fn read_start(
-    path: &Path,
-    limit: impl Fn(&[u8]) -> u64,
-) -> anyhow::Result<(Vec<u8>, u64, std::fs::File)> {
-    use std::io::Read;
-    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot read {}: {e}", path.display());
-    let mut f = std::fs::File::open(path).map_err(cannot)?;
-    let file_len = f.metadata().map_err(cannot)?.len();
-    let mut bytes = Vec::new();
-    (&mut f)
-        .take(HEADER_LEN as u64)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    let want = limit(&bytes).min(file_len);
-    let more = want.saturating_sub(bytes.len() as u64);
-    bytes.reserve(usize::try_from(more).unwrap_or(0));
-    (&mut f)
-        .take(more)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    Ok((bytes, file_len, f))
-}
-
-/// The payload length a header gives, if the bytes hold a header.
-fn payload_len(header: &[u8]) -> Option<u64> {
-    (header.len() >= HEADER_LEN)
-        .then(|| u64::from_le_bytes(header[20..28].try_into().expect("8 bytes")))
-}
-
-/// Reads a prepared area file (all but its hierarchies); every error names the file.
+/// Reads a prepared area file: its payload, checked; its sections are read when asked for.
+/// Every error names the file.
 pub(crate) fn read_prepared(path: &Path) -> anyhow::Result<Prepared> {
     let shown = path.display().to_string();
-    let (bytes, file_len, _) = read_start(path, |h| {
-        payload_len(h).map_or(u64::MAX, |l| {
-            (HEADER_LEN as u64).saturating_add(l).saturating_add(8)
-        })
-    })?;
-    let (payload, sha256) =
-        decode_start(&bytes, file_len).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-    payload
+    let bytes = file::map(path)?;
+    let (payload, sha256, layout) =
+        decode(bytes.bytes()).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let (files, info) = payload
         .into_prepared(&shown, sha256)
-        .map_err(|e| anyhow::anyhow!("{shown}: {e}"))
+        .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    Ok(Prepared {
+        files,
+        info,
+        bytes,
+        layout,
+    })
 }
 
-/// What a batch searches with, as read from after a prepared file's payload: each mode's
+impl Prepared {
+    /// The network stored for loading as of `as_of` with `what_if`, read in place: `None` when
+    /// the file holds the network of another date, or a what-if changes it (it is then built
+    /// from the source edges: [`Prepared::read_edges`]).
+    pub(crate) fn stored_network(
+        &self,
+        as_of: Option<NaiveDate>,
+        what_if: &WhatIf,
+    ) -> anyhow::Result<Option<StoredNetwork>> {
+        let Some(s) = self.layout.section(Kind::Network) else {
+            return Ok(None);
+        };
+        if !what_if.is_empty() || self.info.prepared_as_of != as_of {
+            return Ok(None);
+        }
+        let damaged = |e: PreparedError| anyhow::anyhow!("{}: {e}", self.info.path);
+        file::checked(self.bytes.bytes(), s).map_err(damaged)?;
+        let stored = network_section::read(self.bytes.clone(), s.body.clone()).map_err(|why| {
+            damaged(PreparedError::Section {
+                section: Kind::Network.words(),
+                why,
+            })
+        })?;
+        // Written for the date the payload says; anything else is not this tool's file.
+        if stored.as_of != as_of {
+            return Err(damaged(PreparedError::Section {
+                section: Kind::Network.words(),
+                why: "is of another date than the file's".into(),
+            }));
+        }
+        Ok(Some(stored))
+    }
+
+    /// Reads the source edges into `self.files`, to build the network from them.
+    pub(crate) fn read_edges(&mut self) -> anyhow::Result<()> {
+        let damaged = |e: PreparedError| anyhow::anyhow!("{}: {e}", self.info.path);
+        let s = self.layout.section(Kind::Edges).ok_or_else(|| {
+            damaged(PreparedError::Section {
+                section: Kind::Edges.words(),
+                why: "is missing".into(),
+            })
+        })?;
+        let body = file::checked(self.bytes.bytes(), s).map_err(damaged)?;
+        let stored: PEdges = postcard::from_bytes(body).map_err(|e| {
+            damaged(PreparedError::Section {
+                section: Kind::Edges.words(),
+                why: format!("cannot be decoded: {e}"),
+            })
+        })?;
+        self.files.edges = stored.into_raw().map_err(damaged)?;
+        Ok(())
+    }
+}
+
+/// What a batch searches with, as read from a prepared file's search section: each mode's
 /// contraction hierarchy and the snapping R-tree, with the fingerprints of what they were made
 /// for.
 #[derive(Debug, Default)]
@@ -1001,45 +982,32 @@ pub(crate) struct Search {
     pub index: Option<([u8; 32], RTree<Segment>)>,
 }
 
-/// Reads what a batch searches with, stored after a prepared file's payload (nothing in a file
-/// prepared without it), checking its own checksum; every error names the file.
+/// Reads what a batch searches with (nothing in a file prepared without it), checking the
+/// section's checksum; every error names the file.
 pub(crate) fn read_search(path: &Path) -> anyhow::Result<Search> {
-    use std::io::{Read, Seek, SeekFrom};
     let shown = path.display().to_string();
-    let damaged = |what: &str| anyhow::anyhow!("{shown}: damaged: {what}");
-    let (header, file_len, mut f) = read_start(path, |_| HEADER_LEN as u64)?;
-    let need = payload_len(&header)
-        .map(|l| (HEADER_LEN as u64).saturating_add(l))
-        .ok_or_else(|| damaged("the header is cut short"))?;
-    if file_len <= need {
+    let bytes = file::map(path)?;
+    let damaged = |e: PreparedError| anyhow::anyhow!("{shown}: {e}");
+    let layout = file::layout(bytes.bytes()).map_err(damaged)?;
+    let Some(s) = layout.section(Kind::Search) else {
         return Ok(Search::default());
-    }
-    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot read {shown}: {e}");
-    f.seek(SeekFrom::Start(need)).map_err(cannot)?;
-    let mut rest = Vec::new();
-    f.read_to_end(&mut rest).map_err(cannot)?;
-    if rest.len() < SECTION_HEAD_LEN
-        || (SECTION_HEAD_LEN as u64)
-            .checked_add(u64::from_le_bytes(rest[..8].try_into().expect("8 bytes")))
-            != Some(rest.len() as u64)
-    {
-        return Err(damaged("the search section after the payload is cut short"));
-    }
-    let body = &rest[SECTION_HEAD_LEN..];
-    if Sha256::digest(body)[..] != rest[8..40] {
-        return Err(damaged(
-            "the search section's SHA-256 does not match its checksum",
-        ));
-    }
-    let stored: PSearch = postcard::from_bytes(body)
-        .map_err(|e| damaged(&format!("the search section cannot be decoded: {e}")))?;
+    };
+    let body = file::checked(bytes.bytes(), s).map_err(damaged)?;
+    let bad = |why: String| {
+        damaged(PreparedError::Section {
+            section: Kind::Search.words(),
+            why,
+        })
+    };
+    let stored: PSearch =
+        postcard::from_bytes(body).map_err(|e| bad(format!("cannot be decoded: {e}")))?;
     let hierarchies = stored
         .hierarchies
         .into_iter()
         .map(|h| {
             let mode = *Mode::ALL
                 .get(h.mode as usize)
-                .ok_or_else(|| damaged("a hierarchy names no travel mode"))?;
+                .ok_or_else(|| bad("names no travel mode for a hierarchy".into()))?;
             Ok((mode, h.into_parts()))
         })
         .collect::<anyhow::Result<_>>()?;
@@ -1080,39 +1048,75 @@ pub fn install_search(path: &Path, net: &Network) -> anyhow::Result<Installed> {
     Ok(out)
 }
 
+/// The network as loaded for the date a file is prepared as of, to store beside the sources.
+pub(crate) struct Built<'a> {
+    pub(crate) network: &'a Network,
+    pub(crate) as_of: Option<NaiveDate>,
+    pub(crate) edges_not_yet_open: usize,
+    pub(crate) audits: &'a [AuditApplied],
+}
+
 /// Writes a prepared area file next to `path` and renames it into place, so that an
-/// interrupted run never leaves a half-written file under the final name; with `net`, what a
-/// batch searches it with (its hierarchies and snapping R-tree, made now if not yet) after the
-/// payload. Returns the payload SHA-256 and the file size.
+/// interrupted run never leaves a half-written file under the final name: the payload, the
+/// source edges, and with `built` the network of that date and what a batch searches it with
+/// (its hierarchies and snapping R-tree, made now if not yet). Returns the payload SHA-256 and
+/// the file size.
 pub(crate) fn write_prepared(
     path: &Path,
     payload: &Payload,
-    net: Option<&Network>,
+    edges: &PEdges,
+    built: Option<Built>,
 ) -> anyhow::Result<(String, u64)> {
     use anyhow::Context;
-    let search = net.map(|net| {
+    let encode = |v: &dyn ErasedSerialize| {
+        v.postcard()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    };
+    let body = encode(payload)?;
+    let mut sections = vec![SectionOut {
+        kind: Kind::Edges,
+        pieces: vec![Cow::Owned(encode(edges)?)],
+    }];
+    if let Some(b) = &built {
+        let net = b.network;
+        sections.push(SectionOut {
+            kind: Kind::Network,
+            pieces: network_section::pieces(net, b.as_of, b.edges_not_yet_open, b.audits),
+        });
         let hierarchies: Vec<PHierarchy> = net
             .hierarchies()
             .map(|(m, h)| PHierarchy::of(m, h.to_parts()))
             .collect();
         let (made_for, tree) = net.index_to_store();
-        (hierarchies, made_for, tree)
-    });
-    let search_ref = search.as_ref().map(|(h, made_for, tree)| PSearchRef {
-        hierarchies: h,
-        index: Some(PIndexRef {
-            made_for: *made_for,
-            tree,
-        }),
-    });
-    let bytes = encode(payload, search_ref.as_ref())
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    super::output::Output::write_whole(path, &bytes)
+        let search = encode(&PSearchRef {
+            hierarchies: &hierarchies,
+            index: Some(PIndexRef { made_for, tree }),
+        })?;
+        sections.push(SectionOut {
+            kind: Kind::Search,
+            pieces: vec![Cow::Owned(search)],
+        });
+    }
+    let mut out = super::output::Output::create(path)?;
+    let size = file::write_file(&mut out, &body, &sections)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok((hex(&bytes[28..60]), bytes.len() as u64))
+    out.finish()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok((hex(&Sha256::digest(&body)), size))
 }
 
-/// The search section as stored (version 5): every measured mode's hierarchy, and the snapping
+/// A payload or section encoded with postcard, whichever type it is.
+trait ErasedSerialize {
+    fn postcard(&self) -> Result<Vec<u8>, postcard::Error>;
+}
+
+impl<T: Serialize> ErasedSerialize for T {
+    fn postcard(&self) -> Result<Vec<u8>, postcard::Error> {
+        postcard::to_stdvec(self)
+    }
+}
+
+/// The search section as stored (version 6: in a section of its own): every measured mode's hierarchy, and the snapping
 /// R-tree (rstar's own serde form of it) with the fingerprint of the segments it holds.
 #[derive(Debug, Deserialize)]
 struct PSearch {
@@ -1139,7 +1143,7 @@ struct PIndexRef<'a> {
     tree: &'a RTree<Segment>,
 }
 
-/// One mode's contraction hierarchy as stored (see `network::ch`), after the payload.
+/// One mode's contraction hierarchy as stored (see `network::ch`), in the search section.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct PHierarchy {
     /// [`Mode::ALL`] index: 0 walking, 1 walking ignoring safety, 2 driving.
