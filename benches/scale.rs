@@ -149,9 +149,9 @@ fn run(setup: Setup, apps: usize) {
     let n_schools = area.schools().len();
     let mut rng = SplitMix(7);
     // Homes at random points along random edges, up to 25 m off the line.
-    let geoms: Vec<&geo::LineString<f64>> = area.network().edges().map(|(_, g, _)| g).collect();
+    let geoms: Vec<geo::LineString<f64>> = area.network().edges().map(|(_, g, _)| g).collect();
     let at = |rng: &mut SplitMix| {
-        let g = geoms[(rng.next_u64() % geoms.len() as u64) as usize];
+        let g = &geoms[(rng.next_u64() % geoms.len() as u64) as usize];
         let k = (rng.next_u64() % (g.0.len() as u64 - 1)) as usize;
         let (p, q) = (g.0[k], g.0[k + 1]);
         let t = rng.unit();

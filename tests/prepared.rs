@@ -278,6 +278,20 @@ fn refused(file: &Path) -> String {
     r.stderr
 }
 
+/// Each section of a prepared file after the payload ending at `payload_end`: its kind and where
+/// its body lies (see `docs/formats.md`).
+fn sections_of(bytes: &[u8], payload_end: usize) -> Vec<(u32, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut at = payload_end.next_multiple_of(8);
+    while at < bytes.len() {
+        let kind = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+        let len = u64::from_le_bytes(bytes[at + 8..at + 16].try_into().unwrap()) as usize;
+        out.push((kind, at + 32..at + 32 + len));
+        at = (at + 32 + len).next_multiple_of(8);
+    }
+    out
+}
+
 #[test]
 fn damaged_truncated_wrong_version_and_foreign_files_are_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
@@ -288,27 +302,33 @@ fn damaged_truncated_wrong_version_and_foreign_files_are_refused_by_name() {
         std::fs::write(&f, bytes).unwrap();
         f
     };
-    // The payload ends where its header says; the search section follows.
-    let payload_end = 60 + u64::from_le_bytes(good[20..28].try_into().unwrap()) as usize;
-    assert!(payload_end < good.len(), "prepare writes a search section");
+    // The payload ends where its header says; the sections follow it.
+    let payload_end = 68 + u64::from_le_bytes(good[20..28].try_into().unwrap()) as usize;
+    let sections = sections_of(&good, payload_end);
+    let kinds: Vec<u32> = sections.iter().map(|s| s.0).collect();
+    assert_eq!(kinds, [1, 2, 3], "source edges, network, search");
     // One byte of the payload changed.
     let mut v = good.clone();
-    let mid = 60 + (payload_end - 60) / 2;
+    let mid = 68 + (payload_end - 68) / 2;
     v[mid] ^= 0x01;
     let e = refused(&write("flipped.prepared", &v));
     assert!(e.contains("damaged") && e.contains("SHA-256"), "{e}");
-    // One byte of the search section changed: a one-home command does not read it, a batch
-    // refuses the file by name.
-    let mut v = good.clone();
-    let last = v.len() - 1;
-    v[last] ^= 0x01;
-    let f = write("flipped-search.prepared", &v);
-    let check = |file: &Path| {
+    let check = |file: &Path, more: &[&str]| {
         let mut args = vec!["check", "--area", file.to_str().unwrap()];
         args.extend(STURMINSTER_Y9_QE);
+        args.extend(more);
         run(&args)
     };
-    let (a, b) = (check(&p), check(&f));
+    let flipped = |name: &str, kind: u32| {
+        let body = &sections.iter().find(|s| s.0 == kind).unwrap().1;
+        let mut v = good.clone();
+        v[body.start + body.len() / 2] ^= 0x01;
+        write(name, &v)
+    };
+    // One byte of the search section changed: a one-home command does not read it, a batch
+    // refuses the file by name.
+    let f = flipped("flipped-search.prepared", 3);
+    let (a, b) = (check(&p, &[]), check(&f, &[]));
     assert_eq!((a.code, &a.stdout), (b.code, &b.stdout), "{}", b.stderr);
     assert!(!b.stderr.contains("damaged"), "{}", b.stderr);
     let apps = write(
@@ -331,9 +351,34 @@ fn damaged_truncated_wrong_version_and_foreign_files_are_refused_by_name() {
         r.stderr
     );
     assert!(!out.exists(), "no output from a refused batch");
+    // One byte of the stored network changed: refused by name on the date it is the network
+    // of; on another date the network is built from the source edges, and all is well.
+    let f = flipped("flipped-network.prepared", 2);
+    let r = check(&f, &[]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("flipped-network.prepared") && r.stderr.contains("network section"),
+        "{}",
+        r.stderr
+    );
+    let other_date = ["--as-of", "2020-09-01"];
+    let (a, b) = (check(&p, &other_date), check(&f, &other_date));
+    assert_eq!((a.code, &a.stdout), (b.code, &b.stdout), "{}", b.stderr);
+    // One byte of the source edges changed: the other way round.
+    let f = flipped("flipped-edges.prepared", 1);
+    let (a, b) = (check(&p, &[]), check(&f, &[]));
+    assert_eq!((a.code, &a.stdout), (b.code, &b.stdout), "{}", b.stderr);
+    let r = check(&f, &other_date);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("flipped-edges.prepared") && r.stderr.contains("source edges section"),
+        "{}",
+        r.stderr
+    );
     // Cut short: inside the payload, inside the header, inside the magic.
     for (name, cut) in [
-        ("cut.prepared", 60 + (payload_end - 60) / 2),
+        ("cut.prepared", 68 + (payload_end - 68) / 2),
+        ("between.prepared", sections[2].1.start - 32),
         ("head.prepared", 30),
         ("magic.prepared", 5),
     ] {

@@ -16,6 +16,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use rstar::RTree;
 use thiserror::Error;
 
+use super::grid::Grid;
 use super::length::{metres, um, MAX_TOTAL_UM};
 use super::snap::{self, Segment};
 use super::store::Slab;
@@ -365,6 +366,8 @@ pub(crate) struct NetworkParts {
     /// Per mode slot; the slot of a mode measured as another (see [`Network::measured_as`])
     /// is empty.
     pub(crate) modes: [ModeArcs; 3],
+    /// The edges by grid cell, for snapping without the R-tree.
+    pub(crate) grid: Grid,
 }
 
 /// A network's edge attributes, one column each (see [`EdgeAttrs`]).
@@ -452,13 +455,14 @@ impl Columns {
                         Oneway::Forward => F_ONEWAY_FORWARD,
                         Oneway::Backward => F_ONEWAY_BACKWARD,
                     };
-                    u16::from(a.walk) * F_WALK
-                        | u16::from(a.drive) * F_DRIVE
+                    let bit = |set: bool, flag: u16| if set { flag } else { 0 };
+                    bit(a.walk, F_WALK)
+                        | bit(a.drive, F_DRIVE)
                         | oneway
-                        | u16::from(a.unsafe_walk) * F_UNSAFE
-                        | class << F_ROAD_CLASS_SHIFT
-                        | u16::from(a.name.is_some()) * F_HAS_NAME
-                        | u16::from(a.unsafe_ref.is_some()) * F_HAS_UNSAFE_REF
+                        | bit(a.unsafe_walk, F_UNSAFE)
+                        | (class << F_ROAD_CLASS_SHIFT)
+                        | bit(a.name.is_some(), F_HAS_NAME)
+                        | bit(a.unsafe_ref.is_some(), F_HAS_UNSAFE_REF)
                 })
                 .collect::<Vec<_>>()
                 .into(),
@@ -694,11 +698,13 @@ impl Network {
                 ModeArcs::of(&topo, node_count, m)
             }
         });
+        let grid = Grid::of(&bbox);
         Ok(Network::of_parts(
             NetworkParts {
                 topo: topo.into(),
                 nodes: noder.nodes.into(),
                 bbox: bbox.into(),
+                grid,
                 point_start: point_start.into(),
                 points: points.into(),
                 cum: cum.into(),
@@ -743,7 +749,8 @@ impl Network {
             })
             && p.point_start[m] as usize == p.points.len()
             && p.cum.len() == p.points.len();
-        let checks: [(&str, bool); 6] = [
+        let checks: [(&str, bool); 7] = [
+            ("grid", p.grid.fits(m)),
             (
                 "edge ends",
                 p.topo
@@ -1090,6 +1097,17 @@ impl Network {
     /// Bounding box (min x, min y, max x, max y) of the source edge at `edge`.
     pub(crate) fn bbox(&self, edge: usize) -> &[f64; 4] {
         &self.parts.bbox[edge]
+    }
+
+    /// Every edge's topology and bounding box, for loops over many edges (one look-up of the
+    /// arrays rather than one an edge).
+    pub(crate) fn topo_and_boxes(&self) -> (&[Topo], &[[f64; 4]]) {
+        (&self.parts.topo, &self.parts.bbox)
+    }
+
+    /// The edges by grid cell (see `grid`).
+    pub(crate) fn grid(&self) -> &Grid {
+        &self.parts.grid
     }
 
     /// The points of the source edge at `edge`, first to last.

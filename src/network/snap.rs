@@ -16,6 +16,8 @@ use geo::{Coord, Distance, Euclidean};
 use rstar::{ParentNode, PointDistance, RTree, RTreeNode, RTreeObject, AABB};
 use thiserror::Error;
 
+use super::grid::Met;
+
 use super::graph::Layer;
 #[cfg(test)]
 use super::Mode;
@@ -200,8 +202,14 @@ fn segments_of(points: &[[f64; 2]], edge: usize, layers: u8) -> impl Iterator<It
 
 /// Squared distance from `q` to the bounding box of edge `edge` (0 inside it): no segment of
 /// the edge can be nearer, so a scan skips edges beyond what it looks for.
+#[cfg(test)]
 fn bbox_distance_2(net: &Network, edge: usize, q: [f64; 2]) -> f64 {
-    let [x0, y0, x1, y1] = *net.bbox(edge);
+    box_distance_2(net.bbox(edge), q)
+}
+
+/// Squared distance from `q` to a box (min x, min y, max x, max y), 0 inside it.
+fn box_distance_2(b: &[f64; 4], q: [f64; 2]) -> f64 {
+    let [x0, y0, x1, y1] = *b;
     let dx = (x0 - q[0]).max(q[0] - x1).max(0.0);
     let dy = (y0 - q[1]).max(q[1] - y1).max(0.0);
     dx * dx + dy * dy
@@ -301,9 +309,53 @@ fn nearest_below(
     }
 }
 
+/// The nearest segment of each of `layers` by the edges' grid (see `grid`): cells around the
+/// point until no edge further out can beat the best found in every layer, skipping edges whose
+/// bounding box is further than that: the same smallest (distance, edge, segment) as
+/// [`nearest_in_tree_each`] and [`nearest_by_scan`], with the same distance computation,
+/// without building a tree.
+pub(crate) fn nearest_by_grid<const N: usize>(
+    net: &Network,
+    layers: [Layer; N],
+    q: [f64; 2],
+) -> [Option<Nearest>; N] {
+    let (topo, boxes) = net.topo_and_boxes();
+    let mut best: [Option<Nearest>; N] = [None; N];
+    net.grid().around(q, |met| {
+        let edge = match met {
+            Met::Edge(edge) => edge,
+            Met::Ring(bound2) => return beyond(bound2, &best),
+        };
+        {
+            let e = edge as usize;
+            let t = &topo[e];
+            let d2 = box_distance_2(&boxes[e], q);
+            let mut segments = None;
+            for (layer, b) in layers.iter().zip(best.iter_mut()) {
+                if t.dirs[layer.slot()] == 0 || b.is_some_and(|b| d2 > with_slack(b.0)) {
+                    continue;
+                }
+                let segs = segments.get_or_insert_with(|| {
+                    segments_of(net.points(e), e, 0)
+                        .map(|s| (s.distance_2(&q), s.edge, s.seg()))
+                        .reduce(smaller)
+                });
+                if let Some(k) = *segs {
+                    if b.is_none_or(|b| k < b) {
+                        *b = Some(k);
+                    }
+                }
+            }
+        }
+        false
+    });
+    best
+}
+
 /// The nearest usable segment by looking at every usable edge, skipping those whose bounding box
 /// is further than the best found: the same smallest (distance, edge, segment) as
 /// [`nearest_in_tree_each`], with the same distance computation, without building a tree.
+#[cfg(test)]
 pub(crate) fn nearest_by_scan(net: &Network, layer: Layer, q: [f64; 2]) -> Option<Nearest> {
     let slot = layer.slot();
     let mut best: Option<Nearest> = None;
@@ -350,7 +402,7 @@ pub(crate) fn snap_each<const N: usize>(
     let tree = layers.map(|l| net.index(l)).into_iter().flatten().next();
     let best = match tree {
         Some(tree) => nearest_in_tree_each(tree, layers, q),
-        None => layers.map(|l| nearest_by_scan(net, l, q)),
+        None => nearest_by_grid(net, layers, q),
     };
     std::array::from_fn(|i| placed_within(net, layers[i], p, best[i], max_m))
 }
@@ -447,9 +499,24 @@ fn adopted_segments_within(net: &Network, q: [f64; 2], reach2: f64) -> Vec<Segme
             .collect();
     }
     let slot = layer.slot();
-    (0..net.edge_count())
-        .filter(|&edge| net.topo(edge).dirs[slot] != 0 && bbox_distance_2(net, edge, q) <= reach2)
-        .flat_map(|edge| segments_of(net.points(edge), edge, 0))
+    let (topo, boxes) = net.topo_and_boxes();
+    let mut edges: Vec<u32> = Vec::new();
+    net.grid().around(q, |met| match met {
+        Met::Edge(e) => {
+            if topo[e as usize].dirs[slot] != 0 && box_distance_2(&boxes[e as usize], q) <= reach2 {
+                edges.push(e);
+            }
+            false
+        }
+        Met::Ring(bound2) => bound2 > reach2,
+    });
+    // Edges listed in several cells are met more than once; each counts once, in edge order
+    // (as a scan of every edge would find them).
+    edges.sort_unstable();
+    edges.dedup();
+    edges
+        .into_iter()
+        .flat_map(|e| segments_of(net.points(e as usize), e as usize, 0))
         .filter(|s| s.distance_2(&q) <= reach2)
         .collect()
 }
@@ -662,6 +729,11 @@ mod tests {
         for q in &points {
             // All four layers in one pass, each as if searched alone and as by scanning.
             let together = nearest_in_tree_each(&tree, layers, *q);
+            assert_eq!(
+                nearest_by_grid(&net, layers, *q),
+                together,
+                "{q:?} by the grid"
+            );
             for (i, layer) in layers.into_iter().enumerate() {
                 let found = nearest_in_tree_each(&tree, [layer], *q)[0];
                 assert_eq!(
@@ -673,6 +745,11 @@ mod tests {
                     together[i], found,
                     "{layer:?} at {q:?}, four layers at once"
                 );
+                assert_eq!(
+                    nearest_by_grid(&net, [layer], *q)[0],
+                    found,
+                    "{layer:?} at {q:?} by the grid"
+                );
                 let (_, edge, _) = found.expect("every layer has edges here");
                 assert_ne!(net.topo(edge as usize).dirs[layer.slot()], 0, "{layer:?}");
                 differs[i] += usize::from(together[0] != found);
@@ -680,6 +757,19 @@ mod tests {
         }
         // The layers differ here, so the layer filter is what chose.
         assert!(differs[1..].iter().all(|&d| d > 0), "{differs:?}");
+        // Adopted-road segments within a reach, by the grid (no R-tree yet), are those every
+        // edge gives, in edge order.
+        for q in points.iter().step_by(7) {
+            for reach in [0.5, 30.0, 140.0] {
+                let r2 = reach * reach;
+                let all: Vec<Segment> = (0..net.edge_count())
+                    .filter(|&e| net.topo(e).dirs[Layer::AdoptedRoads.slot()] != 0)
+                    .flat_map(|e| segments_of(net.points(e), e, 0))
+                    .filter(|s| s.distance_2(q) <= r2)
+                    .collect();
+                assert_eq!(adopted_segments_within(&net, *q, r2), all, "{q:?} {reach}");
+            }
+        }
         // Past the first snaps, the network snaps through its R-tree, with the same answers.
         let p = Point::new(1234.5, 2345.6);
         let first = net.snap(Mode::Walk, p, 500.0).unwrap();

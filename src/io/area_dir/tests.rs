@@ -418,9 +418,15 @@ fn the_committed_prepared_file_decodes_to_the_directory_sources() {
         prepared::FORMAT_VERSION,
         "the committed file is of another format version: prepare it again"
     );
-    let (payload, sha256) = prepared::decode(&bytes).expect("the committed prepared file decodes");
+    let (_, sha256, _) = prepared::decode(&bytes).expect("the committed prepared file decodes");
     assert_eq!(sha256, crate::io::hash::hex(&bytes[28..60]));
-    let p = payload.into_prepared("boundary.prepared", sha256).unwrap();
+    let mut p = prepared::read_prepared(&root.join("fixtures/prepared/boundary.prepared")).unwrap();
+    assert_eq!(p.info.sha256, sha256);
+    assert!(
+        p.files.edges.is_empty(),
+        "source edges are read only when needed"
+    );
+    p.read_edges().unwrap();
     assert_eq!(p.info.source, "fixtures/areas/boundary");
     let dir = read_area_files(&root.join("fixtures/areas/boundary")).unwrap();
     let (a, b) = (&p.files, &dir);

@@ -330,9 +330,9 @@ pub(crate) mod tests {
         assert_eq!(err(b"name = \"x\"\n"), PreparedError::NotPrepared);
         assert_eq!(
             err(&good[..5]),
-            PreparedError::Truncated { have: 5, need: 60 }
+            PreparedError::Truncated { have: 5, need: 68 }
         );
-        assert_eq!(err(&[]), PreparedError::Truncated { have: 0, need: 60 });
+        assert_eq!(err(&[]), PreparedError::Truncated { have: 0, need: 68 });
         let n = good.len() as u64;
         assert_eq!(
             err(&good[..70]),

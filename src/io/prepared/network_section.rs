@@ -16,7 +16,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::network::{AuditApplied, Bytes, Columns, ModeArcs, Network, NetworkParts, Slab, Texts};
+use crate::network::{
+    AuditApplied, Bytes, Columns, Grid, ModeArcs, Network, NetworkParts, Slab, Texts,
+};
 
 /// A network read back from a prepared file, with what loading it as of its date reported.
 #[derive(Debug)]
@@ -78,6 +80,11 @@ fn arrays(p: &NetworkParts) -> Vec<&[u8]> {
             m.out.as_bytes(),
         ]);
     }
+    out.extend([
+        p.grid.shape.as_bytes(),
+        p.grid.first.as_bytes(),
+        p.grid.edges.as_bytes(),
+    ]);
     out
 }
 
@@ -192,6 +199,11 @@ pub(crate) fn read(bytes: Arc<dyn Bytes>, body: Range<usize>) -> Result<StoredNe
             unsafe_refs: r.texts("audit reference")?,
         },
         modes: [r.mode()?, r.mode()?, r.mode()?],
+        grid: Grid {
+            shape: r.slab("grid")?,
+            first: r.slab("grid")?,
+            edges: r.slab("grid")?,
+        },
     };
     if r.at != r.end {
         return Err("it has bytes after its last array".into());
