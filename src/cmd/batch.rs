@@ -261,9 +261,6 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         Some(_) => Some(install_search(&area, net)?),
         None => None,
     };
-    // Every row is snapped: the R-tree is needed at once (unless the prepared file brought it),
-    // and is built now rather than by the first thread to snap while the others wait.
-    net.expect_snaps(scanned.records);
     if let Some(i) = installed {
         // Trees are swept through the hierarchies `prepare` stored, where they were made for
         // this very network (see `network::ch`); the distances are the same.
@@ -272,12 +269,6 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             note!(
                 "trees swept through the prepared contraction hierarchies: {}",
                 words(&i.used).join(", ")
-            );
-        }
-        if i.index == Some(false) {
-            note!(
-                "snapping R-tree built, the prepared one being made for the network on another \
-                 date or without this what-if"
             );
         }
         if !i.not_this_network.is_empty() {

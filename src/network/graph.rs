@@ -8,17 +8,15 @@
 //! drivers only) are settled once, at build time, and the shortest-path code stays mode-blind.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use geo::{Coord, Distance, Euclidean, Length, LineString};
 use petgraph::graph::{DiGraph, NodeIndex};
-use rstar::RTree;
 use thiserror::Error;
 
 use super::grid::Grid;
 use super::length::{metres, um, MAX_TOTAL_UM};
-use super::snap::{self, Segment};
+use super::snap;
 use super::store::Slab;
 use super::{Mode, Snap, SnapError};
 
@@ -114,7 +112,7 @@ pub enum NetworkError {
     /// travelled and usually signals a digitising error.
     #[error("edge {id}: zero length")]
     ZeroLength { id: String },
-    /// Snapping marks each segment with its index in 28 bits (see `snap::Segment`); no real way
+    /// A snap names its segment within an edge in 28 bits (see `snap::SEG_BITS`); no real way
     /// has a quarter of a billion points.
     #[error("edge {id}: more than {} points", 1u32 << snap::SEG_BITS)]
     TooManyPoints { id: String },
@@ -340,14 +338,7 @@ pub(crate) struct Topo {
     pub(crate) spare: [u8; 4],
 }
 
-/// How many points a layer snaps by scanning every edge before the R-tree is built. Bulk-loading
-/// the R-tree is most of the time it takes to build a real network (Newport: about 190 ms of
-/// 200 ms) while one `check` snaps a few dozen points, each scanned in well under a millisecond;
-/// a batch passes this count at once and gets the tree. Both give the same answer (see
-/// `snap::nearest_by_scan`).
-const SNAPS_BEFORE_INDEX: usize = 64;
-
-/// A network's arrays, as [`Network::to_parts`] gives them to be stored and
+/// A network's arrays, as [`Network::parts`] gives them to be stored and
 /// [`Network::from_parts`] takes them back (read in place from a prepared area).
 #[derive(Debug, Default)]
 pub(crate) struct NetworkParts {
@@ -366,7 +357,7 @@ pub(crate) struct NetworkParts {
     /// Per mode slot; the slot of a mode measured as another (see [`Network::measured_as`])
     /// is empty.
     pub(crate) modes: [ModeArcs; 3],
-    /// The edges by grid cell, for snapping without the R-tree.
+    /// The edges by grid cell, for snapping.
     pub(crate) grid: Grid,
 }
 
@@ -521,7 +512,7 @@ impl Columns {
     }
 }
 
-/// The routable network: one graph per [`Mode`], an R-tree for snapping (built on demand), and
+/// The routable network: one graph per [`Mode`], a grid of edges for snapping, and
 /// the full geometry and attributes of every edge, all in flat arrays (see `store`).
 ///
 /// Edge indices (0-based, in the order given to [`Network::build`]) are stable and are what
@@ -532,11 +523,6 @@ pub struct Network {
     /// Per mode, petgraph's graph, made when first asked for (the plain-Dijkstra baseline and
     /// tests); the searches read the flat arrays.
     graphs: [OnceLock<ModeGraph>; 3],
-    /// The R-tree of the segments of every edge some layer uses, each marked with its layers
-    /// (see `snap`), once built.
-    pub(super) index: OnceLock<RTree<Segment>>,
-    /// Per [`Layer`]: points snapped by scanning so far.
-    scans: [AtomicUsize; 4],
     /// Whether any stretch is assessed unsafe to walk; without one, walking ignoring safety is
     /// walking, and its measurements are walking's.
     walk_has_unsafe: bool,
@@ -546,7 +532,7 @@ pub struct Network {
 }
 
 /// SHA-256 of `head` then each record in order, for fingerprinting a network's parts (a
-/// mode's arcs, the R-tree's segments). Records are hashed in blocks: one update per record
+/// mode's arcs). Records are hashed in blocks: one update per record
 /// would cost more than the hashing.
 pub(crate) fn sha256_of<const N: usize>(
     head: &[u8],
@@ -720,8 +706,6 @@ impl Network {
             parts,
             walk_has_unsafe,
             graphs: Default::default(),
-            index: Default::default(),
-            scans: Default::default(),
             hierarchies: Default::default(),
         }
     }
@@ -947,7 +931,7 @@ impl Network {
     /// The point lands on the perpendicular foot on the nearest segment (clamped to the segment),
     /// never merely on the nearest junction, because the policy measures from where the home
     /// meets the road. Ties go to the lowest edge index, then the lowest segment, so results never
-    /// depend on the R-tree's internal layout.
+    /// depend on how the edges are searched.
     pub fn snap(&self, mode: Mode, p: geo::Point<f64>, max_m: f64) -> Result<Snap, SnapError> {
         snap::snap(self, Layer::Mode(mode), p, max_m)
     }
@@ -1036,62 +1020,6 @@ impl Network {
             }
             g
         })
-    }
-
-    /// The R-tree when it is built or worth building now for snapping in `layer`; `None` while
-    /// snapping by scanning is cheaper (the first [`SNAPS_BEFORE_INDEX`] snaps in the layer).
-    pub(crate) fn index(&self, layer: Layer) -> Option<&RTree<Segment>> {
-        if let Some(tree) = self.index.get() {
-            return Some(tree);
-        }
-        if self.scans[layer.slot()].fetch_add(1, Ordering::Relaxed) < SNAPS_BEFORE_INDEX {
-            return None;
-        }
-        Some(self.index.get_or_init(|| self.build_index()))
-    }
-
-    /// Builds the R-tree now if `points` snaps would need it, so that a caller about to snap
-    /// that many can build it beside other work rather than have the first thread to need it
-    /// build it while the others wait (a county's R-tree takes about a second).
-    pub fn expect_snaps(&self, points: u64) {
-        if points > SNAPS_BEFORE_INDEX as u64 {
-            self.index.get_or_init(|| self.build_index());
-        }
-    }
-
-    /// Builds the R-tree now (benchmarks, and tests comparing it with scanning).
-    pub(crate) fn build_index(&self) -> RTree<Segment> {
-        snap::build_index(self.layered_edges())
-    }
-
-    /// Every edge's geometry with the layers it is in (bit [`Layer::slot`]): what the R-tree
-    /// is built from.
-    fn layered_edges(&self) -> impl Iterator<Item = (&[[f64; 2]], u8)> + '_ {
-        self.parts.topo.iter().enumerate().map(|(e, t)| {
-            let layers = (0..4).fold(0u8, |m, slot| m | u8::from(t.dirs[slot] != 0) << slot);
-            (self.points(e), layers)
-        })
-    }
-
-    /// The fingerprint of the segments the R-tree holds (see `snap::segments_fingerprint`).
-    pub(crate) fn index_fingerprint(&self) -> [u8; 32] {
-        snap::segments_fingerprint(self.layered_edges())
-    }
-
-    /// The snapping R-tree, built now if it is not yet, with its fingerprint: for `prepare`
-    /// to store.
-    pub(crate) fn index_to_store(&self) -> ([u8; 32], &RTree<Segment>) {
-        (
-            self.index_fingerprint(),
-            self.index.get_or_init(|| self.build_index()),
-        )
-    }
-
-    /// Installs an R-tree stored by `prepare` for a network whose segments had fingerprint
-    /// `made_for`; `false`, and nothing installed, when this network's differ (another date,
-    /// a what-if) or a tree is already built.
-    pub(crate) fn set_index(&self, made_for: [u8; 32], tree: RTree<Segment>) -> bool {
-        made_for == self.index_fingerprint() && self.index.set(tree).is_ok()
     }
 
     /// Bounding box (min x, min y, max x, max y) of the source edge at `edge`.

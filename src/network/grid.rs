@@ -1,12 +1,14 @@
-//! A uniform grid of the network's edges by cell: how one home is snapped without the R-tree.
-//! A `check` snaps a few dozen points; building the R-tree for them would cost far more than
-//! it saves, and looking at every edge for each costs a county's `check` most of its time. The
-//! grid is made with the network (in a few milliseconds) and stored with it in a prepared
-//! area, so that a snap looks only at the edges in the cells around the point, ring after ring
-//! of cells, until no edge further out can be nearer than what was found.
+//! A uniform grid of the network's edges by cell: how every point is snapped. The grid is made
+//! with the network (in milliseconds, where an R-tree of a county's segments took a second)
+//! and stored with it in a prepared area, so that a snap looks only at the edges in the cells
+//! around the point, ring after ring of cells, until no edge further out can be nearer than
+//! what was found.
 //!
 //! Written here because the grid has to be three flat arrays that are read in place from a
-//! prepared file (see `store`); spatial-index crates build their trees in memory.
+//! prepared file (see `store`); spatial-index crates build their trees in memory. It replaced
+//! the R-tree (rstar) the tool snapped with before: a Newport batch is 4% faster with it (0.954
+//! s against 1.019 s, paired runs), a county's no slower, and neither a directory's batch has to
+//! build a tree nor a prepared area's to decode one.
 
 use super::store::Slab;
 

@@ -7,8 +7,8 @@
 //!
 //! * `graph`  – builds each travel mode's graph from noded LineStrings, in flat arrays.
 //! * `store`  – those arrays, owned or read in place from a prepared area file.
-//! * `grid`   – the edges by grid cell: how one home is snapped without the R-tree.
-//! * `snap`   – nearest point on an edge (perpendicular foot, splitting the edge), via an R-tree.
+//! * `grid`   – the edges by grid cell: how points are snapped.
+//! * `snap`   – nearest point on an edge (perpendicular foot, splitting the edge), via the grid.
 //! * `tree`   – shortest-path trees grown from a school's entrances, reused by every home.
 //! * `queue`  – a sweep's priority queue: each junction once, its label lowered in place.
 //! * `ch`     – contraction hierarchies (made by `prepare`), through which a batch sweeps each
@@ -35,7 +35,7 @@ pub use dated::{Audit, AuditApplied, AuditError, Validity, WhatIf};
 pub(crate) use graph::{Columns, ModeArcs, NetworkParts, Texts};
 pub use graph::{EdgeAttrs, Network, NetworkError, Oneway, RawEdge, RoadClass};
 pub(crate) use grid::Grid;
-pub(crate) use snap::{nearest_on_segment, Segment};
+pub(crate) use snap::nearest_on_segment;
 pub use snap::{Snap, SnapError};
 pub use store::Bytes;
 pub(crate) use store::Slab;

@@ -3,17 +3,13 @@
 //! Homes and school entrances rarely sit on a junction. Measuring from the nearest junction would
 //! add or drop up to half a street's length, so a point is placed at the perpendicular foot on the
 //! nearest segment of the nearest usable edge, splitting that edge in two; the route then counts
-//! only the part of the edge beyond the foot. One R-tree holds the individual segments of the
-//! edges some mode may use, each marked with the layers (modes, adopted roads) it belongs to; a
-//! search skips the segments of other layers, so a home is never placed on a motorway for
-//! walking or on a footpath for driving. One tree serves every layer because most segments are in
-//! most layers: a tree per layer held the same segments up to four times (about 230 MB of a
-//! Kent-sized county's batch). The tree is built on demand: the first few
-//! points of a run are snapped by scanning the edges (same answer), which is all a single
-//! `check` needs.
+//! only the part of the edge beyond the foot. The edges are found through the network's grid of
+//! edges by cell (see `grid`), which lists every edge once for all layers (modes, adopted
+//! roads); a search skips the edges of other layers, so a home is never placed on a motorway for
+//! walking or on a footpath for driving. Ties go to the lowest (distance, edge, segment), so the
+//! answer is exactly that of looking at every edge (tested).
 
 use geo::{Coord, Distance, Euclidean};
-use rstar::{ParentNode, PointDistance, RTree, RTreeNode, RTreeObject, AABB};
 use thiserror::Error;
 
 use super::grid::Met;
@@ -75,42 +71,27 @@ pub enum SnapError {
     NoAdoptedRoad { max_m: f64, nearest_m: Option<f64> },
 }
 
-/// One straight segment of a source edge, as stored in the R-tree (and, with the tree, in a
-/// prepared area file: see [`segments_fingerprint`]).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+/// One straight segment of a source edge, as snapping looks at it.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Segment {
     a: [f64; 2],
     b: [f64; 2],
     /// Source edge index.
     edge: u32,
-    /// Segment index within the edge (from coordinate `seg` to `seg + 1`) in the low 28 bits,
-    /// the edge's layers (bit [`Layer::slot`]) in the top 4: packed so that the mark costs no
-    /// memory (the segment stays 40 bytes).
-    seg_layers: u32,
+    /// Segment index within the edge (from coordinate `seg` to `seg + 1`).
+    seg: u32,
 }
 
-/// Bits of [`Segment::seg_layers`] holding the segment index.
+/// A snap names its segment within an edge in this many bits (a limit no real way comes near:
+/// [`Network::build`] refuses an edge of more points, naming it).
 pub(crate) const SEG_BITS: u32 = 28;
 
 impl Segment {
     fn seg(&self) -> u32 {
-        self.seg_layers & ((1 << SEG_BITS) - 1)
+        self.seg
     }
 
-    fn in_layer(&self, layer: Layer) -> bool {
-        (self.seg_layers >> (SEG_BITS + layer.slot() as u32)) & 1 == 1
-    }
-}
-
-impl RTreeObject for Segment {
-    type Envelope = AABB<[f64; 2]>;
-
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners(self.a, self.b)
-    }
-}
-
-impl PointDistance for Segment {
+    /// Squared distance from `p` to the segment's nearest point.
     fn distance_2(&self, p: &[f64; 2]) -> f64 {
         let f = foot(self.a, self.b, *p);
         let (dx, dy) = (p[0] - f[0], p[1] - f[1]);
@@ -144,50 +125,14 @@ pub(crate) fn nearest_on_segment(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) ->
     }
 }
 
-/// [`nearest_on_segment`] on the R-tree's `[x, y]` points.
+/// [`nearest_on_segment`] on `[x, y]` points.
 fn foot(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> [f64; 2] {
     nearest_on_segment(a.into(), b.into(), p.into()).into()
 }
 
-/// Builds the R-tree from `(geometry, layers)` per edge, in edge order, `layers` having bit
-/// [`Layer::slot`] set for each layer the edge is in; edges in no layer are left out, and so are
-/// zero-length segments (repeated vertices): their neighbours cover the same point.
-pub(crate) fn build_index<'a>(edges: impl Iterator<Item = (&'a [[f64; 2]], u8)>) -> RTree<Segment> {
-    let segs = edges
-        .enumerate()
-        .filter(|(_, (_, layers))| *layers != 0)
-        .flat_map(|(edge, (geometry, layers))| segments_of(geometry, edge, layers))
-        .collect();
-    RTree::bulk_load(segs)
-}
-
-/// SHA-256 of every segment the R-tree of `edges` holds, in the order it is built from:
-/// equal fingerprints mean an R-tree built for one network holds exactly the other's segments,
-/// so that one stored by `prepare` can stand in for building it.
-pub(crate) fn segments_fingerprint<'a>(
-    edges: impl Iterator<Item = (&'a [[f64; 2]], u8)>,
-) -> [u8; 32] {
-    let segs = edges
-        .enumerate()
-        .filter(|(_, (_, layers))| *layers != 0)
-        .flat_map(|(edge, (geometry, layers))| segments_of(geometry, edge, layers))
-        .map(|s| {
-            let mut r = [0u8; 40];
-            for (i, v) in [s.a[0], s.a[1], s.b[0], s.b[1]].into_iter().enumerate() {
-                r[i * 8..i * 8 + 8].copy_from_slice(&v.to_bits().to_le_bytes());
-            }
-            r[32..36].copy_from_slice(&s.edge.to_le_bytes());
-            r[36..].copy_from_slice(&s.seg_layers.to_le_bytes());
-            r
-        });
-    super::graph::sha256_of(&[], segs)
-}
-
-/// The segments of edge `edge`'s geometry marked with `layers`, leaving out zero-length ones
-/// (repeated vertices): what the R-tree holds and what scanning looks at, built one way for both.
-/// [`Network::build`] refuses an edge of more points than the mark leaves room for.
-fn segments_of(points: &[[f64; 2]], edge: usize, layers: u8) -> impl Iterator<Item = Segment> + '_ {
-    let mark = u32::from(layers) << SEG_BITS;
+/// The segments of edge `edge`'s geometry, leaving out zero-length ones (repeated vertices:
+/// their neighbours cover the same point): what every way of snapping looks at.
+fn segments_of(points: &[[f64; 2]], edge: usize) -> impl Iterator<Item = Segment> + '_ {
     points
         .windows(2)
         .enumerate()
@@ -196,7 +141,7 @@ fn segments_of(points: &[[f64; 2]], edge: usize, layers: u8) -> impl Iterator<It
             a: w[0],
             b: w[1],
             edge: edge as u32,
-            seg_layers: seg as u32 | mark,
+            seg: seg as u32,
         })
 }
 
@@ -224,96 +169,17 @@ fn with_slack(d2: f64) -> f64 {
     d2 + d2 * 1e-9 + 1e-12
 }
 
-/// The nearest segment of each of `layers` by the R-tree: per layer, the smallest (distance, edge,
-/// segment) over its segments, so the answer does not depend on the tree's layout. A depth-first
-/// search that opens nearer boxes first and skips any box further than the best found in every
-/// layer (with a little slack for rounding in box distances); several layers from one point (a
-/// home is placed on the walking and the driving network from the same point) take one pass.
-/// Written here rather than taken from rstar's nearest-neighbour iterator, which allocates a heap
-/// for every query and yields every layer's segments in turn: snapping was a third of a town's
-/// batch, most of it in that iterator.
-pub(crate) fn nearest_in_tree_each<const N: usize>(
-    tree: &RTree<Segment>,
-    layers: [Layer; N],
-    q: [f64; 2],
-) -> [Option<Nearest>; N] {
-    let mut best = [None; N];
-    nearest_below(tree.root(), &layers, q, &mut best);
-    best
-}
-
-/// Widest node whose boxes are opened nearest first; rstar's nodes hold at most 6 children by
-/// default, and a wider node is still searched exactly, in stored order.
-const ORDERED_CHILDREN: usize = 16;
-
-/// Whether nothing at squared distance `d2` (a box's, a lower bound) can beat `best` in any
-/// of the layers.
+/// Whether nothing at squared distance `d2` (a lower bound) can beat `best` in any of the
+/// layers.
 fn beyond(d2: f64, best: &[Option<Nearest>]) -> bool {
     best.iter().all(|b| b.is_some_and(|b| d2 > with_slack(b.0)))
-}
-
-fn nearest_below(
-    node: &ParentNode<Segment>,
-    layers: &[Layer],
-    q: [f64; 2],
-    best: &mut [Option<Nearest>],
-) {
-    let children = node.children();
-    // Segments first: they tighten the bound before any box is opened.
-    for c in children {
-        if let RTreeNode::Leaf(s) = c {
-            let mut key = None;
-            for (layer, b) in layers.iter().zip(best.iter_mut()) {
-                if s.in_layer(*layer) {
-                    let k = *key.get_or_insert_with(|| (s.distance_2(&q), s.edge, s.seg()));
-                    if b.is_none_or(|b| k < b) {
-                        *b = Some(k);
-                    }
-                }
-            }
-        }
-    }
-    let n = children.len();
-    if n > ORDERED_CHILDREN {
-        for c in children {
-            if let RTreeNode::Parent(p) = c {
-                if !beyond(p.envelope().distance_2(&q), best) {
-                    nearest_below(p, layers, q, best);
-                }
-            }
-        }
-        return;
-    }
-    let mut dist = [f64::INFINITY; ORDERED_CHILDREN];
-    for (d, c) in dist.iter_mut().zip(children) {
-        if let RTreeNode::Parent(p) = c {
-            *d = p.envelope().distance_2(&q);
-        }
-    }
-    loop {
-        let Some((i, &d2)) = dist[..n]
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.is_finite())
-            .min_by(|a, b| a.1.total_cmp(b.1))
-        else {
-            return;
-        };
-        dist[i] = f64::INFINITY;
-        if beyond(d2, best) {
-            return;
-        }
-        if let RTreeNode::Parent(p) = &children[i] {
-            nearest_below(p, layers, q, best);
-        }
-    }
 }
 
 /// The nearest segment of each of `layers` by the edges' grid (see `grid`): cells around the
 /// point until no edge further out can beat the best found in every layer, skipping edges whose
 /// bounding box is further than that: the same smallest (distance, edge, segment) as
-/// [`nearest_in_tree_each`] and [`nearest_by_scan`], with the same distance computation,
-/// without building a tree.
+/// [`nearest_by_scan`], with the same distance computation. Several layers from one point (a
+/// home is placed on the walking and the driving network from the same point) take one pass.
 pub(crate) fn nearest_by_grid<const N: usize>(
     net: &Network,
     layers: [Layer; N],
@@ -336,7 +202,7 @@ pub(crate) fn nearest_by_grid<const N: usize>(
                     continue;
                 }
                 let segs = segments.get_or_insert_with(|| {
-                    segments_of(net.points(e), e, 0)
+                    segments_of(net.points(e), e)
                         .map(|s| (s.distance_2(&q), s.edge, s.seg()))
                         .reduce(smaller)
                 });
@@ -353,8 +219,7 @@ pub(crate) fn nearest_by_grid<const N: usize>(
 }
 
 /// The nearest usable segment by looking at every usable edge, skipping those whose bounding box
-/// is further than the best found: the same smallest (distance, edge, segment) as
-/// [`nearest_in_tree_each`], with the same distance computation, without building a tree.
+/// is further than the best found: what the grid's answer is checked against.
 #[cfg(test)]
 pub(crate) fn nearest_by_scan(net: &Network, layer: Layer, q: [f64; 2]) -> Option<Nearest> {
     let slot = layer.slot();
@@ -366,7 +231,7 @@ pub(crate) fn nearest_by_scan(net: &Network, layer: Layer, q: [f64; 2]) -> Optio
         if best.is_some_and(|b| bbox_distance_2(net, edge, q) > with_slack(b.0)) {
             continue;
         }
-        for s in segments_of(net.points(edge), edge, 0) {
+        for s in segments_of(net.points(edge), edge) {
             let key = (s.distance_2(&q), s.edge, s.seg());
             if best.is_none_or(|b| key < b) {
                 best = Some(key);
@@ -387,7 +252,7 @@ pub(crate) fn snap(
     s
 }
 
-/// [`snap`] in several layers from one point, in one pass through the R-tree once it is built.
+/// [`snap`] in several layers from one point, in one pass through the grid.
 pub(crate) fn snap_each<const N: usize>(
     net: &Network,
     layers: [Layer; N],
@@ -397,13 +262,7 @@ pub(crate) fn snap_each<const N: usize>(
     if !p.x().is_finite() || !p.y().is_finite() {
         return layers.map(|_| Err(SnapError::NonFinite));
     }
-    let q = [p.x(), p.y()];
-    // Each layer counts its snaps towards building the tree; any built tree serves them all.
-    let tree = layers.map(|l| net.index(l)).into_iter().flatten().next();
-    let best = match tree {
-        Some(tree) => nearest_in_tree_each(tree, layers, q),
-        None => nearest_by_grid(net, layers, q),
-    };
+    let best = nearest_by_grid(net, layers, [p.x(), p.y()]);
     std::array::from_fn(|i| placed_within(net, layers[i], p, best[i], max_m))
 }
 
@@ -487,18 +346,10 @@ fn road_of(net: &Network, edge: u32) -> RoadKey<'_> {
     }
 }
 
-/// Every adopted-road segment within `reach2` (squared metres) of `q`: by the R-tree when it is
-/// built, else by scanning. Both find the same segments; callers reduce them in an order-free way.
+/// Every adopted-road segment within `reach2` (squared metres) of `q`, by the grid, in edge
+/// order; callers reduce them in an order-free way.
 fn adopted_segments_within(net: &Network, q: [f64; 2], reach2: f64) -> Vec<Segment> {
-    let layer = Layer::AdoptedRoads;
-    if let Some(tree) = net.index.get() {
-        return tree
-            .locate_within_distance(q, reach2)
-            .filter(|s| s.in_layer(layer))
-            .copied()
-            .collect();
-    }
-    let slot = layer.slot();
+    let slot = Layer::AdoptedRoads.slot();
     let (topo, boxes) = net.topo_and_boxes();
     let mut edges: Vec<u32> = Vec::new();
     net.grid().around(q, |met| match met {
@@ -516,7 +367,7 @@ fn adopted_segments_within(net: &Network, q: [f64; 2], reach2: f64) -> Vec<Segme
     edges.dedup();
     edges
         .into_iter()
-        .flat_map(|e| segments_of(net.points(e as usize), e as usize, 0))
+        .flat_map(|e| segments_of(net.points(e as usize), e as usize))
         .filter(|s| s.distance_2(&q) <= reach2)
         .collect()
 }
@@ -696,13 +547,13 @@ mod tests {
     }
 
     #[test]
-    fn scanning_and_the_r_tree_snap_to_the_same_place() {
+    fn the_grid_and_a_scan_of_every_edge_snap_to_the_same_place() {
         // A jittered grid with bends, footpaths, one-way and unsafe streets; points anywhere,
-        // including exactly on junctions and vertices (ties between edges). Every mode must give
-        // the same (distance, edge, segment) by scanning as by the R-tree, so a run that
-        // switches from one to the other mid-way never changes a result. The one tree holds
-        // every layer's segments, so each layer must find only its own (the grid has footpaths
-        // a car may not use, and stretches assessed unsafe to walk).
+        // including exactly on junctions and vertices (ties between edges) and outside the
+        // network's box. Every mode must give the same (distance, edge, segment) through the
+        // grid as by scanning every edge. The grid lists every layer's edges, so each layer must
+        // find only its own (the grid has footpaths a car may not use, and stretches assessed
+        // unsafe to walk).
         let net = Network::build(crate::network::synthetic::grid(
             12,
             9,
@@ -718,7 +569,6 @@ mod tests {
         for (_, g, _) in net.edges() {
             points.extend(g.0.iter().map(|c| [c.x, c.y]));
         }
-        let tree = net.build_index();
         let layers = [
             Layer::Mode(Mode::Walk),
             Layer::Mode(Mode::WalkIgnoringSafety),
@@ -728,14 +578,9 @@ mod tests {
         let mut differs = [0; 4];
         for q in &points {
             // All four layers in one pass, each as if searched alone and as by scanning.
-            let together = nearest_in_tree_each(&tree, layers, *q);
-            assert_eq!(
-                nearest_by_grid(&net, layers, *q),
-                together,
-                "{q:?} by the grid"
-            );
+            let together = nearest_by_grid(&net, layers, *q);
             for (i, layer) in layers.into_iter().enumerate() {
-                let found = nearest_in_tree_each(&tree, [layer], *q)[0];
+                let found = nearest_by_grid(&net, [layer], *q)[0];
                 assert_eq!(
                     nearest_by_scan(&net, layer, *q),
                     found,
@@ -745,11 +590,6 @@ mod tests {
                     together[i], found,
                     "{layer:?} at {q:?}, four layers at once"
                 );
-                assert_eq!(
-                    nearest_by_grid(&net, [layer], *q)[0],
-                    found,
-                    "{layer:?} at {q:?} by the grid"
-                );
                 let (_, edge, _) = found.expect("every layer has edges here");
                 assert_ne!(net.topo(edge as usize).dirs[layer.slot()], 0, "{layer:?}");
                 differs[i] += usize::from(together[0] != found);
@@ -757,34 +597,24 @@ mod tests {
         }
         // The layers differ here, so the layer filter is what chose.
         assert!(differs[1..].iter().all(|&d| d > 0), "{differs:?}");
-        // Adopted-road segments within a reach, by the grid (no R-tree yet), are those every
-        // edge gives, in edge order.
+        // Adopted-road segments within a reach, by the grid, are those every edge gives, in
+        // edge order.
         for q in points.iter().step_by(7) {
             for reach in [0.5, 30.0, 140.0] {
                 let r2 = reach * reach;
                 let all: Vec<Segment> = (0..net.edge_count())
                     .filter(|&e| net.topo(e).dirs[Layer::AdoptedRoads.slot()] != 0)
-                    .flat_map(|e| segments_of(net.points(e), e, 0))
+                    .flat_map(|e| segments_of(net.points(e), e))
                     .filter(|s| s.distance_2(q) <= r2)
                     .collect();
                 assert_eq!(adopted_segments_within(&net, *q, r2), all, "{q:?} {reach}");
             }
         }
-        // Past the first snaps, the network snaps through its R-tree, with the same answers.
-        let p = Point::new(1234.5, 2345.6);
-        let first = net.snap(Mode::Walk, p, 500.0).unwrap();
-        for _ in 0..100 {
-            net.snap(Mode::Walk, Point::new(1500.0, 2500.0), 500.0)
-                .unwrap();
-        }
-        assert!(net.index.get().is_some());
-        assert_eq!(net.snap(Mode::Walk, p, 500.0).unwrap(), first);
     }
 
     #[test]
     fn many_segments_still_find_the_true_nearest() {
-        // A zig-zag of 200 segments; a point near segment 137 must land on it whatever the
-        // R-tree's layout.
+        // A zig-zag of 200 segments in one edge; a point near segment 137 must land on it.
         let pts: Vec<(f64, f64)> = (0..=200)
             .map(|i| (i as f64 * 10.0, if i % 2 == 0 { 0.0 } else { 10.0 }))
             .collect();
@@ -863,7 +693,7 @@ mod tests {
     }
 
     #[test]
-    fn another_road_about_as_near_is_found_whether_by_scanning_or_by_the_r_tree() {
+    fn another_road_about_as_near_is_found() {
         // A corner: Long Road along y = 0 and Ridge Road along x = 0, both named; the home at
         // (22, 20) is 20 m from Long Road and 22 m from Ridge Road, whose nearest points are
         // 29.7 m apart. Long Road continues as a second edge of the same name, 21 m away.
@@ -898,12 +728,6 @@ mod tests {
         assert_eq!(other(f64::NAN), None);
         // With 40 m, the points (22, 0) and (0, 20) are no more than 40 m apart: the same place.
         assert_eq!(other(40.0), None);
-        // The R-tree, once built, finds the same road.
-        for _ in 0..100 {
-            net.snap_to_adopted_road(p, 100.0).unwrap();
-        }
-        assert!(net.index.get().is_some());
-        assert_eq!(other(5.0), Some(o));
         // Two edges of one road are one road, whatever the case or spacing of the name.
         let same = Network::build(vec![
             classed(

@@ -50,7 +50,7 @@ pub(crate) enum Kind {
     /// The network as built for the date the file was prepared as of, in flat arrays read in
     /// place (see `network_section`).
     Network = 2,
-    /// What a batch searches with: contraction hierarchies and the snapping R-tree (postcard).
+    /// What a batch searches with: contraction hierarchies (postcard).
     Search = 3,
 }
 

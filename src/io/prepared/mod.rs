@@ -12,8 +12,8 @@
 //!   `network_section`): a command on that date without a what-if uses it instead of building
 //!   the network from the source edges, which it then never decodes;
 //! * the source edges, decoded only to build the network for another date or a what-if;
-//! * what a batch searches with: contraction hierarchies and the snapping R-tree, each made for
-//!   one exact graph and used only on it.
+//! * what a batch searches with: a contraction hierarchy per travel mode, each made for one
+//!   exact graph and used only on it.
 //!
 //! Versioning is one scheme: [`FORMAT_VERSION`] names what the file holds, and a file of another
 //! version is refused. The payload types here are the layout written down (mirrors of the core
@@ -33,7 +33,6 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use geo::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon};
-use rstar::RTree;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -46,7 +45,7 @@ use crate::area::{
 };
 use crate::network::{
     ArcParts, Audit, AuditApplied, Bytes, EdgeAttrs, Hierarchy, HierarchyParts, Mode, Network,
-    Oneway, RawEdge, RoadClass, Segment, Validity, WhatIf,
+    Oneway, RawEdge, RoadClass, Validity, WhatIf,
 };
 use crate::osm::ImportReport;
 use crate::units::Pence;
@@ -974,12 +973,10 @@ impl Prepared {
 }
 
 /// What a batch searches with, as read from a prepared file's search section: each mode's
-/// contraction hierarchy and the snapping R-tree, with the fingerprints of what they were made
-/// for.
+/// contraction hierarchy, with the fingerprint of the graph it was made for.
 #[derive(Debug, Default)]
 pub(crate) struct Search {
     pub hierarchies: Vec<(Mode, HierarchyParts)>,
-    pub index: Option<([u8; 32], RTree<Segment>)>,
 }
 
 /// Reads what a batch searches with (nothing in a file prepared without it), checking the
@@ -1011,10 +1008,7 @@ pub(crate) fn read_search(path: &Path) -> anyhow::Result<Search> {
             Ok((mode, h.into_parts()))
         })
         .collect::<anyhow::Result<_>>()?;
-    Ok(Search {
-        hierarchies,
-        index: stored.index.map(|i| (i.made_for, i.tree)),
-    })
+    Ok(Search { hierarchies })
 }
 
 /// What [`install_search`] did.
@@ -1025,13 +1019,10 @@ pub struct Installed {
     /// Modes whose stored hierarchy was made for another graph (the network on another date,
     /// or with a what-if): their trees are grown by Dijkstra.
     pub not_this_network: Vec<Mode>,
-    /// Whether the stored snapping R-tree is used (`None`: none stored); not when the network's
-    /// segments differ from those it was built from, and the R-tree is then built.
-    pub index: Option<bool>,
 }
 
-/// Reads what a batch searches with from a prepared file and gives `net` each part made for
-/// its very graph (see [`Network::set_hierarchy`]) or segments.
+/// Reads what a batch searches with from a prepared file and gives `net` each hierarchy made
+/// for its very graph (see [`Network::set_hierarchy`]).
 pub fn install_search(path: &Path, net: &Network) -> anyhow::Result<Installed> {
     let stored = read_search(path)?;
     let mut out = Installed::default();
@@ -1042,9 +1033,6 @@ pub fn install_search(path: &Path, net: &Network) -> anyhow::Result<Installed> {
             out.not_this_network.push(mode);
         }
     }
-    out.index = stored
-        .index
-        .map(|(made_for, tree)| net.set_index(made_for, tree));
     Ok(out)
 }
 
@@ -1059,7 +1047,7 @@ pub(crate) struct Built<'a> {
 /// Writes a prepared area file next to `path` and renames it into place, so that an
 /// interrupted run never leaves a half-written file under the final name: the payload, the
 /// source edges, and with `built` the network of that date and what a batch searches it with
-/// (its hierarchies and snapping R-tree, made now if not yet). Returns the payload SHA-256 and
+/// (its hierarchies, made now if not yet). Returns the payload SHA-256 and
 /// the file size.
 pub(crate) fn write_prepared(
     path: &Path,
@@ -1087,10 +1075,8 @@ pub(crate) fn write_prepared(
             .hierarchies()
             .map(|(m, h)| PHierarchy::of(m, h.to_parts()))
             .collect();
-        let (made_for, tree) = net.index_to_store();
         let search = encode(&PSearchRef {
             hierarchies: &hierarchies,
-            index: Some(PIndexRef { made_for, tree }),
         })?;
         sections.push(SectionOut {
             kind: Kind::Search,
@@ -1116,31 +1102,17 @@ impl<T: Serialize> ErasedSerialize for T {
     }
 }
 
-/// The search section as stored (version 6: in a section of its own): every measured mode's hierarchy, and the snapping
-/// R-tree (rstar's own serde form of it) with the fingerprint of the segments it holds.
+/// The search section as stored (version 6: in a section of its own): every measured mode's
+/// hierarchy.
 #[derive(Debug, Deserialize)]
 struct PSearch {
     hierarchies: Vec<PHierarchy>,
-    index: Option<PIndex>,
 }
 
 /// [`PSearch`] as written, borrowing what it stores: the same encoding.
 #[derive(Debug, Serialize)]
 pub(crate) struct PSearchRef<'a> {
     hierarchies: &'a [PHierarchy],
-    index: Option<PIndexRef<'a>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct PIndex {
-    made_for: [u8; 32],
-    tree: RTree<Segment>,
-}
-
-#[derive(Debug, Serialize)]
-struct PIndexRef<'a> {
-    made_for: [u8; 32],
-    tree: &'a RTree<Segment>,
 }
 
 /// One mode's contraction hierarchy as stored (see `network::ch`), in the search section.
@@ -1204,8 +1176,8 @@ mod tests {
     use super::file::tests::file;
     use super::*;
 
-    /// A file (with no real payload) whose search section holds a small grid's hierarchies
-    /// and R-tree, and that grid's network.
+    /// A file (with no real payload) whose search section holds a small grid's hierarchies,
+    /// and that grid's network.
     fn with_hierarchies() -> (Vec<u8>, Network) {
         use crate::network::synthetic::grid;
         let net = Network::build(grid(6, 5, 100.0, (0.0, 0.0), 3)).unwrap();
@@ -1214,10 +1186,8 @@ mod tests {
             .hierarchies()
             .map(|(m, h)| PHierarchy::of(m, h.to_parts()))
             .collect();
-        let (made_for, tree) = net.index_to_store();
         let section = postcard::to_stdvec(&PSearchRef {
             hierarchies: &stored,
-            index: Some(PIndexRef { made_for, tree }),
         })
         .unwrap();
         (file(b"payload", &[(Kind::Search, &section)]), net)
@@ -1236,27 +1206,20 @@ mod tests {
             net.hierarchies().map(|(m, h)| (m, h.to_parts())).collect();
         assert_eq!(read, made);
         assert!(read.len() >= 2, "walking and driving at least");
-        // The R-tree comes back with the same segments, in the same tree.
-        let (made_for, tree) = search.index.expect("an R-tree was stored");
-        assert_eq!(made_for, net.index_fingerprint());
-        let leaves = |t: &RTree<Segment>| t.iter().copied().collect::<Vec<Segment>>();
-        assert_eq!(leaves(&tree), leaves(net.index_to_store().1));
         // On the same network each is installed; on another (another seed: other one-way
         // streets and lengths) none is.
         let same = Network::build(grid(6, 5, 100.0, (0.0, 0.0), 3)).unwrap();
         let i = install_search(&path, &same).unwrap();
         assert_eq!(i.used.len(), read.len());
         assert!(i.not_this_network.is_empty());
-        assert_eq!(i.index, Some(true));
         let other = Network::build(grid(6, 5, 100.0, (0.0, 0.0), 4)).unwrap();
         let i = install_search(&path, &other).unwrap();
         assert!(i.used.is_empty());
         assert_eq!(i.not_this_network.len(), read.len());
-        assert_eq!(i.index, Some(false));
         // A file without a section has none.
         std::fs::write(&path, file(b"payload", &[])).unwrap();
         let none = read_search(&path).unwrap();
-        assert!(none.hierarchies.is_empty() && none.index.is_none());
+        assert!(none.hierarchies.is_empty());
     }
 
     #[test]
