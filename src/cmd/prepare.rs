@@ -52,7 +52,7 @@ pub fn run(args: PrepareArgs) -> Result<Exit> {
         edges_not_yet_open: loaded.edges_not_yet_open,
         audits: &loaded.audits,
     };
-    let (sha256, size) = write_prepared(&args.output, &payload, &PEdges::new(&files), Some(built))?;
+    let (sha256, size) = write_prepared(&args.output, payload, &PEdges::new(&files), Some(built))?;
     let secs = t.elapsed().as_secs_f64();
     note!(
         "prepared {} from {}: {} schools, {} entrances, {} catchments, {} edges ({} junctions), {} \

@@ -281,26 +281,44 @@ impl ModeArcs {
         }
     }
 
-    /// Whether every index stays in range (nodes below `nodes`, edges below `edges`), so that
-    /// arrays read from a file can be searched without a panic.
-    fn in_range(&self, nodes: usize, edges: usize) -> bool {
-        let n = self.arcs.len();
-        let grouped = |first: &[u32], len: usize| {
+    /// Whether every index stays in range and every grouped arc agrees with the arc it names
+    /// (its ends, its length and the junction it is listed under), so that arrays read from a
+    /// file can be searched, and routes drawn along them, without a panic or a loop.
+    fn fit(&self, topo: &[Topo], nodes: usize) -> bool {
+        // The arrays borrowed once: each look-up through a `Slab` costs a call.
+        let (arcs, into, out) = (&self.arcs[..], &self.into[..], &self.out[..]);
+        let (into_first, out_first) = (&self.into_first[..], &self.out_first[..]);
+        let n = arcs.len();
+        let grouped = |first: &[u32]| {
             first.len() == nodes + 1
                 && first[0] == 0
                 && first.windows(2).all(|w| w[0] <= w[1])
-                && first[nodes] as usize == len
+                && first[nodes] as usize == n
         };
-        self.arcs.iter().all(|&a| ((a >> 1) as usize) < edges)
-            && grouped(&self.into_first, self.into.len())
-            && grouped(&self.out_first, self.out.len())
-            && self.into.len() == n
-            && self.out.len() == n
-            && self
-                .into
-                .iter()
-                .all(|a| (a.from as usize) < nodes && (a.arc as usize) < n)
-            && self.out.iter().all(|&a| (a as usize) < n)
+        let ends = |arc: u32| {
+            let a = arcs[arc as usize];
+            let t = &topo[(a >> 1) as usize];
+            if a & 1 == 1 {
+                (t.from, t.to, t.len_um)
+            } else {
+                (t.to, t.from, t.len_um)
+            }
+        };
+        arcs.iter().all(|&a| ((a >> 1) as usize) < topo.len())
+            && into.len() == n
+            && out.len() == n
+            && grouped(into_first)
+            && grouped(out_first)
+            && into.iter().all(|a| (a.arc as usize) < n)
+            && out.iter().all(|&a| (a as usize) < n)
+            && (0..nodes).all(|v| {
+                let entering = &into[into_first[v] as usize..into_first[v + 1] as usize];
+                let leaving = &out[out_first[v] as usize..out_first[v + 1] as usize];
+                entering.iter().all(|a| {
+                    let (u, w, len_um) = ends(a.arc);
+                    u == a.from && w as usize == v && len_um == a.len_um
+                }) && leaving.iter().all(|&a| ends(a).0 as usize == v)
+            })
     }
 }
 
@@ -745,8 +763,11 @@ impl Network {
                 "edge lengths",
                 p.topo
                     .iter()
-                    .try_fold(0u64, |a, t| a.checked_add(t.len_um))
-                    .is_some_and(|total| total <= MAX_TOTAL_UM),
+                    .all(|t| t.len.is_finite() && t.len > 0.0 && um(t.len) == t.len_um)
+                    && p.topo
+                        .iter()
+                        .try_fold(0u64, |a, t| a.checked_add(t.len_um))
+                        .is_some_and(|total| total <= MAX_TOTAL_UM),
             ),
             ("edge points", points_fit && p.bbox.len() == m),
             ("edge attributes", p.columns.fits(m)),
@@ -757,7 +778,7 @@ impl Network {
                     if mode == Mode::WalkIgnoringSafety && !walk_has_unsafe {
                         arcs.arcs.is_empty()
                     } else {
-                        arcs.in_range(n, m)
+                        arcs.fit(&p.topo, n)
                     }
                 }),
             ),

@@ -41,6 +41,15 @@ pub use store::Bytes;
 pub(crate) use store::Slab;
 pub use tree::{distances_to_junction, Route, Tree};
 
+/// The revision of how a network is made from its source edges (noding, lengths, directions,
+/// arcs and their order, the snapping grid) and of how the edges are chosen and marked for a
+/// date (clause 1.5.3) and audits (clause 1.5.4). A prepared area stores the network it loaded;
+/// one stored by another revision is not used (the network is built from the file's source
+/// edges instead), so that a change here can never make a prepared file decide otherwise than
+/// its directory. Bump it with any such change (a test on the committed prepared file fails
+/// until it is bumped and the file prepared again).
+pub const BUILD_REVISION: u32 = 1;
+
 /// How the child travels on the network for a given measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -93,6 +93,9 @@ pub(crate) fn finish_loading(
     what_if: &WhatIf,
     stored: Option<StoredNetwork>,
 ) -> anyhow::Result<LoadedArea> {
+    if stored.is_some() && !what_if.is_empty() {
+        anyhow::bail!("a stored network cannot stand for one with a what-if applied");
+    }
     for g in &mut f.gates {
         if !g.valid.exists_on(as_of) {
             g.open = false;

@@ -158,6 +158,10 @@ pub(crate) struct Payload {
     /// The postcode centroids in order (version 4), empty without them.
     #[serde(deserialize_with = "presized")]
     postcodes: Vec<PPostcode>,
+    /// The SHA-256 of each section's body, by kind (version 6), so that the payload's SHA-256,
+    /// the file's fingerprint, stands for the sections too. Each section is checked against
+    /// its own XXH3-128 when read (see `file`); these are not checked on load.
+    section_sha256: Vec<(u32, [u8; 32])>,
 }
 
 /// The source edges section (version 6; in the payload before): every edge's attributes, then
@@ -557,6 +561,8 @@ impl Payload {
                     quality: p.quality,
                 })
                 .collect(),
+            // Filled in when the sections are written (see `write_prepared`).
+            section_sha256: Vec::new(),
         }
     }
 }
@@ -935,12 +941,16 @@ impl Prepared {
         }
         let damaged = |e: PreparedError| anyhow::anyhow!("{}: {e}", self.info.path);
         file::checked(self.bytes.bytes(), s).map_err(damaged)?;
-        let stored = network_section::read(self.bytes.clone(), s.body.clone()).map_err(|why| {
+        let read = network_section::read(self.bytes.clone(), s.body.clone()).map_err(|e| {
             damaged(PreparedError::Section {
                 section: Kind::Network.words(),
-                why,
+                why: format!("cannot be read ({e})"),
             })
         })?;
+        // Built by another revision of the tool: built again from the source edges.
+        let Some(stored) = read else {
+            return Ok(None);
+        };
         // Written for the date the payload says; anything else is not this tool's file.
         if stored.as_of != as_of {
             return Err(damaged(PreparedError::Section {
@@ -1051,7 +1061,7 @@ pub(crate) struct Built<'a> {
 /// the file size.
 pub(crate) fn write_prepared(
     path: &Path,
-    payload: &Payload,
+    mut payload: Payload,
     edges: &PEdges,
     built: Option<Built>,
 ) -> anyhow::Result<(String, u64)> {
@@ -1060,7 +1070,6 @@ pub(crate) fn write_prepared(
         v.postcard()
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     };
-    let body = encode(payload)?;
     let mut sections = vec![SectionOut {
         kind: Kind::Edges,
         pieces: vec![Cow::Owned(encode(edges)?)],
@@ -1083,6 +1092,17 @@ pub(crate) fn write_prepared(
             pieces: vec![Cow::Owned(search)],
         });
     }
+    payload.section_sha256 = sections
+        .iter()
+        .map(|s| {
+            let mut sha = Sha256::new();
+            for p in &s.pieces {
+                sha.update(p);
+            }
+            (s.kind as u32, sha.finalize().into())
+        })
+        .collect();
+    let body = encode(&payload)?;
     let mut out = super::output::Output::create(path)?;
     let size = file::write_file(&mut out, &body, &sections)
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -1220,6 +1240,44 @@ mod tests {
         std::fs::write(&path, file(b"payload", &[])).unwrap();
         let none = read_search(&path).unwrap();
         assert!(none.hierarchies.is_empty());
+    }
+
+    /// The network stored in the committed prepared file is, to the byte, the one this tool
+    /// builds from the directory it was prepared from: a change to how networks are built
+    /// fails here until [`crate::network::BUILD_REVISION`] is bumped (and the file prepared
+    /// again), so a stored network never decides otherwise than its directory.
+    #[test]
+    fn the_committed_files_network_is_the_one_this_tool_builds() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let p = read_prepared(&root.join("fixtures/prepared/boundary.prepared")).unwrap();
+        let as_of = p.info.prepared_as_of;
+        let stored = p.stored_network(as_of, &WhatIf::default()).unwrap().expect(
+            "a network of this revision: prepare fixtures/prepared/boundary.prepared again",
+        );
+        let dir = crate::io::area_dir::load_area_as_of(
+            &root.join("fixtures/areas/boundary"),
+            None,
+            as_of,
+        )
+        .unwrap();
+        let bytes = |n: &Network| network_section::pieces(n, as_of, 0, &[]).concat();
+        assert!(
+            bytes(&stored.network) == bytes(dir.area.network()),
+            "the stored network differs from the one built now: bump BUILD_REVISION"
+        );
+        assert_eq!(stored.edges_not_yet_open, dir.edges_not_yet_open);
+        assert_eq!(stored.audits, dir.audits);
+        // With a what-if, or on another date, the network is built instead.
+        let what_if = WhatIf {
+            mark_unsafe: vec!["x".into()],
+            ignore_audits: Vec::new(),
+        };
+        assert!(p.stored_network(as_of, &what_if).unwrap().is_none());
+        let other = NaiveDate::from_ymd_opt(2001, 1, 1);
+        assert!(p
+            .stored_network(other, &WhatIf::default())
+            .unwrap()
+            .is_none());
     }
 
     #[test]

@@ -18,7 +18,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::network::{
     AuditApplied, Bytes, Columns, Grid, ModeArcs, Network, NetworkParts, Slab, Texts,
+    BUILD_REVISION,
 };
+
+// Arrays are stored as this machine holds them in memory, and the file says little-endian.
+#[cfg(target_endian = "big")]
+compile_error!("prepared area files store arrays little-endian, as read in place");
 
 /// A network read back from a prepared file, with what loading it as of its date reported.
 #[derive(Debug)]
@@ -35,6 +40,8 @@ pub(crate) struct StoredNetwork {
 /// What is stored before the arrays.
 #[derive(Debug, Serialize, Deserialize)]
 struct PNetHead {
+    /// [`BUILD_REVISION`] of the tool that built it.
+    revision: u32,
     as_of: Option<NaiveDate>,
     edges_not_yet_open: u64,
     audits: Vec<PAuditApplied>,
@@ -96,6 +103,7 @@ pub(crate) fn pieces<'a>(
     audits: &[AuditApplied],
 ) -> Vec<Cow<'a, [u8]>> {
     let head = postcard::to_stdvec(&PNetHead {
+        revision: BUILD_REVISION,
         as_of,
         edges_not_yet_open: edges_not_yet_open as u64,
         audits: audits
@@ -173,8 +181,12 @@ impl Reader {
     }
 }
 
-/// The network stored in the section whose (checked) body is `bytes[body]`, read in place.
-pub(crate) fn read(bytes: Arc<dyn Bytes>, body: Range<usize>) -> Result<StoredNetwork, String> {
+/// The network stored in the section whose (checked) body is `bytes[body]`, read in place;
+/// `None` when another revision of the tool built it (see [`BUILD_REVISION`]).
+pub(crate) fn read(
+    bytes: Arc<dyn Bytes>,
+    body: Range<usize>,
+) -> Result<Option<StoredNetwork>, String> {
     let mut r = Reader {
         bytes,
         at: body.start,
@@ -183,6 +195,9 @@ pub(crate) fn read(bytes: Arc<dyn Bytes>, body: Range<usize>) -> Result<StoredNe
     let head_at = r.next("head")?;
     let head: PNetHead = postcard::from_bytes(&r.bytes.bytes()[head_at])
         .map_err(|e| format!("the head cannot be decoded: {e}"))?;
+    if head.revision != BUILD_REVISION {
+        return Ok(None);
+    }
     // Each in the order `arrays` writes them.
     let parts = NetworkParts {
         topo: r.slab("edge")?,
@@ -208,7 +223,7 @@ pub(crate) fn read(bytes: Arc<dyn Bytes>, body: Range<usize>) -> Result<StoredNe
     if r.at != r.end {
         return Err("it has bytes after its last array".into());
     }
-    Ok(StoredNetwork {
+    Ok(Some(StoredNetwork {
         network: Network::from_parts(parts)?,
         as_of: head.as_of,
         edges_not_yet_open: head.edges_not_yet_open as usize,
@@ -222,7 +237,7 @@ pub(crate) fn read(bytes: Arc<dyn Bytes>, body: Range<usize>) -> Result<StoredNe
                 edges: a.edges as usize,
             })
             .collect(),
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -251,7 +266,7 @@ mod tests {
         let net = Network::build(grid(7, 6, 100.0, (0.0, 0.0), 5)).unwrap();
         let bytes = stored(&net);
         let len = bytes.bytes().len();
-        let back = read(bytes, 0..len).unwrap();
+        let back = read(bytes, 0..len).unwrap().expect("this revision's");
         assert_eq!(back.edges_not_yet_open, 2);
         let b = &back.network;
         assert_eq!(b.edge_count(), net.edge_count());
@@ -287,5 +302,22 @@ mod tests {
             .copy_from_slice(&u32::MAX.to_le_bytes());
         let e = read(Arc::new(Plain(words)), 0..body.len()).unwrap_err();
         assert!(e.contains("edge ends"), "{e}");
+        // Another revision's network is not used.
+        let mut head = postcard::to_stdvec(&PNetHead {
+            revision: BUILD_REVISION + 1,
+            as_of: None,
+            edges_not_yet_open: 0,
+            audits: Vec::new(),
+        })
+        .unwrap();
+        let mut other = (head.len() as u64).to_le_bytes().to_vec();
+        head.resize(head.len().next_multiple_of(8), 0);
+        other.extend_from_slice(&head);
+        let words: Vec<u64> = other
+            .chunks(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        let len = other.len();
+        assert!(read(Arc::new(Plain(words)), 0..len).unwrap().is_none());
     }
 }
