@@ -737,6 +737,7 @@ impl Network {
     /// checking that every index in them stays in range, so that no search can panic on them.
     /// The arrays' content is the caller's to vouch for (a prepared file's checksum).
     pub(crate) fn from_parts(parts: NetworkParts) -> Result<Network, String> {
+        use rayon::prelude::*;
         let p = &parts;
         let (m, n) = (p.topo.len(), p.nodes.len());
         if m == 0 {
@@ -773,7 +774,7 @@ impl Network {
             ("edge attributes", p.columns.fits(m)),
             (
                 "arcs",
-                Mode::ALL.iter().all(|&mode| {
+                Mode::ALL.par_iter().all(|&mode| {
                     let arcs = &p.modes[mode.slot()];
                     if mode == Mode::WalkIgnoringSafety && !walk_has_unsafe {
                         arcs.arcs.is_empty()

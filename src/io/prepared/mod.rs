@@ -940,8 +940,14 @@ impl Prepared {
             return Ok(None);
         }
         let damaged = |e: PreparedError| anyhow::anyhow!("{}: {e}", self.info.path);
-        file::checked(self.bytes.bytes(), s).map_err(damaged)?;
-        let read = network_section::read(self.bytes.clone(), s.body.clone()).map_err(|e| {
+        // The checksum and the check of every index, side by side on two threads (each reads
+        // the whole section); a failed checksum is what is reported.
+        let (sum, read) = rayon::join(
+            || file::checked(self.bytes.bytes(), s).map(|_| ()),
+            || network_section::read(self.bytes.clone(), s.body.clone()),
+        );
+        sum.map_err(damaged)?;
+        let read = read.map_err(|e| {
             damaged(PreparedError::Section {
                 section: Kind::Network.words(),
                 why: format!("cannot be read ({e})"),
