@@ -655,3 +655,53 @@ fn a_letter_quotes_a_clause_once() {
     let phrase = "three nearest eligible schools in the case of 1.1.4 above";
     assert_eq!(r.stdout.matches(phrase).count(), 1, "{}", r.stdout);
 }
+
+/// Every report says how its distances were measured (clauses 1.1.1, 1.5.3, 1.5.4), from the
+/// policy, the area and the date actually used: the network's date (another with --as-of), the
+/// unsafe stretch the walk went round with the walk it would otherwise have been, the policy's
+/// driving limits, and the mile as compared.
+#[test]
+fn the_report_says_how_the_distances_were_measured() {
+    let method = |html: &str| {
+        let doc = well_formed(html);
+        let section = doc
+            .descendants()
+            .find(|n| n.attribute("class") == Some("r-method"))
+            .expect("a method statement");
+        section
+            .descendants()
+            .filter(|n| n.is_text())
+            .map(|n| n.text().unwrap_or(""))
+            .collect::<String>()
+    };
+    let m = method(&report(STOURPAINE));
+    assert!(m.contains("How the distances were measured"), "{m}");
+    assert!(
+        m.contains("as it was on 2021-09-01") && m.contains("(clause 1.5.3)"),
+        "{m}"
+    );
+    assert!(m.contains("where the home meets the adopted road"), "{m}");
+    // The walk over the unsafe bridge, as the map draws it, is the one disregarded.
+    assert!(
+        m.contains("RSA-2019-015") && m.contains("(clause 1.5.4)"),
+        "{m}"
+    );
+    let disregarded = route_geojson(STOURPAINE, &["--ignore-audit", "RSA-2019-015"]);
+    let shorter = disregarded["features"][0]["properties"]["length_m"]
+        .as_f64()
+        .expect("a route length");
+    assert!(
+        m.contains(&format!("been {} miles", miles_3dp(shorter))),
+        "{m}"
+    );
+    assert!(m.contains("less than 6 miles (clause 1.1.4)"), "{m}");
+    assert!(m.contains("1 mile = 1,609.344 metres"), "{m}");
+    // Another year's policy measures on another network date, and says so; a walk with no
+    // unsafe stretch on it says so too.
+    let m = method(&report(&args(&["--academic-year", "2021-22"], STUDIO, &[])));
+    assert!(m.contains("as it was on 2020-09-01"), "{m}");
+    assert!(
+        m.contains("none of them lies on the shortest walk here"),
+        "{m}"
+    );
+}

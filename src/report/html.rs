@@ -622,6 +622,29 @@ fn comparison(s: &mut String, a: &Scenario, b: &Scenario) {
     s.push_str("</table>\n");
 }
 
+/// "How the distances were measured" (see `method`), for the decision as made.
+fn method_statement(s: &mut String, r: &Report) {
+    let sc = &r.decided;
+    if sc.decision.outcome == Outcome::Error {
+        return;
+    }
+    let points = super::method::statement(r.policy, &sc.decision, &sc.origin, &sc.map);
+    s.push_str("<section class=\"r-method\">\n<h2>How the distances were measured</h2>\n<dl>\n");
+    for p in points {
+        let clause = p
+            .clause
+            .map(|c| format!(" (clause {})", esc(&c)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "<dt>{}</dt><dd>{}{clause}</dd>",
+            esc(p.topic),
+            esc(&p.text)
+        );
+    }
+    s.push_str("</dl>\n</section>\n");
+}
+
 /// The whole page.
 pub fn page(r: &Report) -> String {
     let d = &r.decided.decision;
@@ -676,6 +699,7 @@ pub fn page(r: &Report) -> String {
         );
         s.push_str("</section>\n");
     }
+    method_statement(&mut s, r);
     provenance(&mut s, r);
     s.push_str("</main>\n</body>\n</html>\n");
     s

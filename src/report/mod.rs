@@ -10,6 +10,7 @@
 
 pub mod html;
 pub mod map;
+pub mod method;
 pub mod text;
 
 use crate::decide::Decision;
