@@ -424,6 +424,12 @@ pub struct CheckArgs {
     /// `schoolrun replay` can re-run and check.
     #[arg(long, value_name = "RECORD.json")]
     pub record: Option<PathBuf>,
+    /// Also say what would change the decision: how far the distance falls short of the limit
+    /// that refused it, and the decision again with one fact changed at a time (a low-income
+    /// finding, a faith finding with its evidence, the year group either side, each route
+    /// safety audit on the shorter walk ignored).
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// Arguments of `batch`.

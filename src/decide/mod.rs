@@ -18,6 +18,7 @@ pub mod rules;
 pub mod schools;
 mod two_readings;
 mod unknown_sex;
+pub mod would_change;
 
 pub use case::{Case, Sex};
 pub use context::{Ctx, DecideError};

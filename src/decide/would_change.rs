@@ -1,0 +1,141 @@
+//! What would change this decision, for the officer and the appeal panel: the same case decided
+//! again by the same rules with one fact changed at a time (a low-income finding, a faith
+//! finding with the evidence the policy asks for, the year group either side), computed by the
+//! decision itself rather than guessed, and how far the distance falls short of the limit that
+//! refused it. Changes that need the area loaded again (an audit ignored, another network date)
+//! are made at the command's edge and reported in the same form ([`Change::of`]).
+
+use serde::Serialize;
+
+use super::{decide, Case, Decision, Outcome, Policy, Settings};
+use crate::area::Area;
+use crate::policy::{Basis, YearGroup};
+use crate::units::Metres;
+
+/// One change of fact and the decision it would give.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// The change, in words: "if the child were eligible for free school meals".
+    pub change: String,
+    /// The outcome the case would then have.
+    pub outcome: Outcome,
+    /// Its basis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
+    /// Whether that differs from the decision made (outcome or basis).
+    pub changes_decision: bool,
+}
+
+impl Change {
+    /// The change `change` and the decision `other` it gives, against the decision `d` made.
+    pub fn of(d: &Decision, change: String, other: &Decision) -> Change {
+        Change {
+            change,
+            outcome: other.outcome,
+            basis: other.basis.clone(),
+            changes_decision: other.outcome != d.outcome || other.basis != d.basis,
+        }
+    }
+}
+
+/// The case with one fact changed at a time, each with the change in words: only changes that
+/// differ from the case, and only the facts the policy's rules read.
+pub fn variants(policy: &Policy, area: &Area, case: &Case) -> Vec<(String, Case)> {
+    let mut out = Vec::new();
+    let low_income = case.free_school_meals || case.max_working_tax_credit || case.universal_credit;
+    let clause = &policy.low_income.cite.clause;
+    let mut v = case.clone();
+    if low_income {
+        v.free_school_meals = false;
+        v.max_working_tax_credit = false;
+        v.universal_credit = false;
+        out.push((
+            format!("if the family were not on a low income (clause {clause})"),
+            v,
+        ));
+    } else {
+        v.free_school_meals = true;
+        out.push((
+            format!(
+                "if the child were eligible for free school meals, a low-income family (clause \
+                 {clause})"
+            ),
+            v,
+        ));
+    }
+    let faith = &policy.religion_or_belief;
+    let needed = faith.evidence_required;
+    let school_faith = area
+        .school(case.school)
+        .and_then(|s| s.religious_character.clone())
+        .filter(|f| !f.trim().is_empty() && !f.eq_ignore_ascii_case("does not apply"));
+    match (&case.faith, school_faith) {
+        (Some(f), _) if case.faith_evidence < needed => {
+            let mut v = case.clone();
+            v.faith_evidence = needed;
+            out.push((
+                format!(
+                    "if the family's religion or belief ({f}) were shown with {needed} pieces of \
+                     evidence (clause {})",
+                    faith.cite.clause
+                ),
+                v,
+            ));
+        }
+        (None, Some(f)) => {
+            let mut v = case.clone();
+            v.faith = Some(f.clone());
+            v.faith_evidence = needed;
+            out.push((
+                format!(
+                    "if the family's religion or belief were the school's ({f}), shown with \
+                     {needed} pieces of evidence (clause {})",
+                    faith.cite.clause
+                ),
+                v,
+            ));
+        }
+        _ => {}
+    }
+    let year = case.year_group.number();
+    for n in [year - 1, year + 1] {
+        let other = match n {
+            -1 => Some(YearGroup::PRE_SCHOOL),
+            0 => Some(YearGroup::RECEPTION),
+            n => YearGroup::year(n),
+        };
+        if let Some(y) = other {
+            let mut v = case.clone();
+            v.year_group = y;
+            out.push((format!("if the child were in {y}"), v));
+        }
+    }
+    out
+}
+
+/// The case decided again with each of [`variants`].
+pub fn fact_changes(
+    policy: &Policy,
+    area: &Area,
+    case: &Case,
+    settings: &Settings,
+    d: &Decision,
+) -> Vec<Change> {
+    variants(policy, area, case)
+        .into_iter()
+        .map(|(change, v)| Change::of(d, change, &decide(policy, area, &v, settings)))
+        .collect()
+}
+
+/// How far the distance fell short of the limit that refused the child, in words, when a
+/// distance limit did: "the distance would have to be 0.401 miles longer (clause 1.1.1(ii))".
+pub fn shortfall(d: &Decision) -> Option<String> {
+    let t = d.threshold.as_ref()?;
+    let short = t.shortfall_m.filter(|&m| m > 0.0)?;
+    Some(format!(
+        "the distance would have to be {} miles longer to meet {} (clause {})",
+        Metres(short).miles_3dp(),
+        t.limits.join(" and "),
+        t.clause
+    ))
+}
