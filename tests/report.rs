@@ -705,3 +705,37 @@ fn the_report_says_how_the_distances_were_measured() {
         "{m}"
     );
 }
+
+/// The panel reads what would change the decision, each change decided again: for Stourpaine,
+/// setting aside the audit of Durweston Bridge (RSA-2019-015) changes the outcome; a low-income
+/// finding does not (the child is already eligible).
+#[test]
+fn the_report_says_what_would_change_the_decision() {
+    let html = report(STOURPAINE);
+    let doc = well_formed(&html);
+    let section = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("r-would-change"))
+        .expect("a what-would-change section");
+    let items: Vec<String> = section
+        .descendants()
+        .filter(|n| n.has_tag_name("li"))
+        .map(|n| {
+            n.descendants()
+                .filter(|t| t.is_text())
+                .map(|t| t.text().unwrap_or(""))
+                .collect()
+        })
+        .collect();
+    let item = |words: &str| {
+        items
+            .iter()
+            .find(|i| i.contains(words))
+            .unwrap_or_else(|| panic!("no item naming {words}: {items:?}"))
+    };
+    assert!(
+        item("RSA-2019-015").contains("The outcome changes"),
+        "{items:?}"
+    );
+    assert!(item("free school meals").contains("No change"), "{items:?}");
+}

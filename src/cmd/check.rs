@@ -2,29 +2,20 @@
 
 use anyhow::{Context, Result};
 
-use crate::appeal::record::measured_routes;
-use crate::cli::{CheckArgs, Format, Sources};
-use crate::decide::would_change::{fact_changes, shortfall, Change};
-use crate::decide::{decide, Case, Decision, Outcome};
+use crate::cli::{CheckArgs, Format};
+use crate::decide::would_change::Explanation;
+use crate::decide::{decide, Decision, Outcome};
 use crate::io::decisions::Record;
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::report::text::render;
 
+use super::explain::explain;
 use super::output::print;
 use super::sources::{
-    case_and_fields, load, load_for_case, record_bytes, recorded_sources, sources_for_case, Loaded,
+    case_and_fields, load_for_case, record_bytes, recorded_sources, sources_for_case,
 };
 use super::Exit;
 use crate::note;
-
-/// What would change a decision (see `decide::would_change`).
-#[derive(Debug, serde::Serialize)]
-struct Explanation {
-    /// How far the distance falls short of the limit that refused the child.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    shortfall: Option<String>,
-    changes: Vec<Change>,
-}
 
 /// A decision with what would change it, as `check --explain --format json` prints it.
 #[derive(serde::Serialize)]
@@ -34,45 +25,8 @@ struct Explained<'a> {
     would_change: &'a Explanation,
 }
 
-/// The decision again with one fact changed at a time; for each route safety audit that kept
-/// the walk from a shorter route, the area loaded again with that audit ignored.
-fn explain(sources: &Sources, loaded: &Loaded, case: &Case, d: &Decision) -> Result<Explanation> {
-    let (policy, area) = (&loaded.policy.policy, &loaded.area.area);
-    let mut changes = fact_changes(policy, area, case, &loaded.settings, d);
-    let routes = measured_routes(area, &policy.walk_start.rule(), case, d);
-    let avoided: Vec<String> = routes
-        .iter()
-        .flat_map(|r| r.audits_avoided.iter().cloned())
-        .collect();
-    for audit in avoided {
-        let mut s = sources.clone();
-        s.ignore_audit.push(audit.clone());
-        let other = load(&s)?;
-        let again = decide(
-            &other.policy.policy,
-            &other.area.area,
-            case,
-            &other.settings,
-        );
-        changes.push(Change::of(
-            d,
-            format!(
-                "if route safety audit {audit} were set aside (its stretches assessed safe to \
-                 walk, clause {})",
-                policy.unavailable_route.cite.clause
-            ),
-            &again,
-        ));
-    }
-    Ok(Explanation {
-        shortfall: shortfall(d),
-        changes,
-    })
-}
-
 /// The explanation as `check` prints it after the decision `d`.
 fn explanation_text(e: &Explanation, d: &Decision) -> String {
-    let outcome_of_decision = d.outcome;
     let mut s = String::from(
         "  What would change this decision (each fact changed alone, decided again by the same \
          rules):\n",
@@ -87,11 +41,7 @@ fn explanation_text(e: &Explanation, d: &Decision) -> String {
             .as_ref()
             .map(|b| format!(" ({})", b.as_str().replace('_', " ")))
             .unwrap_or_default();
-        let effect = match (c.changes_decision, c.outcome == outcome_of_decision) {
-            (false, _) => "no change",
-            (true, true) => "the same outcome on another basis",
-            (true, false) => "the outcome changes",
-        };
+        let effect = c.effect(d.outcome);
         s.push_str(&format!("    - {}: {outcome}{basis}, {effect}\n", c.change));
     }
     s

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod check;
 pub mod diff;
+mod explain;
 pub mod network;
 pub mod output;
 pub mod packaging;

@@ -195,11 +195,22 @@ pub fn run(args: ReportArgs) -> Result<Exit> {
         None
     };
     let failed = decided.decision.outcome == Outcome::Error;
+    let would_change = if failed {
+        None
+    } else {
+        Some(super::explain::explain(
+            &base.sources,
+            &base.loaded,
+            &base.case,
+            &decided.decision,
+        )?)
+    };
     let report = Report {
         policy: &base.loaded.policy.policy,
         decided,
         what_if,
         provenance_note: base.note,
+        would_change,
     };
     let map = report
         .what_if

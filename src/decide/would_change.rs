@@ -26,7 +26,26 @@ pub struct Change {
     pub changes_decision: bool,
 }
 
+/// What would change a decision: how far a refused distance fell short, and each change of fact
+/// with the decision it gives.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// How far the distance falls short of the limit that refused the child ([`shortfall`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<String>,
+    pub changes: Vec<Change>,
+}
+
 impl Change {
+    /// What the change does to a decision of outcome `decided`, in words.
+    pub fn effect(&self, decided: Outcome) -> &'static str {
+        match (self.changes_decision, self.outcome == decided) {
+            (false, _) => "no change",
+            (true, true) => "the same outcome on another basis",
+            (true, false) => "the outcome changes",
+        }
+    }
+
     /// The change `change` and the decision `other` it gives, against the decision `d` made.
     pub fn of(d: &Decision, change: String, other: &Decision) -> Change {
         Change {

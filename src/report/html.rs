@@ -645,6 +645,48 @@ fn method_statement(s: &mut String, r: &Report) {
     s.push_str("</dl>\n</section>\n");
 }
 
+/// "What would change this decision", for the panel: each change of fact with the decision it
+/// gives, computed by deciding again.
+fn would_change(s: &mut String, r: &Report) {
+    let Some(e) = &r.would_change else {
+        return;
+    };
+    let decided = r.decided.decision.outcome;
+    s.push_str(
+        "<section class=\"r-would-change\">\n<h2>What would change this decision</h2>\n<p>Each \
+         fact below was changed on its own and the application decided again by the same \
+         rules.</p>\n<ul>\n",
+    );
+    if let Some(short) = &e.shortfall {
+        let _ = writeln!(s, "<li>To be eligible, {}.</li>", esc(short));
+    }
+    for c in &e.changes {
+        let basis = c
+            .basis
+            .as_ref()
+            .map(|b| format!(" ({})", basis_words(r.policy, b)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "<li>{}: {}{}. <strong>{}</strong>.</li>",
+            esc(&upper_first(&c.change)),
+            esc(&c.outcome.as_str().replace('_', " ")),
+            esc(&basis),
+            esc(&upper_first(c.effect(decided)))
+        );
+    }
+    s.push_str("</ul>\n</section>\n");
+}
+
+/// The text with its first letter a capital.
+fn upper_first(t: &str) -> String {
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// The whole page.
 pub fn page(r: &Report) -> String {
     let d = &r.decided.decision;
@@ -700,6 +742,7 @@ pub fn page(r: &Report) -> String {
         s.push_str("</section>\n");
     }
     method_statement(&mut s, r);
+    would_change(&mut s, r);
     provenance(&mut s, r);
     s.push_str("</main>\n</body>\n</html>\n");
     s

@@ -57,6 +57,8 @@ pub struct Report<'a> {
     /// Where the decision came from when it was read from a record (e.g. "decision record
     /// x.json, reproduced: 9 files match their recorded SHA-256").
     pub provenance_note: Option<String>,
+    /// What would change the decision as made (see `decide::would_change`), for the panel.
+    pub would_change: Option<crate::decide::would_change::Explanation>,
 }
 
 /// The clause and quote pairs the policy gives for a clause cited by a reason: every table

@@ -1,0 +1,77 @@
+//! What would change a decision (`check --explain`, and the report's panel section): the pure
+//! changes of fact (`decide::would_change`), and those that need the area loaded again: each
+//! route safety audit that kept the walk from a shorter route set aside, and the network of the
+//! next admission cycle.
+
+use anyhow::Result;
+
+use super::sources::{load, Loaded};
+use crate::appeal::record::measured_routes;
+use crate::cli::Sources;
+use crate::decide::would_change::{fact_changes, shortfall, Change, Explanation};
+use crate::decide::{decide, Case, Decision};
+
+/// The decision again with one fact changed at a time; for each route safety audit that kept
+/// the walk from a shorter route, the area loaded again with that audit ignored.
+pub fn explain(
+    sources: &Sources,
+    loaded: &Loaded,
+    case: &Case,
+    d: &Decision,
+) -> Result<Explanation> {
+    let (policy, area) = (&loaded.policy.policy, &loaded.area.area);
+    let mut changes = fact_changes(policy, area, case, &loaded.settings, d);
+    let routes = measured_routes(area, &policy.walk_start.rule(), case, d);
+    let avoided: Vec<String> = routes
+        .iter()
+        .flat_map(|r| r.audits_avoided.iter().cloned())
+        .collect();
+    for audit in avoided {
+        let mut s = sources.clone();
+        s.ignore_audit.push(audit.clone());
+        let other = load(&s)?;
+        let again = decide(
+            &other.policy.policy,
+            &other.area.area,
+            case,
+            &other.settings,
+        );
+        changes.push(Change::of(
+            d,
+            format!(
+                "if route safety audit {audit} were set aside (its stretches assessed safe to \
+                 walk, clause {})",
+                policy.unavailable_route.cite.clause
+            ),
+            &again,
+        ));
+    }
+    // The network of the next admission cycle (clause 1.5.3): paths opened since would count.
+    if let Some(next) = loaded
+        .area
+        .as_of
+        .and_then(|d| d.checked_add_months(chrono::Months::new(12)))
+    {
+        let mut s = sources.clone();
+        s.as_of = Some(next.to_string());
+        let other = load(&s)?;
+        let again = decide(
+            &other.policy.policy,
+            &other.area.area,
+            case,
+            &other.settings,
+        );
+        changes.push(Change::of(
+            d,
+            format!(
+                "if measured on the network as it was on {next}, a year later (clause {})",
+                policy.network_date.cite.clause
+            ),
+            &again,
+        ));
+    }
+    Ok(Explanation {
+        shortfall: shortfall(d),
+        changes,
+    })
+}
