@@ -769,6 +769,12 @@ pub struct ReportArgs {
     /// Also write the map as a standalone SVG file (the what-if's map when one is asked).
     #[arg(long, value_name = "MAP.svg")]
     pub svg: Option<PathBuf>,
+    /// Write the panel pack into this folder instead: the letter (HTML), the map (SVG), each
+    /// measured route as GeoJSON (grid metres and WGS84), the decision record, the method
+    /// statement, what would change the decision, and a manifest of every file's SHA-256.
+    /// From a decision record (--record) it gives the same bytes every time.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "svg", "format"])]
+    pub pack: Option<PathBuf>,
 }
 
 /// Arguments of `prepare`. The policy and area flags are the shared ones, reworded: here they

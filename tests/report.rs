@@ -739,3 +739,90 @@ fn the_report_says_what_would_change_the_decision() {
     );
     assert!(item("free school meals").contains("No change"), "{items:?}");
 }
+
+/// The panel pack: the letter, the map, each route in both coordinate systems, the decision
+/// record (the very bytes `check --record` writes), the method statement and what would change
+/// it, with a manifest whose SHA-256s are the files'; made again from the record, every file is
+/// byte-identical; and it never writes over the record it was made from.
+#[test]
+fn the_panel_pack_holds_every_piece_and_is_reproduced_from_the_record() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("record.json");
+    let mut check = vec!["check", "--record", rec.to_str().unwrap()];
+    check.extend(STOURPAINE);
+    assert_eq!(run(&check).code, Some(0));
+    let pack = |name: &str, from: &[&str]| {
+        let p = dir.path().join(name);
+        let r = run(&args(&["report", "--pack", p.to_str().unwrap()], from, &[]));
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        p
+    };
+    let a = pack("from-case", STOURPAINE);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(a.join("manifest.json")).unwrap()).unwrap();
+    let names: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    for wanted in [
+        "decision-record.json",
+        "letter.html",
+        "map.svg",
+        "method.json",
+        "route-drive-epsg27700.geojson",
+        "route-drive-wgs84.geojson",
+        "route-walk-epsg27700.geojson",
+        "route-walk-wgs84.geojson",
+        "would-change.json",
+    ] {
+        assert!(names.contains(&wanted), "{wanted} missing: {names:?}");
+    }
+    for f in manifest["files"].as_array().unwrap() {
+        let bytes = std::fs::read(a.join(f["name"].as_str().unwrap())).unwrap();
+        let sha: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(f["sha256"], sha.as_str(), "{}", f["name"]);
+        assert_eq!(f["bytes"], bytes.len());
+    }
+    assert_eq!(
+        std::fs::read(a.join("decision-record.json")).unwrap(),
+        std::fs::read(&rec).unwrap(),
+        "the pack's record is the one check writes"
+    );
+    // The walk in grid metres is what `route` writes.
+    let route = run(&args(&["route"], STOURPAINE, &[]));
+    assert_eq!(
+        std::fs::read_to_string(a.join("route-walk-epsg27700.geojson")).unwrap(),
+        route.stdout
+    );
+    // From the record, twice: the same bytes.
+    let from_record = ["--record", rec.to_str().unwrap()];
+    let (b, c) = (
+        pack("from-record-1", &from_record),
+        pack("from-record-2", &from_record),
+    );
+    for name in &names {
+        assert_eq!(
+            std::fs::read(b.join(name)).unwrap(),
+            std::fs::read(c.join(name)).unwrap(),
+            "{name} differs between two packs from the record"
+        );
+    }
+    // A pack folder holding the record read is not written over.
+    std::fs::copy(&rec, dir.path().join("decision-record.json")).unwrap();
+    let inside = dir.path().join("decision-record.json");
+    let r = run(&[
+        "report",
+        "--record",
+        inside.to_str().unwrap(),
+        "--pack",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_ne!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stderr.contains("--pack"), "{}", r.stderr);
+}

@@ -7,6 +7,7 @@ pub mod diff;
 mod explain;
 pub mod network;
 pub mod output;
+mod pack;
 pub mod packaging;
 pub mod policy_diff;
 pub mod policy_show;

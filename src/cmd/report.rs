@@ -12,17 +12,22 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 
 use crate::appeal::record::{measured_routes, RecordedRoute};
-use crate::cli::{ReportArgs, ReportFormat, Sources};
+use crate::cli::{Crs, ReportArgs, ReportFormat, Sources};
 use crate::decide::{decide, Case, Outcome};
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::record::read_record;
+use crate::network::Mode;
 use crate::network::WhatIf;
 use crate::provenance::Origin;
 use crate::report::html::what_if_words;
 use crate::report::{gather, page, svg, Report, Scenario};
 
 use super::replay::{changed_since, redecide, sources_of, Redecided};
-use super::sources::{case_from, load_for_case, load_paths, sources_for_case, Loaded};
+use super::route::route_geojson;
+use super::sources::{
+    case_and_fields, load_for_case, load_paths, record_bytes, recorded_sources, sources_for_case,
+    Loaded,
+};
 use super::Exit;
 
 /// Decides the case on the loaded sources and gathers its map.
@@ -69,6 +74,14 @@ struct Base {
     origin: Origin,
     case: Case,
     note: Option<String>,
+    /// The decision record's bytes (from a record: the record itself, reproduced), or the case's
+    /// fields to make one from (for a panel pack).
+    record: RecordOf,
+}
+
+enum RecordOf {
+    Bytes(Vec<u8>),
+    Fields(std::collections::BTreeMap<String, String>),
 }
 
 fn from_record(path: &Path) -> Result<Base> {
@@ -97,6 +110,7 @@ fn from_record(path: &Path) -> Result<Base> {
         bytes,
         ..
     } = redecide(rec, &loaded).with_context(|| path.display().to_string())?;
+    let record = RecordOf::Bytes(bytes.clone());
     if bytes != stored.bytes {
         bail!(
             "{}: re-deciding the record on the same files does not give the recorded decision; \
@@ -116,6 +130,7 @@ fn from_record(path: &Path) -> Result<Base> {
              its {files} files still have their recorded SHA-256 fingerprints.",
             path.display()
         )),
+        record,
     })
 }
 
@@ -130,7 +145,7 @@ fn from_case(args: &ReportArgs) -> Result<Base> {
     };
     let sources = sources_for_case(&sources, args.input.case.as_deref())?;
     let loaded = load_for_case(&sources, args.input.case.as_deref())?;
-    let case = case_from(
+    let (case, fields) = case_and_fields(
         args.input.case.as_deref(),
         &args.input.flags,
         &loaded.area.places,
@@ -142,12 +157,72 @@ fn from_case(args: &ReportArgs) -> Result<Base> {
         origin,
         case,
         note: None,
+        record: RecordOf::Fields(fields),
     })
 }
 
 fn write_out(path: &Path, text: &str, what: &str) -> Result<()> {
     Output::write_whole(path, text.as_bytes())
         .with_context(|| format!("cannot write the {what} {}", path.display()))
+}
+
+/// The panel pack for the decision as made (see `pack`).
+fn write_pack(dir: &Path, base: &Base, report: &Report, inputs: &[&Path]) -> Result<()> {
+    let d = &report.decided.decision;
+    let policy = &base.loaded.policy.policy;
+    let record = match &base.record {
+        RecordOf::Bytes(b) => b.clone(),
+        RecordOf::Fields(fields) => record_bytes(
+            &base.loaded.area.area,
+            &policy.walk_start.rule(),
+            &base.origin,
+            &recorded_sources(&base.sources),
+            fields,
+            &base.case,
+            d,
+        )?,
+    };
+    let method =
+        crate::report::method::statement(policy, d, &report.decided.origin, &report.decided.map);
+    let json = |v: &dyn erased::Json| -> Result<Vec<u8>> { Ok((v.text()? + "\n").into_bytes()) };
+    let mut files = vec![
+        ("letter.html".to_string(), page(report).into_bytes()),
+        ("map.svg".to_string(), svg(&report.decided.map).into_bytes()),
+        ("decision-record.json".to_string(), record),
+        ("method.json".to_string(), json(&method)?),
+    ];
+    if let Some(w) = &report.would_change {
+        files.push(("would-change.json".to_string(), json(w)?));
+    }
+    let routes = [
+        (d.distances.walking_m.is_some(), Mode::Walk, "walk"),
+        (d.distances.driven_m.is_some(), Mode::Drive, "drive"),
+    ];
+    for (measured, mode, name) in routes {
+        if !measured || d.school.is_none() {
+            continue;
+        }
+        for (crs, suffix) in [(Crs::Bng, "epsg27700"), (Crs::Wgs84, "wgs84")] {
+            let text = route_geojson(&base.loaded, &base.case, mode, crs)?;
+            files.push((
+                format!("route-{name}-{suffix}.geojson"),
+                (text + "\n").into_bytes(),
+            ));
+        }
+    }
+    super::pack::write(dir, &d.id, files, inputs)
+}
+
+/// Serializing values of several types from one list.
+mod erased {
+    pub trait Json {
+        fn text(&self) -> serde_json::Result<String>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn text(&self) -> serde_json::Result<String> {
+            serde_json::to_string_pretty(self)
+        }
+    }
 }
 
 /// Runs `report`.
@@ -209,9 +284,17 @@ pub fn run(args: ReportArgs) -> Result<Exit> {
         policy: &base.loaded.policy.policy,
         decided,
         what_if,
-        provenance_note: base.note,
+        provenance_note: base.note.clone(),
         would_change,
     };
+    if let Some(dir) = &args.pack {
+        write_pack(dir, &base, &report, &inputs)?;
+        if failed {
+            crate::note!("schoolrun: the case could not be decided; the letter says why");
+            return Ok(Exit::Failure);
+        }
+        return Ok(Exit::Success);
+    }
     let map = report
         .what_if
         .as_ref()

@@ -12,8 +12,9 @@ use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::network::Mode;
 use crate::units::Metres;
 
-use super::sources::{case_from, load_for_case, sources_for_case};
+use super::sources::{case_from, load_for_case, sources_for_case, Loaded};
 use super::Exit;
+use crate::decide::Case;
 
 fn feature(geometry: GeometryValue, props: serde_json::Value) -> Feature {
     let properties: Option<JsonObject> = props.as_object().cloned();
@@ -60,24 +61,14 @@ pub(crate) fn mode_of(mode: RouteMode) -> Mode {
     }
 }
 
-/// Runs `route`.
-pub fn run(args: RouteArgs) -> Result<Exit> {
-    let mut inputs = super::sources::source_inputs(&args.sources);
-    inputs.extend(args.input.case.clone());
-    let inputs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
-    refuse_overwriting_inputs("-o", &args.output, &inputs)?;
-    let sources = sources_for_case(&args.sources, args.input.case.as_deref())?;
-    let loaded = load_for_case(&sources, args.input.case.as_deref())?;
-    let case = case_from(
-        args.input.case.as_deref(),
-        &args.input.flags,
-        &loaded.area.places,
-    )?;
+/// The route measured in `mode` from the case's home to its school, as GeoJSON in `crs`, with
+/// the home, where the walk starts and the school's entrances: what `route` writes and what a
+/// panel pack holds.
+pub(crate) fn route_geojson(loaded: &Loaded, case: &Case, mode: Mode, crs: Crs) -> Result<String> {
     let area = &loaded.area.area;
     let school = area
         .school(case.school)
         .with_context(|| format!("unknown school URN {}", case.school))?;
-    let mode = mode_of(args.mode);
     let located = area.locate(
         case.home,
         case.access_point,
@@ -154,7 +145,7 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
         features,
         foreign_members: None,
     };
-    let text = match args.crs {
+    Ok(match crs {
         Crs::Bng => {
             let mut crs = JsonObject::new();
             crs.insert(
@@ -171,7 +162,23 @@ pub fn run(args: RouteArgs) -> Result<Exit> {
             }
             serde_json::to_string_pretty(&v)?
         }
-    };
+    })
+}
+
+/// Runs `route`.
+pub fn run(args: RouteArgs) -> Result<Exit> {
+    let mut inputs = super::sources::source_inputs(&args.sources);
+    inputs.extend(args.input.case.clone());
+    let inputs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
+    refuse_overwriting_inputs("-o", &args.output, &inputs)?;
+    let sources = sources_for_case(&args.sources, args.input.case.as_deref())?;
+    let loaded = load_for_case(&sources, args.input.case.as_deref())?;
+    let case = case_from(
+        args.input.case.as_deref(),
+        &args.input.flags,
+        &loaded.area.places,
+    )?;
+    let text = route_geojson(&loaded, &case, mode_of(args.mode), args.crs)?;
     let mut out = Output::create(&args.output)?;
     writeln!(out, "{text}")?;
     out.finish()?;

@@ -12,7 +12,7 @@ use crate::provenance::Origin;
 use crate::units::METRES_PER_MILE;
 
 /// One point of the statement.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Point {
     /// What the point is about, e.g. "The network".
     pub topic: &'static str,
