@@ -486,6 +486,11 @@ pub struct BatchArgs {
     /// ROW-ID.json, for `schoolrun replay`.
     #[arg(long, value_name = "DIR")]
     pub records: Option<PathBuf>,
+    /// Also write a letter per decided row into this folder (created if needed), named
+    /// ROW-ID.html (the page `report` writes), and index.html listing every row with its
+    /// outcome and letter; rows that could not be decided get no letter and are listed with why.
+    #[arg(long, value_name = "DIR")]
+    pub letters: Option<PathBuf>,
 }
 
 /// `policy` subcommands.

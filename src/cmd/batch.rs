@@ -281,7 +281,7 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     }
     // Each tree serves many homes: grow it whole, once (see `Area`).
     loaded.area.area.grow_whole_trees();
-    if args.records.is_none() {
+    if args.records.is_none() && args.letters.is_none() {
         // No route is drawn for most rows: keep distances only (see `Area`).
         loaded.area.area.measure_distances_only();
     }
@@ -310,12 +310,18 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the records folder {}", dir.display()))?;
     }
-    let keep_rows = args.records.is_some();
+    if let Some(dir) = &args.letters {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the letters folder {}", dir.display()))?;
+    }
+    // Every row listed in the letters' index, in input order.
+    let mut listed: Vec<Listed> = Vec::new();
+    let keep_rows = args.records.is_some() || args.letters.is_some();
     let mut header = apps.header().clone().with_reading(Reading {
         encoding: args.encoding,
         date_order: args.date_format,
     });
-    if !keep_rows {
+    if args.records.is_none() {
         // A row keeps its fields (kilobytes) only for a decision record.
         header = header.without_fields();
     }
@@ -401,6 +407,14 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
                 .collect();
             pool.install(|| write_records(dir, &loaded, &args.sources, &decided))?;
         }
+        if let Some(dir) = &args.letters {
+            let decided: Vec<(&Row, &Decision)> = rows
+                .iter()
+                .zip(&done)
+                .filter_map(|(r, (_, d))| Some((r, d.decision.as_deref()?)))
+                .collect();
+            listed.extend(pool.install(|| write_letters(dir, &loaded, &decided))?);
+        }
         decided = done;
     }
     if let Some(b) = &bar {
@@ -418,6 +432,17 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         );
     }
     summary.lines = apps.lines();
+    if let Some(dir) = &args.letters {
+        listed.sort_by_key(|l| l.row);
+        let path = dir.join("index.html");
+        Output::write_whole(&path, letters_index(&listed, &loaded.origin).as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        note!(
+            "letters: {} written to {}, every row listed in index.html",
+            listed.iter().filter(|l| l.letter.is_some()).count(),
+            dir.display()
+        );
+    }
     w.into_inner()?.finish()?;
     super::output::note_str(&summary.render());
     Ok(if summary.errors > 0 {
@@ -461,6 +486,87 @@ fn decide_row(loaded: &Loaded, r: &Row, input: &str) -> Decision {
         }
         Err(msg) => Decision::error(&r.id, msg.clone()),
     }
+}
+
+/// One row as the letters' index lists it.
+struct Listed {
+    row: u64,
+    id: String,
+    outcome: &'static str,
+    basis: String,
+    /// The letter's file name; `None` for a row that could not be decided.
+    letter: Option<String>,
+    /// Why the row could not be decided.
+    error: Option<String>,
+}
+
+/// Writes one letter per decided row (error rows get none), in parallel, each to its own file,
+/// whole or not at all; returns every row as the index lists it.
+fn write_letters(
+    dir: &Path,
+    loaded: &Loaded,
+    decided: &[(&Row, &Decision)],
+) -> Result<Vec<Listed>> {
+    decided
+        .par_iter()
+        .map(|&(r, d)| -> Result<Listed> {
+            let mut listed = Listed {
+                row: r.row,
+                id: r.id.clone(),
+                outcome: d.outcome.as_str(),
+                basis: d
+                    .basis
+                    .as_ref()
+                    .map(|b| b.as_str().to_string())
+                    .unwrap_or_default(),
+                letter: None,
+                error: d.error.clone(),
+            };
+            if let (Ok(case), false) = (&r.case, d.outcome == Outcome::Error) {
+                let name = record_file_name(&r.id, r.row).replace(".json", ".html");
+                let page = super::report::letter(loaded, case, d);
+                Output::write_whole(&dir.join(&name), page.as_bytes())?;
+                listed.letter = Some(name);
+            }
+            Ok(listed)
+        })
+        .collect()
+}
+
+/// The letters' index page: every row, its outcome and its letter (or why it has none).
+fn letters_index(listed: &[Listed], origin: &crate::provenance::Origin) -> String {
+    use crate::report::esc;
+    use std::fmt::Write as _;
+    let letters = listed.iter().filter(|l| l.letter.is_some()).count();
+    let mut s = format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>Letters: \
+         {}</title>\n</head>\n<body>\n<h1>Letters</h1>\n<p>{} rows: {letters} letters, {} rows \
+         that could not be decided (no letter). Policy: {} ({}). Area: {}.</p>\n<table>\n<tr><th>Row</th>\
+         <th>Application</th><th>Outcome</th><th>Basis</th><th>Letter</th></tr>\n",
+        esc(&origin.area_name),
+        listed.len(),
+        listed.len() - letters,
+        esc(&origin.policy_name),
+        esc(&origin.academic_year),
+        esc(&origin.area_name),
+    );
+    for l in listed {
+        let letter = match (&l.letter, &l.error) {
+            (Some(f), _) => format!("<a href=\"{}\">{}</a>", esc(f), esc(f)),
+            (None, Some(e)) => format!("no letter: {}", esc(e)),
+            (None, None) => "no letter".to_string(),
+        };
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{letter}</td></tr>",
+            l.row,
+            esc(&l.id),
+            esc(l.outcome),
+            esc(&l.basis)
+        );
+    }
+    s.push_str("</table>\n</body>\n</html>\n");
+    s
 }
 
 /// Writes one decision record per decided row (error rows get none: there is no decision to

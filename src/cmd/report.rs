@@ -13,7 +13,8 @@ use anyhow::{bail, Context, Result};
 
 use crate::appeal::record::{measured_routes, RecordedRoute};
 use crate::cli::{Crs, ReportArgs, ReportFormat, Sources};
-use crate::decide::{decide, Case, Outcome};
+use crate::decide::would_change::{fact_changes, shortfall, Explanation};
+use crate::decide::{decide, Case, Decision, Outcome};
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::record::read_record;
 use crate::network::Mode;
@@ -38,8 +39,25 @@ fn scenario(
     case: &Case,
     as_decided: &[RecordedRoute],
 ) -> (Scenario, Vec<RecordedRoute>) {
+    let d = decide(
+        &loaded.policy.policy,
+        &loaded.area.area,
+        case,
+        &loaded.settings,
+    );
+    scenario_of(label, loaded, origin, case, d, as_decided)
+}
+
+/// [`scenario`] for a decision already made.
+fn scenario_of(
+    label: String,
+    loaded: &Loaded,
+    origin: Origin,
+    case: &Case,
+    d: Decision,
+    as_decided: &[RecordedRoute],
+) -> (Scenario, Vec<RecordedRoute>) {
     let area = &loaded.area.area;
-    let d = decide(&loaded.policy.policy, area, case, &loaded.settings);
     let start = loaded.policy.policy.walk_start.rule();
     let routes = measured_routes(area, &start, case, &d);
     let map = gather(
@@ -164,6 +182,33 @@ fn from_case(args: &ReportArgs) -> Result<Base> {
 fn write_out(path: &Path, text: &str, what: &str) -> Result<()> {
     Output::write_whole(path, text.as_bytes())
         .with_context(|| format!("cannot write the {what} {}", path.display()))
+}
+
+/// The letter for one decided application of a batch (`batch --letters`): the page `report`
+/// writes for it, with what would change the decision as far as the case's own facts go (the
+/// changes that need the area loaded again, an audit set aside or another network date, are
+/// for `report` and `check --explain`).
+pub(crate) fn letter(loaded: &Loaded, case: &Case, d: &Decision) -> String {
+    let policy = &loaded.policy.policy;
+    let (decided, _) = scenario_of(
+        "As decided".into(),
+        loaded,
+        loaded.origin.clone(),
+        case,
+        d.clone(),
+        &[],
+    );
+    let would_change = (d.outcome != Outcome::Error).then(|| Explanation {
+        shortfall: shortfall(d),
+        changes: fact_changes(policy, &loaded.area.area, case, &loaded.settings, d),
+    });
+    page(&Report {
+        policy,
+        decided,
+        what_if: None,
+        provenance_note: None,
+        would_change,
+    })
 }
 
 /// The panel pack for the decision as made (see `pack`).

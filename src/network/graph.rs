@@ -914,6 +914,25 @@ impl Network {
         (0..self.edge_count()).map(|e| (self.attrs(e), self.line(e), self.parts.topo[e].len))
     }
 
+    /// [`Network::edges`] whose bounding box meets the box (min x, min y, max x, max y), in
+    /// input order, found through the grid rather than by looking at every edge (a map of one
+    /// home's routes on a county).
+    pub fn edges_meeting(
+        &self,
+        b: [f64; 4],
+    ) -> impl Iterator<Item = (EdgeAttrs, LineString<f64>, f64)> + '_ {
+        self.parts
+            .grid
+            .edges_in(b)
+            .into_iter()
+            .map(|e| e as usize)
+            .filter(move |&e| {
+                let [x0, y0, x1, y1] = self.parts.bbox[e];
+                x0 <= b[2] && b[0] <= x1 && y0 <= b[3] && b[1] <= y1
+            })
+            .map(|e| (self.attrs(e), self.line(e), self.parts.topo[e].len))
+    }
+
     /// Attributes of the source edge at `edge` (input order), `None` when out of range.
     #[cfg(test)]
     pub fn edge_attrs(&self, edge: usize) -> Option<EdgeAttrs> {

@@ -177,6 +177,27 @@ impl Grid {
             && self.edges.iter().all(|&e| (e as usize) < edge_count)
     }
 
+    /// Every edge listed in a cell that the box (min x, min y, max x, max y) meets, once each,
+    /// in increasing order: every edge whose own box meets it among them.
+    pub(crate) fn edges_in(&self, b: [f64; 4]) -> Vec<u32> {
+        let Some(s) = self.shape() else {
+            return Vec::new();
+        };
+        let (first, edges) = (&self.first[..], &self.edges[..]);
+        let (c0, r0) = s.cell_of(b[0] - MARGIN_M, b[1] - MARGIN_M);
+        let (c1, r1) = s.cell_of(b[2] + MARGIN_M, b[3] + MARGIN_M);
+        let mut out = Vec::new();
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                let k = r * s.cols + c;
+                out.extend_from_slice(&edges[first[k] as usize..first[k + 1] as usize]);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Hands `meet` the edges listed in the cells around `q`, ring of cells after ring, and
     /// after each ring the squared distance (metres) within which no edge not yet met lies;
     /// stops when `meet` returns `true` for that, or every cell has been looked at. An edge

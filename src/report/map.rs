@@ -236,7 +236,7 @@ pub fn gather(
 
     let edges: Vec<MapEdge> = area
         .network()
-        .edges()
+        .edges_meeting(bounds)
         .filter(|(_, g, _)| g.bounding_rect().is_some_and(|r| overlaps(&bounds, &r)))
         .map(|(a, g, _)| MapEdge {
             walk: a.walk,

@@ -1,0 +1,78 @@
+//! `batch --letters DIR`: a letter per decided row of an intake (the page `report` writes for
+//! it), an index listing every row with its outcome, and no letter for a row that could not be
+//! decided; the same letters whatever the thread count, and the decisions CSV unchanged.
+
+mod common;
+
+use common::{root, run};
+
+#[test]
+fn an_intake_gets_a_letter_per_decided_row_and_an_index_of_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let apps = root().join("fixtures/demo/applications.csv");
+    let batch = |letters: &str, threads: &str| {
+        let out = dir.path().join(format!("{letters}.csv"));
+        let folder = dir.path().join(letters);
+        let r = run(&[
+            "batch",
+            apps.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--letters",
+            folder.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--no-progress",
+        ]);
+        assert_eq!(r.code, Some(3), "{}", r.stderr);
+        (std::fs::read_to_string(out).unwrap(), folder, r.stderr)
+    };
+    let (csv, folder, said) = batch("letters", "2");
+    // The decisions are those of a batch without letters.
+    let plain = dir.path().join("plain.csv");
+    run(&[
+        "batch",
+        apps.to_str().unwrap(),
+        "-o",
+        plain.to_str().unwrap(),
+        "--no-progress",
+    ]);
+    assert_eq!(csv, std::fs::read_to_string(plain).unwrap());
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    let errors = rows
+        .iter()
+        .filter(|l| l.split(',').nth(2) == Some("error"))
+        .count();
+    let letters: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "index.html")
+        .collect();
+    assert_eq!(
+        letters.len(),
+        rows.len() - errors,
+        "a letter per decided row"
+    );
+    assert!(
+        said.contains(&format!("letters: {} written", letters.len())),
+        "{said}"
+    );
+    // DEMO-0022's letter is the page `report` writes for it.
+    let letter = std::fs::read_to_string(folder.join("000022-DEMO-0022.html")).unwrap();
+    assert!(letter.contains("Home to school transport: application DEMO-0022"));
+    assert!(letter.contains("How the distances were measured"));
+    assert!(letter.contains("What would change this decision"));
+    // The index lists every row, the ones without a letter with why.
+    let index = std::fs::read_to_string(folder.join("index.html")).unwrap();
+    assert_eq!(index.matches("<tr><td>").count(), rows.len());
+    assert_eq!(index.matches("no letter: ").count(), errors);
+    assert!(index.contains("href=\"000022-DEMO-0022.html\""));
+    // One thread writes the same letters.
+    let (_, one, _) = batch("one-thread", "1");
+    for name in letters.iter().chain([&"index.html".to_string()]) {
+        assert!(
+            std::fs::read(folder.join(name)).unwrap() == std::fs::read(one.join(name)).unwrap(),
+            "{name} differs with one thread"
+        );
+    }
+}
