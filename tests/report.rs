@@ -794,6 +794,18 @@ fn the_panel_pack_holds_every_piece_and_is_reproduced_from_the_record() {
         std::fs::read(&rec).unwrap(),
         "the pack's record is the one check writes"
     );
+    // The letter printed to PDF where a headless Chromium is on the PATH (CI installs one);
+    // the two packs from the record below hold the same PDF to the byte.
+    if chromium().is_some() {
+        assert!(names.contains(&"letter.pdf"), "{names:?}");
+        let pdf = std::fs::read(a.join("letter.pdf")).unwrap();
+        assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 20_000);
+    } else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "chromium is not installed: .ci/run installs it"
+        );
+    }
     // The walk in grid metres is what `route` writes.
     let route = run(&args(&["route"], STOURPAINE, &[]));
     assert_eq!(

@@ -9,6 +9,7 @@ pub mod network;
 pub mod output;
 mod pack;
 pub mod packaging;
+mod pdf;
 pub mod policy_diff;
 pub mod policy_show;
 pub mod policy_test;

@@ -230,12 +230,19 @@ fn write_pack(dir: &Path, base: &Base, report: &Report, inputs: &[&Path]) -> Res
     let method =
         crate::report::method::statement(policy, d, &report.decided.origin, &report.decided.map);
     let json = |v: &dyn erased::Json| -> Result<Vec<u8>> { Ok((v.text()? + "\n").into_bytes()) };
-    let mut files = vec![
-        ("letter.html".to_string(), page(report).into_bytes()),
+    let letter = page(report);
+    let mut files = Vec::new();
+    // The letter as PDF too, when a browser can print it.
+    match super::pdf::browser() {
+        Some(b) => files.push(("letter.pdf".to_string(), super::pdf::print(&b, &letter)?)),
+        None => crate::note!("no letter.pdf in the pack: {}", super::pdf::INSTALL_HINT),
+    }
+    files.extend([
+        ("letter.html".to_string(), letter.into_bytes()),
         ("map.svg".to_string(), svg(&report.decided.map).into_bytes()),
         ("decision-record.json".to_string(), record),
         ("method.json".to_string(), json(&method)?),
-    ];
+    ]);
     if let Some(w) = &report.would_change {
         files.push(("would-change.json".to_string(), json(w)?));
     }
