@@ -53,6 +53,7 @@ figure svg{width:100%;height:auto;display:block;border:1px solid #ddd}
 figcaption{font-size:13px;color:#444;margin-top:4px}
 code{font-family:'DejaVu Sans Mono','Liberation Mono',monospace;font-size:12px;word-break:break-all}
 .r-small{font-size:12px;color:#555}
+.r-method dt{font-weight:600;margin-top:.4em}
 @page{size:A4;margin:14mm}
 @media print{
   body{font-size:11pt}
