@@ -75,7 +75,9 @@ fn a_refusal_says_how_far_short_it_fell_and_what_a_low_income_finding_would_do()
         .as_str()
         .expect("a shortfall");
     assert!(
-        short.contains("1.401 miles longer") && short.contains("1.1.1(ii)"),
+        short.contains("by 1.401 miles")
+            && short.contains(">= 3 mi")
+            && short.contains("1.1.1(ii)"),
         "{short}"
     );
     let low = change(&v, "free school meals");

@@ -694,7 +694,10 @@ fn the_report_says_how_the_distances_were_measured() {
         m.contains(&format!("been {} miles", miles_3dp(shorter))),
         "{m}"
     );
-    assert!(m.contains("less than 6 miles (clause 1.1.4)"), "{m}");
+    assert!(
+        m.contains("less than 6 miles (clause 1.1.4 (Years 7 to 11))"),
+        "{m}"
+    );
     assert!(m.contains("1 mile = 1,609.344 metres"), "{m}");
     // Another year's policy measures on another network date, and says so; a walk with no
     // unsafe stretch on it says so too.

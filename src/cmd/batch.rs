@@ -311,6 +311,13 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
             .with_context(|| format!("cannot create the records folder {}", dir.display()))?;
     }
     if let Some(dir) = &args.letters {
+        // Letters of an earlier run left beside these would be taken for this run's.
+        if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
+            anyhow::bail!(
+                "--letters: the folder {} is not empty: give a new or empty folder",
+                dir.display()
+            );
+        }
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the letters folder {}", dir.display()))?;
     }

@@ -22,14 +22,23 @@ pub fn explain(
     let (policy, area) = (&loaded.policy.policy, &loaded.area.area);
     let mut changes = fact_changes(policy, area, case, &loaded.settings, d);
     let routes = measured_routes(area, &policy.walk_start.rule(), case, d);
+    // Stretches marked unsafe without an audit reference ("edge X") have no audit to set aside.
     let avoided: Vec<String> = routes
         .iter()
         .flat_map(|r| r.audits_avoided.iter().cloned())
+        .filter(|a| !a.starts_with("edge "))
         .collect();
     for audit in avoided {
         let mut s = sources.clone();
         s.ignore_audit.push(audit.clone());
-        let other = load(&s)?;
+        // An audit the what-if cannot set aside is left out of the list, said on stderr.
+        let other = match load(&s) {
+            Ok(o) => o,
+            Err(e) => {
+                crate::note!("note: what would change: audit {audit} not set aside: {e:#}");
+                continue;
+            }
+        };
         let again = decide(
             &other.policy.policy,
             &other.area.area,
@@ -55,6 +64,7 @@ pub fn explain(
         let mut s = sources.clone();
         s.as_of = Some(next.to_string());
         let other = load(&s)?;
+        // (The area loads on any date: edges are chosen by date, never refused for it.)
         let again = decide(
             &other.policy.policy,
             &other.area.area,

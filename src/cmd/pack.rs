@@ -41,6 +41,14 @@ pub fn write(
     mut files: Vec<(String, Vec<u8>)>,
     inputs: &[&Path],
 ) -> Result<()> {
+    // A folder holding anything already would mix this pack with what is there (an older
+    // pack's PDF, say), which the manifest would not list.
+    if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
+        anyhow::bail!(
+            "--pack: the folder {} is not empty: give a new or empty folder",
+            dir.display()
+        );
+    }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot make the pack folder {}", dir.display()))?;
     files.sort_by(|a, b| a.0.cmp(&b.0));

@@ -63,6 +63,7 @@ pub fn print(browser: &Path, html: &str) -> Result<Vec<u8>> {
         }
         if Instant::now() > deadline {
             let _ = child.kill();
+            let _ = child.wait();
             bail!(
                 "{} did not print the letter within two minutes",
                 browser.display()

@@ -233,8 +233,9 @@ fn write_pack(dir: &Path, base: &Base, report: &Report, inputs: &[&Path]) -> Res
     let letter = page(report);
     let mut files = Vec::new();
     // The letter as PDF too, when a browser can print it.
-    match super::pdf::browser() {
-        Some(b) => files.push(("letter.pdf".to_string(), super::pdf::print(&b, &letter)?)),
+    match super::pdf::browser().map(|b| super::pdf::print(&b, &letter)) {
+        Some(Ok(pdf)) => files.push(("letter.pdf".to_string(), pdf)),
+        Some(Err(e)) => crate::note!("no letter.pdf in the pack: {e:#}"),
         None => crate::note!("no letter.pdf in the pack: {}", super::pdf::INSTALL_HINT),
     }
     files.extend([

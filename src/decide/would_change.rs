@@ -87,7 +87,10 @@ pub fn variants(policy: &Policy, area: &Area, case: &Case) -> Vec<(String, Case)
     let school_faith = area
         .school(case.school)
         .and_then(|s| s.religious_character.clone())
-        .filter(|f| !f.trim().is_empty() && !f.eq_ignore_ascii_case("does not apply"));
+        .filter(|f| !f.trim().is_empty() && !f.eq_ignore_ascii_case("does not apply"))
+        // A joint school ("Roman Catholic/Church of England") is of either faith: the first.
+        .and_then(|f| f.split('/').next().map(|p| p.trim().to_string()))
+        .filter(|f| !f.is_empty());
     match (&case.faith, school_faith) {
         (Some(f), _) if case.faith_evidence < needed => {
             let mut v = case.clone();
@@ -132,7 +135,8 @@ pub fn variants(policy: &Policy, area: &Area, case: &Case) -> Vec<(String, Case)
     out
 }
 
-/// The case decided again with each of [`variants`].
+/// The case decided again with each of [`variants`]; a variant the case cannot be decided with
+/// (a year group whose rules need a fact the case does not give) is left out.
 pub fn fact_changes(
     policy: &Policy,
     area: &Area,
@@ -142,19 +146,27 @@ pub fn fact_changes(
 ) -> Vec<Change> {
     variants(policy, area, case)
         .into_iter()
-        .map(|(change, v)| Change::of(d, change, &decide(policy, area, &v, settings)))
+        .filter_map(|(change, v)| {
+            let again = decide(policy, area, &v, settings);
+            (again.outcome != Outcome::Error).then(|| Change::of(d, change, &again))
+        })
         .collect()
 }
 
-/// How far the distance fell short of the limit that refused the child, in words, when a
-/// distance limit did: "the distance would have to be 0.401 miles longer (clause 1.1.1(ii))".
+/// How far the distances missed the limits that refused the child, in words, when distance
+/// limits did: "the distances miss walking route >= 3 mi by 1.401 miles in all (clause
+/// 1.1.1(ii))". Only for a refusal (not a referral), and only a finite miss (no route at all is
+/// said by the decision itself).
 pub fn shortfall(d: &Decision) -> Option<String> {
+    if d.outcome != Outcome::NotEligible {
+        return None;
+    }
     let t = d.threshold.as_ref()?;
-    let short = t.shortfall_m.filter(|&m| m > 0.0)?;
+    let short = t.shortfall_m.filter(|&m| m > 0.0 && m.is_finite())?;
     Some(format!(
-        "the distance would have to be {} miles longer to meet {} (clause {})",
-        Metres(short).miles_3dp(),
+        "the distances miss {} by {} miles in all (clause {})",
         t.limits.join(" and "),
+        Metres(short).miles_3dp(),
         t.clause
     ))
 }

@@ -659,7 +659,7 @@ fn would_change(s: &mut String, r: &Report) {
          rules.</p>\n<ul>\n",
     );
     if let Some(short) = &e.shortfall {
-        let _ = writeln!(s, "<li>To be eligible, {}.</li>", esc(short));
+        let _ = writeln!(s, "<li>{}.</li>", esc(&upper_first(short)));
     }
     for c in &e.changes {
         let basis = c

@@ -22,8 +22,8 @@ pub struct Point {
     pub clause: Option<String>,
 }
 
-/// A distance limit the policy sets, found anywhere in it: the clause it comes under, what it
-/// is measured on (`walking`, `driven`, `straight_line`), the comparison and the miles.
+/// A distance limit the policy's eligibility rules set, found anywhere in them: the clause it
+/// comes under, what it is measured on (`walking`, `driven`, `straight_line`), the comparison and the miles.
 fn limits(policy: &Policy) -> Vec<(String, String, String, f64)> {
     fn walk(
         v: &serde_json::Value,
@@ -32,7 +32,12 @@ fn limits(policy: &Policy) -> Vec<(String, String, String, f64)> {
     ) {
         match v {
             serde_json::Value::Object(m) => {
-                let clause = m.get("clause").and_then(|c| c.as_str()).or(clause);
+                // A band's clause may sit in its own `cite` table.
+                let clause = m
+                    .get("clause")
+                    .or_else(|| m.get("cite").and_then(|c| c.get("clause")))
+                    .and_then(|c| c.as_str())
+                    .or(clause);
                 if let (Some(c), Some(measure), Some(cmp), Some(miles)) = (
                     clause,
                     m.get("measure").and_then(|x| x.as_str()),
@@ -56,9 +61,11 @@ fn limits(policy: &Policy) -> Vec<(String, String, String, f64)> {
             _ => {}
         }
     }
+    // The eligibility rules' limits only: others (the distance to a pick-up point, say) are
+    // not measured to the school.
     let mut out = Vec::new();
     if let Ok(v) = serde_json::to_value(policy) {
-        walk(&v, None, &mut out);
+        walk(&v["rules"], None, &mut out);
     }
     out
 }
@@ -155,9 +162,8 @@ pub fn statement(policy: &Policy, d: &Decision, origin: &Origin, map: &MapData) 
     }
     out.push(Point {
         topic: "What can be walked",
-        text: "Walking routes follow every way the map marks as walkable (roads with a \
-               pavement or verge, footpaths, bridleways and other rights of way), in either \
-               direction: one-way streets bind drivers only."
+        text: "Walking routes follow every way the map marks as walkable, in either direction: \
+               one-way streets bind drivers only."
             .into(),
         clause: None,
     });
@@ -172,6 +178,15 @@ pub fn statement(policy: &Policy, d: &Decision, origin: &Origin, map: &MapData) 
         .find(|r| r.role == RouteRole::Disregarded)
         .map(|r| r.length_mi.clone());
     let unsafe_text = match (map.audits_avoided.is_empty(), disregarded) {
+        _ if d.distances.no_available_walking_route => format!(
+            "Stretches the map or a route safety audit marks as unsafe to walk with an adult are \
+             left out of walking routes{audits}; no available walking route was found from the \
+             home to the school."
+        ),
+        _ if d.distances.walking_m.is_none() => format!(
+            "Stretches the map or a route safety audit marks as unsafe to walk with an adult are \
+             left out of walking routes{audits}; no walk was measured for this decision."
+        ),
         (true, _) => format!(
             "Stretches the map or a route safety audit marks as unsafe to walk with an adult are \
              left out of walking routes{audits}; none of them lies on the shortest walk here."
@@ -273,16 +288,22 @@ mod tests {
         .policy;
         let all = limits(&p);
         let walking = limits_on(&all, "walking");
-        assert!(
-            walking.contains(&"at least 3 miles (clause 1.1.1)".to_string()),
-            "{walking:?}"
+        assert_eq!(
+            walking,
+            [
+                "at least 2 miles (clause 1.1.1(i))",
+                "at least 3 miles (clause 1.1.1(ii))",
+                "more than 2 miles (clause 1.1.4 (Years 5 and 6))",
+                "more than 2 miles (clause 1.1.4 (Years 7 to 11))",
+                "at least 2 miles (clause 1.1.15)",
+                "more than 3 miles (clause Post-16 3)"
+            ]
         );
-        assert!(walking.contains(&"more than 2 miles (clause 1.1.4)".to_string()));
         let driven = limits_on(&all, "driven");
         assert_eq!(
             driven,
             [
-                "less than 6 miles (clause 1.1.4)",
+                "less than 6 miles (clause 1.1.4 (Years 7 to 11))",
                 "no more than 15 miles (clause 1.1.15)"
             ]
         );
