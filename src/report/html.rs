@@ -111,7 +111,7 @@ pub fn outcome_sentences(policy: &Policy, d: &Decision) -> (String, String) {
                         "Application {} is offered transport assistance to {school} under \
                          {basis}{clause}. It is not free transport: the family pays {} a year.",
                         d.id,
-                        Pence(p).display_gbp()
+                        super::words::pounds(p)
                     ),
                 ),
                 (Outcome::Assisted, None) => (
@@ -148,10 +148,15 @@ pub fn outcome_sentences(policy: &Policy, d: &Decision) -> (String, String) {
                 (_, Some(words)) => format!("{words}{clause}."),
                 _ => match (&d.threshold, d.distances.walking_m) {
                     (Some(t), Some(w)) => format!(
-                        "The shortest available walking route from the home to the school is {}; \
-                         the limit that applies is {} (clause {}), which is not met.",
+                        "The shortest available walking route from the home to the school is {}. \
+                         Free transport to this school needs {} (clause {}), so it cannot be \
+                         given.",
                         mi(w),
-                        t.limits.join(" and "),
+                        t.limits
+                            .iter()
+                            .map(|l| super::words::limit(l))
+                            .collect::<Vec<_>>()
+                            .join(" and "),
                         t.clause
                     ),
                     _ => format!("The policy's conditions{clause} are not met."),
@@ -286,7 +291,7 @@ fn figures(s: &mut String, policy: &Policy, sc: &Scenario) {
             "Network as of",
             format!(
                 "{} (clause {})",
-                esc(date),
+                esc(&super::words::date(date)),
                 esc(&policy.network_date.cite.clause)
             ),
         );
@@ -324,9 +329,8 @@ fn next_steps(s: &mut String, policy: &Policy, sc: &Scenario, avoided: &[String]
                         s,
                         "<p>You can apply for a spare seat on a council contract vehicle under \
                          the Surplus Seat Travel Scheme. The charge is <strong \
-                         class=\"r-charge\">{}</strong> a year: {} (clause {}).</p>",
-                        esc(&Pence(p).display_gbp()),
-                        esc(&c.note),
+                         class=\"r-charge\">{}</strong> a year (clause {}).</p>",
+                        esc(&super::words::pounds(p)),
                         esc(&c.clause)
                     );
                 }

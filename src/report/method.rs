@@ -122,7 +122,7 @@ pub fn statement(policy: &Policy, d: &Decision, origin: &Origin, map: &MapData) 
         .network_as_of
         .as_deref()
         .map_or("as supplied, with no date applied".to_string(), |d| {
-            format!("as it was on {d}")
+            format!("as it was on {}", super::words::date(d))
         });
     out.push(Point {
         topic: "The network",

@@ -12,6 +12,7 @@ pub mod html;
 pub mod map;
 pub mod method;
 pub mod text;
+pub mod words;
 
 use crate::decide::Decision;
 use crate::decide::Policy;
