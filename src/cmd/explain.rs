@@ -32,19 +32,13 @@ pub fn explain(
         let mut s = sources.clone();
         s.ignore_audit.push(audit.clone());
         // An audit the what-if cannot set aside is left out of the list, said on stderr.
-        let other = match load(&s) {
-            Ok(o) => o,
+        let again = match decided_with(&s, case) {
+            Ok(again) => again,
             Err(e) => {
                 crate::note!("note: what would change: audit {audit} not set aside: {e:#}");
                 continue;
             }
         };
-        let again = decide(
-            &other.policy.policy,
-            &other.area.area,
-            case,
-            &other.settings,
-        );
         changes.push(Change::of(
             d,
             format!(
@@ -63,14 +57,8 @@ pub fn explain(
     {
         let mut s = sources.clone();
         s.as_of = Some(next.to_string());
-        let other = load(&s)?;
         // (The area loads on any date: edges are chosen by date, never refused for it.)
-        let again = decide(
-            &other.policy.policy,
-            &other.area.area,
-            case,
-            &other.settings,
-        );
+        let again = decided_with(&s, case)?;
         changes.push(Change::of(
             d,
             format!(
@@ -84,4 +72,15 @@ pub fn explain(
         shortfall: shortfall(d),
         changes,
     })
+}
+
+/// The case decided on the policy and area `sources` name (a what-if, another date).
+fn decided_with(sources: &Sources, case: &Case) -> Result<Decision> {
+    let other = load(sources)?;
+    Ok(decide(
+        &other.policy.policy,
+        &other.area.area,
+        case,
+        &other.settings,
+    ))
 }

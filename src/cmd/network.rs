@@ -100,16 +100,8 @@ pub fn import_osm(args: ImportOsmArgs) -> Result<Exit> {
         )
     })?;
     let mut out = create(&args.output)?;
-    write_network_geojson(
-        &mut out,
-        net.edges()
-            .map(|(a, g, _)| (a, g))
-            .collect::<Vec<_>>()
-            .iter()
-            .map(|(a, g)| (a, g)),
-        false,
-    )
-    .with_context(|| format!("cannot write {}", args.output.display()))?;
+    write_network_geojson(&mut out, net.edges().map(|(a, g, _)| (a, g)), false)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
     out.finish()?;
     if let Some(p) = &args.entrances_out {
         let mut w = create(p)?;
@@ -193,16 +185,8 @@ pub fn export(args: ExportArgs) -> Result<Exit> {
     if let Some(p) = &args.geojson {
         let mut w = create(p)?;
         let wgs84 = args.crs == crate::cli::Crs::Wgs84;
-        write_network_geojson(
-            &mut w,
-            net.edges()
-                .map(|(a, g, _)| (a, g))
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|(a, g)| (a, g)),
-            wgs84,
-        )
-        .with_context(|| format!("cannot write {}", p.display()))?;
+        write_network_geojson(&mut w, net.edges().map(|(a, g, _)| (a, g)), wgs84)
+            .with_context(|| format!("cannot write {}", p.display()))?;
         w.finish()?;
     }
     if let Some(p) = &args.csv {

@@ -71,12 +71,17 @@ fn mm(v: f64) -> f64 {
 /// edge, coordinates to the millimetre) that [`read_network_geojson`] reads back to the same
 /// edges; with `wgs84`, RFC 7946 longitude and latitude instead (seven decimals, OSTN15), for web
 /// maps, which this tool does not read back as a network. Streams feature by feature, so a
-/// county-sized network is never held twice in memory.
-pub fn write_network_geojson<'a>(
+/// county-sized network is never held twice in memory; edges may be given borrowed or, as a
+/// network made of flat arrays hands them out, owned.
+pub fn write_network_geojson<A, G>(
     mut w: impl Write,
-    edges: impl IntoIterator<Item = (&'a EdgeAttrs, &'a geo::LineString<f64>)>,
+    edges: impl IntoIterator<Item = (A, G)>,
     wgs84: bool,
-) -> std::io::Result<()> {
+) -> std::io::Result<()>
+where
+    A: std::borrow::Borrow<EdgeAttrs>,
+    G: std::borrow::Borrow<geo::LineString<f64>>,
+{
     if wgs84 {
         w.write_all(br#"{"type":"FeatureCollection","features":["#)?;
     } else {
@@ -86,6 +91,7 @@ pub fn write_network_geojson<'a>(
     }
     let deg = |d: f64| (d * 1e7).round() / 1e7;
     for (i, (a, line)) in edges.into_iter().enumerate() {
+        let (a, line) = (a.borrow(), line.borrow());
         let mut props = serde_json::Map::new();
         props.insert("id".into(), a.id.clone().into());
         if let Some(n) = &a.name {
@@ -470,7 +476,12 @@ mod tests {
         assert!(text.contains("EPSG::27700"), "{text}");
         // An empty network is still a valid (empty) collection.
         let mut out = Vec::new();
-        write_network_geojson(&mut out, std::iter::empty(), false).unwrap();
+        write_network_geojson(
+            &mut out,
+            std::iter::empty::<(&EdgeAttrs, &geo::LineString<f64>)>(),
+            false,
+        )
+        .unwrap();
         assert!(read_network_geojson(Path::new("n.geojson"), &out)
             .unwrap()
             .is_empty());
