@@ -7,6 +7,7 @@
 //! driven limits are measured, and how miles are compared.
 
 use super::map::{MapData, RouteRole};
+use super::words::{comparison as comparison_words, miles as miles_words};
 use crate::decide::{Decision, Policy};
 use crate::provenance::Origin;
 use crate::units::METRES_PER_MILE;
@@ -70,27 +71,6 @@ fn limits(policy: &Policy) -> Vec<(String, String, String, f64)> {
     out
 }
 
-/// A comparison as the family reads it.
-fn comparison_words(symbol: &str) -> &'static str {
-    match symbol {
-        ">=" => "at least",
-        ">" => "more than",
-        "<" => "less than",
-        "<=" => "no more than",
-        _ => "compared with",
-    }
-}
-
-/// Miles as written in a letter: "3 miles", "0.75 miles", "1 mile".
-fn miles_words(miles: f64) -> String {
-    let n = format!("{miles}");
-    if miles == 1.0 {
-        "1 mile".into()
-    } else {
-        format!("{n} miles")
-    }
-}
-
 /// The limits measured on `measure`, in words with their clauses: "at least 3 miles (clause
 /// 1.1.1)".
 fn limits_on(all: &[(String, String, String, f64)], measure: &str) -> Vec<String> {
@@ -99,7 +79,7 @@ fn limits_on(all: &[(String, String, String, f64)], measure: &str) -> Vec<String
         .map(|(c, _, cmp, mi)| {
             format!(
                 "{} {} (clause {c})",
-                comparison_words(cmp),
+                comparison_words(cmp).unwrap_or("compared with"),
                 miles_words(*mi)
             )
         })
@@ -269,8 +249,8 @@ mod tests {
         assert_eq!(miles_words(3.0), "3 miles");
         assert_eq!(miles_words(0.75), "0.75 miles");
         assert_eq!(miles_words(1.0), "1 mile");
-        assert_eq!(comparison_words(">="), "at least");
-        assert_eq!(comparison_words("<"), "less than");
+        assert_eq!(comparison_words(">="), Some("at least"));
+        assert_eq!(comparison_words("<"), Some("less than"));
         let l = |v: &[&str]| listed(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(l(&[]), "");
         assert_eq!(l(&["a"]), "a");

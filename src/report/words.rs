@@ -28,23 +28,37 @@ pub fn date(iso: &str) -> String {
     }
 }
 
-/// A limit as the decision states it ("walking route >= 3 mi") in words ("a walking route of at
-/// least 3 miles"); any other text as it is.
-pub fn limit(text: &str) -> String {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let (measure, op, n) = match parts.as_slice() {
-        [a, b, op, n, "mi"] => (format!("{a} {b}"), *op, *n),
-        _ => return text.to_string(),
-    };
-    let how = match op {
+/// A comparison's symbol as a family reads it: ">=" is "at least".
+pub fn comparison(symbol: &str) -> Option<&'static str> {
+    Some(match symbol {
         ">=" => "at least",
         ">" => "more than",
         "<" => "less than",
         "<=" => "no more than",
-        _ => return text.to_string(),
+        _ => return None,
+    })
+}
+
+/// Miles as written in a letter: "3 miles", "0.75 miles", "1 mile".
+pub fn miles(miles: f64) -> String {
+    if miles == 1.0 {
+        "1 mile".into()
+    } else {
+        format!("{miles} miles")
+    }
+}
+
+/// A limit as the decision states it ("walking route >= 3 mi") in words ("a walking route of at
+/// least 3 miles"); any other text as it is.
+pub fn limit(text: &str) -> String {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [a, b, op, n, "mi"] = parts.as_slice() else {
+        return text.to_string();
     };
-    let unit = if n == "1" { "mile" } else { "miles" };
-    format!("a {measure} of {how} {n} {unit}")
+    match (comparison(op), n.parse::<f64>()) {
+        (Some(how), Ok(n)) => format!("a {a} {b} of {how} {}", miles(n)),
+        _ => text.to_string(),
+    }
 }
 
 #[cfg(test)]
