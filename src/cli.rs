@@ -42,9 +42,10 @@ pub enum Command {
     /// Re-run a decision record against the files it names and report "reproduced" or exactly
     /// what differs (a file, an input, a distance, the outcome).
     Replay(ReplayArgs),
-    /// Write the decision for a case or a decision record as a self-contained HTML letter (the
-    /// outcome, why with the policy's words, what the family can do next, and a map of the
-    /// measured route), or the map alone as SVG. With a what-if, both decisions and routes.
+    /// Write the decision for a case or a decision record as a self-contained HTML letter to the
+    /// family (the outcome, why in plain words, what the family can do next, and a map of the
+    /// measured route) followed by the decision in full for an appeal panel, or the map alone as
+    /// SVG. With a what-if, both decisions and routes.
     Report(ReportArgs),
     /// Turn an area directory into one prepared area file that loads in milliseconds; every
     /// --area accepts it in place of the directory, with the same decisions and source
@@ -213,6 +214,12 @@ fn finite(s: &str) -> Result<f64, String> {
 }
 
 /// `--max-snap`: a distance in metres within [`crate::io::area_dir::check_max_snap`]'s range.
+/// A date written YYYY-MM-DD (a letter's date).
+fn iso_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| "give the date as YYYY-MM-DD, e.g. 2022-06-01".to_string())
+}
+
 fn max_snap_m(s: &str) -> Result<f64, String> {
     let v = finite(s)?;
     crate::io::area_dir::check_max_snap(v)?;
@@ -487,10 +494,16 @@ pub struct BatchArgs {
     #[arg(long, value_name = "DIR")]
     pub records: Option<PathBuf>,
     /// Also write a letter per decided row into this folder (created if needed), named
-    /// ROW-ID.html (the page `report` writes), and index.html listing every row with its
-    /// outcome and letter; rows that could not be decided get no letter and are listed with why.
+    /// ROW-ID.html (the letter the family receives, as `report --family` writes it), and
+    /// index.html listing every row with its outcome and letter; rows that could not be decided
+    /// get no letter and are listed with why.
     #[arg(long, value_name = "DIR")]
     pub letters: Option<PathBuf>,
+    /// The date the letters bear, YYYY-MM-DD (default: today), for rows without a letter_date
+    /// column. Kept in each row's decision record (--records), so a letter made again from the
+    /// record is the same.
+    #[arg(long, value_name = "DATE", value_parser = iso_date, requires = "letters")]
+    pub letter_date: Option<chrono::NaiveDate>,
 }
 
 /// `policy` subcommands.
@@ -780,6 +793,15 @@ pub struct ReportArgs {
     /// From a decision record (--record) it gives the same bytes every time.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "svg", "format"])]
     pub pack: Option<PathBuf>,
+    /// The date the letter bears, YYYY-MM-DD (default: today, or the letter date a record
+    /// gives). A panel pack's decision record keeps it, so the pack is made again the same.
+    #[arg(long, value_name = "DATE", value_parser = iso_date)]
+    pub letter_date: Option<chrono::NaiveDate>,
+    /// Write only the letter the family receives: without the sections for an appeal panel
+    /// that follow it (each clause quoted, the figures in full, how the distances were
+    /// measured, what would change the decision, the data's fingerprints).
+    #[arg(long, conflicts_with = "pack")]
+    pub family: bool,
 }
 
 /// Arguments of `prepare`. The policy and area flags are the shared ones, reworded: here they

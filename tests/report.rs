@@ -158,9 +158,13 @@ fn the_letter_says_the_outcome_first_then_why_with_quotes() {
         .expect("an outcome block");
     assert_eq!(outcome.attribute("data-outcome"), Some("eligible"));
     let first = text
-        .find("is eligible for free home to school transport")
+        .find(
+            "Your child is eligible for free transport to Durweston Church of England Primary \
+               School under the statutory walking distance.",
+        )
         .unwrap();
     assert!(first < text.find("Why").unwrap(), "outcome must come first");
+    // The panel's section states it with the clause.
     assert!(text.contains(
         "Application CHECK is eligible for free home to school transport to Durweston Church of \
          England Primary School under the statutory walking distance (clause 1.1.1(i))."
@@ -181,16 +185,15 @@ fn the_letter_says_the_outcome_first_then_why_with_quotes() {
     ));
     assert!(text.contains("walking route 7.252 mi >= 2 mi, clause 1.1.1(i)"));
     // Self-contained: nothing fetched, nothing run.
-    for bad in [
-        "<script",
-        "<link",
-        "@import",
-        "src=\"",
-        "url(http",
-        "href=\"http",
-    ] {
+    for bad in ["<script", "<link", "@import", "url(http", "href=\"http"] {
         assert!(!html.contains(bad), "the report must not contain {bad}");
     }
+    // The council's logo is embedded, not fetched.
+    assert_eq!(
+        html.matches("src=\"").count(),
+        html.matches("src=\"data:image/").count()
+    );
+    assert!(html.contains("src=\"data:image/svg+xml;base64,"));
 }
 
 #[test]
@@ -215,7 +218,7 @@ fn the_map_distance_and_route_are_those_of_the_decision() {
         by_id(&svg, "route-drive").attribute("data-length-mi"),
         Some(driven_mi.as_str())
     );
-    assert!(svg_text.contains(&format!("Walking route: {walking_mi} mi")));
+    assert!(svg_text.contains(&format!("Walking route: {walking_mi} miles")));
     assert!(html.contains(&format!("{walking_mi} miles")));
     // The line drawn is the route `route` writes, by the transform the SVG states.
     let t = transform(svg.root_element());
@@ -301,7 +304,8 @@ fn a_what_if_shows_both_decisions_and_both_routes() {
         .descendants()
         .filter_map(|n| n.attribute("data-outcome"))
         .collect();
-    assert_eq!(outcomes, ["eligible", "not_eligible"]);
+    // The letter's outcome, the panel's statement of it, and the what-if's.
+    assert_eq!(outcomes, ["eligible", "eligible", "not_eligible"]);
     assert!(html.contains("What if route safety audit RSA-2019-015 had not been made?"));
     let decided = by_id(&doc, "decided-route-walk");
     let what_if = by_id(&doc, "whatif-route-walk");
@@ -597,7 +601,7 @@ fn the_letter_names_the_basis_in_the_policys_words() {
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("policy");
     common::copy_dir(&common::root().join("policy/2022-23"), &policy);
-    let steps = policy.join("next-steps.toml");
+    let steps = policy.join("letter.toml");
     let text = std::fs::read_to_string(&steps).unwrap();
     let edited = text.replace(
         "statutory_distance = \"the statutory walking distance\"",
@@ -619,7 +623,7 @@ fn the_letter_names_the_basis_in_the_policys_words() {
     std::fs::write(&steps, without).unwrap();
     let r = run(&["policy", "show", "--policy", p]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
-    assert!(r.stderr.contains("next-steps.toml"), "{}", r.stderr);
+    assert!(r.stderr.contains("letter.toml"), "{}", r.stderr);
     assert!(
         r.stderr.contains("gives no words for statutory_distance"),
         "{}",
@@ -661,8 +665,10 @@ fn a_letter_quotes_a_clause_once() {
         "fixtures/cases/1.1.3-area-rules/joint-primary-further-catchment-school.toml",
     ]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
+    // Once in the panel's reasons; the letter quotes the deciding clause only when it is short.
     let phrase = "three nearest eligible schools in the case of 1.1.4 above";
-    assert_eq!(r.stdout.matches(phrase).count(), 1, "{}", r.stdout);
+    let panel = &r.stdout[r.stdout.find("class=\"r-panel\"").unwrap()..];
+    assert_eq!(panel.matches(phrase).count(), 1, "{}", r.stdout);
 }
 
 /// Every report says how its distances were measured (clauses 1.1.1, 1.5.3, 1.5.4), from the
@@ -763,6 +769,8 @@ fn the_panel_pack_holds_every_piece_and_is_reproduced_from_the_record() {
     let rec = dir.path().join("record.json");
     let mut check = vec!["check", "--record", rec.to_str().unwrap()];
     check.extend(STOURPAINE);
+    // The letter's date is recorded with the case, so a pack made again dates its letter alike.
+    check.extend(["--set", "letter_date=2022-06-01"]);
     assert_eq!(run(&check).code, Some(0));
     let pack = |name: &str, from: &[&str]| {
         let p = dir.path().join(name);
@@ -770,7 +778,9 @@ fn the_panel_pack_holds_every_piece_and_is_reproduced_from_the_record() {
         assert_eq!(r.code, Some(0), "{}", r.stderr);
         p
     };
-    let a = pack("from-case", STOURPAINE);
+    let mut dated = STOURPAINE.to_vec();
+    dated.extend(["--letter-date", "2022-06-01"]);
+    let a = pack("from-case", &dated);
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(a.join("manifest.json")).unwrap()).unwrap();
     let names: Vec<&str> = manifest["files"]
@@ -782,6 +792,7 @@ fn the_panel_pack_holds_every_piece_and_is_reproduced_from_the_record() {
     for wanted in [
         "decision-record.json",
         "letter.html",
+        "panel.html",
         "map.svg",
         "method.json",
         "route-drive-epsg27700.geojson",

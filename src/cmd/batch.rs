@@ -328,10 +328,18 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         encoding: args.encoding,
         date_order: args.date_format,
     });
-    if args.records.is_none() {
-        // A row keeps its fields (kilobytes) only for a decision record.
+    if args.records.is_none() && args.letters.is_none() {
+        // A row keeps its fields (kilobytes) only for a decision record or a letter.
         header = header.without_fields();
     }
+    // The date the letters bear, kept with each row's fields (so in its decision record) when the
+    // row gives none.
+    let letter_date = args.letters.as_ref().map(|_| {
+        args.letter_date
+            .unwrap_or_else(super::report::today)
+            .format("%Y-%m-%d")
+            .to_string()
+    });
     let mut summary = Summary::new();
     // Rows with text that was not UTF-8, read as Windows-1252.
     let mut decoded_rows = 0u64;
@@ -405,7 +413,14 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         });
         wrote?;
         std::mem::swap(&mut chunk, &mut next_chunk);
-        let (rows, done) = decided_now.expect("the window was decided");
+        let (mut rows, done) = decided_now.expect("the window was decided");
+        if let Some(date) = &letter_date {
+            for r in rows.iter_mut().filter(|r| r.case.is_ok()) {
+                r.fields
+                    .entry("letter_date".into())
+                    .or_insert_with(|| date.clone());
+            }
+        }
         if let Some(dir) = &args.records {
             let decided: Vec<(&Row, &Decision)> = rows
                 .iter()
@@ -531,7 +546,9 @@ fn write_letters(
             };
             if let (Ok(case), false) = (&r.case, d.outcome == Outcome::Error) {
                 let name = record_file_name(&r.id, r.row).replace(".json", ".html");
-                let page = super::report::letter(loaded, case, d);
+                let facts =
+                    crate::report::LetterFacts::from_fields(&r.fields, super::report::today());
+                let page = super::report::letter(loaded, case, d, facts);
                 Output::write_whole(&dir.join(&name), page.as_bytes())?;
                 listed.letter = Some(name);
             }

@@ -21,7 +21,7 @@ use crate::network::Mode;
 use crate::network::WhatIf;
 use crate::provenance::Origin;
 use crate::report::html::what_if_words;
-use crate::report::{gather, page, svg, Report, Scenario};
+use crate::report::{gather, page, svg, LetterFacts, Report, Scenario};
 
 use super::replay::{changed_since, redecide, sources_of, Redecided};
 use super::route::route_geojson;
@@ -95,6 +95,16 @@ struct Base {
     /// The decision record's bytes (from a record: the record itself, reproduced), or the case's
     /// fields to make one from (for a panel pack).
     record: RecordOf,
+    /// Who the letter is to and its date.
+    letter: LetterFacts,
+}
+
+/// Today's date (UTC), the default date of a letter.
+pub(crate) fn today() -> chrono::NaiveDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    chrono::NaiveDate::default() + chrono::Days::new(days)
 }
 
 enum RecordOf {
@@ -102,7 +112,7 @@ enum RecordOf {
     Fields(std::collections::BTreeMap<String, String>),
 }
 
-fn from_record(path: &Path) -> Result<Base> {
+fn from_record(path: &Path, letter_date: Option<chrono::NaiveDate>) -> Result<Base> {
     let stored = read_record(path)?;
     let rec = &stored.record;
     let sources = sources_of(rec, None, None);
@@ -138,7 +148,12 @@ fn from_record(path: &Path) -> Result<Base> {
         );
     }
     let files = rec.origin.policy_files.len() + rec.origin.area_files.len();
+    let mut letter = LetterFacts::from_fields(&rec.case, letter_date.unwrap_or_else(today));
+    if let Some(d) = letter_date {
+        letter.date = d;
+    }
     Ok(Base {
+        letter,
         sources,
         loaded,
         origin,
@@ -169,7 +184,17 @@ fn from_case(args: &ReportArgs) -> Result<Base> {
         &loaded.area.places,
     )?;
     let origin = loaded.origin.clone();
+    let mut fields = fields;
+    // The letter's date is part of what the pack's record keeps, so that its letter is made
+    // again the same.
+    if let Some(d) = args.letter_date {
+        fields.insert("letter_date".into(), d.format("%Y-%m-%d").to_string());
+    }
+    fields
+        .entry("letter_date".into())
+        .or_insert_with(|| today().format("%Y-%m-%d").to_string());
     Ok(Base {
+        letter: LetterFacts::from_fields(&fields, today()),
         sources,
         loaded,
         origin,
@@ -188,7 +213,7 @@ fn write_out(path: &Path, text: &str, what: &str) -> Result<()> {
 /// writes for it, with what would change the decision as far as the case's own facts go (the
 /// changes that need the area loaded again, an audit set aside or another network date, are
 /// for `report` and `check --explain`).
-pub(crate) fn letter(loaded: &Loaded, case: &Case, d: &Decision) -> String {
+pub(crate) fn letter(loaded: &Loaded, case: &Case, d: &Decision, facts: LetterFacts) -> String {
     let policy = &loaded.policy.policy;
     let (decided, _) = scenario_of(
         "As decided".into(),
@@ -208,6 +233,8 @@ pub(crate) fn letter(loaded: &Loaded, case: &Case, d: &Decision) -> String {
         what_if: None,
         provenance_note: None,
         would_change,
+        letter: facts,
+        panel: false,
     })
 }
 
@@ -230,16 +257,25 @@ fn write_pack(dir: &Path, base: &Base, report: &Report, inputs: &[&Path]) -> Res
     let method =
         crate::report::method::statement(policy, d, &report.decided.origin, &report.decided.map);
     let json = |v: &dyn erased::Json| -> Result<Vec<u8>> { Ok((v.text()? + "\n").into_bytes()) };
-    let letter = page(report);
+    let panel = page(report);
+    let letter = page(&Report {
+        panel: false,
+        what_if: None,
+        ..report.clone()
+    });
     let mut files = Vec::new();
-    // The letter as PDF too, when a browser can print it.
-    match super::pdf::browser().map(|b| super::pdf::print(&b, &letter)) {
-        Some(Ok(pdf)) => files.push(("letter.pdf".to_string(), pdf)),
-        Some(Err(e)) => crate::note!("no letter.pdf in the pack: {e:#}"),
-        None => crate::note!("no letter.pdf in the pack: {}", super::pdf::INSTALL_HINT),
+    // Each as PDF too, when a browser can print it.
+    let browser = super::pdf::browser();
+    for (name, html) in [("letter", &letter), ("panel", &panel)] {
+        match browser.as_ref().map(|b| super::pdf::print(b, html)) {
+            Some(Ok(pdf)) => files.push((format!("{name}.pdf"), pdf)),
+            Some(Err(e)) => crate::note!("no {name}.pdf in the pack: {e:#}"),
+            None => crate::note!("no {name}.pdf in the pack: {}", super::pdf::INSTALL_HINT),
+        }
     }
     files.extend([
         ("letter.html".to_string(), letter.into_bytes()),
+        ("panel.html".to_string(), panel.into_bytes()),
         ("map.svg".to_string(), svg(&report.decided.map).into_bytes()),
         ("decision-record.json".to_string(), record),
         ("method.json".to_string(), json(&method)?),
@@ -288,13 +324,19 @@ pub fn run(args: ReportArgs) -> Result<Exit> {
     if let Some(p) = &args.svg {
         refuse_overwriting_inputs("--svg", p, &inputs)?;
     }
-    let base = match &args.record {
-        Some(p) => from_record(p)?,
-        None => from_case(&args)?,
-    };
     let asked = &args.sources;
     let what_if_asked =
         asked.as_of.is_some() || !asked.mark_unsafe.is_empty() || !asked.ignore_audit.is_empty();
+    if args.family && what_if_asked {
+        bail!(
+            "--family writes the family's letter only; a what-if (--as-of, --mark-unsafe, \
+             --ignore-audit) is shown in the sections for the panel: leave out --family"
+        );
+    }
+    let base = match &args.record {
+        Some(p) => from_record(p, args.letter_date)?,
+        None => from_case(&args)?,
+    };
     let (decided, routes) = scenario(
         "As decided".into(),
         &base.loaded,
@@ -339,6 +381,8 @@ pub fn run(args: ReportArgs) -> Result<Exit> {
         what_if,
         provenance_note: base.note.clone(),
         would_change,
+        letter: base.letter.clone(),
+        panel: !args.family,
     };
     if let Some(dir) = &args.pack {
         write_pack(dir, &base, &report, &inputs)?;

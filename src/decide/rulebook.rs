@@ -203,7 +203,7 @@ impl Policy {
         }
         let in_file = |file: &str, e: PolicyError| PolicyError::InFile {
             file: file.to_string(),
-            source: Box::new(e),
+            inner: Box::new(e),
         };
         for (i, a) in area_rules.iter().enumerate() {
             let file = &area_rule_files[i];
@@ -311,6 +311,10 @@ fn check_letter(
                 "[letter.{table}] gives words for {b}, on which no rule decides: is it misspelt?"
             )));
         }
+    }
+    for (name, text) in l.wording() {
+        crate::policy::letter_placeholders(text)
+            .map_err(|e| PolicyError::Letter(format!("[letter] {name} {e}")))?;
     }
     Ok(l)
 }

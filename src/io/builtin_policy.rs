@@ -20,6 +20,14 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../policy/2022-23/home-to-school.toml"),
     ),
     (
+        "policy/2022-23/letter.toml",
+        include_str!("../../policy/2022-23/letter.toml"),
+    ),
+    (
+        "policy/2022-23/logo.svg",
+        include_str!("../../policy/2022-23/logo.svg"),
+    ),
+    (
         "policy/2022-23/next-steps.toml",
         include_str!("../../policy/2022-23/next-steps.toml"),
     ),
@@ -63,12 +71,21 @@ pub fn files(path: &Path) -> Option<Vec<(PathBuf, &'static str)>> {
         .filter(|(f, _)| {
             *f == p
                 || f.strip_prefix(&format!("{p}/"))
-                    .is_some_and(|rest| !rest.contains('/'))
+                    .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".toml"))
         })
         .map(|(f, text)| (builtin(Path::new(f)), *text))
         .collect();
     out.sort();
     Some(out)
+}
+
+/// A built-in file other than a policy file (the letter's logo), by its built-in path.
+pub fn file(path: &Path) -> Option<&'static [u8]> {
+    let p = inner(path)?;
+    FILES
+        .iter()
+        .find(|(f, _)| *f == p)
+        .map(|(_, text)| text.as_bytes())
 }
 
 /// The academic years built in (`2021-22`, `2022-23`), for messages.
@@ -90,7 +107,7 @@ mod tests {
         let dir = builtin(Path::new("policy/2022-23"));
         assert!(is_builtin(&dir) && exists(&dir));
         let files = files(&dir).unwrap();
-        assert_eq!(files.len(), 3);
+        assert_eq!(files.len(), 4);
         for (p, text) in files {
             let rel = p
                 .to_str()

@@ -38,6 +38,7 @@ pub const DATE_FIELDS: &[&str] = &[
     "catchment_changed_on",
     "applied_on",
     "course_starts",
+    "letter_date",
 ];
 
 /// The case fields holding a list of dates separated by `;` or `,`.
@@ -130,6 +131,11 @@ pub const FIELDS: &[&str] = &[
     "safety_audit_on",
     "passes_lost",
     "exceptional_cost_per_day",
+    // The letter only: never decided on, never written to stderr or the decisions file.
+    "child_name",
+    "parent_name",
+    "home_address",
+    "letter_date",
 ];
 
 /// Former names of case fields, still accepted wherever a field is named (CSV headers, column
@@ -234,6 +240,8 @@ pub fn case_from_fields<'a>(
         .text("id")
         .ok_or_else(|| err("id", "is missing"))?
         .to_string();
+    // The letter's date is the letter's alone, but a bad one is refused like any other field.
+    fd.date("letter_date")?;
     let coords = match (
         fd.num("easting")?,
         fd.num("northing")?,

@@ -234,18 +234,85 @@ fn from_layers(path: &Path, read: &PolicyLayers) -> Result<Policy> {
 /// Loads every `*.toml` in the directory, in file-name order (or one file), merged over its base
 /// when it is an overlay.
 pub fn load_policy(path: &Path) -> Result<LoadedPolicy> {
-    let read = read_policy_layers(path)?;
-    let policy = from_layers(path, &read)?;
+    let mut read = read_policy_layers(path)?;
+    let mut policy = from_layers(path, &read)?;
+    read_logo(&mut policy, &mut read)?;
     Ok(LoadedPolicy {
         policy,
         files: read.files,
     })
 }
 
+/// Reads the logo file the letter template names (`[letter.council] logo`), beside the policy
+/// files: the top overlay's folder first, then each base's. It is fingerprinted with them, so a
+/// replayed letter carries the same logo.
+fn read_logo(policy: &mut Policy, read: &mut PolicyLayers) -> Result<()> {
+    let Some(letter) = policy.letter.as_mut() else {
+        return Ok(());
+    };
+    let Some(name) = letter.council.as_ref().and_then(|c| c.logo.clone()) else {
+        return Ok(());
+    };
+    // The file that names the logo, for the errors: the top-most file mentioning it.
+    let file = read
+        .layers
+        .iter()
+        .rev()
+        .flatten()
+        .find(|(_, text)| text.contains("logo"))
+        .map_or_else(|| "the policy".to_string(), |(f, _)| f.clone());
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        bail!(
+            "{file}: [letter.council] logo \"{name}\": give the file name of a logo beside the policy \
+             files, without a folder"
+        );
+    }
+    let media_type = match name
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        _ => bail!("{file}: [letter.council] logo \"{name}\": give an SVG, PNG or JPEG file"),
+    };
+    let dirs: Vec<PathBuf> = read
+        .layers
+        .iter()
+        .rev()
+        .filter_map(|l| l.first())
+        .filter_map(|(file, _)| Path::new(file).parent().map(Path::to_path_buf))
+        .collect();
+    for dir in &dirs {
+        let path = dir.join(&name);
+        let bytes = match builtin_policy::file(&path) {
+            Some(b) => b.to_vec(),
+            None if path.is_file() => std::fs::read(&path).with_context(|| {
+                format!("{file}: cannot read the letter logo {}", path.display())
+            })?,
+            None => continue,
+        };
+        read.files
+            .push(FileHash::of_bytes(path.display().to_string(), &bytes));
+        letter.logo = Some(crate::policy::Logo { media_type, bytes });
+        return Ok(());
+    }
+    bail!(
+        "{file}: [letter.council] logo \"{name}\" is not in {}",
+        dirs.iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" or ")
+    )
+}
+
 /// The merged policy files (for `policy diff`), after checking that they load as a policy.
 pub fn load_merged(path: &Path) -> Result<(LoadedPolicy, Vec<MergedFile>)> {
-    let read = read_policy_layers(path)?;
-    let policy = from_layers(path, &read)?;
+    let mut read = read_policy_layers(path)?;
+    let mut policy = from_layers(path, &read)?;
+    read_logo(&mut policy, &mut read)?;
     let merged = merge_layers(&read.layers)?;
     Ok((
         LoadedPolicy {

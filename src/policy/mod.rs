@@ -10,6 +10,7 @@ mod area_rule;
 mod circumstances;
 pub mod diff;
 mod follow_up;
+mod letter;
 pub mod overlay;
 pub mod ranges;
 mod types;
@@ -22,6 +23,10 @@ pub use types::{Comparison, Gbp, Limit, Measure, Percent, YearGroup, YearRange};
 pub use circumstances::{Finding, Flag, Recorded};
 // Clause 1.1.3: area specific rules.
 pub use area_rule::{AreaRule, AreaRuleForm};
+pub use letter::{
+    check_placeholders as letter_placeholders, fill as fill_letter, Council, Letter, Logo,
+    OutcomeWords, Signatory, Words,
+};
 // Clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2: what follows from a decision.
 pub use follow_up::{
     AdultPass, AppealRules, ExceptionalCost, FollowUps, FuelContribution, JourneyBand, JourneyTime,
@@ -58,11 +63,12 @@ pub enum PolicyError {
     #[error("policy: rule id '{0}' is defined twice")]
     DuplicateRule(String),
     /// An error found when the files are put together, with the file it belongs to.
-    #[error("{file}: {source}")]
+    /// Its message includes the inner error's, so the inner one is not also its source (an error
+    /// chain would say it twice).
+    #[error("{file}: {inner}")]
     InFile {
         file: String,
-        #[source]
-        source: Box<PolicyError>,
+        inner: Box<PolicyError>,
     },
     #[error("policy: rule '{rule}' borrows the criteria of '{wanted}', which is not a rule of the right form")]
     BadReference { rule: String, wanted: String },
@@ -431,32 +437,6 @@ pub struct SurplusSeatScheme {
     pub cite: Cite,
     /// How and when to apply for a seat.
     pub application: Cite,
-}
-
-/// How a letter names each basis to a family ("eligible for transport assistance to X under the
-/// statutory walking distance"): plain words an officer can edit with the policy, not rules. The
-/// table must give words for every basis a rule can decide on, and only for those, so no letter
-/// falls back to a code name and a misspelt basis is caught.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Letter {
-    pub basis: std::collections::BTreeMap<Basis, String>,
-    /// Why a child is refused on a basis, in a sentence the letter gives instead of "the policy's
-    /// conditions are not met" (e.g. pre-school: the council provides no transport at all).
-    #[serde(default)]
-    pub not_eligible: std::collections::BTreeMap<Basis, String>,
-}
-
-impl Letter {
-    /// The words for a basis, as the letter says them.
-    pub fn basis_words(&self, b: &Basis) -> Option<&str> {
-        self.basis.get(b).map(String::as_str)
-    }
-
-    /// The sentence saying why a child is refused on a basis, when the policy gives one.
-    pub fn not_eligible_words(&self, b: &Basis) -> Option<&str> {
-        self.not_eligible.get(b).map(String::as_str)
-    }
 }
 
 /// Transport appeals (clause 5.2): the grounds a refused family may appeal on and the days each

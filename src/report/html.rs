@@ -54,13 +54,13 @@ figcaption{font-size:13px;color:#444;margin-top:4px}
 code{font-family:'DejaVu Sans Mono','Liberation Mono',monospace;font-size:12px;word-break:break-all}
 .r-small{font-size:12px;color:#555}
 .r-method dt{font-weight:600;margin-top:.4em}
-@page{size:A4;margin:14mm}
+@page{size:A4;margin:12mm 14mm}
 @media print{
   body{font-size:11pt}
   main{max-width:none;padding:0}
   h2{margin-top:18px}
   .r-outcome,.r-warning,.r-whatif-banner,blockquote,tr{break-inside:avoid;page-break-inside:avoid}
-  section.r-map{break-before:page;page-break-before:always}
+  section.r-panel{break-before:page;page-break-before:always}
   a{color:inherit;text-decoration:none}
 }
 ";
@@ -78,7 +78,7 @@ fn school_name(d: &Decision) -> String {
 
 /// How the letter names a basis: the policy's own words (`[letter.basis]`), else its code name
 /// in plain spacing (a policy without a letter table still gives a readable sentence).
-fn basis_words(policy: &Policy, b: &Basis) -> String {
+pub(super) fn basis_words(policy: &Policy, b: &Basis) -> String {
     policy
         .letter
         .as_ref()
@@ -305,7 +305,25 @@ fn figures(s: &mut String, policy: &Policy, sc: &Scenario) {
     s.push_str("</table>\n");
 }
 
-fn next_steps(s: &mut String, policy: &Policy, sc: &Scenario, avoided: &[String]) {
+/// What the family can do next: a surplus seat and its price and priority, and how to appeal;
+/// `quoted` adds the policy's own words for each (the panel's copy).
+pub(super) fn next_steps(
+    s: &mut String,
+    policy: &Policy,
+    sc: &Scenario,
+    avoided: &[String],
+    quoted: bool,
+) {
+    let quote_block = |s: &mut String, clause: &str, quote: &str| {
+        if quoted {
+            quote_block(s, clause, quote);
+        }
+    };
+    let quotes = |s: &mut String, policy: &Policy, clause: &str| {
+        if quoted {
+            quotes(s, policy, clause);
+        }
+    };
     let d = &sc.decision;
     s.push_str("<h2>What you can do next</h2>\n");
     if d.outcome == Outcome::Error {
@@ -350,7 +368,11 @@ fn next_steps(s: &mut String, policy: &Policy, sc: &Scenario, avoided: &[String]
                             " Within a category, seats go first to those who live furthest by \
                              the shortest available walking route; for this application that is \
                              {}.",
-                            mi(w)
+                            if quoted {
+                                mi(w)
+                            } else {
+                                super::words::family_miles(w, "walking", &[])
+                            }
                         )
                     })
                     .unwrap_or_default();
@@ -369,8 +391,18 @@ fn next_steps(s: &mut String, policy: &Policy, sc: &Scenario, avoided: &[String]
                 }
             }
             if let Some(scheme) = &policy.surplus_seat_scheme {
-                s.push_str("<p>How and when to apply:</p>\n");
-                quote_block(s, &scheme.application.clause, &scheme.application.quote);
+                let app = &scheme.application;
+                if quoted {
+                    s.push_str("<p>How and when to apply:</p>\n");
+                    quote_block(s, &app.clause, &app.quote);
+                } else {
+                    let _ = writeln!(
+                        s,
+                        "<p>How and when to apply: \u{201c}{}\u{201d} (clause {}).</p>",
+                        esc(&app.quote),
+                        esc(&app.clause)
+                    );
+                }
             }
         }
     }
@@ -435,12 +467,36 @@ fn next_steps(s: &mut String, policy: &Policy, sc: &Scenario, avoided: &[String]
 
 /// What follows from the decision (clauses 1.1.14, 1.5.1, 1.5.2, 2.1, 2.3, 2.4, 5.2): fuel
 /// contribution, pick-up point, adult pass, appeal dates and the like, each with its clause.
-fn follow_ups(s: &mut String, d: &Decision) {
-    if d.follow_ups.is_empty() {
+/// The right of appeal, which the letter's next steps already state for a refusal, is not
+/// repeated.
+pub(super) fn follow_ups(s: &mut String, policy: &Policy, d: &Decision, quoted: bool) {
+    let appeal_said = matches!(d.outcome, Outcome::NotEligible | Outcome::Refer);
+    let shown: Vec<_> = d
+        .follow_ups
+        .iter()
+        .filter(|f| {
+            !(appeal_said
+                && policy
+                    .appeal
+                    .as_ref()
+                    .is_some_and(|a| a.cite.clause == f.clause && f.topic.contains("appeal")))
+        })
+        .collect();
+    if shown.is_empty() {
         return;
     }
     s.push_str("<h2>Arrangements and dates</h2>\n<ul class=\"r-follow-ups\">\n");
-    for f in &d.follow_ups {
+    for f in shown {
+        if !quoted {
+            // The family's letter: the sentence in pounds, without the working.
+            let _ = writeln!(
+                s,
+                "<li>{} (clause {}).</li>",
+                esc(super::words::pounds_in(&f.text).trim_end_matches('.')),
+                esc(&f.clause)
+            );
+            continue;
+        }
         let _ = write!(
             s,
             "<li>{} <span class=\"r-clause\">(clause {})</span>",
@@ -455,7 +511,7 @@ fn follow_ups(s: &mut String, d: &Decision) {
     s.push_str("</ul>\n");
 }
 
-fn map_section(s: &mut String, sc: &Scenario, prefix: &str, caption: &str) {
+pub(super) fn map_section(s: &mut String, sc: &Scenario, prefix: &str, caption: &str) {
     let _ = writeln!(
         s,
         "<figure class=\"r-figure\">\n{}<figcaption>{}</figcaption>\n</figure>",
@@ -692,7 +748,7 @@ fn upper_first(t: &str) -> String {
     }
 }
 
-/// The whole page.
+/// The whole page: the letter, then (for the panel) the decision in full.
 pub fn page(r: &Report) -> String {
     let d = &r.decided.decision;
     let mut s = String::new();
@@ -700,27 +756,37 @@ pub fn page(r: &Report) -> String {
         s,
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta \
          name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>Home to \
-         school transport decision: application {}</title>\n<style>{CSS}</style>\n</head>\n\
+         school transport decision: application {}</title>\n<style>{CSS}{}</style>\n</head>\n\
          <body>\n<main>\n",
-        esc(&d.id)
+        esc(&d.id),
+        super::letter::CSS
     );
+    super::letter::body(&mut s, r);
+    if r.panel {
+        panel(&mut s, r);
+    }
+    s.push_str("</main>\n</body>\n</html>\n");
+    s
+}
+
+/// The sections for an appeal panel, after the letter on a page of their own: each reason with
+/// the policy's words, the figures compared, a what-if, how the distances were measured, what
+/// would change the decision and the data it used.
+fn panel(s: &mut String, r: &Report) {
+    let d = &r.decided.decision;
     let _ = writeln!(
         s,
-        "<h1>Home to school transport: application {}</h1>\n<p class=\"r-meta\">{}, {} ({}).</p>",
+        "<section class=\"r-panel\">\n<h1>For an appeal panel: application {}</h1>\n<p \
+         class=\"r-meta\">{}, {} ({}). The letter above is what the family receives; what follows \
+         gives the decision in full.</p>",
         esc(&d.id),
         esc(&r.policy.meta.council),
         esc(&r.policy.meta.name),
         esc(&r.policy.meta.academic_year)
     );
-    outcome_block(&mut s, r.policy, d);
-    warnings(&mut s, d);
-    reasons(&mut s, r.policy, d);
-    figures(&mut s, r.policy, &r.decided);
-    next_steps(&mut s, r.policy, &r.decided, &r.decided.map.audits_avoided);
-    follow_ups(&mut s, &r.decided.decision);
-    s.push_str("<section class=\"r-map\">\n<h2>The route measured</h2>\n");
-    map_section(&mut s, &r.decided, "decided-", &map_caption(&r.decided));
-    s.push_str("</section>\n");
+    outcome_block(s, r.policy, d);
+    reasons(s, r.policy, d);
+    figures(s, r.policy, &r.decided);
     if let Some(w) = &r.what_if {
         s.push_str("<section class=\"r-what-if\">\n");
         let _ = writeln!(
@@ -731,12 +797,12 @@ pub fn page(r: &Report) -> String {
             esc(&w.label),
             esc(&w.label)
         );
-        outcome_block(&mut s, r.policy, &w.decision);
-        comparison(&mut s, &r.decided, w);
-        warnings(&mut s, &w.decision);
-        reasons(&mut s, r.policy, &w.decision);
+        outcome_block(s, r.policy, &w.decision);
+        comparison(s, &r.decided, w);
+        warnings(s, &w.decision);
+        reasons(s, r.policy, &w.decision);
         map_section(
-            &mut s,
+            s,
             w,
             "whatif-",
             &format!(
@@ -746,9 +812,8 @@ pub fn page(r: &Report) -> String {
         );
         s.push_str("</section>\n");
     }
-    method_statement(&mut s, r);
-    would_change(&mut s, r);
-    provenance(&mut s, r);
-    s.push_str("</main>\n</body>\n</html>\n");
-    s
+    method_statement(s, r);
+    would_change(s, r);
+    provenance(s, r);
+    s.push_str("</section>\n");
 }

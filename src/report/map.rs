@@ -21,6 +21,7 @@ use crate::network::Mode;
 use crate::units::{Metres, METRES_PER_MILE};
 
 use super::esc;
+use super::labels::{box_attr, text_box, Anchor, Box, Placer, Spot};
 
 /// Width of the drawn map, in SVG units (px).
 const MAP_W: f64 = 800.0;
@@ -57,6 +58,8 @@ pub struct MapRoute {
 /// A network edge near the route.
 #[derive(Debug, Clone)]
 pub struct MapEdge {
+    /// The road or path's name in the network, when it has one.
+    pub name: Option<String>,
     pub walk: bool,
     pub drive: bool,
     /// The audit that assessed it unsafe to walk, when it was.
@@ -188,7 +191,8 @@ pub fn gather(
         .iter()
         .map(|r| to_map_route(r, RouteRole::Measured))
         .collect();
-    measured.sort_by_key(|r| r.mode == Mode::Walk);
+    // The driven route is dashed over the walk, so that where they share roads both show.
+    measured.sort_by_key(|r| r.mode == Mode::Drive);
     out_routes.extend(measured);
 
     let walk = routes.iter().find(|r| r.mode == Mode::Walk);
@@ -239,6 +243,7 @@ pub fn gather(
         .edges_meeting(bounds)
         .filter(|(_, g, _)| g.bounding_rect().is_some_and(|r| overlaps(&bounds, &r)))
         .map(|(a, g, _)| MapEdge {
+            name: a.name.clone(),
             walk: a.walk,
             drive: a.drive,
             unsafe_ref: if a.walk && a.unsafe_walk {
@@ -365,22 +370,18 @@ fn route_class(r: &MapRoute) -> &'static str {
 pub fn route_label(r: &MapRoute, unsafe_clause: &str) -> String {
     match (r.role, r.mode) {
         (RouteRole::Disregarded, _) => format!(
-            "Shorter walk over unsafe stretch, disregarded (clause {unsafe_clause}): {} mi",
+            "Shorter walk over unsafe stretch, disregarded (clause {unsafe_clause}): {} miles",
             r.length_mi
         ),
-        (RouteRole::AsDecided, _) => format!("Walking route as decided: {} mi", r.length_mi),
-        (RouteRole::Measured, Mode::Drive) => format!("Driven route: {} mi", r.length_mi),
-        (RouteRole::Measured, _) => format!("Walking route: {} mi", r.length_mi),
+        (RouteRole::AsDecided, _) => format!("Walking route as decided: {} miles", r.length_mi),
+        (RouteRole::Measured, Mode::Drive) => format!("Driven route: {} miles", r.length_mi),
+        (RouteRole::Measured, _) => format!("Walking route: {} miles", r.length_mi),
     }
 }
 
-/// The point half-way along a polyline (by length), for a label.
-fn midpoint(ps: &[[f64; 2]]) -> Option<[f64; 2]> {
-    let total: f64 = ps
-        .windows(2)
-        .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
-        .sum();
-    let mut left = total / 2.0;
+/// The point a fraction `f` of the way along a polyline (by length), for a label.
+fn along(ps: &[[f64; 2]], f: f64) -> Option<[f64; 2]> {
+    let mut left = length(ps) * f;
     for w in ps.windows(2) {
         let l = (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]);
         if l >= left && l > 0.0 {
@@ -402,9 +403,13 @@ const STYLE: &str = "
 .edge-path{stroke:#8a9a6a;stroke-width:1.4;stroke-dasharray:4 3}
 .edge-drive{stroke:#c7b9a0;stroke-width:2.2}
 .edge-unsafe{fill:none;stroke:#d62728;stroke-width:6;stroke-opacity:0.55;stroke-linecap:round}
-.catchment{fill:#7b4fa0;fill-opacity:0.05;stroke:#7b4fa0;stroke-width:1.5;stroke-dasharray:8 4}
+.catchment{fill-opacity:0.05;stroke-width:1.8}
+.catchment-0{fill:#7b4fa0;stroke:#7b4fa0;stroke-dasharray:8 4}
+.catchment-1{fill:#138a72;stroke:#138a72;stroke-dasharray:2 3}
+.catchment-2{fill:#a0522d;stroke:#a0522d;stroke-dasharray:14 4 2 4}
+.catchment-3{fill:#5a5a5a;stroke:#5a5a5a;stroke-dasharray:4 2}
 .route-walk{fill:none;stroke:#1f5fbf;stroke-width:4.5;stroke-linejoin:round;stroke-linecap:round}
-.route-drive{fill:none;stroke:#e08a00;stroke-width:3;stroke-dasharray:10 5;stroke-linejoin:round}
+.route-drive{fill:none;stroke:#e08a00;stroke-width:2.5;stroke-dasharray:9 7;stroke-linejoin:round}
 .route-disregarded{fill:none;stroke:#d62728;stroke-width:2.5;stroke-dasharray:2 4;stroke-linecap:round}
 .route-as-decided{fill:none;stroke:#555;stroke-width:3;stroke-dasharray:6 4;stroke-opacity:0.8}
 .snap{fill:none;stroke:#333;stroke-width:1;stroke-dasharray:2 2}
@@ -416,6 +421,7 @@ const STYLE: &str = "
 text{font-family:'DejaVu Sans','Liberation Sans',Arial,Helvetica,sans-serif;font-size:12px;fill:#1a1a1a}
 .label{paint-order:stroke;stroke:#fbfaf6;stroke-width:3.5px;stroke-linejoin:round}
 .route-label{font-weight:bold;fill:#1f5fbf}
+.street-label{font-size:11px;font-style:italic;fill:#4a4a4a}
 .unsafe-label{fill:#b01c1c;font-weight:bold}
 .title{font-size:15px;font-weight:bold}
 .frame{fill:none;stroke:#444;stroke-width:1}
@@ -450,7 +456,7 @@ pub fn svg_with_ids(m: &MapData, prefix: &str) -> String {
     draw_network(&mut s, m, &t, &p);
     draw_routes(&mut s, m, &t, &p);
     draw_points(&mut s, m, &t);
-    draw_labels(&mut s, m, &t);
+    draw_labels(&mut s, m, &t, [PAD, PAD, PAD + MAP_W, PAD + map_h]);
     s.push_str("</g>\n");
     let _ = writeln!(
         s,
@@ -520,9 +526,19 @@ fn open_document(
     );
 }
 
+/// Each catchment's own style (up to four; a fifth shares the first's).
+fn catchment_class(i: usize) -> &'static str {
+    [
+        "catchment catchment-0",
+        "catchment catchment-1",
+        "catchment catchment-2",
+        "catchment catchment-3",
+    ][i % 4]
+}
+
 /// Catchments, under everything.
 fn draw_catchments(s: &mut String, m: &MapData, t: &Transform) {
-    for c in &m.catchments {
+    for (i, c) in m.catchments.iter().enumerate() {
         let mut d = String::new();
         for ring in &c.rings {
             for (i, p) in ring.iter().enumerate() {
@@ -532,7 +548,8 @@ fn draw_catchments(s: &mut String, m: &MapData, t: &Transform) {
         }
         let _ = writeln!(
             s,
-            "<path class=\"catchment\" fill-rule=\"evenodd\" d=\"{}\"><title>{}</title></path>",
+            "<path class=\"{}\" fill-rule=\"evenodd\" d=\"{}\"><title>{}</title></path>",
+            catchment_class(i),
             d.trim_end(),
             esc(&c.name)
         );
@@ -636,25 +653,60 @@ fn draw_points(s: &mut String, m: &MapData, t: &Transform) {
     );
 }
 
-/// Labels, on top of everything drawn: the home, entrances, unsafe stretches (once each) and the
-/// measured routes with their lengths.
-fn draw_labels(s: &mut String, m: &MapData, t: &Transform) {
+/// Labels, on top of everything drawn, placed so that none covers another or a marker (see
+/// [`super::labels`]): the home, the entrance reached, the measured routes with their lengths,
+/// stretches assessed unsafe (once each), then other entrances and the names of the streets
+/// the walk follows where there is room.
+fn draw_labels(s: &mut String, m: &MapData, t: &Transform, frame: Box) {
+    let mut placer = Placer::new(frame);
     let (hx, hy) = t.apply(m.home);
-    let _ = writeln!(
-        s,
-        "<text class=\"label\" x=\"{}\" y=\"{}\">Home</text>",
-        coord(hx + 12.0),
-        coord(hy + 4.0)
-    );
+    placer.block([hx - 10.0, hy - 11.0, hx + 10.0, hy + 7.0]);
     for g in &m.gates {
         let (x, y) = t.apply(g.point);
-        let _ = writeln!(
-            s,
-            "<text class=\"label\" x=\"{}\" y=\"{}\"{}>{}{}</text>",
-            coord(x + 9.0 * side(x)),
-            coord(y - 7.0),
-            anchor(x),
-            esc(&g.name),
+        placer.block([x - 6.0, y - 6.0, x + 6.0, y + 6.0]);
+    }
+    if let Some((a, _)) = m.access_point {
+        let (x, y) = t.apply(a);
+        placer.block([x - 5.0, y - 5.0, x + 5.0, y + 5.0]);
+    }
+    let mut label =
+        |s: &mut String, spots: &[Spot], text: &str, class: &str, extra: &str, must: bool| {
+            let bold = class.contains("route-label") || class.contains("unsafe-label");
+            let size = if class.contains("street-label") {
+                11.0
+            } else {
+                12.0
+            };
+            let n = text.chars().count();
+            let placed = placer.place(spots, n, size, bold).or_else(|| {
+                // The map must carry this label: at its first place, even if crowded.
+                must.then(|| spots.first().map(|&sp| (sp, text_box(sp, n, size, bold))))
+                    .flatten()
+            });
+            if let Some((sp, b)) = placed {
+                let _ = writeln!(
+                    s,
+                    "<text class=\"{class}\"{extra}{} x=\"{}\" y=\"{}\"{}>{}</text>",
+                    box_attr(&b),
+                    coord(sp.x),
+                    coord(sp.y),
+                    sp.anchor.attr(),
+                    esc(text)
+                );
+            }
+        };
+    label(
+        s,
+        &Placer::around(hx, hy - 2.0, 13.0),
+        "Home",
+        "label",
+        "",
+        true,
+    );
+    let gate_text = |g: &MapGate| {
+        format!(
+            "{}{}",
+            g.name,
             if g.used {
                 " (reached)"
             } else if g.open {
@@ -662,6 +714,56 @@ fn draw_labels(s: &mut String, m: &MapData, t: &Transform) {
             } else {
                 " (closed)"
             }
+        )
+    };
+    for g in m.gates.iter().filter(|g| g.used) {
+        let (x, y) = t.apply(g.point);
+        label(
+            s,
+            &Placer::around(x, y, 9.0),
+            &gate_text(g),
+            "label",
+            "",
+            true,
+        );
+    }
+    for r in m.routes.iter().filter(|r| r.role == RouteRole::Measured) {
+        let mut spots = Vec::new();
+        for f in [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8] {
+            if let Some(p) = along(&r.points, f) {
+                let (x, y) = t.apply(p);
+                spots.extend([
+                    Spot {
+                        x: x + 8.0,
+                        y: y - 8.0,
+                        anchor: Anchor::Start,
+                    },
+                    Spot {
+                        x: x - 8.0,
+                        y: y - 8.0,
+                        anchor: Anchor::End,
+                    },
+                    Spot {
+                        x: x + 8.0,
+                        y: y + 18.0,
+                        anchor: Anchor::Start,
+                    },
+                    Spot {
+                        x: x - 8.0,
+                        y: y + 18.0,
+                        anchor: Anchor::End,
+                    },
+                ]);
+            }
+        }
+        let extra = format!(" data-length-mi=\"{}\"", esc(&r.length_mi));
+        label(
+            s,
+            &spots,
+            &route_label(r, &m.unsafe_clause),
+            "label route-label",
+            &extra,
+            true,
         );
     }
     let mut labelled: Vec<&str> = Vec::new();
@@ -673,33 +775,100 @@ fn draw_labels(s: &mut String, m: &MapData, t: &Transform) {
             continue;
         }
         labelled.push(r);
-        if let Some(p) = midpoint(&e.points) {
+        if let Some(p) = along(&e.points, 0.5) {
             let (x, y) = t.apply(p);
-            let _ = writeln!(
+            label(
                 s,
-                "<text class=\"label unsafe-label\" x=\"{}\" y=\"{}\"{}>Unsafe: {}</text>",
-                coord(x + 8.0 * side(x)),
-                coord(y + 16.0),
-                anchor(x),
-                esc(r)
+                &Placer::around(x, y, 10.0),
+                &format!("Unsafe: {r}"),
+                "label unsafe-label",
+                "",
+                true,
             );
         }
     }
-    for r in m.routes.iter().filter(|r| r.role == RouteRole::Measured) {
-        if let Some(p) = midpoint(&r.points) {
-            let (x, y) = t.apply(p);
-            let dy = if r.mode == Mode::Drive { 18.0 } else { -10.0 };
-            let _ = writeln!(
-                s,
-                "<text class=\"label route-label\" data-length-mi=\"{}\" x=\"{}\" y=\"{}\"{}>{}</text>",
-                esc(&r.length_mi),
-                coord(x + 8.0 * side(x)),
-                coord(y + dy),
-                anchor(x),
-                esc(&route_label(r, &m.unsafe_clause))
-            );
+    for g in m.gates.iter().filter(|g| !g.used) {
+        let (x, y) = t.apply(g.point);
+        label(
+            s,
+            &Placer::around(x, y, 9.0),
+            &gate_text(g),
+            "label",
+            "",
+            false,
+        );
+    }
+    for (name, p) in streets_on_walk(m) {
+        let (x, y) = t.apply(p);
+        let spots = [
+            Spot {
+                x,
+                y: y - 6.0,
+                anchor: Anchor::Middle,
+            },
+            Spot {
+                x,
+                y: y + 15.0,
+                anchor: Anchor::Middle,
+            },
+            Spot {
+                x: x + 8.0,
+                y: y + 4.0,
+                anchor: Anchor::Start,
+            },
+            Spot {
+                x: x - 8.0,
+                y: y + 4.0,
+                anchor: Anchor::End,
+            },
+        ];
+        label(s, &spots, &name, "label street-label", "", false);
+    }
+}
+
+/// The names of the roads and paths the measured walk follows, each once, at the middle of its
+/// longest stretch on the walk, longest first; at most eight.
+fn streets_on_walk(m: &MapData) -> Vec<(String, [f64; 2])> {
+    let Some(walk) = m
+        .routes
+        .iter()
+        .find(|r| r.role == RouteRole::Measured && r.mode != Mode::Drive)
+    else {
+        return Vec::new();
+    };
+    let mut best: Vec<(String, f64, [f64; 2])> = Vec::new();
+    for e in m.edges.iter().filter(|e| e.walk) {
+        let Some(name) = e.name.as_deref().filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        let Some(mid) = along(&e.points, 0.5) else {
+            continue;
+        };
+        if distance_to_line(mid, &walk.points) > 2.0 {
+            continue;
+        }
+        let len = length(&e.points);
+        match best.iter_mut().find(|(n, _, _)| n == name) {
+            Some(b) if b.1 < len => *b = (name.to_string(), len, mid),
+            Some(_) => {}
+            None => best.push((name.to_string(), len, mid)),
         }
     }
+    best.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    best.into_iter().take(8).map(|(n, _, p)| (n, p)).collect()
+}
+
+fn length(ps: &[[f64; 2]]) -> f64 {
+    ps.windows(2)
+        .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
+        .sum()
+}
+
+/// The distance from a point to a polyline.
+fn distance_to_line(p: [f64; 2], ps: &[[f64; 2]]) -> f64 {
+    use geo::Distance as _;
+    let line: geo::LineString<f64> = ps.iter().map(|c| (c[0], c[1])).collect();
+    geo::Euclidean.distance(&geo::Point::new(p[0], p[1]), &line)
 }
 
 /// The legend box at `ly` (below the map): the title, then one symbol and text a row. Opens the
@@ -766,7 +935,7 @@ fn draw_scale_bar(s: &mut String, p: &str, ly: f64, scale: f64) {
         s,
         "<g id=\"{p}scale-bar\" data-miles=\"{bar_mi}\">\
          <path d=\"M{} {} v6 h{} v-6\" fill=\"none\" stroke=\"#1a1a1a\" stroke-width=\"2\"/>\
-         <text x=\"{}\" y=\"{}\" text-anchor=\"end\">Scale: {bar_mi} mi ({:.0} m)</text></g>",
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\">Scale: {bar_mi} miles ({:.0} m)</text></g>",
         coord(bx),
         coord(by),
         coord(bar_px),
@@ -774,24 +943,6 @@ fn draw_scale_bar(s: &mut String, p: &str, ly: f64, scale: f64) {
         coord(by - 8.0),
         bar_m
     );
-}
-
-/// Labels right of a point in the map's left half, left of it in the right half, so that they
-/// stay inside the frame.
-fn side(x: f64) -> f64 {
-    if x > PAD + MAP_W / 2.0 {
-        -1.0
-    } else {
-        1.0
-    }
-}
-
-fn anchor(x: f64) -> &'static str {
-    if x > PAD + MAP_W / 2.0 {
-        " text-anchor=\"end\""
-    } else {
-        ""
-    }
 }
 
 /// A legend symbol.
@@ -881,8 +1032,11 @@ fn legend_items(m: &MapData) -> Vec<(Symbol, String)> {
             format!("Assessed unsafe to walk: {r}"),
         ));
     }
-    for c in &m.catchments {
-        v.push((Symbol::Line("catchment"), c.name.clone()));
+    for (i, c) in m.catchments.iter().enumerate() {
+        v.push((
+            Symbol::Line(catchment_class(i)),
+            format!("Catchment: {}", c.name),
+        ));
     }
     v
 }

@@ -108,8 +108,7 @@ pub fn statement(policy: &Policy, d: &Decision, origin: &Origin, map: &MapData) 
         topic: "The network",
         text: format!(
             "Routes were measured on the map of paths and roads of {} {date}: paths or roads \
-             added after that date are not taken into account. The data files and their \
-             fingerprints are listed under \"The data this decision used\".",
+             added after that date are not taken into account.",
             origin.area_name
         ),
         clause: Some(policy.network_date.cite.clause.clone()),
@@ -231,8 +230,7 @@ pub fn statement(policy: &Policy, d: &Decision, origin: &Origin, map: &MapData) 
         topic: "Miles",
         text: format!(
             "Distances are measured in metres and compared with the policy's limits in miles \
-             at 1 mile = {} metres. Nothing is rounded before it is compared; distances are \
-             shown to three decimal places of a mile.",
+             at 1 mile = {} metres. Nothing is rounded before it is compared.",
             format!("{METRES_PER_MILE}").replace("1609", "1,609")
         ),
         clause: None,

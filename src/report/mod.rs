@@ -9,6 +9,8 @@
 //! text goes through [`esc`].
 
 pub mod html;
+pub mod labels;
+pub mod letter;
 pub mod map;
 pub mod method;
 pub mod text;
@@ -60,6 +62,56 @@ pub struct Report<'a> {
     pub provenance_note: Option<String>,
     /// What would change the decision as made (see `decide::would_change`), for the panel.
     pub would_change: Option<crate::decide::would_change::Explanation>,
+    /// Who the letter is to and its date.
+    pub letter: LetterFacts,
+    /// Whether the page carries the sections for an appeal panel after the letter (each clause
+    /// quoted, the figures in full, how the distances were measured, what would change the
+    /// decision, the data's fingerprints); without them it is the letter a family receives.
+    pub panel: bool,
+}
+
+/// Who a letter is to, and when it is dated: personal data given with the case (`child_name`,
+/// `parent_name`, `home_address`, `letter_date`), which appears in the letter only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterFacts {
+    pub date: chrono::NaiveDate,
+    pub child: Option<String>,
+    pub parent: Option<String>,
+    /// The home address, one line each.
+    pub address: Vec<String>,
+}
+
+impl LetterFacts {
+    /// The facts from a case's fields; `date` when the fields give no `letter_date` (which the
+    /// case reader has checked).
+    pub fn from_fields(
+        fields: &std::collections::BTreeMap<String, String>,
+        date: chrono::NaiveDate,
+    ) -> LetterFacts {
+        let text = |k: &str| {
+            fields
+                .get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        LetterFacts {
+            date: text("letter_date")
+                .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+                .unwrap_or(date),
+            child: text("child_name"),
+            parent: text("parent_name"),
+            // An address in one cell has its lines separated by commas or line breaks.
+            address: text("home_address")
+                .map(|a| {
+                    a.split([',', '\n'])
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// The clause and quote pairs the policy gives for a clause cited by a reason: every table

@@ -20,6 +20,52 @@ pub fn pounds(pence: i64) -> String {
     }
 }
 
+/// Metres to a tenth, thousands separated: "2,572.8".
+pub fn metres(m: f64) -> String {
+    let text = format!("{m:.1}");
+    let (whole, tenth) = text.split_once('.').unwrap_or((&text, "0"));
+    let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{tenth}")
+}
+
+/// Text with each amount written "GBP 0.73" (as decisions state them) written "£0.73".
+pub fn pounds_in(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("GBP ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 4..];
+        let n = after
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+            .unwrap_or(after.len());
+        let amount = after[..n].trim_end_matches(['.', ',']);
+        let pence = amount
+            .replace(',', "")
+            .parse::<f64>()
+            .ok()
+            .filter(|_| !amount.is_empty());
+        match pence {
+            Some(v) => {
+                out.push_str(&pounds((v * 100.0).round() as i64));
+                rest = &after[amount.len()..];
+            }
+            None => {
+                out.push_str("GBP ");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// An ISO date (YYYY-MM-DD) as "1 September 2021"; any other text as it is.
 pub fn date(iso: &str) -> String {
     match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
@@ -61,6 +107,100 @@ pub fn limit(text: &str) -> String {
     }
 }
 
+/// A limit's comparison and miles, from its text as the decision states it ("walking route >= 3
+/// mi"), when it is a limit on that route ("walking" or "driven").
+fn limit_on(text: &str, route: &str) -> Option<(&'static str, f64)> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [a, "route", op, n, "mi"] = parts.as_slice() else {
+        return None;
+    };
+    if *a != route {
+        return None;
+    }
+    Some((comparison(op)?, n.parse().ok()?))
+}
+
+fn meets(how: &str, value: f64, limit: f64) -> bool {
+    match how {
+        "at least" => value >= limit,
+        "more than" => value > limit,
+        "less than" => value < limit,
+        _ => value <= limit,
+    }
+}
+
+/// A distance as a family reads it: "1.6 miles", to one decimal place, or to two or three where
+/// one would put it on the other side of a limit it is compared with (2.96 miles is not "3.0
+/// miles" beside "at least 3 miles"). `route` names the limits that apply ("walking" or
+/// "driven"); the exact figure is in the panel's sections.
+pub fn family_miles(metres: f64, route: &str, limits: &[String]) -> String {
+    let exact = metres / crate::units::METRES_PER_MILE;
+    let limits: Vec<(&str, f64)> = limits.iter().filter_map(|l| limit_on(l, route)).collect();
+    for places in 1..=3 {
+        let f = 10f64.powi(places);
+        let rounded = (exact * f).round() / f;
+        let same_side = limits
+            .iter()
+            .all(|&(how, n)| meets(how, rounded, n) == meets(how, exact, n));
+        if same_side || places == 3 {
+            let text = format!("{rounded:.*}", places as usize);
+            return if text == "1.0" || text == "1.00" || text == "1.000" {
+                format!("{text} mile")
+            } else {
+                format!("{text} miles")
+            };
+        }
+    }
+    unreachable!("the loop returns at three places")
+}
+
+/// A school entrance as a family reads it: a named gate is "the Worgret Road main gate"; an
+/// entrance found from the map's outline of the school ("nearest point of the site boundary to
+/// footway osm:4780 (5 m away)", "where footway osm:12 meets the site boundary") is "the nearest
+/// point of the school grounds on <street>" (the street the walk arrives on, when it has a name);
+/// a school measured to its site reference point is "the school".
+pub fn entrance(name: &str, street: Option<&str>) -> String {
+    let inferred = name.contains("osm:") && name.contains("site boundary");
+    if inferred {
+        return match street {
+            Some(s) => format!("the nearest point of the school grounds on {s}"),
+            None => "the nearest point of the school grounds to the path".into(),
+        };
+    }
+    if name.contains("site reference point") {
+        return "the school".into();
+    }
+    if name.to_lowercase().starts_with("the ") {
+        name.to_string()
+    } else {
+        format!("the {name}")
+    }
+}
+
+/// A road or path as the network names it, or "the road" for an unnamed one (named by its edge
+/// id, which means nothing to a family).
+pub fn road(name: &str) -> String {
+    if name.starts_with("edge ") || name.contains("osm:") || name.is_empty() {
+        "the road".into()
+    } else {
+        name.to_string()
+    }
+}
+
+/// An academic year as written in a policy ("2022-23") in words ("2022 to 2023").
+pub fn academic_year(y: &str) -> String {
+    match y.split_once('-') {
+        Some((a, b))
+            if a.len() == 4
+                && b.len() == 2
+                && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit()) =>
+        {
+            format!("{a} to {}{b}", &a[..2])
+        }
+        _ => y.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +227,43 @@ mod tests {
             "a walking route of more than 1 mile"
         );
         assert_eq!(limit("something else"), "something else");
+    }
+
+    #[test]
+    fn family_distances_never_cross_a_limit() {
+        let m = crate::units::METRES_PER_MILE;
+        let l = vec!["walking route >= 3 mi".to_string()];
+        assert_eq!(family_miles(1.599 * m, "walking", &l), "1.6 miles");
+        assert_eq!(family_miles(2.96 * m, "walking", &l), "2.96 miles");
+        assert_eq!(family_miles(2.9996 * m, "walking", &l), "3.000 miles");
+        assert_eq!(family_miles(3.04 * m, "walking", &l), "3.0 miles");
+        // Driven limits leave walking distances alone.
+        let d = vec!["driven route < 6 mi".to_string()];
+        assert_eq!(family_miles(5.97 * m, "walking", &d), "6.0 miles");
+        assert_eq!(family_miles(5.97 * m, "driven", &d), "5.97 miles");
+        assert_eq!(family_miles(1.02 * m, "walking", &[]), "1.0 mile");
+        assert_eq!(
+            entrance(
+                "nearest point of the site boundary to footway osm:478061978 (5 m away)",
+                Some("Pamphill Lane")
+            ),
+            "the nearest point of the school grounds on Pamphill Lane"
+        );
+        assert_eq!(
+            entrance("Kingston Maurward main drive gate", None),
+            "the Kingston Maurward main drive gate"
+        );
+        assert_eq!(road("edge 12"), "the road");
+        assert_eq!(road("Hardy's Cottage Lane"), "Hardy's Cottage Lane");
+        assert_eq!(academic_year("2022-23"), "2022 to 2023");
+        assert_eq!(academic_year("2022/23"), "2022/23");
+        assert_eq!(metres(2572.84), "2,572.8");
+        assert_eq!(
+            pounds_in("paid at GBP 0.73 per journey, GBP 825.00."),
+            "paid at £0.73 per journey, £825."
+        );
+        assert_eq!(pounds_in("GBP x"), "GBP x");
+        assert_eq!(metres(572.0), "572.0");
+        assert_eq!(metres(1234567.25), "1,234,567.2");
     }
 }
