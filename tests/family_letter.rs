@@ -6,39 +6,14 @@
 
 mod common;
 
-use common::{copy_dir, root, run};
+use common::{chromium, copy_dir, root, run};
 
-/// DEMO-0022: Year 10, Dorset Studio School, 1.599 miles: not eligible (clause 1.1.1(ii)),
-/// surplus seat £825 (clause 1.3.2).
-const STUDIO: &[&str] = &[
-    "--id",
-    "DEMO-0022",
-    "--easting",
-    "372721",
-    "--northing",
-    "92329",
-    "--year",
-    "10",
-    "--sex",
-    "F",
-    "--school",
-    "140977",
-];
+const STUDIO: &[&str] = &common::STUDIO_DEMO_0022;
 
-/// The Stourpaine case: eligible, its short walk over Durweston Bridge disregarded (audit
-/// RSA-2019-015, clause 1.5.4).
-const STOURPAINE: &[&str] = &[
-    "--id",
-    "STOURPAINE-1",
-    "--easting",
-    "386142",
-    "--northing",
-    "109640",
-    "--year",
-    "Y2",
-    "--school",
-    "149456",
-];
+/// The Stourpaine case (see `common`), with an application id.
+fn stourpaine() -> Vec<&'static str> {
+    [&["--id", "STOURPAINE-1"][..], &common::STOURPAINE_Y2].concat()
+}
 
 const NAMES: &[&str] = &[
     "--set",
@@ -58,13 +33,6 @@ fn with(parts: &[&[&str]]) -> Vec<String> {
 fn run_owned(a: &[String]) -> common::Run {
     let v: Vec<&str> = a.iter().map(String::as_str).collect();
     run(&v)
-}
-
-fn chromium() -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| [d.join("chromium"), d.join("chromium-browser")])
-        .find(|p| p.is_file())
 }
 
 /// The pages of a PDF as Chromium writes it: one `/Type /Page` dictionary each.
@@ -165,7 +133,8 @@ fn a_refusal_letter_prints_on_two_a4_pages_at_most_and_an_eligible_one_too() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    for (name, case) in [("refusal", STUDIO), ("eligible", STOURPAINE)] {
+    let stourpaine = stourpaine();
+    for (name, case) in [("refusal", STUDIO), ("eligible", &stourpaine[..])] {
         let pack = dir.path().join(name);
         let a = with(&[&["report", "--pack", pack.to_str().unwrap()], case, NAMES]);
         let r = run_owned(&a);
@@ -216,6 +185,32 @@ fn the_letters_date_is_recorded_and_a_letter_made_again_is_the_same() {
         "2022-07-24",
     ]);
     assert!(r.stdout.contains("24 July 2022"));
+    // A pack from a record must be made again the same: it takes the record's date only.
+    let other = dir.path().join("other-pack");
+    let r = run(&[
+        "report",
+        "--record",
+        rec.to_str().unwrap(),
+        "--pack",
+        other.to_str().unwrap(),
+        "--letter-date",
+        "2022-07-24",
+    ]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("leave out --letter-date"), "{}", r.stderr);
+    // A record that keeps no letter date (from `check --record`) needs one for a pack.
+    let bare = dir.path().join("bare.json");
+    let c = with(&[&["check", "--record", bare.to_str().unwrap()], STUDIO]);
+    assert_eq!(run_owned(&c).code, Some(0));
+    let r = run(&[
+        "report",
+        "--record",
+        bare.to_str().unwrap(),
+        "--pack",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("give --letter-date"), "{}", r.stderr);
     let r = run(&["report", "--letter-date", "24/07/2022"]);
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("--letter-date"), "{}", r.stderr);
@@ -338,9 +333,10 @@ fn label_boxes(svg: &str) -> Vec<(String, [f64; 4])> {
 
 #[test]
 fn the_map_names_the_streets_walked_and_no_label_covers_another() {
+    let stourpaine = stourpaine();
     for (case, street) in [
         (STUDIO, "Hardy's Cottage Lane, Higher Bockhampton"),
-        (STOURPAINE, "A357 Durweston-Blandford road"),
+        (&stourpaine[..], "A357 Durweston-Blandford road"),
     ] {
         let r = run_owned(&with(&[&["report", "--format", "svg"], case]));
         assert_eq!(r.code, Some(0), "{}", r.stderr);
@@ -363,7 +359,7 @@ fn the_map_names_the_streets_walked_and_no_label_covers_another() {
         assert!(drive > walk, "the driven route is drawn last");
     }
     // Two catchments on one map are drawn in two styles, each named in the legend.
-    let r = run_owned(&with(&[&["report", "--format", "svg"], STOURPAINE]));
+    let r = run_owned(&with(&[&["report", "--format", "svg"], &stourpaine]));
     assert!(r.stdout.contains("class=\"catchment catchment-0\""));
     assert!(r.stdout.contains("class=\"catchment catchment-1\""));
     assert!(r

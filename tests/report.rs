@@ -15,33 +15,11 @@ use common::{root, run};
 
 /// Stourpaine, Year 2, Durweston Primary: the short walk over Durweston Bridge is unsafe
 /// (RSA-2019-015), so the available walk is 7.252 miles (clause 1.5.4, 1.1.1(i)).
-const STOURPAINE: &[&str] = &[
-    "--easting",
-    "386142",
-    "--northing",
-    "109640",
-    "--year",
-    "Y2",
-    "--school",
-    "149456",
-];
+const STOURPAINE: &[&str] = &common::STOURPAINE_Y2;
 
 /// DEMO-0022: Year 10 girl, Dorset Studio School, 1.599 miles: not eligible, surplus seat
 /// GBP 825.00 in priority category 2 (clauses 1.1.1(ii), 1.3.2, 1.3.3(ii)).
-const STUDIO: &[&str] = &[
-    "--id",
-    "DEMO-0022",
-    "--easting",
-    "372721",
-    "--northing",
-    "92329",
-    "--year",
-    "10",
-    "--sex",
-    "F",
-    "--school",
-    "140977",
-];
+const STUDIO: &[&str] = &common::STUDIO_DEMO_0022;
 
 const DATED_CASE: &str =
     "fixtures/cases/1.5.3-network-date/default-network-date-path-not-yet-open.toml";
@@ -464,18 +442,7 @@ fn bad_input_is_named_never_a_panic() {
 // The page in a real browser.
 
 /// Debian's chromium, when installed.
-fn chromium() -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for name in ["chromium", "chromium-browser"] {
-            let p = dir.join(name);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
-}
+use common::chromium;
 
 /// Runs the browser headless on `url` with `extra` flags, killed after two minutes.
 fn headless(browser: &Path, extra: &[String], url: &str) {

@@ -99,12 +99,10 @@ struct Base {
     letter: LetterFacts,
 }
 
-/// Today's date (UTC), the default date of a letter.
+/// Today's date where the letter is written (the machine's local time zone), the default date of
+/// a letter.
 pub(crate) fn today() -> chrono::NaiveDate {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
-    chrono::NaiveDate::default() + chrono::Days::new(days)
+    chrono::Local::now().date_naive()
 }
 
 enum RecordOf {
@@ -112,7 +110,37 @@ enum RecordOf {
     Fields(std::collections::BTreeMap<String, String>),
 }
 
-fn from_record(path: &Path, letter_date: Option<chrono::NaiveDate>) -> Result<Base> {
+/// The date of a letter made from a decision record: the one asked for, else the one the record
+/// keeps, else today. A panel pack must be made again the same from its record, so it takes the
+/// record's date and no other, and a record without one needs `--letter-date`.
+fn record_letter_date(
+    path: &Path,
+    recorded: Option<&String>,
+    asked: Option<chrono::NaiveDate>,
+    pack: bool,
+) -> Result<chrono::NaiveDate> {
+    let recorded = recorded.map(|d| {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .with_context(|| format!("{}: the recorded letter_date is not a date", path.display()))
+    });
+    match (recorded.transpose()?, asked, pack) {
+        (Some(r), Some(a), true) if r != a => bail!(
+            "{}: the record dates its letter {r}: a pack from it must carry that date, so that \
+             it is made again the same; leave out --letter-date",
+            path.display()
+        ),
+        (None, None, true) => bail!(
+            "{}: the record keeps no letter date: give --letter-date YYYY-MM-DD for the pack's \
+             letter (a pack made again from the same record and date is the same)",
+            path.display()
+        ),
+        (_, Some(a), _) => Ok(a),
+        (Some(r), None, _) => Ok(r),
+        (None, None, false) => Ok(today()),
+    }
+}
+
+fn from_record(path: &Path, letter_date: Option<chrono::NaiveDate>, pack: bool) -> Result<Base> {
     let stored = read_record(path)?;
     let rec = &stored.record;
     let sources = sources_of(rec, None, None);
@@ -148,10 +176,9 @@ fn from_record(path: &Path, letter_date: Option<chrono::NaiveDate>) -> Result<Ba
         );
     }
     let files = rec.origin.policy_files.len() + rec.origin.area_files.len();
-    let mut letter = LetterFacts::from_fields(&rec.case, letter_date.unwrap_or_else(today));
-    if let Some(d) = letter_date {
-        letter.date = d;
-    }
+    let date = record_letter_date(path, rec.case.get("letter_date"), letter_date, pack)?;
+    let mut letter = LetterFacts::from_fields(&rec.case, date);
+    letter.date = date;
     Ok(Base {
         letter,
         sources,
@@ -334,7 +361,7 @@ pub fn run(args: ReportArgs) -> Result<Exit> {
         );
     }
     let base = match &args.record {
-        Some(p) => from_record(p, args.letter_date)?,
+        Some(p) => from_record(p, args.letter_date, args.pack.is_some())?,
         None => from_case(&args)?,
     };
     let (decided, routes) = scenario(

@@ -253,13 +253,21 @@ fn read_logo(policy: &mut Policy, read: &mut PolicyLayers) -> Result<()> {
     let Some(name) = letter.council.as_ref().and_then(|c| c.logo.clone()) else {
         return Ok(());
     };
-    // The file that names the logo, for the errors: the top-most file mentioning it.
+    // The file that names the logo, for the errors: the top-most file whose TOML sets it.
+    let sets_logo = |text: &str| {
+        text.parse::<toml::Table>().ok().is_some_and(|t| {
+            t.get("letter")
+                .and_then(|l| l.get("council"))
+                .and_then(|c| c.get("logo"))
+                .is_some()
+        })
+    };
     let file = read
         .layers
         .iter()
         .rev()
         .flatten()
-        .find(|(_, text)| text.contains("logo"))
+        .find(|(_, text)| sets_logo(text))
         .map_or_else(|| "the policy".to_string(), |(f, _)| f.clone());
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         bail!(

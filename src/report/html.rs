@@ -327,10 +327,13 @@ pub(super) fn next_steps(
     let d = &sc.decision;
     s.push_str("<h2>What you can do next</h2>\n");
     if d.outcome == Outcome::Error {
-        s.push_str(
+        s.push_str(if quoted {
             "<p>Please check the details given with the application (the reason above says \
-             which) and apply again.</p>\n",
-        );
+             which) and apply again.</p>\n"
+        } else {
+            "<p>Please contact us, quoting our reference, so that we can check the details \
+             given with the application with you.</p>\n"
+        });
         return;
     }
     if d.outcome == Outcome::Eligible {
@@ -719,7 +722,7 @@ fn would_change(s: &mut String, r: &Report) {
          rules.</p>\n<ul>\n",
     );
     if let Some(short) = &e.shortfall {
-        let _ = writeln!(s, "<li>{}.</li>", esc(&upper_first(short)));
+        let _ = writeln!(s, "<li>{}.</li>", esc(&super::words::upper_first(short)));
     }
     for c in &e.changes {
         let basis = c
@@ -730,22 +733,13 @@ fn would_change(s: &mut String, r: &Report) {
         let _ = writeln!(
             s,
             "<li>{}: {}{}. <strong>{}</strong>.</li>",
-            esc(&upper_first(&c.change)),
+            esc(&super::words::upper_first(&c.change)),
             esc(&c.outcome.as_str().replace('_', " ")),
             esc(&basis),
-            esc(&upper_first(c.effect(decided)))
+            esc(&super::words::upper_first(c.effect(decided)))
         );
     }
     s.push_str("</ul>\n</section>\n");
-}
-
-/// The text with its first letter a capital.
-fn upper_first(t: &str) -> String {
-    let mut c = t.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// The whole page: the letter, then (for the panel) the decision in full.

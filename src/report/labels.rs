@@ -8,7 +8,7 @@
 //! (DejaVu Sans is about 0.6 em a character, bold about 0.66), which errs wide.
 
 /// A box: left, top, right, bottom (SVG units, y down).
-pub type Box = [f64; 4];
+pub type Rect = [f64; 4];
 
 /// Where a label's text is anchored: at its start, middle or end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub struct Spot {
 }
 
 /// The box of a text of `chars` characters at `size` px, its baseline at `y`.
-pub fn text_box(s: Spot, chars: usize, size: f64, bold: bool) -> Box {
+pub fn text_box(s: Spot, chars: usize, size: f64, bold: bool) -> Rect {
     let w = chars as f64 * size * if bold { 0.66 } else { 0.6 };
     let left = match s.anchor {
         Anchor::Start => s.x,
@@ -48,19 +48,20 @@ pub fn text_box(s: Spot, chars: usize, size: f64, bold: bool) -> Box {
     [left, s.y - size * 0.95, left + w, s.y + size * 0.3]
 }
 
-fn overlap(a: &Box, b: &Box) -> bool {
+fn overlap(a: &Rect, b: &Rect) -> bool {
     a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
 }
 
 /// The labels placed so far, the markers they must not cover, and the frame they must stay in.
 #[derive(Debug, Clone)]
 pub struct Placer {
-    frame: Box,
-    taken: Vec<Box>,
+    frame: Rect,
+    taken: Vec<Rect>,
 }
 
 impl Placer {
-    pub fn new(frame: Box) -> Placer {
+    /// A placer for labels inside `frame` (the map's drawn area).
+    pub fn new(frame: Rect) -> Placer {
         Placer {
             frame,
             taken: Vec::new(),
@@ -68,11 +69,11 @@ impl Placer {
     }
 
     /// Keeps labels off a marker.
-    pub fn block(&mut self, b: Box) {
+    pub fn block(&mut self, b: Rect) {
         self.taken.push(b);
     }
 
-    fn free(&self, b: &Box) -> bool {
+    fn free(&self, b: &Rect) -> bool {
         b[0] >= self.frame[0]
             && b[1] >= self.frame[1]
             && b[2] <= self.frame[2]
@@ -87,7 +88,7 @@ impl Placer {
         chars: usize,
         size: f64,
         bold: bool,
-    ) -> Option<(Spot, Box)> {
+    ) -> Option<(Spot, Rect)> {
         let found = spots
             .iter()
             .map(|&s| (s, text_box(s, chars, size, bold)))
@@ -149,7 +150,7 @@ impl Placer {
 }
 
 /// The `data-box` attribute recording a label's box.
-pub fn box_attr(b: &Box) -> String {
+pub fn box_attr(b: &Rect) -> String {
     format!(
         " data-box=\"{} {} {} {}\"",
         super::map::coord(b[0]),

@@ -53,7 +53,7 @@ impl Fill {
     fn of(r: &Report, d: &Decision) -> Fill {
         let charge = match d.charge.as_ref().and_then(|c| c.pence) {
             Some(p) => format!("{} a year", words::pounds(p)),
-            None => "a charge the operator sets".into(),
+            None => "set by the operator".into(),
         };
         Fill {
             child: r
@@ -76,7 +76,7 @@ impl Fill {
     }
 
     fn apply(&self, text: &str) -> String {
-        upper_first(&fill_letter(
+        words::upper_first(&fill_letter(
             text,
             &[
                 ("child", &self.child),
@@ -86,14 +86,6 @@ impl Fill {
                 ("year", &self.year),
             ],
         ))
-    }
-}
-
-fn upper_first(t: &str) -> String {
-    let mut c = t.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 
@@ -221,10 +213,17 @@ fn why(s: &mut String, r: &Report, fill: &Fill) {
         .as_ref()
         .map(|t| t.limits.clone())
         .unwrap_or_default();
-    let threshold_decided = d
-        .threshold
-        .as_ref()
-        .is_some_and(|t| d.deciding_clause.as_deref() == Some(t.clause.as_str()));
+    // The distance against the limit is the whole reason only for free transport given on it,
+    // or refused because the distance fell short; an offer at a charge, or a refusal on another
+    // ground under the same clause (a post-16 criterion, say), is told by its reasons.
+    let threshold_decided = d.threshold.as_ref().is_some_and(|t| {
+        d.deciding_clause.as_deref() == Some(t.clause.as_str())
+            && match d.outcome {
+                Outcome::Eligible => true,
+                Outcome::NotEligible => t.shortfall_m.is_some_and(|m| m > 0.0),
+                _ => false,
+            }
+    });
     let ds = &d.distances;
     let walk = ds
         .walking_m
@@ -253,7 +252,7 @@ fn why(s: &mut String, r: &Report, fill: &Fill) {
                     esc(&words::family_miles(v, "driven", &limits))
                 );
             }
-            let verdict = if d.outcome.supported() {
+            let verdict = if d.outcome == Outcome::Eligible {
                 format!(
                     ". Free transport is given where there is {} (clause {}), so {} qualifies.",
                     esc(&needs),
@@ -281,7 +280,7 @@ fn why(s: &mut String, r: &Report, fill: &Fill) {
                 let _ = writeln!(s, "<p>{}</p>", esc(&sentence));
             } else {
                 for t in own {
-                    let _ = writeln!(s, "<p>{}</p>", esc(t));
+                    let _ = writeln!(s, "<p>{}</p>", esc(&words::pounds_in(t)));
                 }
                 if let Some(c) = &d.deciding_clause {
                     let _ = writeln!(s, "<p>This is clause {} of the policy.</p>", esc(c));

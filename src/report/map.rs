@@ -21,7 +21,7 @@ use crate::network::Mode;
 use crate::units::{Metres, METRES_PER_MILE};
 
 use super::esc;
-use super::labels::{box_attr, text_box, Anchor, Box, Placer, Spot};
+use super::labels::{box_attr, text_box, Anchor, Placer, Rect, Spot};
 
 /// Width of the drawn map, in SVG units (px).
 const MAP_W: f64 = 800.0;
@@ -653,11 +653,15 @@ fn draw_points(s: &mut String, m: &MapData, t: &Transform) {
     );
 }
 
+/// Writes one label: the spots to try, its text, class and extra attributes, and whether the
+/// map must carry it.
+type LabelFn<'a> = dyn FnMut(&mut String, &[Spot], &str, &str, &str, bool) + 'a;
+
 /// Labels, on top of everything drawn, placed so that none covers another or a marker (see
 /// [`super::labels`]): the home, the entrance reached, the measured routes with their lengths,
 /// stretches assessed unsafe (once each), then other entrances and the names of the streets
 /// the walk follows where there is room.
-fn draw_labels(s: &mut String, m: &MapData, t: &Transform, frame: Box) {
+fn draw_labels(s: &mut String, m: &MapData, t: &Transform, frame: Rect) {
     let mut placer = Placer::new(frame);
     let (hx, hy) = t.apply(m.home);
     placer.block([hx - 10.0, hy - 11.0, hx + 10.0, hy + 7.0]);
@@ -716,17 +720,21 @@ fn draw_labels(s: &mut String, m: &MapData, t: &Transform, frame: Box) {
             }
         )
     };
-    for g in m.gates.iter().filter(|g| g.used) {
-        let (x, y) = t.apply(g.point);
-        label(
-            s,
-            &Placer::around(x, y, 9.0),
-            &gate_text(g),
-            "label",
-            "",
-            true,
-        );
-    }
+    // The entrance reached must be labelled; the others are where there is room.
+    let gates = |s: &mut String, label: &mut LabelFn, reached: bool| {
+        for g in m.gates.iter().filter(|g| g.used == reached) {
+            let (x, y) = t.apply(g.point);
+            label(
+                s,
+                &Placer::around(x, y, 9.0),
+                &gate_text(g),
+                "label",
+                "",
+                reached,
+            );
+        }
+    };
+    gates(s, &mut label, true);
     for r in m.routes.iter().filter(|r| r.role == RouteRole::Measured) {
         let mut spots = Vec::new();
         for f in [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8] {
@@ -787,17 +795,7 @@ fn draw_labels(s: &mut String, m: &MapData, t: &Transform, frame: Box) {
             );
         }
     }
-    for g in m.gates.iter().filter(|g| !g.used) {
-        let (x, y) = t.apply(g.point);
-        label(
-            s,
-            &Placer::around(x, y, 9.0),
-            &gate_text(g),
-            "label",
-            "",
-            false,
-        );
-    }
+    gates(s, &mut label, false);
     for (name, p) in streets_on_walk(m) {
         let (x, y) = t.apply(p);
         let spots = [

@@ -74,8 +74,11 @@ pub struct Report<'a> {
 /// `parent_name`, `home_address`, `letter_date`), which appears in the letter only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LetterFacts {
+    /// The date the letter bears.
     pub date: chrono::NaiveDate,
+    /// The child's name; the letter says "your child" without it.
     pub child: Option<String>,
+    /// The parent or carer the letter is addressed to; "The parent or carer" without it.
     pub parent: Option<String>,
     /// The home address, one line each.
     pub address: Vec<String>,

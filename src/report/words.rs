@@ -6,14 +6,7 @@
 pub fn pounds(pence: i64) -> String {
     let sign = if pence < 0 { "-" } else { "" };
     let p = pence.unsigned_abs();
-    let whole = (p / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = thousands(&(p / 100).to_string());
     match p % 100 {
         0 => format!("{sign}£{grouped}"),
         pennies => format!("{sign}£{grouped}.{pennies:02}"),
@@ -25,6 +18,11 @@ pub fn metres(m: f64) -> String {
     let text = format!("{m:.1}");
     let (whole, tenth) = text.split_once('.').unwrap_or((&text, "0"));
     let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |d| ("-", d));
+    format!("{sign}{}.{tenth}", thousands(digits))
+}
+
+/// Digits with a comma between each group of three: "1234567" as "1,234,567".
+fn thousands(digits: &str) -> String {
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -32,7 +30,16 @@ pub fn metres(m: f64) -> String {
         }
         grouped.push(c);
     }
-    format!("{sign}{grouped}.{tenth}")
+    grouped
+}
+
+/// The text with its first letter a capital.
+pub fn upper_first(t: &str) -> String {
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// Text with each amount written "GBP 0.73" (as decisions state them) written "£0.73".
@@ -138,11 +145,24 @@ pub fn family_miles(metres: f64, route: &str, limits: &[String]) -> String {
     let limits: Vec<(&str, f64)> = limits.iter().filter_map(|l| limit_on(l, route)).collect();
     for places in 1..=3 {
         let f = 10f64.powi(places);
-        let rounded = (exact * f).round() / f;
-        let same_side = limits
-            .iter()
-            .all(|&(how, n)| meets(how, rounded, n) == meets(how, exact, n));
-        if same_side || places == 3 {
+        let mut rounded = (exact * f).round() / f;
+        let same_side = |v: f64| {
+            limits
+                .iter()
+                .all(|&(how, n)| meets(how, v, n) == meets(how, exact, n))
+        };
+        if !same_side(rounded) && places == 3 {
+            // Within a thousandth of a limit: cut towards the exact figure's side of it.
+            let other = if rounded > exact {
+                (exact * f).floor() / f
+            } else {
+                (exact * f).ceil() / f
+            };
+            if same_side(other) {
+                rounded = other;
+            }
+        }
+        if same_side(rounded) || places == 3 {
             let text = format!("{rounded:.*}", places as usize);
             return if text == "1.0" || text == "1.00" || text == "1.000" {
                 format!("{text} mile")
@@ -235,7 +255,10 @@ mod tests {
         let l = vec!["walking route >= 3 mi".to_string()];
         assert_eq!(family_miles(1.599 * m, "walking", &l), "1.6 miles");
         assert_eq!(family_miles(2.96 * m, "walking", &l), "2.96 miles");
-        assert_eq!(family_miles(2.9996 * m, "walking", &l), "3.000 miles");
+        assert_eq!(family_miles(2.9996 * m, "walking", &l), "2.999 miles");
+        assert_eq!(family_miles(3.0 * m, "walking", &l), "3.0 miles");
+        let more = vec!["walking route > 2 mi".to_string()];
+        assert_eq!(family_miles(2.0004 * m, "walking", &more), "2.001 miles");
         assert_eq!(family_miles(3.04 * m, "walking", &l), "3.0 miles");
         // Driven limits leave walking distances alone.
         let d = vec!["driven route < 6 mi".to_string()];

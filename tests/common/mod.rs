@@ -7,6 +7,45 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// DEMO-0022 of the demo: Year 10, Dorset Studio School, a walk of 1.599 miles: not eligible
+/// (clause 1.1.1(ii)), surplus seat £825 in priority category 2 (clauses 1.3.2, 1.3.3(ii)).
+pub const STUDIO_DEMO_0022: [&str; 12] = [
+    "--id",
+    "DEMO-0022",
+    "--easting",
+    "372721",
+    "--northing",
+    "92329",
+    "--year",
+    "10",
+    "--sex",
+    "F",
+    "--school",
+    "140977",
+];
+
+/// The demo's Stourpaine home, Year 2, Durweston CE Primary: eligible (clause 1.1.1(i)) on a
+/// walk of 7.252 miles, the 0.813-mile walk over Durweston Bridge disregarded (audit
+/// RSA-2019-015, clause 1.5.4).
+pub const STOURPAINE_Y2: [&str; 8] = [
+    "--easting",
+    "386142",
+    "--northing",
+    "109640",
+    "--year",
+    "Y2",
+    "--school",
+    "149456",
+];
+
+/// A headless Chromium on the PATH (`chromium` or `chromium-browser`), if any.
+pub fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|d| [d.join("chromium"), d.join("chromium-browser")])
+        .find(|p| p.is_file())
+}
+
 /// The boundary test area: a straight road with junctions at exact mile figures.
 pub const BOUNDARY: &str = "fixtures/areas/boundary";
 
