@@ -113,3 +113,77 @@ fn a_refusal_says_how_far_short_it_fell_and_what_a_low_income_finding_would_do()
         r.stdout
     );
 }
+
+/// DEMO-0022 again: its 1.599-mile walk follows Bockhampton Lane for most of its length. Were
+/// that road assessed unsafe to walk (clause 1.5.4), the walk would have to go round it: the
+/// list says what that does, and it is the decision `check --mark-unsafe` gives with the same
+/// stretches marked (the road's edges on the walk, read from the decision record).
+#[test]
+fn a_refusal_says_which_road_of_the_walk_assessed_unsafe_would_change_it() {
+    let case = common::STUDIO_DEMO_0022;
+    let v = explained(&case);
+    let road = change(&v, "if Bockhampton Lane (");
+    assert!(
+        road["change"].as_str().unwrap().contains("(clause 1.5.4)"),
+        "{road}"
+    );
+    // The same what-if asked directly: the road's edges on the walk, marked unsafe.
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("r.json");
+    let mut a = vec!["check", "--record", rec.to_str().unwrap()];
+    a.extend(case);
+    assert_eq!(run(&a).code, Some(0));
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&rec).unwrap()).unwrap();
+    let walk_ids: Vec<String> = record["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["mode"] == "walk")
+        .unwrap()["edge_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap().to_string())
+        .collect();
+    let network: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("fixtures/demo/network.geojson")).unwrap(),
+    )
+    .unwrap();
+    let on_road: Vec<String> = network["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["name"] == "Bockhampton Lane")
+        .map(|f| f["properties"]["id"].as_str().unwrap().to_string())
+        .filter(|id| walk_ids.contains(id))
+        .collect();
+    assert!(!on_road.is_empty());
+    let mut direct = vec!["check", "--format", "json"];
+    for id in &on_road {
+        direct.extend(["--mark-unsafe", id.as_str()]);
+    }
+    direct.extend(case);
+    let r = run(&direct);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let asked: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        road["outcome"], asked["outcome"],
+        "{road} vs {}",
+        asked["outcome"]
+    );
+    assert_eq!(road["changes_decision"], asked["outcome"] != v["outcome"]);
+    // An eligible child's walk is not tried road by road: longer would change nothing.
+    let eligible = explained(&common::STOURPAINE_Y2);
+    assert!(
+        !eligible["would_change"]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["change"]
+                .as_str()
+                .unwrap()
+                .contains("were assessed unsafe")),
+        "{eligible}"
+    );
+}

@@ -1,7 +1,8 @@
 //! What would change a decision (`check --explain`, and the report's panel section): the pure
 //! changes of fact (`decide::would_change`), and those that need the area loaded again: each
-//! route safety audit that kept the walk from a shorter route set aside, and the network of the
-//! next admission cycle.
+//! route safety audit that kept the walk from a shorter route set aside, each of the longest
+//! roads of a walk refused as too short assessed unsafe, and the network of the next admission
+//! cycle.
 
 use anyhow::Result;
 
@@ -49,6 +50,32 @@ pub fn explain(
             &again,
         ));
     }
+    // A walk refused as too short would be longer were a road it follows assessed unsafe
+    // (clause 1.5.4): each of the longest few roads and paths of the walk, alone.
+    if d.outcome == crate::decide::Outcome::NotEligible && shortfall(d).is_some() {
+        if let Some(walk) = routes.iter().find(|r| r.mode == crate::network::Mode::Walk) {
+            let stretches = area.network().named_stretches(&walk.edge_ids);
+            for (name, ids, metres) in stretches.into_iter().take(UNSAFE_STRETCHES_TRIED) {
+                let mut s = sources.clone();
+                s.mark_unsafe.extend(ids);
+                let again = match decided_with(&s, case) {
+                    Ok(again) => again,
+                    Err(e) => {
+                        crate::note!("note: what would change: a road not marked unsafe: {e:#}");
+                        continue;
+                    }
+                };
+                changes.push(Change::of(
+                    d,
+                    format!(
+                        "if {name} ({:.0} m of the walk) were assessed unsafe to walk (clause {})",
+                        metres, policy.unavailable_route.cite.clause
+                    ),
+                    &again,
+                ));
+            }
+        }
+    }
     // The network of the next admission cycle (clause 1.5.3): paths opened since would count.
     if let Some(next) = loaded
         .area
@@ -73,6 +100,10 @@ pub fn explain(
         changes,
     })
 }
+
+/// How many of the walk's roads and paths (the longest) are each tried as assessed unsafe: each
+/// loads the area again, and the longest are those a detour round would lengthen the walk most.
+const UNSAFE_STRETCHES_TRIED: usize = 3;
 
 /// The case decided on the policy and area `sources` name (a what-if, another date).
 fn decided_with(sources: &Sources, case: &Case) -> Result<Decision> {

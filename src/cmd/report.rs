@@ -13,7 +13,6 @@ use anyhow::{bail, Context, Result};
 
 use crate::appeal::record::{measured_routes, RecordedRoute};
 use crate::cli::{Crs, ReportArgs, ReportFormat, Sources};
-use crate::decide::would_change::{fact_changes, shortfall, Explanation};
 use crate::decide::{decide, Case, Decision, Outcome};
 use crate::io::output::{refuse_overwriting_inputs, Output};
 use crate::io::record::read_record;
@@ -236,12 +235,9 @@ fn write_out(path: &Path, text: &str, what: &str) -> Result<()> {
         .with_context(|| format!("cannot write the {what} {}", path.display()))
 }
 
-/// The letter for one decided application of a batch (`batch --letters`): the page `report`
-/// writes for it, with what would change the decision as far as the case's own facts go (the
-/// changes that need the area loaded again, an audit set aside or another network date, are
-/// for `report` and `check --explain`).
+/// The letter for one decided application of a batch (`batch --letters`): the family's letter,
+/// as `report --family` writes it (what would change the decision is for the panel's copy).
 pub(crate) fn letter(loaded: &Loaded, case: &Case, d: &Decision, facts: LetterFacts) -> String {
-    let policy = &loaded.policy.policy;
     let (decided, _) = scenario_of(
         "As decided".into(),
         loaded,
@@ -250,16 +246,12 @@ pub(crate) fn letter(loaded: &Loaded, case: &Case, d: &Decision, facts: LetterFa
         d.clone(),
         &[],
     );
-    let would_change = (d.outcome != Outcome::Error).then(|| Explanation {
-        shortfall: shortfall(d),
-        changes: fact_changes(policy, &loaded.area.area, case, &loaded.settings, d),
-    });
     page(&Report {
-        policy,
+        policy: &loaded.policy.policy,
         decided,
         what_if: None,
         provenance_note: None,
-        would_change,
+        would_change: None,
         letter: facts,
         panel: false,
     })

@@ -1104,6 +1104,31 @@ impl Network {
         self.parts.columns.attrs(edge)
     }
 
+    /// The roads and paths the edges `ids` belong to, by name, with the ids and metres of each,
+    /// longest first (then by name); unnamed edges are left out. For "what if this road were
+    /// assessed unsafe" of a route: a family and a panel name a road, not an edge.
+    pub fn named_stretches(&self, ids: &[String]) -> Vec<(String, Vec<String>, f64)> {
+        let wanted: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let mut by_name: Vec<(String, Vec<String>, f64)> = Vec::new();
+        for e in 0..self.edge_count() {
+            let id = self.edge_id(e);
+            if !wanted.contains(id) {
+                continue;
+            }
+            let Some(name) = self.name(e) else { continue };
+            let len = self.parts.topo[e].len;
+            match by_name.iter_mut().find(|(n, _, _)| n == name) {
+                Some((_, ids, m)) => {
+                    ids.push(id.to_string());
+                    *m += len;
+                }
+                None => by_name.push((name.to_string(), vec![id.to_string()], len)),
+            }
+        }
+        by_name.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        by_name
+    }
+
     /// The source's identifier of the edge at `edge`.
     pub(crate) fn edge_id(&self, edge: usize) -> &str {
         self.parts.columns.ids.get(edge)

@@ -280,7 +280,7 @@ fn why(s: &mut String, r: &Report, fill: &Fill) {
                 let _ = writeln!(s, "<p>{}</p>", esc(&sentence));
             } else {
                 for t in own {
-                    let _ = writeln!(s, "<p>{}</p>", esc(&words::pounds_in(t)));
+                    let _ = writeln!(s, "<p>{}</p>", esc(&words::plain(t)));
                 }
                 if let Some(c) = &d.deciding_clause {
                     let _ = writeln!(s, "<p>This is clause {} of the policy.</p>", esc(c));

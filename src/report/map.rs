@@ -834,6 +834,13 @@ fn streets_on_walk(m: &MapData) -> Vec<(String, [f64; 2])> {
     else {
         return Vec::new();
     };
+    // On the walk: an edge whose middle is within this many metres of it.
+    const ON_WALK_M: f64 = 2.0;
+    let line: geo::LineString<f64> = walk.points.iter().map(|c| (c[0], c[1])).collect();
+    let Some(r) = line.bounding_rect() else {
+        return Vec::new();
+    };
+    let (lo, hi) = (r.min(), r.max());
     let mut best: Vec<(String, f64, [f64; 2])> = Vec::new();
     for e in m.edges.iter().filter(|e| e.walk) {
         let Some(name) = e.name.as_deref().filter(|n| !n.is_empty()) else {
@@ -842,7 +849,14 @@ fn streets_on_walk(m: &MapData) -> Vec<(String, [f64; 2])> {
         let Some(mid) = along(&e.points, 0.5) else {
             continue;
         };
-        if distance_to_line(mid, &walk.points) > 2.0 {
+        let near_box = mid[0] >= lo.x - ON_WALK_M
+            && mid[0] <= hi.x + ON_WALK_M
+            && mid[1] >= lo.y - ON_WALK_M
+            && mid[1] <= hi.y + ON_WALK_M;
+        if !near_box
+            || geo::Distance::distance(&geo::Euclidean, &geo::Point::new(mid[0], mid[1]), &line)
+                > ON_WALK_M
+        {
             continue;
         }
         let len = length(&e.points);
@@ -862,12 +876,6 @@ fn length(ps: &[[f64; 2]]) -> f64 {
         .sum()
 }
 
-/// The distance from a point to a polyline.
-fn distance_to_line(p: [f64; 2], ps: &[[f64; 2]]) -> f64 {
-    use geo::Distance as _;
-    let line: geo::LineString<f64> = ps.iter().map(|c| (c[0], c[1])).collect();
-    geo::Euclidean.distance(&geo::Point::new(p[0], p[1]), &line)
-}
 
 /// The legend box at `ly` (below the map): the title, then one symbol and text a row. Opens the
 /// legend group, which the north arrow and scale bar join before it is closed.

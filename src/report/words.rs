@@ -73,6 +73,55 @@ pub fn pounds_in(text: &str) -> String {
     out
 }
 
+/// An officer's sentence as a family reads it: dates in words ("31 August 2022"), limits in
+/// words ("walking route > 3 mi" as "a walking route of more than 3 miles"), other distances in
+/// miles ("2.134 mi" as "2.134 miles") and amounts in pounds ("GBP 825.00" as "£825").
+pub fn plain(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        // A limit: "<walking|driven|straight> route <op> <n> mi", perhaps with trailing
+        // punctuation on "mi".
+        if i + 4 < words.len() && words[i + 1] == "route" {
+            {
+                let last = words[i + 4];
+                let tail = last.trim_start_matches("mi");
+                if last.starts_with("mi") && tail.chars().all(|c| !c.is_alphanumeric()) {
+                    let phrase = format!("{} route {} {} mi", words[i], words[i + 2], words[i + 3]);
+                    let said = limit(&phrase);
+                    if said != phrase {
+                        out.push(format!("{}{tail}", said.trim_start_matches("a ")));
+                        i += 5;
+                        continue;
+                    }
+                }
+            }
+        }
+        let w = words[i];
+        let core = w.trim_end_matches([',', '.', ';', ':', ')']);
+        let tail = &w[core.len()..];
+        let lead = core.len() - core.trim_start_matches('(').len();
+        let (open, body) = core.split_at(lead);
+        if body.len() == 10 && chrono::NaiveDate::parse_from_str(body, "%Y-%m-%d").is_ok() {
+            out.push(format!("{open}{}{tail}", date(body)));
+        } else if w.starts_with("mi")
+            && w.trim_start_matches("mi")
+                .chars()
+                .all(|c| !c.is_alphanumeric())
+            && out
+                .last()
+                .is_some_and(|p| p.trim_start_matches('(').parse::<f64>().is_ok())
+        {
+            out.push(format!("miles{}", w.trim_start_matches("mi")));
+        } else {
+            out.push(w.to_string());
+        }
+        i += 1;
+    }
+    pounds_in(&out.join(" "))
+}
+
 /// An ISO date (YYYY-MM-DD) as "1 September 2021"; any other text as it is.
 pub fn date(iso: &str) -> String {
     match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
@@ -286,6 +335,18 @@ mod tests {
             "paid at £0.73 per journey, £825."
         );
         assert_eq!(pounds_in("GBP x"), "GBP x");
+        assert_eq!(
+            plain("Met: aged 16 on 2022-08-31, under 19"),
+            "Met: aged 16 on 31 August 2022, under 19"
+        );
+        assert_eq!(
+            plain("Not met: walking route > 3 mi (Live over 3 miles)"),
+            "Not met: walking route of more than 3 miles (Live over 3 miles)"
+        );
+        assert_eq!(
+            plain("nearest by straight line (2.134 mi); charge GBP 412.50."),
+            "nearest by straight line (2.134 miles); charge £412.50."
+        );
         assert_eq!(metres(572.0), "572.0");
         assert_eq!(metres(1234567.25), "1,234,567.2");
     }
