@@ -52,7 +52,13 @@ pub fn explain(
     }
     // A walk refused as too short would be longer were a road it follows assessed unsafe
     // (clause 1.5.4): each of the longest few roads and paths of the walk, alone.
-    if d.outcome == crate::decide::Outcome::NotEligible && shortfall(d).is_some() {
+    // Only a walking limit the walk fell short of ("at least", "more than") can be met by a
+    // longer walk.
+    let short_walk = d
+        .threshold
+        .as_ref()
+        .is_some_and(|t| t.limits.iter().any(|l| l.starts_with("walking route >")));
+    if d.outcome == crate::decide::Outcome::NotEligible && shortfall(d).is_some() && short_walk {
         if let Some(walk) = routes.iter().find(|r| r.mode == crate::network::Mode::Walk) {
             let stretches = area.network().named_stretches(&walk.edge_ids);
             for (name, ids, metres) in stretches.into_iter().take(UNSAFE_STRETCHES_TRIED) {
@@ -65,6 +71,11 @@ pub fn explain(
                         continue;
                     }
                 };
+                // The home's or the school's own road, unsafe, can leave no walk to measure at
+                // all: that is no answer to "would a longer walk change it".
+                if again.outcome == crate::decide::Outcome::Error {
+                    continue;
+                }
                 changes.push(Change::of(
                     d,
                     format!(

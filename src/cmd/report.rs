@@ -119,13 +119,22 @@ fn record_letter_date(
     pack: bool,
 ) -> Result<chrono::NaiveDate> {
     let recorded = recorded.map(|d| {
-        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .with_context(|| format!("{}: the recorded letter_date is not a date", path.display()))
+        chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").with_context(|| {
+            format!(
+                "{}: the recorded letter_date is not a date (YYYY-MM-DD)",
+                path.display()
+            )
+        })
     });
-    match (recorded.transpose()?, asked, pack) {
+    // A date asked for stands for a page, whatever the record holds.
+    let recorded = match (recorded, asked, pack) {
+        (Some(Err(_)), Some(_), false) => None,
+        (r, _, _) => r.transpose()?,
+    };
+    match (recorded, asked, pack) {
         (Some(r), Some(a), true) if r != a => bail!(
-            "{}: the record dates its letter {r}: a pack from it must carry that date, so that \
-             it is made again the same; leave out --letter-date",
+            "{}: the record dates its letter otherwise: a pack from it must carry the record's \
+             date, so that it is made again the same; leave out --letter-date",
             path.display()
         ),
         (None, None, true) => bail!(
@@ -214,7 +223,11 @@ fn from_case(args: &ReportArgs) -> Result<Base> {
     // The letter's date is part of what the pack's record keeps, so that its letter is made
     // again the same.
     if let Some(d) = args.letter_date {
-        fields.insert("letter_date".into(), d.format("%Y-%m-%d").to_string());
+        let asked = d.format("%Y-%m-%d").to_string();
+        if fields.get("letter_date").is_some_and(|f| f.trim() != asked) {
+            bail!("--letter-date differs from the case's letter_date: give the letter's date once");
+        }
+        fields.insert("letter_date".into(), asked);
     }
     fields
         .entry("letter_date".into())

@@ -876,7 +876,6 @@ fn length(ps: &[[f64; 2]]) -> f64 {
         .sum()
 }
 
-
 /// The legend box at `ly` (below the map): the title, then one symbol and text a row. Opens the
 /// legend group, which the north arrow and scale bar join before it is closed.
 fn draw_legend(

@@ -81,21 +81,27 @@ pub fn plain(text: &str) -> String {
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
-        // A limit: "<walking|driven|straight> route <op> <n> mi", perhaps with trailing
-        // punctuation on "mi".
-        if i + 4 < words.len() && words[i + 1] == "route" {
+        // A limit: "walking route >= 3 mi", "driven route < 6 mi", "straight line >= 2 mi".
+        if let (Some(&[a, b, op, n, last]), true) = (
+            words.get(i..i + 5),
+            matches!(words.get(i + 1), Some(&"route" | &"line")),
+        ) {
+            if let (Some(tail), Some(how), Ok(v)) =
+                (mi_tail(last), comparison(op), n.parse::<f64>())
             {
-                let last = words[i + 4];
-                let tail = last.trim_start_matches("mi");
-                if last.starts_with("mi") && tail.chars().all(|c| !c.is_alphanumeric()) {
-                    let phrase = format!("{} route {} {} mi", words[i], words[i + 2], words[i + 3]);
-                    let said = limit(&phrase);
-                    if said != phrase {
-                        out.push(format!("{}{tail}", said.trim_start_matches("a ")));
-                        i += 5;
-                        continue;
-                    }
-                }
+                out.push(format!("{a} {b} of {how} {}{tail}", miles(v)));
+                i += 5;
+                continue;
+            }
+        }
+        // A bare comparison: ">= 3 mi" as "at least 3 miles".
+        if let Some(&[op, n, last]) = words.get(i..i + 3) {
+            if let (Some(tail), Some(how), Ok(v)) =
+                (mi_tail(last), comparison(op), n.parse::<f64>())
+            {
+                out.push(format!("{how} {}{tail}", miles(v)));
+                i += 3;
+                continue;
             }
         }
         let w = words[i];
@@ -103,23 +109,25 @@ pub fn plain(text: &str) -> String {
         let tail = &w[core.len()..];
         let lead = core.len() - core.trim_start_matches('(').len();
         let (open, body) = core.split_at(lead);
+        let number = out
+            .last()
+            .and_then(|p| p.trim_start_matches('(').parse::<f64>().ok());
         if body.len() == 10 && chrono::NaiveDate::parse_from_str(body, "%Y-%m-%d").is_ok() {
             out.push(format!("{open}{}{tail}", date(body)));
-        } else if w.starts_with("mi")
-            && w.trim_start_matches("mi")
-                .chars()
-                .all(|c| !c.is_alphanumeric())
-            && out
-                .last()
-                .is_some_and(|p| p.trim_start_matches('(').parse::<f64>().is_ok())
-        {
-            out.push(format!("miles{}", w.trim_start_matches("mi")));
+        } else if let (Some(t), Some(n)) = (mi_tail(w), number) {
+            out.push(format!("{}{t}", if n == 1.0 { "mile" } else { "miles" }));
         } else {
             out.push(w.to_string());
         }
         i += 1;
     }
     pounds_in(&out.join(" "))
+}
+
+/// A word "mi", perhaps with punctuation after it ("mi;"): the punctuation.
+fn mi_tail(w: &str) -> Option<&str> {
+    w.strip_prefix("mi")
+        .filter(|t| t.chars().all(|c| !c.is_alphanumeric()))
 }
 
 /// An ISO date (YYYY-MM-DD) as "1 September 2021"; any other text as it is.
@@ -190,15 +198,17 @@ fn meets(how: &str, value: f64, limit: f64) -> bool {
 /// miles" beside "at least 3 miles"). `route` names the limits that apply ("walking" or
 /// "driven"); the exact figure is in the panel's sections.
 pub fn family_miles(metres: f64, route: &str, limits: &[String]) -> String {
-    let exact = metres / crate::units::METRES_PER_MILE;
+    let mile = crate::units::METRES_PER_MILE;
+    let exact = metres / mile;
     let limits: Vec<(&str, f64)> = limits.iter().filter_map(|l| limit_on(l, route)).collect();
     for places in 1..=3 {
         let f = 10f64.powi(places);
         let mut rounded = (exact * f).round() / f;
+        // Compared in metres, as the decision compares them.
         let same_side = |v: f64| {
             limits
                 .iter()
-                .all(|&(how, n)| meets(how, v, n) == meets(how, exact, n))
+                .all(|&(how, n)| meets(how, v * mile, n * mile) == meets(how, metres, n * mile))
         };
         if !same_side(rounded) && places == 3 {
             // Within a thousandth of a limit: cut towards the exact figure's side of it.
@@ -346,6 +356,14 @@ mod tests {
         assert_eq!(
             plain("nearest by straight line (2.134 mi); charge GBP 412.50."),
             "nearest by straight line (2.134 miles); charge £412.50."
+        );
+        assert_eq!(
+            plain("route: 2.134 mi; the limit is >= 3 mi, which is not met"),
+            "route: 2.134 miles; the limit is at least 3 miles, which is not met"
+        );
+        assert_eq!(
+            plain("straight line < 2 mi. 1 mi away, mid way, 3 mine"),
+            "straight line of less than 2 miles. 1 mile away, mid way, 3 mine"
         );
         assert_eq!(metres(572.0), "572.0");
         assert_eq!(metres(1234567.25), "1,234,567.2");
