@@ -77,3 +77,60 @@ fn an_intake_gets_a_letter_per_decided_row_and_an_index_of_every_row() {
         );
     }
 }
+
+/// `--pdf` prints each letter with the headless Chromium on the PATH: a PDF beside each HTML
+/// letter, linked from the index, two A4 pages at most for these refusals; with no browser on
+/// the PATH the batch stops before deciding anything and says how to install one.
+#[test]
+fn letters_are_printed_to_pdf_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let apps = dir.path().join("apps.csv");
+    std::fs::write(
+        &apps,
+        "id,easting,northing,year_group,sex,school_urn\n\
+         P-1,372721,92329,10,F,140977\n\
+         P-2,372721,92329,11,F,140977\n",
+    )
+    .unwrap();
+    let out = dir.path().join("d.csv");
+    let folder = dir.path().join("letters");
+    let a = [
+        "batch",
+        apps.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--letters",
+        folder.to_str().unwrap(),
+        "--pdf",
+        "--no-progress",
+    ];
+    // No browser: refused up front, naming the option and the fix.
+    let mut bare = common::schoolrun();
+    bare.env("PATH", dir.path());
+    let r = common::run_command(bare, &a);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("--pdf") && r.stderr.contains("apt-get install chromium"));
+    assert!(!folder.exists() && !out.exists());
+    if common::chromium().is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "chromium is not installed: .ci/run installs it"
+        );
+        return;
+    }
+    let r = run(&a);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stderr.contains("2 printed to PDF"), "{}", r.stderr);
+    let index = std::fs::read_to_string(folder.join("index.html")).unwrap();
+    for name in ["000001-P-1", "000002-P-2"] {
+        let pdf = std::fs::read(folder.join(format!("{name}.pdf"))).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let pat = b"/Type /Page";
+        let pages = pdf
+            .windows(pat.len() + 1)
+            .filter(|w| &w[..pat.len()] == pat && w[pat.len()] != b's')
+            .count();
+        assert!((1..=2).contains(&pages), "{name}: {pages} pages");
+        assert!(index.contains(&format!("href=\"{name}.pdf\"")), "{index}");
+    }
+}

@@ -310,6 +310,12 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the records folder {}", dir.display()))?;
     }
+    // The browser that prints the letters, found before anything is decided.
+    let browser = match (args.pdf, super::pdf::browser()) {
+        (false, _) => None,
+        (true, Some(b)) => Some(b),
+        (true, None) => anyhow::bail!("--pdf: {}", super::pdf::INSTALL_HINT),
+    };
     if let Some(dir) = &args.letters {
         // Letters of an earlier run left beside these would be taken for this run's.
         if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
@@ -435,7 +441,9 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
                 .zip(&done)
                 .filter_map(|(r, (_, d))| Some((r, d.decision.as_deref()?)))
                 .collect();
-            listed.extend(pool.install(|| write_letters(dir, &loaded, &decided))?);
+            listed.extend(
+                pool.install(|| write_letters(dir, &loaded, &decided, browser.as_deref()))?,
+            );
         }
         decided = done;
     }
@@ -459,8 +467,21 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
         let path = dir.join("index.html");
         Output::write_whole(&path, letters_index(&listed, &loaded.origin).as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
+        let printed = listed
+            .iter()
+            .filter(|l| matches!(l.pdf, Some(Ok(_))))
+            .count();
+        let unprinted = listed
+            .iter()
+            .filter(|l| matches!(l.pdf, Some(Err(_))))
+            .count();
+        let pdfs = match (args.pdf, unprinted) {
+            (false, _) => String::new(),
+            (true, 0) => format!(", {printed} printed to PDF"),
+            (true, n) => format!(", {printed} printed to PDF ({n} could not be: see index.html)"),
+        };
         note!(
-            "letters: {} written to {}, every row listed in index.html",
+            "letters: {} written to {}{pdfs}, every row listed in index.html",
             listed.iter().filter(|l| l.letter.is_some()).count(),
             dir.display()
         );
@@ -520,6 +541,8 @@ struct Listed {
     letter: Option<String>,
     /// Why the row could not be decided.
     error: Option<String>,
+    /// The letter printed to PDF (with `--pdf`): its file name, or why it could not be.
+    pdf: Option<Result<String, String>>,
 }
 
 /// Writes one letter per decided row (error rows get none), in parallel, each to its own file,
@@ -528,6 +551,7 @@ fn write_letters(
     dir: &Path,
     loaded: &Loaded,
     decided: &[(&Row, &Decision)],
+    browser: Option<&Path>,
 ) -> Result<Vec<Listed>> {
     decided
         .par_iter()
@@ -543,6 +567,7 @@ fn write_letters(
                     .unwrap_or_default(),
                 letter: None,
                 error: d.error.clone(),
+                pdf: None,
             };
             if let (Ok(case), false) = (&r.case, d.outcome == Outcome::Error) {
                 let name = record_file_name(&r.id, r.row).replace(".json", ".html");
@@ -550,6 +575,16 @@ fn write_letters(
                     crate::report::LetterFacts::from_fields(&r.fields, super::report::today());
                 let page = super::report::letter(loaded, case, d, facts);
                 Output::write_whole(&dir.join(&name), page.as_bytes())?;
+                if let Some(b) = browser {
+                    // A letter the browser cannot print keeps its HTML; the index says why.
+                    let pdf_name = name.replace(".html", ".pdf");
+                    listed.pdf = Some(
+                        super::pdf::print(b, &page)
+                            .and_then(|pdf| Output::write_whole(&dir.join(&pdf_name), &pdf))
+                            .map(|()| pdf_name)
+                            .map_err(|e| format!("{e:#}")),
+                    );
+                }
                 listed.letter = Some(name);
             }
             Ok(listed)
@@ -575,8 +610,13 @@ fn letters_index(listed: &[Listed], origin: &crate::provenance::Origin) -> Strin
         esc(&origin.area_name),
     );
     for l in listed {
+        let pdf = match &l.pdf {
+            Some(Ok(f)) => format!(" (<a href=\"{}\">PDF</a>)", esc(f)),
+            Some(Err(e)) => format!(" (no PDF: {})", esc(e)),
+            None => String::new(),
+        };
         let letter = match (&l.letter, &l.error) {
-            (Some(f), _) => format!("<a href=\"{}\">{}</a>", esc(f), esc(f)),
+            (Some(f), _) => format!("<a href=\"{}\">{}</a>{pdf}", esc(f), esc(f)),
             (None, Some(e)) => format!("no letter: {}", esc(e)),
             (None, None) => "no letter".to_string(),
         };
