@@ -505,8 +505,7 @@ pub struct BatchArgs {
     #[arg(long, value_name = "DATE", value_parser = iso_date, requires = "letters")]
     pub letter_date: Option<chrono::NaiveDate>,
     /// Also print each letter to ROW-ID.pdf with a headless Chromium found on the PATH
-    /// (chromium or chromium-browser). Each print starts the browser: about half a second a
-    /// letter on each thread.
+    /// (chromium or chromium-browser), one kept running per thread.
     #[arg(long, requires = "letters")]
     pub pdf: bool,
 }

@@ -313,7 +313,10 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
     // The browser that prints the letters, found before anything is decided.
     let browser = match (args.pdf, super::pdf::browser()) {
         (false, _) => None,
-        (true, Some(b)) => Some(b),
+        (true, Some(b)) => Some(Printers {
+            browser: b,
+            idle: std::sync::Mutex::new(Vec::new()),
+        }),
         (true, None) => anyhow::bail!("--pdf: {}", super::pdf::INSTALL_HINT),
     };
     if let Some(dir) = &args.letters {
@@ -441,9 +444,8 @@ pub fn run(args: BatchArgs) -> Result<Exit> {
                 .zip(&done)
                 .filter_map(|(r, (_, d))| Some((r, d.decision.as_deref()?)))
                 .collect();
-            listed.extend(
-                pool.install(|| write_letters(dir, &loaded, &decided, browser.as_deref()))?,
-            );
+            listed
+                .extend(pool.install(|| write_letters(dir, &loaded, &decided, browser.as_ref()))?);
         }
         decided = done;
     }
@@ -531,6 +533,28 @@ fn decide_row(loaded: &Loaded, r: &Row, input: &str) -> Decision {
     }
 }
 
+/// The browsers printing letters (`--pdf`): one kept running per thread that prints, started
+/// when first needed; one that fails is dropped, and the next letter starts another.
+struct Printers {
+    browser: std::path::PathBuf,
+    idle: std::sync::Mutex<Vec<super::printer::Printer>>,
+}
+
+impl Printers {
+    fn print(&self, html: &str) -> Result<Vec<u8>> {
+        let idle = self.idle.lock().map(|mut v| v.pop()).unwrap_or(None);
+        let mut p = match idle {
+            Some(p) => p,
+            None => super::printer::Printer::start(&self.browser)?,
+        };
+        let pdf = p.print(html)?;
+        if let Ok(mut v) = self.idle.lock() {
+            v.push(p);
+        }
+        Ok(pdf)
+    }
+}
+
 /// One row as the letters' index lists it.
 struct Listed {
     row: u64,
@@ -551,7 +575,7 @@ fn write_letters(
     dir: &Path,
     loaded: &Loaded,
     decided: &[(&Row, &Decision)],
-    browser: Option<&Path>,
+    printers: Option<&Printers>,
 ) -> Result<Vec<Listed>> {
     decided
         .par_iter()
@@ -575,11 +599,11 @@ fn write_letters(
                     crate::report::LetterFacts::from_fields(&r.fields, super::report::today());
                 let page = super::report::letter(loaded, case, d, facts);
                 Output::write_whole(&dir.join(&name), page.as_bytes())?;
-                if let Some(b) = browser {
+                if let Some(p) = printers {
                     // A letter the browser cannot print keeps its HTML; the index says why.
                     let pdf_name = name.replace(".html", ".pdf");
                     listed.pdf = Some(
-                        super::pdf::print(b, &page)
+                        p.print(&page)
                             .and_then(|pdf| Output::write_whole(&dir.join(&pdf_name), &pdf))
                             .map(|()| pdf_name)
                             .map_err(|e| format!("{e:#}")),

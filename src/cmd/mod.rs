@@ -14,6 +14,7 @@ pub mod policy_diff;
 pub mod policy_show;
 pub mod policy_test;
 pub mod prepare;
+mod printer;
 pub mod replay;
 pub mod report;
 pub mod route;

@@ -85,7 +85,7 @@ pub fn print(browser: &Path, html: &str) -> Result<Vec<u8>> {
 
 /// Sets the digits of every `/CreationDate (D:...)` and `/ModDate (D:...)` to 2000-01-01 00:00:00,
 /// in place: the same length, so every offset in the file stays right.
-fn fix_dates(pdf: &mut [u8]) {
+pub(super) fn fix_dates(pdf: &mut [u8]) {
     const FIXED: &[u8; 14] = b"20000101000000";
     for key in [&b"/CreationDate (D:"[..], &b"/ModDate (D:"[..]] {
         let mut at = 0;
