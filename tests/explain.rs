@@ -30,16 +30,7 @@ fn change<'a>(v: &'a serde_json::Value, words: &str) -> &'a serde_json::Value {
 /// walk: not eligible. A low-income finding changes nothing for a child already eligible.
 #[test]
 fn setting_aside_the_audit_that_made_the_walk_long_changes_the_outcome() {
-    let v = explained(&[
-        "--easting",
-        "386142",
-        "--northing",
-        "109640",
-        "--year",
-        "Y2",
-        "--school",
-        "149456",
-    ]);
+    let v = explained(&common::STOURPAINE_Y2);
     assert_eq!(v["outcome"], "eligible");
     let audit = change(&v, "RSA-2019-015");
     assert_eq!(audit["outcome"], "not_eligible", "{audit}");
@@ -56,20 +47,7 @@ fn setting_aside_the_audit_that_made_the_walk_long_changes_the_outcome() {
 /// than 2 miles): still not eligible, now refused on the low-income basis.
 #[test]
 fn a_refusal_says_how_far_short_it_fell_and_what_a_low_income_finding_would_do() {
-    let v = explained(&[
-        "--id",
-        "DEMO-0022",
-        "--easting",
-        "372721",
-        "--northing",
-        "92329",
-        "--year",
-        "10",
-        "--sex",
-        "F",
-        "--school",
-        "140977",
-    ]);
+    let v = explained(&common::STUDIO_DEMO_0022);
     assert_eq!(v["outcome"], "not_eligible");
     let short = v["would_change"]["shortfall"]
         .as_str()

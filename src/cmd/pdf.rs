@@ -15,6 +15,19 @@ pub const INSTALL_HINT: &str =
     "no headless Chromium on the PATH (chromium or chromium-browser): on Debian or Ubuntu, \
      `apt-get install chromium`";
 
+/// How the browser is started for printing, here and in [`super::printer`]: headless, and quiet
+/// (no first-run pages, no network of its own, no sync).
+pub(super) const HEADLESS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
 /// The longest a print may take before the browser is stopped.
 const TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -37,17 +50,8 @@ pub fn print(browser: &Path, html: &str) -> Result<Vec<u8>> {
     std::fs::write(&page, html).context("cannot write the letter to print it")?;
     let profile = dir.path().join("profile");
     let mut child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-        ])
+        .args(HEADLESS)
+        .arg("--no-pdf-header-footer")
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("file://{}", page.display()))

@@ -39,18 +39,8 @@ impl Printer {
     pub fn start(browser: &Path) -> Result<Printer> {
         let dir = tempfile::tempdir().context("cannot make a folder for the browser")?;
         let mut child = Command::new(browser)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--remote-debugging-port=0",
-                "--remote-allow-origins=*",
-            ])
+            .args(super::pdf::HEADLESS)
+            .args(["--remote-debugging-port=0", "--remote-allow-origins=*"])
             .arg(format!(
                 "--user-data-dir={}",
                 dir.path().join("profile").display()
