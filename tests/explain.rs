@@ -66,20 +66,7 @@ fn a_refusal_says_how_far_short_it_fell_and_what_a_low_income_finding_would_do()
     assert_eq!(change(&v, "Year 9")["outcome"], "not_eligible");
     assert_eq!(change(&v, "Year 11")["outcome"], "not_eligible");
     // The text names it too.
-    let r = run(&[
-        "check",
-        "--explain",
-        "--easting",
-        "372721",
-        "--northing",
-        "92329",
-        "--year",
-        "10",
-        "--sex",
-        "F",
-        "--school",
-        "140977",
-    ]);
+    let r = run(&[&["check", "--explain"][..], &common::STUDIO_DEMO_0022].concat());
     assert!(
         r.stdout.contains("What would change this decision"),
         "{}",
