@@ -179,6 +179,10 @@ pub struct Sources {
     /// What if this route safety audit had not been made: leave it out (repeatable).
     #[arg(long, value_name = "REF")]
     pub ignore_audit: Vec<String>,
+    /// Entrances taken as closed, (URN, name): asked by what would change a decision, never on
+    /// the command line.
+    #[arg(skip)]
+    pub closed_entrances: Vec<(u32, String)>,
     /// Flag decisions whose distance is within this many miles of a limit: 0 to 5 [default:
     /// the home point's stated uncertainty where its quality is known (a UPRN or postcode),
     /// else 0.1].

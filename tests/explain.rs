@@ -152,3 +152,43 @@ fn a_refusal_says_which_road_of_the_walk_assessed_unsafe_would_change_it() {
         "{eligible}"
     );
 }
+
+/// DEMO-0027: Year 9, The Purbeck School, a walk of 0.652 miles to its West Street pedestrian
+/// gate: not eligible (clause 1.1.1(ii), 3 miles). The school has a second entrance, the
+/// Worgret Road main gate; were the West Street gate closed, the walk would be measured to that
+/// one (clause 1.1.1: "the nearest available entrance"), a little longer and still far short of
+/// 3 miles: no change.
+#[test]
+fn a_refusal_says_what_closing_the_entrance_reached_would_do() {
+    let v = explained(&[
+        "--id",
+        "DEMO-0027",
+        "--easting",
+        "391726",
+        "--northing",
+        "87808",
+        "--year",
+        "9",
+        "--sex",
+        "M",
+        "--school",
+        "148737",
+    ]);
+    assert_eq!(
+        v["distances"]["walking_entrance"],
+        "West Street pedestrian gate"
+    );
+    let gate = change(&v, "if West Street pedestrian gate were closed");
+    let words = gate["change"].as_str().unwrap();
+    assert!(words.contains("(Worgret Road main gate, "), "{words}");
+    let miles: f64 = words
+        .rsplit(", ")
+        .next()
+        .and_then(|t| t.strip_suffix(" miles)"))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no distance in {words}"));
+    let walked = v["distances"]["walking_m"].as_f64().unwrap() / 1609.344;
+    assert!(miles > walked && miles < 3.0, "{miles} vs {walked}");
+    assert_eq!(gate["outcome"], "not_eligible");
+    assert_eq!(gate["changes_decision"], false);
+}

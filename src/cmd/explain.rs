@@ -1,8 +1,8 @@
 //! What would change a decision (`check --explain`, and the report's panel section): the pure
 //! changes of fact (`decide::would_change`), and those that need the area loaded again: each
 //! route safety audit that kept the walk from a shorter route set aside, each of the longest
-//! roads of a walk refused as too short assessed unsafe, and the network of the next admission
-//! cycle.
+//! roads of a walk refused as too short assessed unsafe, the entrance it reaches closed (the walk
+//! then measured to the next), and the network of the next admission cycle.
 
 use anyhow::Result;
 
@@ -84,6 +84,40 @@ pub fn explain(
                     ),
                     &again,
                 ));
+            }
+        }
+    }
+    // Another entrance: the walk measured to the school's next nearest open entrance, were the
+    // one it reaches closed (clause 1.1.1: "the nearest available entrance").
+    if let (Some(school), Some(entrance)) = (&d.school, &d.distances.walking_entrance) {
+        let others = area
+            .gates(school.urn)
+            .iter()
+            .filter(|g| g.open && g.name != *entrance)
+            .count();
+        if d.outcome == crate::decide::Outcome::NotEligible && short_walk && others > 0 {
+            let mut s = sources.clone();
+            s.closed_entrances.push((school.urn.0, entrance.clone()));
+            match decided_with(&s, case) {
+                Ok(again) if again.outcome != crate::decide::Outcome::Error => {
+                    changes.push(Change::of(
+                        d,
+                        format!(
+                            "if {entrance} were closed, the walk measured to the school's next \
+                             nearest open entrance{}",
+                            match (&again.distances.walking_entrance, again.distances.walking_m) {
+                                (Some(e), Some(m)) => format!(
+                                    " ({e}, {} miles)",
+                                    crate::units::Metres(m).miles_3dp()
+                                ),
+                                _ => String::new(),
+                            }
+                        ),
+                        &again,
+                    ));
+                }
+                Ok(_) => {}
+                Err(e) => crate::note!("note: what would change: no other entrance tried: {e:#}"),
             }
         }
     }

@@ -62,6 +62,7 @@ pub(super) fn sources_of(rec: &RecordIn, policy: Option<&Path>, area: Option<&Pa
         as_of: rec.sources.as_of.clone(),
         mark_unsafe: rec.sources.what_if.mark_unsafe.clone(),
         ignore_audit: rec.sources.what_if.ignore_audits.clone(),
+        closed_entrances: rec.sources.what_if.closed_entrances.clone(),
         margin_miles: rec.sources.margin_miles,
     }
 }

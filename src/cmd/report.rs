@@ -389,6 +389,7 @@ pub fn run(args: ReportArgs) -> Result<Exit> {
             &WhatIf {
                 mark_unsafe: asked.mark_unsafe.clone(),
                 ignore_audits: asked.ignore_audit.clone(),
+                closed_entrances: Vec::new(),
             },
         );
         let origin = loaded.origin.clone();

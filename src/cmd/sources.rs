@@ -35,6 +35,7 @@ pub fn load_paths(policy: &Path, area: &Path, sources: &Sources) -> Result<Loade
     let what_if = WhatIf {
         mark_unsafe: sources.mark_unsafe.clone(),
         ignore_audits: sources.ignore_audit.clone(),
+        closed_entrances: sources.closed_entrances.clone(),
     };
     let area = load_area_what_if(area, sources.max_snap, as_of, &what_if)?;
     if let Some(m) = sources.margin_miles {
@@ -238,6 +239,7 @@ pub fn recorded_sources(sources: &Sources) -> RecordedSources {
         what_if: WhatIf {
             mark_unsafe: sources.mark_unsafe.clone(),
             ignore_audits: sources.ignore_audit.clone(),
+            closed_entrances: sources.closed_entrances.clone(),
         },
     }
 }

@@ -154,12 +154,18 @@ pub struct WhatIf {
     pub mark_unsafe: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_audits: Vec<String>,
+    /// "What if this entrance were closed": (school URN, entrance name). Asked by what would
+    /// change a decision, so that the walk is measured to the school's next nearest entrance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closed_entrances: Vec<(u32, String)>,
 }
 
 impl WhatIf {
     /// True when nothing is asked.
     pub fn is_empty(&self) -> bool {
-        self.mark_unsafe.is_empty() && self.ignore_audits.is_empty()
+        self.mark_unsafe.is_empty()
+            && self.ignore_audits.is_empty()
+            && self.closed_entrances.is_empty()
     }
 }
 
@@ -423,12 +429,14 @@ mod tests {
         let unsafe_road = WhatIf {
             ignore_audits: vec!["A1".into()],
             mark_unsafe: vec!["road-1".into()],
+            ..WhatIf::default()
         };
         // road-1 unsafe, shortcut open again: the shortcut is the only route.
         assert!((with(&unsafe_road) - shortcut).abs() < 2e-6);
         let both = WhatIf {
             ignore_audits: vec!["A1".into()],
             mark_unsafe: vec!["A1".into()],
+            ..WhatIf::default()
         };
         assert_eq!(
             with(&both),

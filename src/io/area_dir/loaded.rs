@@ -101,6 +101,14 @@ pub(crate) fn finish_loading(
             g.open = false;
         }
     }
+    for (urn, name) in &what_if.closed_entrances {
+        let g = f
+            .gates
+            .iter_mut()
+            .find(|g| g.urn.0 == *urn && g.name == *name)
+            .ok_or_else(|| anyhow!("what-if: school {urn} has no entrance named {name}"))?;
+        g.open = false;
+    }
     // A prepared file's network of this date (see `prepared::Prepared::stored_network`) was
     // made by these very steps when the file was prepared.
     let (edges_not_yet_open, audits, stored) = match stored {

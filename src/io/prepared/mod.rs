@@ -1276,7 +1276,7 @@ mod tests {
         // With a what-if, or on another date, the network is built instead.
         let what_if = WhatIf {
             mark_unsafe: vec!["x".into()],
-            ignore_audits: Vec::new(),
+            ..WhatIf::default()
         };
         assert!(p.stored_network(as_of, &what_if).unwrap().is_none());
         let other = NaiveDate::from_ymd_opt(2001, 1, 1);
