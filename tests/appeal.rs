@@ -21,16 +21,7 @@ const WOOL: &[&str] = &[
 ];
 /// Stourpaine, Year 2, Durweston Primary: the 0.813-mile walk over Durweston Bridge is unsafe
 /// (RSA-2019-015), so the available walk is 7.252 miles (clause 1.5.4, 1.1.1(i)).
-const STOURPAINE: &[&str] = &[
-    "--easting",
-    "386142",
-    "--northing",
-    "109640",
-    "--year",
-    "Y2",
-    "--school",
-    "149456",
-];
+const STOURPAINE: &[&str] = &common::STOURPAINE_Y2;
 
 fn args<'a>(head: &[&'a str], case: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
     let mut v = head.to_vec();
